@@ -1,0 +1,84 @@
+import type { SourceLocation } from '../step/errors';
+import type { HostKind } from '../step/manifest';
+
+/**
+ * The seam between the steps and the host that runs them. Core code depends only on these ports;
+ * each host implements them over its official library in one adapter file.
+ */
+export interface InputPort {
+  /** The raw value of an input by its manifest (camelCase) name, or undefined when not given. */
+  get(name: string): string | undefined;
+}
+
+export interface OutputPort {
+  set(name: string, value: string): void;
+  /** Sets an output the host treats as secret (masked, not printed). */
+  setSecret(name: string, value: string): void;
+}
+
+export interface LoggerPort {
+  info(message: string): void;
+  debug(message: string): void;
+  warning(message: string, location?: SourceLocation): void;
+  error(message: string, location?: SourceLocation): void;
+  startGroup(title: string): void;
+  endGroup(): void;
+  /** Tells the host never to print this value. */
+  mask(secret: string): void;
+  readonly isDebug: boolean;
+}
+
+export interface SummaryPort {
+  /** Publishes markdown to the run's summary page (called once per step, by runStep). */
+  publish(markdown: string): Promise<void>;
+}
+
+export interface StatePort {
+  get(name: string): string | undefined;
+  set(name: string, value: string): void;
+}
+
+/** Facts about the run, for lineage and evidence. */
+export interface RunEnvironment {
+  readonly host: HostKind | 'local';
+  readonly workspaceDir: string;
+  readonly tempDir: string;
+  readonly runUrl?: string;
+  readonly commit?: string;
+  readonly repository?: string;
+  readonly branch?: string;
+  readonly triggeredBy?: string;
+}
+
+/** Host-provided identity material: the Azure DevOps service connection or a GitHub OIDC token. */
+export interface HostIdentityPort {
+  /** An Azure DevOps service connection by id (scheme, parameters and data); undefined on other hosts. */
+  serviceConnection?(id: string): ServiceConnection | undefined;
+  /** A GitHub OIDC token for the audience; undefined on other hosts. */
+  idToken?(audience: string): Promise<string>;
+}
+
+export interface ServiceConnection {
+  readonly scheme: string;
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly data: Readonly<Record<string, string>>;
+  readonly url?: string;
+}
+
+export type StepResult = 'succeeded' | 'succeededWithIssues' | 'failed' | 'cancelled';
+
+export interface ResultPort {
+  /** Reports the final result; `message` is shown as the step's error or warning. */
+  complete(result: StepResult, message?: string): void;
+}
+
+export interface Platform {
+  readonly inputs: InputPort;
+  readonly outputs: OutputPort;
+  readonly logger: LoggerPort;
+  readonly summary: SummaryPort;
+  readonly state: StatePort;
+  readonly environment: RunEnvironment;
+  readonly identity: HostIdentityPort;
+  readonly result: ResultPort;
+}

@@ -1,0 +1,78 @@
+/** Where in a user's file something went wrong (1-based line and column). */
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+export function formatLocation(location: SourceLocation): string {
+  if (location.line === undefined) return location.file;
+  return location.column === undefined
+    ? `${location.file}:${location.line}`
+    : `${location.file}:${location.line}:${location.column}`;
+}
+
+/** Base of every error a step raises on purpose; runStep turns these into one clear message. */
+export abstract class StepError extends Error {
+  abstract readonly kind: string;
+  constructor(
+    message: string,
+    readonly location?: SourceLocation,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** An input is missing, malformed or contradicts another input. */
+export class InputError extends StepError {
+  readonly kind = 'input';
+  constructor(
+    readonly input: string,
+    message: string,
+    location?: SourceLocation,
+  ) {
+    super(message, location);
+  }
+}
+
+/** Several input problems found at once, reported together so the user fixes them in one go. */
+export class InputErrors extends StepError {
+  readonly kind = 'inputs';
+  constructor(readonly errors: InputError[]) {
+    super(errors.map((e) => e.message).join('\n'));
+  }
+}
+
+/** A user's data file (cases, YAML, CSV) is unreadable or malformed. */
+export class DataError extends StepError {
+  readonly kind = 'data';
+}
+
+/** What the step checked did not hold (a smoke-test case, a drift threshold, a gate). */
+export class AssertionFailure extends StepError {
+  readonly kind = 'assertion';
+}
+
+/** Azure answered with an error. */
+export class AzureError extends StepError {
+  readonly kind = 'azure';
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly statusCode?: number,
+    readonly correlationId?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The pipeline was cancelled or the step ran out of time while waiting. */
+export class CancelledError extends StepError {
+  readonly kind = 'cancelled';
+}
+
+/** A step whose work is not built yet: it must fail, never succeed silently. */
+export class NotImplementedError extends StepError {
+  readonly kind = 'not-implemented';
+}

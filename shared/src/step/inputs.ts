@@ -1,0 +1,136 @@
+import { InputError } from './errors';
+import { hostName, inputsFor, type HostKind, type InputSpec, type StepManifest } from './manifest';
+import type { InputPort } from '../platform/ports';
+
+/** Inputs of one step run, converted to their manifest types. Accessors throw on names the manifest lacks. */
+export class StepInputs {
+  constructor(
+    private readonly specs: ReadonlyMap<string, InputSpec>,
+    private readonly values: ReadonlyMap<string, string | boolean | number>,
+    readonly host: HostKind | 'local',
+  ) {}
+
+  /** The name the user wrote for this input on their host (kebab-case on GitHub). */
+  displayName(name: string): string {
+    this.spec(name);
+    return this.host === 'github' ? hostName(name, 'github') : name;
+  }
+
+  string(name: string): string | undefined {
+    const value = this.value(name, ['string', 'multiLine', 'pickList', 'filePath', 'azureConnection']);
+    return value === undefined ? undefined : String(value);
+  }
+
+  requiredString(name: string): string {
+    const value = this.string(name);
+    if (value === undefined) throw new InputError(name, `Input '${this.displayName(name)}' is required.`);
+    return value;
+  }
+
+  boolean(name: string): boolean {
+    return this.value(name, ['boolean']) === true;
+  }
+
+  number(name: string): number | undefined {
+    const value = this.value(name, ['integer', 'number']);
+    return value === undefined ? undefined : Number(value);
+  }
+
+  /** Non-empty, trimmed lines of a multi-line input (commas also separate items). */
+  list(name: string): string[] {
+    const value = this.string(name);
+    if (value === undefined) return [];
+    return value
+      .split(/[\r\n,]+/)
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0);
+  }
+
+  /** Values of secret inputs, to be masked. */
+  secrets(): string[] {
+    return [...this.specs.values()]
+      .filter((spec) => spec.secret)
+      .map((spec) => this.values.get(spec.name))
+      .filter((value): value is string => typeof value === 'string' && value.length > 0);
+  }
+
+  /** Input values safe to record as evidence: secrets replaced by a marker. */
+  publicValues(): Record<string, string | boolean | number> {
+    const result: Record<string, string | boolean | number> = {};
+    for (const [name, value] of this.values) result[name] = this.specs.get(name)?.secret ? '***' : value;
+    return result;
+  }
+
+  private spec(name: string): InputSpec {
+    const spec = this.specs.get(name);
+    if (!spec) throw new Error(`step reads input '${name}' that its manifest does not declare`);
+    return spec;
+  }
+
+  private value(name: string, types: InputSpec['type'][]) {
+    const spec = this.spec(name);
+    if (!types.includes(spec.type)) throw new Error(`input '${name}' is ${spec.type}, not ${types.join('/')}`);
+    return this.values.get(name);
+  }
+}
+
+/**
+ * Reads every input the manifest declares for the host, applies defaults and converts types.
+ * Returns all problems at once so the user can fix them in one go.
+ */
+export function readInputs(
+  manifest: StepManifest,
+  port: InputPort,
+  host: HostKind | 'local',
+): { inputs: StepInputs; errors: InputError[] } {
+  const specs = host === 'local' ? [...manifest.inputs] : inputsFor(manifest, host);
+  const values = new Map<string, string | boolean | number>();
+  const errors: InputError[] = [];
+  const shown = (spec: InputSpec) => (host === 'github' ? hostName(spec.name, 'github') : spec.name);
+  for (const spec of specs) {
+    const raw = port.get(spec.name)?.trim();
+    const text = raw === undefined || raw === '' ? spec.default : raw;
+    if (text === undefined || text === '') {
+      if (spec.required) errors.push(new InputError(spec.name, `Input '${shown(spec)}' is required: ${spec.help}`));
+      continue;
+    }
+    const converted = convert(spec, text, shown(spec));
+    if (converted instanceof InputError) errors.push(converted);
+    else values.set(spec.name, converted);
+  }
+  return { inputs: new StepInputs(new Map(specs.map((s) => [s.name, s])), values, host), errors };
+}
+
+function convert(spec: InputSpec, text: string, shown: string): string | boolean | number | InputError {
+  // A secret's value must never appear in an error message.
+  const quoted = spec.secret ? 'the given value' : `'${text}'`;
+  switch (spec.type) {
+    case 'boolean': {
+      const lower = text.toLowerCase();
+      if (lower === 'true' || lower === 'false') return lower === 'true';
+      return new InputError(spec.name, `Input '${shown}' must be true or false, got ${quoted}.`);
+    }
+    case 'integer':
+    case 'number': {
+      const pattern = spec.type === 'integer' ? /^[+-]?\d+$/ : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+      const value = Number(text);
+      if (!pattern.test(text) || !Number.isFinite(value)) {
+        return new InputError(spec.name, `Input '${shown}' must be ${spec.type === 'integer' ? 'a whole number' : 'a number'}, got ${quoted}.`);
+      }
+      if (spec.min !== undefined && value < spec.min) {
+        return new InputError(spec.name, `Input '${shown}' must be at least ${spec.min}, got ${quoted}.`);
+      }
+      if (spec.max !== undefined && value > spec.max) {
+        return new InputError(spec.name, `Input '${shown}' must be at most ${spec.max}, got ${quoted}.`);
+      }
+      return value;
+    }
+    case 'pickList':
+      if (spec.options && !spec.options.includes(text)) {
+        return new InputError(spec.name, `Input '${shown}' must be one of ${spec.options.join(', ')}; got ${quoted}.`);
+      }
+      return text;
+    default:
+      return text;
+  }
+}

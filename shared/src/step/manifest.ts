@@ -1,0 +1,80 @@
+/**
+ * The one description of a step that task.json, action.yml, the README tables and input parsing all come from.
+ * Names are camelCase here; the GitHub side uses the kebab-case form (see `kebabCase`).
+ */
+export type InputType =
+  | 'string'
+  | 'multiLine'
+  | 'boolean'
+  | 'integer'
+  | 'number'
+  | 'pickList'
+  | 'filePath'
+  | 'azureConnection';
+
+/** Which hosts offer an input: authentication differs between Azure DevOps and GitHub. */
+export type HostKind = 'azure-pipelines' | 'github';
+
+export interface InputSpec {
+  readonly name: string;
+  readonly label: string;
+  readonly type: InputType;
+  readonly help: string;
+  readonly required?: boolean;
+  readonly default?: string;
+  /** Allowed values of a pickList. */
+  readonly options?: readonly string[];
+  /** Lower bound for integer and number inputs. */
+  readonly min?: number;
+  readonly max?: number;
+  /** The value is a secret: masked before anything else runs, never echoed. */
+  readonly secret?: boolean;
+  readonly group?: string;
+  /** Azure DevOps visibleRule, e.g. `target = aci`. */
+  readonly visibleRule?: string;
+  /** Hosts that offer this input; all when absent. */
+  readonly hosts?: readonly HostKind[];
+}
+
+export interface OutputSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly secret?: boolean;
+}
+
+export interface GroupSpec {
+  readonly name: string;
+  readonly displayName: string;
+  readonly collapsed?: boolean;
+}
+
+export interface StepManifest {
+  /** Step id: folder under actions/ and shared/src/steps/. */
+  readonly id: string;
+  /** Azure DevOps task name (without the version suffix). */
+  readonly taskName: string;
+  /** Stable task GUID: never change it once published. */
+  readonly taskId: string;
+  readonly friendlyName: string;
+  readonly description: string;
+  readonly category: 'Build' | 'Deploy' | 'Test' | 'Utility';
+  readonly instanceNameFormat: string;
+  readonly groups: readonly GroupSpec[];
+  readonly inputs: readonly InputSpec[];
+  readonly outputs: readonly OutputSpec[];
+}
+
+/** `scoringUri` -> `scoring-uri`: GitHub input and output names. */
+export function kebabCase(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+/** Inputs a given host offers. */
+export function inputsFor(manifest: StepManifest, host: HostKind): InputSpec[] {
+  return manifest.inputs.filter((input) => !input.hosts || input.hosts.includes(host));
+}
+
+/** The name a host knows an input or output by. */
+export function hostName(name: string, host: HostKind): string {
+  return host === 'github' ? kebabCase(name) : name;
+}

@@ -1,0 +1,74 @@
+import type { GroupSpec, InputSpec } from '../step/manifest';
+
+/** The Azure sign-in group, shared by every step that calls Azure. */
+export const azureGroup: GroupSpec = { name: 'azure', displayName: 'Azure' };
+
+/** How each host signs in to Azure (DESIGN.md §4): a service connection on Azure DevOps, OIDC or creds on GitHub. */
+export const azureSignInInputs: readonly InputSpec[] = [
+  {
+    name: 'azureSubscription',
+    label: 'Azure Resource Manager connection',
+    type: 'azureConnection',
+    required: true,
+    group: 'azure',
+    hosts: ['azure-pipelines'],
+    help: 'Azure Resource Manager service connection (workload identity federation recommended) with access to the workspace.',
+  },
+  {
+    name: 'clientId',
+    label: 'Client id',
+    type: 'string',
+    group: 'azure',
+    hosts: ['github'],
+    help: 'Application (client) id of the Entra app or managed identity with a federated credential for this repository (OIDC). Leave empty to use `creds` or the Azure CLI session left by azure/login.',
+  },
+  {
+    name: 'tenantId',
+    label: 'Tenant id',
+    type: 'string',
+    group: 'azure',
+    hosts: ['github'],
+    help: 'Entra tenant id, with `client-id` (OIDC).',
+  },
+  {
+    name: 'subscriptionId',
+    label: 'Subscription id',
+    type: 'string',
+    group: 'azure',
+    hosts: ['github'],
+    help: 'Subscription holding the workspace.',
+  },
+  {
+    name: 'creds',
+    label: 'Credentials JSON',
+    type: 'string',
+    secret: true,
+    group: 'azure',
+    hosts: ['github'],
+    help: 'Service principal JSON as azure/login accepts it (clientId, clientSecret, tenantId, subscriptionId). Prefer OIDC.',
+  },
+];
+
+export const workspaceInputs: readonly InputSpec[] = [
+  {
+    name: 'resourceGroup',
+    label: 'Resource group',
+    type: 'string',
+    required: true,
+    group: 'azure',
+    help: 'Resource group of the Azure Machine Learning workspace.',
+  },
+  {
+    name: 'workspaceName',
+    label: 'Workspace',
+    type: 'string',
+    required: true,
+    group: 'azure',
+    help: 'Name of the Azure Machine Learning workspace.',
+  },
+];
+
+export const evidenceOutput = {
+  name: 'evidencePath',
+  description: 'Path of the JSON evidence file this step wrote (what ran, against what, with which result).',
+} as const;
