@@ -31,7 +31,7 @@ export const smokeTestManifest: StepManifest = {
       type: 'string',
       secret: true,
       group: 'endpoint',
-      help: 'Endpoint key or Azure ML token, sent as `Authorization: Bearer`. Pass it from a secret (the deploy step outputs it as one); it is masked and never printed.',
+      help: 'Endpoint key or Azure ML token, sent as `Authorization: Bearer` (the deploy step outputs the key as a secret).',
     },
     {
       name: 'deploymentName',

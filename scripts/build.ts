@@ -1,0 +1,46 @@
+import { build, type BuildOptions } from 'esbuild';
+import { join } from 'node:path';
+import { stepManifests } from '../shared/src/steps/manifests';
+import { actionEntryPath, taskEntryPath } from './generate/entries';
+import { repoRoot } from './generate/project';
+import { bundleTarget } from './generate/task-json';
+
+/** One CommonJS file per entry: runs under Node 20 and 24 with nothing beside it. */
+const common: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // Without module-first resolution, core-rest-pipeline and friends end up in the bundle twice.
+  mainFields: ['module', 'main'],
+  legalComments: 'linked',
+  logLevel: 'warning',
+  metafile: true,
+};
+
+export async function buildAll(): Promise<string[]> {
+  const entries = stepManifests.flatMap((manifest) => [taskEntryPath(manifest), actionEntryPath(manifest)]);
+  const results = await Promise.all(
+    entries.map(async (entry) => {
+      const outfile = join(repoRoot, entry.replace(/index\.ts$/, bundleTarget));
+      const result = await build({ ...common, entryPoints: [join(repoRoot, entry)], outfile });
+      const taskLibCopies = Object.keys(result.metafile.inputs).filter((input) =>
+        /node_modules\/azure-pipelines-task-lib\/task\.js$/.test(input),
+      ).length;
+      if (taskLibCopies > 1) throw new Error(`${entry}: ${taskLibCopies} copies of azure-pipelines-task-lib in the bundle`);
+      return outfile;
+    }),
+  );
+  return results;
+}
+
+if (require.main === module) {
+  const started = Date.now();
+  buildAll().then(
+    (files) => console.log(`built ${files.length} bundles in ${Date.now() - started} ms`),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,38 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunEnvironment, StepResult } from '../platform/ports';
+
+export const evidenceSchema = 'azureml-pipeline-steps/evidence/v1';
+
+/** The machine-readable record of one step run, for the approver and for audit. */
+export interface EvidenceRecord {
+  readonly schema: typeof evidenceSchema;
+  readonly step: string;
+  readonly task: string;
+  readonly version: string;
+  readonly host: RunEnvironment['host'];
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly durationMs: number;
+  readonly result: StepResult;
+  readonly message?: string;
+  readonly run: {
+    readonly runUrl?: string;
+    readonly commit?: string;
+    readonly repository?: string;
+    readonly branch?: string;
+    readonly triggeredBy?: string;
+  };
+  readonly inputs: Record<string, string | number | boolean>;
+  readonly details: Record<string, unknown>;
+}
+
+/** Writes the record as pretty JSON under `<dir>/azureml-evidence/` and returns its path. */
+export function writeEvidence(dir: string, record: EvidenceRecord, redact: (text: string) => string): string {
+  const folder = join(dir, 'azureml-evidence');
+  mkdirSync(folder, { recursive: true });
+  const stamp = record.startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const path = join(folder, `${record.step}-${stamp}-${process.pid}.json`);
+  writeFileSync(path, redact(JSON.stringify(record, null, 2)) + '\n');
+  return path;
+}

@@ -1,0 +1,99 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tl from 'azure-pipelines-task-lib/task';
+import type { StepDefinition } from '../step/define';
+import { runStep } from '../step/run-step';
+import type { Platform, RunEnvironment, ServiceConnection, StepResult } from './ports';
+
+const taskResults: Record<StepResult, tl.TaskResult> = {
+  succeeded: tl.TaskResult.Succeeded,
+  succeededWithIssues: tl.TaskResult.SucceededWithIssues,
+  failed: tl.TaskResult.Failed,
+  cancelled: tl.TaskResult.Cancelled,
+};
+
+/** The Azure Pipelines host, over azure-pipelines-task-lib (which owns the ##vso protocol). */
+export function azurePipelinesPlatform(taskName: string): Platform {
+  const environment = runEnvironment();
+  return {
+    inputs: { get: (name) => tl.getInput(name, false) || undefined },
+    outputs: {
+      set: (name, value) => tl.setVariable(name, value, false, true),
+      setSecret: (name, value) => tl.setVariable(name, value, true, true),
+    },
+    logger: {
+      info: (message) => console.log(message),
+      debug: (message) => tl.debug(message),
+      warning: (message, location) =>
+        tl.logIssue(tl.IssueType.Warning, message, location?.file, location?.line, location?.column),
+      error: (message, location) =>
+        tl.logIssue(tl.IssueType.Error, message, location?.file, location?.line, location?.column),
+      startGroup: (title) => console.log(`##[group]${title}`),
+      endGroup: () => console.log('##[endgroup]'),
+      mask: (secret) => tl.setSecret(secret),
+      isDebug: (tl.getVariable('System.Debug') ?? '').toLowerCase() === 'true',
+    },
+    summary: {
+      async publish(markdown) {
+        const folder = join(environment.tempDir, 'azureml-summary');
+        mkdirSync(folder, { recursive: true });
+        const path = join(folder, `${taskName}-${Date.now()}-${process.pid}.md`);
+        writeFileSync(path, markdown);
+        tl.uploadSummary(path);
+      },
+    },
+    state: {
+      get: (name) => tl.getTaskVariable(name),
+      set: (name, value) => tl.setTaskVariable(name, value),
+    },
+    environment,
+    identity: { serviceConnection },
+    result: {
+      // Errors were already logged as issues (with file and line); an empty message avoids a duplicate.
+      complete: (result) => tl.setResult(taskResults[result] as tl.TaskResult.Failed, ''),
+    },
+  };
+}
+
+function runEnvironment(): RunEnvironment {
+  const variable = (name: string) => tl.getVariable(name) || undefined;
+  const collection = variable('System.CollectionUri');
+  const project = variable('System.TeamProject');
+  const buildId = variable('Build.BuildId');
+  return {
+    host: 'azure-pipelines',
+    workspaceDir: variable('System.DefaultWorkingDirectory') ?? process.cwd(),
+    tempDir: variable('Agent.TempDirectory') ?? tmpdir(),
+    runUrl:
+      collection && project && buildId
+        ? `${collection.replace(/\/?$/, '/')}${encodeURIComponent(project)}/_build/results?buildId=${buildId}`
+        : undefined,
+    commit: variable('Build.SourceVersion'),
+    repository: variable('Build.Repository.Name'),
+    branch: variable('Build.SourceBranch'),
+    triggeredBy: variable('Build.RequestedFor') ?? variable('Build.Reason'),
+  };
+}
+
+function serviceConnection(id: string): ServiceConnection | undefined {
+  const scheme = tl.getEndpointAuthorizationScheme(id, true);
+  if (!scheme) return undefined;
+  const data: Record<string, string> = {};
+  // task-lib has no way to list endpoint data, and leaves ENDPOINT_DATA_* in the environment.
+  const prefix = `ENDPOINT_DATA_${id}_`;
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key.startsWith(prefix) && value !== undefined) data[key.slice(prefix.length).toLowerCase()] = value;
+  }
+  return {
+    scheme,
+    parameters: tl.getEndpointAuthorization(id, true)?.parameters ?? {},
+    data,
+    url: tl.getEndpointUrl(id, true),
+  };
+}
+
+/** Entry of every Azure DevOps task bundle. */
+export async function runOnAzurePipelines<Config>(step: StepDefinition<Config>): Promise<void> {
+  await runStep(step, azurePipelinesPlatform(step.manifest.taskName));
+}

@@ -1,0 +1,66 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { formatLocation } from '../step/errors';
+import type { StepDefinition } from '../step/define';
+import { runStep } from '../step/run-step';
+import type { Platform } from './ports';
+
+/** `scoringUri` -> `INPUT_SCORING_URI`: how inputs are given on a laptop (environment or .env file). */
+export function localVariableName(input: string): string {
+  return `INPUT_${input.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
+}
+
+/**
+ * Runs a step on a developer's machine: inputs from the environment or an .env file, outputs printed
+ * (secrets as ***) and the summary written to a markdown file.
+ */
+export function localPlatform(options: { envFile?: string; env?: NodeJS.ProcessEnv } = {}): Platform {
+  const env: Record<string, string | undefined> = { ...(options.env ?? process.env) };
+  if (options.envFile) Object.assign(env, parseEnv(readFileSync(options.envFile, 'utf8')));
+  else if (existsSync('.env')) Object.assign(env, parseEnv(readFileSync('.env', 'utf8')));
+  const masked: string[] = [];
+  const hide = (text: string) => masked.reduce((result, secret) => result.split(secret).join('***'), text);
+  const tempDir = env.RUNNER_TEMP || join(tmpdir(), 'azureml-steps');
+  const state = new Map<string, string>();
+  const debug = env.AZUREML_STEPS_DEBUG === 'true';
+  return {
+    inputs: { get: (name) => env[localVariableName(name)] || undefined },
+    outputs: {
+      set: (name, value) => console.log(`output ${name} = ${hide(value)}`),
+      setSecret: (name) => console.log(`output ${name} = *** (secret)`),
+    },
+    logger: {
+      info: (message) => console.log(hide(message)),
+      debug: (message) => debug && console.log(`debug: ${hide(message)}`),
+      warning: (message, location) => console.warn(`warning: ${location ? formatLocation(location) + ': ' : ''}${hide(message)}`),
+      error: (message, location) => console.error(`error: ${location ? formatLocation(location) + ': ' : ''}${hide(message)}`),
+      startGroup: (title) => console.log(`▶ ${title}`),
+      endGroup: () => undefined,
+      mask: (secret) => masked.push(secret),
+      isDebug: debug,
+    },
+    summary: {
+      async publish(markdown) {
+        mkdirSync(tempDir, { recursive: true });
+        const path = join(tempDir, `summary-${Date.now()}.md`);
+        writeFileSync(path, markdown);
+        console.log(`summary written to ${path}`);
+      },
+    },
+    state: { get: (name) => state.get(name), set: (name, value) => void state.set(name, value) },
+    environment: { host: 'local', workspaceDir: process.cwd(), tempDir },
+    identity: {},
+    result: {
+      complete: (result) => {
+        console.log(`result: ${result}`);
+        if (result === 'failed' || result === 'cancelled') process.exitCode = 1;
+      },
+    },
+  };
+}
+
+export async function runLocally<Config>(step: StepDefinition<Config>, envFile?: string): Promise<void> {
+  await runStep(step, localPlatform({ envFile }));
+}

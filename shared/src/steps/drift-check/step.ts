@@ -1,0 +1,4 @@
+import { notImplementedStep } from '../not-implemented';
+import { driftCheckManifest } from './manifest';
+
+export const driftCheckStep = notImplementedStep(driftCheckManifest, 'planned in issue #3');

@@ -1,0 +1,15 @@
+import type { StepManifest } from '../step/manifest';
+import { deployManifest } from './deploy/manifest';
+import { driftCheckManifest } from './drift-check/manifest';
+import { registerModelManifest } from './register-model/manifest';
+import { smokeTestManifest } from './smoke-test/manifest';
+import { trainManifest } from './train/manifest';
+
+/** Every step, in pipeline order. */
+export const stepManifests: readonly StepManifest[] = [
+  trainManifest,
+  registerModelManifest,
+  deployManifest,
+  smokeTestManifest,
+  driftCheckManifest,
+];

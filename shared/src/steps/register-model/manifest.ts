@@ -1,0 +1,46 @@
+import type { StepManifest } from '../../step/manifest';
+import { azureGroup, azureSignInInputs, evidenceOutput, workspaceInputs } from '../common-inputs';
+
+export const registerModelManifest: StepManifest = {
+  id: 'register-model',
+  taskName: 'AzureMLRegisterModel',
+  taskId: 'dded33bb-08c4-4af2-b1f5-b3c1490484a1',
+  friendlyName: 'Azure ML register model',
+  description: 'Registers a model version with lineage tags, optionally only when it beats the production model (champion/challenger gate).',
+  category: 'Deploy',
+  instanceNameFormat: 'Register model $(modelName)',
+  groups: [
+    azureGroup,
+    { name: 'model', displayName: 'Model' },
+    { name: 'gate', displayName: 'Champion/challenger gate', collapsed: true },
+  ],
+  inputs: [
+    ...azureSignInInputs,
+    ...workspaceInputs,
+    { name: 'modelName', label: 'Model name', type: 'string', required: true, group: 'model', help: 'Name of the registered model.' },
+    { name: 'jobName', label: 'Source job', type: 'string', group: 'model', help: 'Job whose output is the model (with `jobOutput`).' },
+    { name: 'jobOutput', label: 'Job output', type: 'string', group: 'model', help: 'Named output of the job, or an artifact path inside it.' },
+    { name: 'modelPath', label: 'Local model path', type: 'filePath', group: 'model', help: 'A local file or folder to upload and register instead of a job output.' },
+    { name: 'modelFile', label: 'Model YAML', type: 'filePath', group: 'model', help: 'An Azure ML CLI v2 model YAML.' },
+    { name: 'modelType', label: 'Model type', type: 'pickList', options: ['custom_model', 'mlflow_model', 'triton_model'], group: 'model', help: 'Model type; detected from an `MLmodel` file when not given.' },
+    { name: 'description', label: 'Description', type: 'string', group: 'model', help: 'Description of the model version.' },
+    { name: 'tags', label: 'Tags', type: 'multiLine', group: 'model', help: 'Tags of the model version, one `key=value` per line.' },
+    { name: 'properties', label: 'Properties', type: 'multiLine', group: 'model', help: 'Properties of the model version, one `key=value` per line.' },
+    { name: 'allowDuplicate', label: 'Allow duplicate', type: 'boolean', default: 'false', group: 'model', help: 'Register a new version even when the same job output is already registered.' },
+    { name: 'compareMetric', label: 'Metric to compare', type: 'string', group: 'gate', help: 'Metric of the source job compared with the baseline; no gate when empty.' },
+    { name: 'higherIsBetter', label: 'Higher is better', type: 'boolean', default: 'true', group: 'gate', help: 'False for error metrics such as RMSE.' },
+    { name: 'minImprovement', label: 'Minimum improvement', type: 'number', default: '0', group: 'gate', help: 'Absolute improvement over the baseline the candidate must reach.' },
+    { name: 'minValue', label: 'Minimum value', type: 'number', group: 'gate', help: 'Floor (or ceiling when lower is better) the candidate metric must reach.' },
+    { name: 'baseline', label: 'Baseline', type: 'string', default: 'production', group: 'gate', help: '`production` (model behind the deployment with most traffic on `baselineEndpoint`), `latest`, or `tag:<key>=<value>`.' },
+    { name: 'baselineEndpoint', label: 'Baseline endpoint', type: 'string', group: 'gate', help: 'Online endpoint whose live model is the production baseline.' },
+    { name: 'onGateFail', label: 'When the gate fails', type: 'pickList', options: ['fail', 'skip'], default: 'fail', group: 'gate', help: '`fail` the step, or `skip` registration and succeed with `registered=false`.' },
+  ],
+  outputs: [
+    { name: 'registered', description: '`true` when a model version was registered (or already existed).' },
+    { name: 'modelName', description: 'Name of the model.' },
+    { name: 'modelVersion', description: 'Version registered.' },
+    { name: 'modelId', description: '`azureml:<name>:<version>`.' },
+    { name: 'gateResult', description: 'JSON: candidate, baseline, delta, verdict, reason.' },
+    evidenceOutput,
+  ],
+};

@@ -1,0 +1,4 @@
+import { notImplementedStep } from '../not-implemented';
+import { trainManifest } from './manifest';
+
+export const trainStep = notImplementedStep(trainManifest, 'planned in issue #5');
