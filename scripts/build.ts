@@ -24,7 +24,7 @@ export async function buildAll(): Promise<string[]> {
     entries.map(async (entry) => {
       const outfile = join(repoRoot, entry.replace(/index\.ts$/, bundleTarget));
       const result = await build({ ...common, entryPoints: [join(repoRoot, entry)], outfile });
-      const taskLibCopies = Object.keys(result.metafile.inputs).filter((input) =>
+      const taskLibCopies = Object.keys(result.metafile?.inputs ?? {}).filter((input) =>
         /node_modules\/azure-pipelines-task-lib\/task\.js$/.test(input),
       ).length;
       if (taskLibCopies > 1) throw new Error(`${entry}: ${taskLibCopies} copies of azure-pipelines-task-lib in the bundle`);

@@ -68,7 +68,9 @@ export async function runStep<Config>(step: StepDefinition<Config>, platform: Pl
       else if (result === 'succeededWithIssues') logger.warning(secrets.redact(message));
     }
   } catch (error) {
-    const described = describeError(signal.aborted && !(error instanceof CancelledError) ? signal.reason ?? error : error, logger.isDebug);
+    // Once cancelled, whatever the interrupted work threw (a reset socket, an abort) is a consequence, not the cause.
+    const cause = signal.aborted ? (signal.reason instanceof CancelledError ? signal.reason : new CancelledError('The run was cancelled.')) : error;
+    const described = describeError(cause, logger.isDebug);
     result = described.cancelled ? 'cancelled' : 'failed';
     message = described.message;
     logger.error(secrets.redact(message), described.location);

@@ -1,0 +1,100 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { loadCasesFile, requestFilePlan, type SmokePlan } from '../../smoke/cases-file';
+import type { ParseContext } from '../../step/define';
+import { InputError, InputErrors } from '../../step/errors';
+import type { StepInputs } from '../../step/inputs';
+
+export interface SmokeTestConfig {
+  readonly scoringUri: string;
+  /** Sent as a bearer token; never logged. */
+  readonly authKey?: string;
+  readonly deploymentName?: string;
+  /** The cases to run, from the cases file or the single request file. */
+  readonly plan: SmokePlan;
+  readonly readyTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly latencyRequests: number;
+  readonly concurrency: number;
+  readonly maxP95Ms?: number;
+  /** Absolute path of the JUnit XML to write. */
+  readonly junitFile?: string;
+  /** Input names as the user wrote them on their host, for messages about them. */
+  readonly inputNames: { readonly maxP95Ms: string };
+}
+
+/** Validates the smoke-test inputs and loads the cases; throws InputError(s) or a located DataError. */
+export function parseSmokeTestConfig(inputs: StepInputs, context: ParseContext): SmokeTestConfig {
+  const errors: InputError[] = [];
+  const shown = (name: string) => `'${inputs.displayName(name)}'`;
+
+  const scoringUri = inputs.string('scoringUri') ?? '';
+  let url: URL | undefined;
+  try {
+    url = new URL(scoringUri);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    errors.push(new InputError('scoringUri', `Input ${shown('scoringUri')} must be an http or https URL, got '${scoringUri}'.`));
+  } else if (url.username || url.password) {
+    errors.push(new InputError('scoringUri', `Input ${shown('scoringUri')} must not carry credentials: pass the key in ${shown('authKey')}.`));
+  }
+
+  const casesFile = filePath(inputs, 'casesFile', context, errors);
+  const requestFile = filePath(inputs, 'requestFile', context, errors);
+  if (casesFile === undefined && requestFile === undefined && !errors.some((e) => e.input === 'casesFile' || e.input === 'requestFile')) {
+    errors.push(
+      new InputError('casesFile', `Give either ${shown('casesFile')} (cases with expectations) or ${shown('requestFile')} (one JSON request).`),
+    );
+  } else if (casesFile !== undefined && requestFile !== undefined) {
+    errors.push(new InputError('requestFile', `Give ${shown('casesFile')} or ${shown('requestFile')}, not both: put the request in the cases file.`));
+  }
+
+  const junitText = inputs.string('junitFile');
+  const junitFile = junitText === undefined ? undefined : path.resolve(context.workspaceDir, junitText);
+  if (junitFile !== undefined && existsSync(junitFile) && statSync(junitFile).isDirectory()) {
+    errors.push(new InputError('junitFile', `Input ${shown('junitFile')} is a directory: give a file path such as smoke-test.xml.`));
+  }
+
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new InputErrors(errors);
+
+  // Load the cases only once the inputs are sound: their problems are in a file, not in the inputs.
+  const plan = casesFile !== undefined ? loadCasesFile(casesFile) : requestFilePlan(requestFile!);
+  const authKey = inputs.string('authKey');
+  const deploymentName = inputs.string('deploymentName');
+  const maxP95Ms = inputs.number('maxP95Ms');
+  return {
+    scoringUri: url!.toString(),
+    ...(authKey ? { authKey } : {}),
+    ...(deploymentName ? { deploymentName } : {}),
+    plan,
+    readyTimeoutMs: (inputs.number('readyTimeoutSeconds') ?? 300) * 1000,
+    requestTimeoutMs: (inputs.number('requestTimeoutSeconds') ?? 60) * 1000,
+    latencyRequests: inputs.number('latencyRequests') ?? 20,
+    concurrency: inputs.number('concurrency') ?? 1,
+    ...(maxP95Ms === undefined ? {} : { maxP95Ms }),
+    ...(junitFile === undefined ? {} : { junitFile }),
+    inputNames: { maxP95Ms: inputs.displayName('maxP95Ms') },
+  };
+}
+
+/** An input file path resolved against the workspace; undefined when not given. */
+function filePath(inputs: StepInputs, name: 'casesFile' | 'requestFile', context: ParseContext, errors: InputError[]): string | undefined {
+  const value = inputs.string(name);
+  if (value === undefined) return undefined;
+  const resolved = path.resolve(context.workspaceDir, value);
+  if (!existsSync(resolved)) {
+    const where = path.isAbsolute(value) ? '' : ` (looked in ${context.workspaceDir})`;
+    errors.push(new InputError(name, `Input '${inputs.displayName(name)}': file '${value}' not found${where}.`));
+    return undefined;
+  }
+  if (statSync(resolved).isDirectory()) {
+    // Azure Pipelines hands an empty filePath input over as the sources directory: that means "not given".
+    if (path.resolve(resolved) === path.resolve(context.workspaceDir)) return undefined;
+    errors.push(new InputError(name, `Input '${inputs.displayName(name)}' is a directory, not a file: '${value}'.`));
+    return undefined;
+  }
+  return resolved;
+}
