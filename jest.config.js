@@ -8,6 +8,8 @@ module.exports = {
   },
   // The @actions packages are ESM only: resolve them with the "import" condition and compile them to CJS.
   resolver: '<rootDir>/tests/jest-resolver.js',
-  transformIgnorePatterns: ['/node_modules/(?!(@actions|@octokit|universal-user-agent|before-after-hook|content-type|fast-content-type-parse|json-with-bigint)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@actions|@octokit|universal-user-agent|before-after-hook|content-type|fast-content-type-parse|json-with-bigint)/)',
+  ],
   testTimeout: 60000,
 };

@@ -27,7 +27,8 @@ export async function buildAll(): Promise<string[]> {
       const taskLibCopies = Object.keys(result.metafile?.inputs ?? {}).filter((input) =>
         /node_modules\/azure-pipelines-task-lib\/task\.js$/.test(input),
       ).length;
-      if (taskLibCopies > 1) throw new Error(`${entry}: ${taskLibCopies} copies of azure-pipelines-task-lib in the bundle`);
+      if (taskLibCopies > 1)
+        throw new Error(`${entry}: ${taskLibCopies} copies of azure-pipelines-task-lib in the bundle`);
       return outfile;
     }),
   );

@@ -34,7 +34,19 @@ function packageExtension(version: string): string {
   const tfx = join(repoRoot, 'node_modules', 'tfx-cli', '_build', 'tfx-cli.js');
   execFileSync(
     process.execPath,
-    [tfx, 'extension', 'create', '--root', stage, '--manifest-globs', 'vss-extension.json', '--output-path', vsix, '--no-prompt', '--no-color'],
+    [
+      tfx,
+      'extension',
+      'create',
+      '--root',
+      stage,
+      '--manifest-globs',
+      'vss-extension.json',
+      '--output-path',
+      vsix,
+      '--no-prompt',
+      '--no-color',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TFX_TRACE: '' } },
   );
   return vsix;

@@ -20,5 +20,6 @@ function entry(manifest: StepManifest, runner: string, adapter: string): string 
 export const taskEntryPath = (manifest: StepManifest) => `${taskFolder(manifest)}/index.ts`;
 export const actionEntryPath = (manifest: StepManifest) => `${actionFolder(manifest)}/index.ts`;
 
-export const renderTaskEntry = (manifest: StepManifest) => entry(manifest, 'runOnAzurePipelines', 'azure-pipelines');
+export const renderTaskEntry = (manifest: StepManifest) =>
+  entry(manifest, 'runOnAzurePipelines', 'azure-pipelines');
 export const renderActionEntry = (manifest: StepManifest) => entry(manifest, 'runOnGitHub', 'github');

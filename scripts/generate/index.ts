@@ -39,7 +39,9 @@ function main(): void {
   if (process.argv.includes('--check')) {
     const stale = staleFiles();
     if (stale.length > 0) {
-      console.error(`Generated files are stale; run \`npm run generate\` and commit:\n${stale.map((p) => `  ${p}`).join('\n')}`);
+      console.error(
+        `Generated files are stale; run \`npm run generate\` and commit:\n${stale.map((p) => `  ${p}`).join('\n')}`,
+      );
       process.exit(1);
     }
     console.log('Generated files are current.');

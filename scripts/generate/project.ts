@@ -18,9 +18,15 @@ export function readProjectInfo(root = repoRoot): ProjectInfo {
     description: string;
     repository: { url: string };
   };
-  return { version: pkg.version, author: pkg.author, repositoryUrl: pkg.repository.url, description: pkg.description };
+  return {
+    version: pkg.version,
+    author: pkg.author,
+    repositoryUrl: pkg.repository.url,
+    description: pkg.description,
+  };
 }
 
-export const generatedNotice = (source: string) => `Generated from ${source} by \`npm run generate\`: do not edit.`;
+export const generatedNotice = (source: string) =>
+  `Generated from ${source} by \`npm run generate\`: do not edit.`;
 
 export const manifestSource = (stepId: string) => `shared/src/steps/${stepId}/manifest.ts`;

@@ -8,7 +8,10 @@ export function renderReadmeTables(manifest: StepManifest): string {
   const inputRows = manifest.inputs.map((input) => {
     const ado = !input.hosts || input.hosts.includes('azure-pipelines') ? `\`${input.name}\`` : '';
     const gh = !input.hosts || input.hosts.includes('github') ? `\`${kebabCase(input.name)}\`` : '';
-    const extra = [input.secret ? '**secret**' : '', input.options ? `one of ${input.options.map((o) => `\`${o}\``).join(', ')}` : '']
+    const extra = [
+      input.secret ? '**secret**' : '',
+      input.options ? `one of ${input.options.map((o) => `\`${o}\``).join(', ')}` : '',
+    ]
       .filter(Boolean)
       .join('; ');
     const description = extra ? `${input.help} (${extra})` : input.help;

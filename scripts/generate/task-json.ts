@@ -17,7 +17,9 @@ const adoType: Record<InputSpec['type'], string> = {
 };
 
 function taskInput(input: InputSpec): Record<string, unknown> {
-  const help = input.secret ? `${input.help} Pass it as a secret variable, e.g. \`$(endpointKey)\`.` : input.help;
+  const help = input.secret
+    ? `${input.help} Pass it as a secret variable, e.g. \`$(endpointKey)\`.`
+    : input.help;
   return {
     name: input.name,
     type: adoType[input.type],
@@ -26,7 +28,9 @@ function taskInput(input: InputSpec): Record<string, unknown> {
     required: input.required ?? false,
     helpMarkDown: help,
     ...(input.group ? { groupName: input.group } : {}),
-    ...(input.options ? { options: Object.fromEntries(input.options.map((option) => [option, option])) } : {}),
+    ...(input.options
+      ? { options: Object.fromEntries(input.options.map((option) => [option, option])) }
+      : {}),
     ...(input.visibleRule ? { visibleRule: input.visibleRule } : {}),
   };
 }

@@ -21,7 +21,10 @@ export function renderVssExtension(manifests: readonly StepManifest[], project: 
     icons: { default: 'images/icon.png' },
     content: { details: { path: 'overview.md' } },
     repository: { type: 'git', uri: project.repositoryUrl },
-    links: { repository: { uri: project.repositoryUrl }, support: { uri: `${project.repositoryUrl}/issues` } },
+    links: {
+      repository: { uri: project.repositoryUrl },
+      support: { uri: `${project.repositoryUrl}/issues` },
+    },
     files: [{ path: 'images', addressable: true }, ...manifests.map((m) => ({ path: taskFolder(m) }))],
     contributions: manifests.map((m) => ({
       id: `${m.id}-task`,

@@ -41,7 +41,13 @@ export interface AgentRun extends ProcessResult {
   readonly secretOutputs: string[];
   /** Values the task asked the agent to mask. */
   readonly masked: string[];
-  readonly issues: { type: string; message: string; sourcepath?: string; linenumber?: string; columnnumber?: string }[];
+  readonly issues: {
+    type: string;
+    message: string;
+    sourcepath?: string;
+    linenumber?: string;
+    columnnumber?: string;
+  }[];
   /** Contents of the markdown files uploaded with task.uploadsummary. */
   readonly summaries: string[];
   /** The result of task.complete, or undefined when the task never reported one. */
@@ -121,15 +127,18 @@ export async function runAsAzurePipelinesAgent(options: AgentRunOptions): Promis
     if (value !== undefined) env[`INPUT_${input.name.toUpperCase()}`] = value;
   }
   for (const [name, value] of Object.entries(options.inputs)) {
-    if (!json.inputs.some((input) => input.name === name)) throw new Error(`${options.task} has no input '${name}'`);
+    if (!json.inputs.some((input) => input.name === name))
+      throw new Error(`${options.task} has no input '${name}'`);
     env[`INPUT_${name.toUpperCase()}`] = value;
   }
   for (const [id, endpoint] of Object.entries(options.endpoints ?? {})) {
     if (endpoint.url) env[`ENDPOINT_URL_${id}`] = endpoint.url;
     env[`ENDPOINT_AUTH_${id}`] = JSON.stringify({ scheme: endpoint.scheme, parameters: endpoint.parameters });
     env[`ENDPOINT_AUTH_SCHEME_${id}`] = endpoint.scheme;
-    for (const [key, value] of Object.entries(endpoint.parameters)) env[`ENDPOINT_AUTH_PARAMETER_${id}_${key.toUpperCase()}`] = value;
-    for (const [key, value] of Object.entries(endpoint.data ?? {})) env[`ENDPOINT_DATA_${id}_${key.toUpperCase()}`] = value;
+    for (const [key, value] of Object.entries(endpoint.parameters))
+      env[`ENDPOINT_AUTH_PARAMETER_${id}_${key.toUpperCase()}`] = value;
+    for (const [key, value] of Object.entries(endpoint.data ?? {}))
+      env[`ENDPOINT_DATA_${id}_${key.toUpperCase()}`] = value;
   }
 
   const run = await spawnBundle({
@@ -173,7 +182,20 @@ function interpret(run: ProcessResult, tempDir: string): AgentRun {
   const displayedLog = run.stdout
     .split(/\r?\n/)
     .filter((line) => !line.startsWith('##vso['))
-    .map((line) => masked.filter((s) => s.length > 0).reduce((text, secret) => text.split(secret).join('***'), line))
+    .map((line) =>
+      masked.filter((s) => s.length > 0).reduce((text, secret) => text.split(secret).join('***'), line),
+    )
     .join('\n');
-  return { ...run, commands, outputs, secretOutputs, masked, issues, summaries, result, displayedLog, tempDir };
+  return {
+    ...run,
+    commands,
+    outputs,
+    secretOutputs,
+    masked,
+    issues,
+    summaries,
+    result,
+    displayedLog,
+    tempDir,
+  };
 }

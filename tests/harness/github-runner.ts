@@ -35,7 +35,8 @@ export interface RunnerRun extends ProcessResult {
   readonly tempDir: string;
 }
 
-const unescapeData = (value: string) => value.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+const unescapeData = (value: string) =>
+  value.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
 const unescapeProperty = (value: string) => unescapeData(value).replace(/%3A/g, ':').replace(/%2C/g, ',');
 
 /** Parses `::command key=value,key=value::message` lines. */

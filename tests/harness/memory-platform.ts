@@ -9,7 +9,11 @@ export interface MemoryPlatform extends Platform {
   readonly recorded: {
     outputs: Record<string, string>;
     secretOutputs: Record<string, string>;
-    logs: { level: 'info' | 'debug' | 'warning' | 'error' | 'group'; message: string; location?: SourceLocation }[];
+    logs: {
+      level: 'info' | 'debug' | 'warning' | 'error' | 'group';
+      message: string;
+      location?: SourceLocation;
+    }[];
     masked: string[];
     summaries: string[];
     result?: StepResult;
@@ -17,8 +21,17 @@ export interface MemoryPlatform extends Platform {
   };
 }
 
-export function memoryPlatform(inputs: Record<string, string>, options: { debug?: boolean } = {}): MemoryPlatform {
-  const recorded: MemoryPlatform['recorded'] = { outputs: {}, secretOutputs: {}, logs: [], masked: [], summaries: [] };
+export function memoryPlatform(
+  inputs: Record<string, string>,
+  options: { debug?: boolean } = {},
+): MemoryPlatform {
+  const recorded: MemoryPlatform['recorded'] = {
+    outputs: {},
+    secretOutputs: {},
+    logs: [],
+    masked: [],
+    summaries: [],
+  };
   return {
     recorded,
     inputs: { get: (name) => inputs[name] },
@@ -38,7 +51,11 @@ export function memoryPlatform(inputs: Record<string, string>, options: { debug?
     },
     summary: { publish: async (markdown) => void recorded.summaries.push(markdown) },
     state: { get: () => undefined, set: () => undefined },
-    environment: { host: 'github', workspaceDir: process.cwd(), tempDir: mkdtempSync(join(tmpdir(), 'memory-platform-')) },
+    environment: {
+      host: 'github',
+      workspaceDir: process.cwd(),
+      tempDir: mkdtempSync(join(tmpdir(), 'memory-platform-')),
+    },
     identity: {},
     result: {
       complete: (result, message) => {

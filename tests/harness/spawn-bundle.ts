@@ -20,7 +20,11 @@ export interface SpawnOptions {
 /** Runs `node <script>` with exactly the given environment, as a host's worker does, and collects its output. */
 export function spawnBundle(options: SpawnOptions): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(options.node, [options.script], { env: options.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(options.node, [options.script], {
+      env: options.env,
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -46,5 +50,7 @@ export function spawnBundle(options: SpawnOptions): Promise<ProcessResult> {
 /** The environment a host gives a step: PATH and HOME from ours, nothing else leaking in. */
 export function baseEnvironment(): NodeJS.ProcessEnv {
   const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'NODE_EXTRA_CA_CERTS', 'SYSTEMROOT'];
-  return Object.fromEntries(keep.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]));
+  return Object.fromEntries(
+    keep.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]),
+  );
 }

@@ -5,48 +5,86 @@ import { join } from 'node:path';
 export function validateTaskJson(task: Record<string, unknown>, folder: string): string[] {
   const problems: string[] = [];
   const text = (value: unknown) => (typeof value === 'string' ? value : '');
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text(task.id))) problems.push('id is not a GUID');
-  if (!/^[A-Za-z0-9-]+$/.test(text(task.name))) problems.push(`name '${text(task.name)}' must match ^[A-Za-z0-9-]+$`);
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text(task.id)))
+    problems.push('id is not a GUID');
+  if (!/^[A-Za-z0-9-]+$/.test(text(task.name)))
+    problems.push(`name '${text(task.name)}' must match ^[A-Za-z0-9-]+$`);
   const friendlyName = text(task.friendlyName);
-  if (friendlyName.length === 0 || friendlyName.length > 40) problems.push(`friendlyName must be 1-40 characters, is ${friendlyName.length}`);
+  if (friendlyName.length === 0 || friendlyName.length > 40)
+    problems.push(`friendlyName must be 1-40 characters, is ${friendlyName.length}`);
   if (!text(task.description)) problems.push('description is empty');
-  if (!['Build', 'Utility', 'Test', 'Package', 'Deploy', 'Azure Repos', 'Azure Boards', 'Azure Pipelines', 'Azure Test Plans', 'Azure Artifacts'].includes(text(task.category))) {
+  if (
+    ![
+      'Build',
+      'Utility',
+      'Test',
+      'Package',
+      'Deploy',
+      'Azure Repos',
+      'Azure Boards',
+      'Azure Pipelines',
+      'Azure Test Plans',
+      'Azure Artifacts',
+    ].includes(text(task.category))
+  ) {
     problems.push(`category '${text(task.category)}' is not one the agent knows`);
   }
   const version = task.version as { Major?: unknown; Minor?: unknown; Patch?: unknown } | undefined;
-  if (!version || ![version.Major, version.Minor, version.Patch].every((n) => Number.isInteger(n))) problems.push('version needs integer Major, Minor, Patch');
+  if (!version || ![version.Major, version.Minor, version.Patch].every((n) => Number.isInteger(n)))
+    problems.push('version needs integer Major, Minor, Patch');
   if (!text(task.instanceNameFormat)) problems.push('instanceNameFormat is empty');
 
   const groups = new Set(((task.groups as { name: string }[] | undefined) ?? []).map((g) => g.name));
   const inputs = (task.inputs as Record<string, unknown>[] | undefined) ?? [];
   const names = new Set<string>();
-  const knownTypes = /^(string|multiLine|boolean|pickList|filePath|radio|secureFile|int|connectedService:[A-Za-z0-9]+)$/;
+  const knownTypes =
+    /^(string|multiLine|boolean|pickList|filePath|radio|secureFile|int|connectedService:[A-Za-z0-9]+)$/;
   for (const input of inputs) {
     const name = text(input.name);
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) problems.push(`input name '${name}' is not a valid identifier`);
-    if (names.has(name.toLowerCase())) problems.push(`input '${name}' is declared twice (names are case-insensitive)`);
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name))
+      problems.push(`input name '${name}' is not a valid identifier`);
+    if (names.has(name.toLowerCase()))
+      problems.push(`input '${name}' is declared twice (names are case-insensitive)`);
     names.add(name.toLowerCase());
-    if (!knownTypes.test(text(input.type))) problems.push(`input '${name}' has unknown type '${text(input.type)}'`);
+    if (!knownTypes.test(text(input.type)))
+      problems.push(`input '${name}' has unknown type '${text(input.type)}'`);
     if (!text(input.label)) problems.push(`input '${name}' has no label`);
-    if (input.groupName !== undefined && !groups.has(text(input.groupName))) problems.push(`input '${name}' names unknown group '${text(input.groupName)}'`);
-    if (input.type === 'pickList' && (typeof input.options !== 'object' || Object.keys(input.options ?? {}).length === 0)) {
+    if (input.groupName !== undefined && !groups.has(text(input.groupName)))
+      problems.push(`input '${name}' names unknown group '${text(input.groupName)}'`);
+    if (
+      input.type === 'pickList' &&
+      (typeof input.options !== 'object' || Object.keys(input.options ?? {}).length === 0)
+    ) {
       problems.push(`pickList input '${name}' has no options`);
     }
-    if (input.type === 'pickList' && input.defaultValue !== undefined && !(text(input.defaultValue) in ((input.options as object) ?? {}))) {
-      problems.push(`input '${name}' defaults to '${text(input.defaultValue)}', which is not one of its options`);
+    if (
+      input.type === 'pickList' &&
+      input.defaultValue !== undefined &&
+      !(text(input.defaultValue) in ((input.options as object) ?? {}))
+    ) {
+      problems.push(
+        `input '${name}' defaults to '${text(input.defaultValue)}', which is not one of its options`,
+      );
     }
-    if (input.type === 'boolean' && input.defaultValue !== undefined && !['true', 'false'].includes(text(input.defaultValue))) {
+    if (
+      input.type === 'boolean' &&
+      input.defaultValue !== undefined &&
+      !['true', 'false'].includes(text(input.defaultValue))
+    ) {
       problems.push(`boolean input '${name}' defaults to '${text(input.defaultValue)}'`);
     }
   }
   const outputs = (task.outputVariables as { name?: string }[] | undefined) ?? [];
-  for (const output of outputs) if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(output.name ?? '')) problems.push(`output variable '${output.name}' is not a valid name`);
+  for (const output of outputs)
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(output.name ?? ''))
+      problems.push(`output variable '${output.name}' is not a valid name`);
 
   const execution = (task.execution as Record<string, { target?: string }> | undefined) ?? {};
   for (const handler of ['Node20_1', 'Node24']) {
     const target = execution[handler]?.target;
     if (!target) problems.push(`execution lacks the ${handler} handler`);
-    else if (!existsSync(join(folder, target))) problems.push(`${handler} target ${target} does not exist in ${folder}`);
+    else if (!existsSync(join(folder, target)))
+      problems.push(`${handler} target ${target} does not exist in ${folder}`);
   }
   for (const handler of Object.keys(execution)) {
     if (['Node', 'Node10', 'Node16'].includes(handler)) problems.push(`deprecated handler ${handler}`);

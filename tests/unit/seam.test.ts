@@ -11,7 +11,8 @@ function sourceFiles(dir: string): string[] {
 
 describe('the platform seam', () => {
   it('keeps host libraries inside shared/src/platform/', () => {
-    const hostImport = /from\s+['"](azure-pipelines-task-lib|@actions\/)[^'"]*['"]|require\(\s*['"](azure-pipelines-task-lib|@actions\/)/;
+    const hostImport =
+      /from\s+['"](azure-pipelines-task-lib|@actions\/)[^'"]*['"]|require\(\s*['"](azure-pipelines-task-lib|@actions\/)/;
     const offenders = sourceFiles(join(repoRoot, 'shared', 'src'))
       .map((file) => relative(repoRoot, file))
       .filter((file) => !file.startsWith('shared/src/platform/'))
@@ -20,7 +21,9 @@ describe('the platform seam', () => {
   });
 
   it('is where the host libraries are used', () => {
-    const adapters = ['azure-pipelines.ts', 'github.ts'].map((file) => readFileSync(join(repoRoot, 'shared/src/platform', file), 'utf8'));
+    const adapters = ['azure-pipelines.ts', 'github.ts'].map((file) =>
+      readFileSync(join(repoRoot, 'shared/src/platform', file), 'utf8'),
+    );
     expect(adapters[0]).toMatch(/from 'azure-pipelines-task-lib\/task'/);
     expect(adapters[1]).toMatch(/from '@actions\/core'/);
   });

@@ -38,7 +38,11 @@ describe('parseYaml', () => {
   });
 
   it('falls back to the nearest ancestor for a path that is not there', () => {
-    expect(document.locate(['cases', 1, 'missing', 'deeper'])).toEqual({ file: 'cases.yml', line: 4, column: 5 });
+    expect(document.locate(['cases', 1, 'missing', 'deeper'])).toEqual({
+      file: 'cases.yml',
+      line: 4,
+      column: 5,
+    });
   });
 
   it('turns syntax errors into a DataError with file, line and column', () => {

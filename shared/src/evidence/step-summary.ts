@@ -11,7 +11,12 @@ const resultLabel: Record<StepResult, string> = {
 };
 
 /** The markdown section one step adds to the job summary: a heading with the result, then the step's own parts. */
-export function composeStepSummary(title: string, result: StepResult, sections: readonly string[], message?: string): string {
+export function composeStepSummary(
+  title: string,
+  result: StepResult,
+  sections: readonly string[],
+  message?: string,
+): string {
   const parts = [`## ${title}: ${resultLabel[result]}`];
   if (message && result !== 'succeeded') parts.push(`> ${message.split('\n').join('\n> ')}`);
   parts.push(...sections);
@@ -21,7 +26,9 @@ export function composeStepSummary(title: string, result: StepResult, sections: 
 function truncateUtf8(text: string, maxBytes: number): string {
   if (Buffer.byteLength(text) <= maxBytes) return text;
   const note = '\n\n_(summary truncated: see the evidence JSON for the full record)_\n';
-  const cut = Buffer.from(text).subarray(0, maxBytes - Buffer.byteLength(note)).toString('utf8');
+  const cut = Buffer.from(text)
+    .subarray(0, maxBytes - Buffer.byteLength(note))
+    .toString('utf8');
   // A cut inside a multi-byte character leaves U+FFFD at the end.
   return cut.replace(/\uFFFD$/, '') + note;
 }

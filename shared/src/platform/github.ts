@@ -58,7 +58,10 @@ function runEnvironment(): RunEnvironment {
     host: 'github',
     workspaceDir: process.env.GITHUB_WORKSPACE || process.cwd(),
     tempDir: process.env.RUNNER_TEMP || tmpdir(),
-    runUrl: repository && context.runId ? `${context.serverUrl}/${repository}/actions/runs/${context.runId}` : undefined,
+    runUrl:
+      repository && context.runId
+        ? `${context.serverUrl}/${repository}/actions/runs/${context.runId}`
+        : undefined,
     commit: context.sha || undefined,
     repository,
     branch: context.ref || undefined,

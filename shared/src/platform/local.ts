@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { formatLocation } from '../step/errors';
-import type { StepDefinition } from '../step/define';
-import { runStep } from '../step/run-step';
 import type { Platform } from './ports';
 
 /** `scoringUri` -> `INPUT_SCORING_URI`: how inputs are given on a laptop (environment or .env file). */
@@ -34,8 +32,10 @@ export function localPlatform(options: { envFile?: string; env?: NodeJS.ProcessE
     logger: {
       info: (message) => console.log(hide(message)),
       debug: (message) => debug && console.log(`debug: ${hide(message)}`),
-      warning: (message, location) => console.warn(`warning: ${location ? formatLocation(location) + ': ' : ''}${hide(message)}`),
-      error: (message, location) => console.error(`error: ${location ? formatLocation(location) + ': ' : ''}${hide(message)}`),
+      warning: (message, location) =>
+        console.warn(`warning: ${location ? formatLocation(location) + ': ' : ''}${hide(message)}`),
+      error: (message, location) =>
+        console.error(`error: ${location ? formatLocation(location) + ': ' : ''}${hide(message)}`),
       startGroup: (title) => console.log(`▶ ${title}`),
       endGroup: () => undefined,
       mask: (secret) => masked.push(secret),
@@ -59,8 +59,4 @@ export function localPlatform(options: { envFile?: string; env?: NodeJS.ProcessE
       },
     },
   };
-}
-
-export async function runLocally<Config>(step: StepDefinition<Config>, envFile?: string): Promise<void> {
-  await runStep(step, localPlatform({ envFile }));
 }

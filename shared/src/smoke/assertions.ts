@@ -100,6 +100,10 @@ export function checkAssertion(assertion: PathAssertion, answer: unknown): CaseF
     const broken = matches.find((match) => !holds(match.value));
     if (broken) failures.push({ expected, actual: describeMatch(broken), answer: answerText });
   };
+  if (assertion.type) {
+    const type = assertion.type;
+    firstBreaking(`${path} of type ${type}`, (value) => jsonType(value) === type);
+  }
   if (assertion.equals) {
     const wanted = assertion.equals.value;
     firstBreaking(`${path} equal to ${describeValue(wanted)}`, (value) => jsonEqual(value, wanted));
@@ -107,10 +111,6 @@ export function checkAssertion(assertion: PathAssertion, answer: unknown): CaseF
   if (assertion.oneOf) {
     const allowed = assertion.oneOf;
     firstBreaking(`${path} one of ${describeValue(allowed)}`, (value) => allowed.some((option) => jsonEqual(value, option)));
-  }
-  if (assertion.type) {
-    const type = assertion.type;
-    firstBreaking(`${path} of type ${type}`, (value) => jsonType(value) === type);
   }
   if (assertion.min !== undefined || assertion.max !== undefined) {
     const { min, max } = assertion;

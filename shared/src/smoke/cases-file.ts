@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DataError, formatLocation, type SourceLocation } from '../step/errors';
-import { parseYaml, readYamlFile, type DocumentPath, type LocatedDocument } from '../yaml/load-yaml';
+import { readYamlFile, type DocumentPath, type LocatedDocument } from '../yaml/load-yaml';
+import { jsonErrorOffset } from './json-syntax';
 import { JsonPathError, parseJsonPath, type JsonPath } from './json-path';
 
 /** JSON types an assertion can require. */
@@ -423,20 +424,15 @@ export function parseJsonText(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const reason = (error as Error).message;
-    const position = /at position (\d+)/.exec(reason);
-    let location: SourceLocation = { file };
-    if (position) location = offsetLocation(text, Number(position[1]), file);
-    else {
-      try {
-        parseYaml(text, file);
-      } catch (yamlError) {
-        // JSON is YAML: the YAML parser can say where a broken document stops making sense.
-        if (yamlError instanceof DataError && yamlError.location) location = yamlError.location;
-      }
-    }
-    throw new DataError(`${path.basename(file)} is not valid JSON: ${reason.replace(/ in JSON at position \d+.*$/s, '')}`, location);
+    const offset = jsonErrorOffset(text);
+    const location = offset === undefined ? { file } : offsetLocation(text, offset, file);
+    const reason = offset === undefined ? (error as Error).message : offset >= text.length ? 'the text ends too early' : `unexpected ${describeChar(text[offset]!)}`;
+    throw new DataError(`${path.basename(file)} is not valid JSON: ${reason}`, location);
   }
+}
+
+function describeChar(char: string): string {
+  return /\s/.test(char) ? `character U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : `'${char}'`;
 }
 
 function offsetLocation(text: string, offset: number, file: string): SourceLocation {

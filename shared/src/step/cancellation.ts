@@ -9,7 +9,8 @@ export function cancellationOnSignals(signals: readonly NodeJS.Signals[] = ['SIG
   dispose(): void;
 } {
   const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals) => controller.abort(new CancelledError(`The run was cancelled (${name}).`));
+  const onSignal = (name: NodeJS.Signals) =>
+    controller.abort(new CancelledError(`The run was cancelled (${name}).`));
   for (const name of signals) process.on(name, onSignal);
   return {
     signal: controller.signal,

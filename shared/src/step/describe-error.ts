@@ -10,8 +10,16 @@ export interface DescribedError {
 export function describeError(error: unknown, debug: boolean): DescribedError {
   if (error instanceof InputErrors) {
     const only = error.errors.length === 1 ? error.errors[0] : undefined;
-    if (only) return { message: withLocation(only.message, only.location), location: only.location, cancelled: false };
-    return { message: `${error.errors.length} inputs are invalid:\n${error.errors.map((e) => `- ${e.message}`).join('\n')}`, cancelled: false };
+    if (only)
+      return {
+        message: withLocation(only.message, only.location),
+        location: only.location,
+        cancelled: false,
+      };
+    return {
+      message: `${error.errors.length} inputs are invalid:\n${error.errors.map((e) => `- ${e.message}`).join('\n')}`,
+      cancelled: false,
+    };
   }
   if (error instanceof AzureError) {
     const facts = [`code ${error.code}`];
@@ -20,7 +28,11 @@ export function describeError(error: unknown, debug: boolean): DescribedError {
     return { message: `${error.message} (${facts.join(', ')})`, cancelled: false };
   }
   if (error instanceof StepError) {
-    return { message: withLocation(error.message, error.location), location: error.location, cancelled: error.kind === 'cancelled' };
+    return {
+      message: withLocation(error.message, error.location),
+      location: error.location,
+      cancelled: error.kind === 'cancelled',
+    };
   }
   if (error instanceof Error) {
     const detail = debug && error.stack ? `\n${error.stack}` : '';
@@ -30,6 +42,7 @@ export function describeError(error: unknown, debug: boolean): DescribedError {
 }
 
 function withLocation(message: string, location: SourceLocation | undefined): string {
-  if (!location || location.line === undefined || message.startsWith(formatLocation(location))) return message;
+  if (!location || location.line === undefined || message.startsWith(formatLocation(location)))
+    return message;
   return `${formatLocation(location)}: ${message}`;
 }

@@ -69,7 +69,8 @@ export class StepInputs {
 
   private value(name: string, types: InputSpec['type'][]) {
     const spec = this.spec(name);
-    if (!types.includes(spec.type)) throw new Error(`input '${name}' is ${spec.type}, not ${types.join('/')}`);
+    if (!types.includes(spec.type))
+      throw new Error(`input '${name}' is ${spec.type}, not ${types.join('/')}`);
     return this.values.get(name);
   }
 }
@@ -91,7 +92,8 @@ export function readInputs(
     const raw = port.get(spec.name)?.trim();
     const text = raw === undefined || raw === '' ? spec.default : raw;
     if (text === undefined || text === '') {
-      if (spec.required) errors.push(new InputError(spec.name, `Input '${shown(spec)}' is required: ${spec.help}`));
+      if (spec.required)
+        errors.push(new InputError(spec.name, `Input '${shown(spec)}' is required: ${spec.help}`));
       continue;
     }
     const converted = convert(spec, text, shown(spec));
@@ -115,7 +117,10 @@ function convert(spec: InputSpec, text: string, shown: string): string | boolean
       const pattern = spec.type === 'integer' ? /^[+-]?\d+$/ : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
       const value = Number(text);
       if (!pattern.test(text) || !Number.isFinite(value)) {
-        return new InputError(spec.name, `Input '${shown}' must be ${spec.type === 'integer' ? 'a whole number' : 'a number'}, got ${quoted}.`);
+        return new InputError(
+          spec.name,
+          `Input '${shown}' must be ${spec.type === 'integer' ? 'a whole number' : 'a number'}, got ${quoted}.`,
+        );
       }
       if (spec.min !== undefined && value < spec.min) {
         return new InputError(spec.name, `Input '${shown}' must be at least ${spec.min}, got ${quoted}.`);
@@ -127,7 +132,10 @@ function convert(spec: InputSpec, text: string, shown: string): string | boolean
     }
     case 'pickList':
       if (spec.options && !spec.options.includes(text)) {
-        return new InputError(spec.name, `Input '${shown}' must be one of ${spec.options.join(', ')}; got ${quoted}.`);
+        return new InputError(
+          spec.name,
+          `Input '${shown}' must be one of ${spec.options.join(', ')}; got ${quoted}.`,
+        );
       }
       return text;
     default:

@@ -3,14 +3,7 @@
  * Names are camelCase here; the GitHub side uses the kebab-case form (see `kebabCase`).
  */
 export type InputType =
-  | 'string'
-  | 'multiLine'
-  | 'boolean'
-  | 'integer'
-  | 'number'
-  | 'pickList'
-  | 'filePath'
-  | 'azureConnection';
+  'string' | 'multiLine' | 'boolean' | 'integer' | 'number' | 'pickList' | 'filePath' | 'azureConnection';
 
 /** Which hosts offer an input: authentication differs between Azure DevOps and GitHub. */
 export type HostKind = 'azure-pipelines' | 'github';

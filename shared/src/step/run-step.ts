@@ -18,7 +18,11 @@ export interface RunStepOptions {
  * The one place that decides a step's result. Order: read inputs, mask secrets, validate, act; then
  * outputs, evidence and summary are written whatever happened, and every error becomes one clear message.
  */
-export async function runStep<Config>(step: StepDefinition<Config>, platform: Platform, options: RunStepOptions = {}): Promise<StepResult> {
+export async function runStep<Config>(
+  step: StepDefinition<Config>,
+  platform: Platform,
+  options: RunStepOptions = {},
+): Promise<StepResult> {
   const { manifest } = step;
   const { logger, environment } = platform;
   const startedAt = new Date();
@@ -59,7 +63,8 @@ export async function runStep<Config>(step: StepDefinition<Config>, platform: Pl
       addSecret: (value) => secrets.add(value),
       redact: (text) => secrets.redact(text),
     };
-    if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new CancelledError('The run was cancelled.');
+    if (signal.aborted)
+      throw signal.reason instanceof Error ? signal.reason : new CancelledError('The run was cancelled.');
     const outcome = await step.run(config, context);
     result = outcome.result;
     message = outcome.message;
@@ -69,7 +74,11 @@ export async function runStep<Config>(step: StepDefinition<Config>, platform: Pl
     }
   } catch (error) {
     // Once cancelled, whatever the interrupted work threw (a reset socket, an abort) is a consequence, not the cause.
-    const cause = signal.aborted ? (signal.reason instanceof CancelledError ? signal.reason : new CancelledError('The run was cancelled.')) : error;
+    const cause = signal.aborted
+      ? signal.reason instanceof CancelledError
+        ? signal.reason
+        : new CancelledError('The run was cancelled.')
+      : error;
     const described = describeError(cause, logger.isDebug);
     result = described.cancelled ? 'cancelled' : 'failed';
     message = described.message;

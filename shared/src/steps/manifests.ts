@@ -5,7 +5,7 @@ import { registerModelManifest } from './register-model/manifest';
 import { smokeTestManifest } from './smoke-test/manifest';
 import { trainManifest } from './train/manifest';
 
-/** Every step, in pipeline order. */
+/** Every step's manifest, in pipeline order. Kept apart from the step definitions so generators load no step code. */
 export const stepManifests: readonly StepManifest[] = [
   trainManifest,
   registerModelManifest,

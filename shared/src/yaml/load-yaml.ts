@@ -59,7 +59,9 @@ export function readYamlFile(file: string): LocatedDocument {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new DataError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file });
+    throw new DataError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      file,
+    });
   }
   return parseYaml(text, file);
 }
@@ -84,7 +86,12 @@ function indexOffsets(text: string, events: Event[]) {
     switch (event.type) {
       case EVENT_ID.SCALAR: {
         const quoted = event.style === 2 || event.style === 3;
-        const start = event.anchorStart >= 0 ? event.anchorStart - 1 : event.tagStart >= 0 ? event.tagStart : event.valueStart;
+        const start =
+          event.anchorStart >= 0
+            ? event.anchorStart - 1
+            : event.tagStart >= 0
+              ? event.tagStart
+              : event.valueStart;
         return quoted && start === event.valueStart ? start - 1 : start;
       }
       case EVENT_ID.ALIAS:
@@ -137,7 +144,11 @@ function indexOffsets(text: string, events: Event[]) {
       }
       continue;
     }
-    const path: DocumentPath = !top ? [] : top.kind === 'mapping' ? [...top.path, top.pendingKey!] : [...top.path, top.index];
+    const path: DocumentPath = !top
+      ? []
+      : top.kind === 'mapping'
+        ? [...top.path, top.pendingKey!]
+        : [...top.path, top.index];
     valueOffsets.set(pathKey(path), startOf(event));
     if (opensContainer) {
       stack.push({

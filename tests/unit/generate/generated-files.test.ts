@@ -15,7 +15,12 @@ describe('generated files', () => {
   it('cover every step on both hosts', () => {
     const paths = [...generatedFiles().keys()];
     for (const manifest of stepManifests) {
-      expect(paths).toEqual(expect.arrayContaining([`tasks/${manifest.taskName}V1/task.json`, `actions/${manifest.id}/action.yml`]));
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          `tasks/${manifest.taskName}V1/task.json`,
+          `actions/${manifest.id}/action.yml`,
+        ]),
+      );
     }
   });
 });
@@ -49,7 +54,8 @@ describe.each(stepManifests.map((m) => [m.id, m] as const))('%s', (_id, manifest
 
   it('signs in through an AzureRM service connection when it calls Azure', () => {
     const connection = task.inputs.find((input) => input.name === 'azureSubscription');
-    if (manifest.inputs.some((input) => input.type === 'azureConnection')) expect(connection?.type).toBe('connectedService:AzureRM');
+    if (manifest.inputs.some((input) => input.type === 'azureConnection'))
+      expect(connection?.type).toBe('connectedService:AzureRM');
     else expect(connection).toBeUndefined();
   });
 });

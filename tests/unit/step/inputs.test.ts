@@ -18,7 +18,13 @@ const manifest: StepManifest = {
     { name: 'ratio', label: 'Ratio', type: 'number', help: 'Ratio.' },
     { name: 'mode', label: 'Mode', type: 'pickList', options: ['a', 'b'], default: 'a', help: 'Mode.' },
     { name: 'items', label: 'Items', type: 'multiLine', help: 'Items.' },
-    { name: 'connection', label: 'Connection', type: 'azureConnection', hosts: ['azure-pipelines'], help: 'Conn.' },
+    {
+      name: 'connection',
+      label: 'Connection',
+      type: 'azureConnection',
+      hosts: ['azure-pipelines'],
+      help: 'Conn.',
+    },
   ],
   outputs: [],
 };
@@ -28,7 +34,12 @@ const read = (values: Record<string, string>, host: 'github' | 'azure-pipelines'
 
 describe('readInputs', () => {
   it('converts types and applies defaults', () => {
-    const { inputs, errors } = read({ scoringUri: ' https://x/score ', ratio: '0.25', items: 'a\n b, c\n\n', wait: 'FALSE' });
+    const { inputs, errors } = read({
+      scoringUri: ' https://x/score ',
+      ratio: '0.25',
+      items: 'a\n b, c\n\n',
+      wait: 'FALSE',
+    });
     expect(errors).toEqual([]);
     expect(inputs.requiredString('scoringUri')).toBe('https://x/score');
     expect(inputs.boolean('wait')).toBe(false);
@@ -57,18 +68,27 @@ describe('readInputs', () => {
       "Input 'scoring-uri' is required: Where to send requests.",
       "Input 'wait' must be true or false, got 'maybe'.",
     ]);
-    expect(read({}, 'azure-pipelines').errors.map((e) => e.message)).toEqual(["Input 'scoringUri' is required: Where to send requests."]);
+    expect(read({}, 'azure-pipelines').errors.map((e) => e.message)).toEqual([
+      "Input 'scoringUri' is required: Where to send requests.",
+    ]);
   });
 
   it('never echoes a secret value in an error', () => {
-    const secretManifest: StepManifest = { ...manifest, inputs: [{ name: 'token', label: 'T', type: 'integer', secret: true, help: 'T.' }] };
+    const secretManifest: StepManifest = {
+      ...manifest,
+      inputs: [{ name: 'token', label: 'T', type: 'integer', secret: true, help: 'T.' }],
+    };
     const { errors } = readInputs(secretManifest, { get: () => 'hunter2-secret' }, 'github');
     expect(errors[0]?.message).toBe("Input 'token' must be a whole number, got the given value.");
   });
 
   it('offers host-specific inputs only on their host', () => {
-    expect(read({ scoringUri: 'u', connection: 'c' }, 'azure-pipelines').inputs.string('connection')).toBe('c');
-    expect(() => read({ scoringUri: 'u', connection: 'c' }, 'github').inputs.string('connection')).toThrow(/does not declare/);
+    expect(read({ scoringUri: 'u', connection: 'c' }, 'azure-pipelines').inputs.string('connection')).toBe(
+      'c',
+    );
+    expect(() => read({ scoringUri: 'u', connection: 'c' }, 'github').inputs.string('connection')).toThrow(
+      /does not declare/,
+    );
   });
 
   it('lists secrets and hides them from public values', () => {

@@ -27,7 +27,9 @@ const manifest: StepManifest = {
 
 const never = new AbortController().signal;
 
-function stepThat(run: (config: { target: string; key?: string }, context: StepContext) => Promise<void | 'issues'>) {
+function stepThat(
+  run: (config: { target: string; key?: string }, context: StepContext) => Promise<void | 'issues'>,
+) {
   return defineStep({
     manifest,
     parse: (inputs) => {
@@ -36,7 +38,9 @@ function stepThat(run: (config: { target: string; key?: string }, context: StepC
       return { target, key: inputs.string('apiKey') };
     },
     run: async (config, context) =>
-      (await run(config, context)) === 'issues' ? { result: 'succeededWithIssues', message: 'slow' } : { result: 'succeeded' },
+      (await run(config, context)) === 'issues'
+        ? { result: 'succeededWithIssues', message: 'slow' }
+        : { result: 'succeeded' },
   });
 }
 
@@ -71,7 +75,11 @@ describe('runStep', () => {
 
   it('sets secret outputs as secrets and masks them', async () => {
     const platform = memoryPlatform({ target: 't' });
-    await runStep(stepThat(async (_config, context) => context.setOutput('token', 'tok-abcdef')), platform, { signal: never });
+    await runStep(
+      stepThat(async (_config, context) => context.setOutput('token', 'tok-abcdef')),
+      platform,
+      { signal: never },
+    );
     expect(platform.recorded.secretOutputs).toEqual({ token: 'tok-abcdef' });
     expect(platform.recorded.outputs.token).toBeUndefined();
     expect(platform.recorded.masked).toContain('tok-abcdef');
@@ -80,40 +88,80 @@ describe('runStep', () => {
   it('fails on invalid inputs without running the step', async () => {
     const platform = memoryPlatform({ target: 'invalid' });
     let ran = false;
-    const result = await runStep(stepThat(async () => void (ran = true)), platform, { signal: never });
+    const result = await runStep(
+      stepThat(async () => void (ran = true)),
+      platform,
+      { signal: never },
+    );
     expect(ran).toBe(false);
     expect(result).toBe('failed');
-    expect(platform.recorded.logs).toContainEqual({ level: 'error', message: "Input 'target' must not be 'invalid'.", location: undefined });
+    expect(platform.recorded.logs).toContainEqual({
+      level: 'error',
+      message: "Input 'target' must not be 'invalid'.",
+      location: undefined,
+    });
   });
 
   it.each([
-    [new DataError('cases.yml: unknown key', { file: 'cases.yml', line: 3, column: 5 }), 'cases.yml:3:5: cases.yml: unknown key'],
-    [new AzureError('Workspace not found.', 'ResourceNotFound', 404, 'abc-123'), 'Workspace not found. (code ResourceNotFound, HTTP 404, correlation id abc-123)'],
+    [
+      new DataError('cases.yml: unknown key', { file: 'cases.yml', line: 3, column: 5 }),
+      'cases.yml:3:5: cases.yml: unknown key',
+    ],
+    [
+      new AzureError('Workspace not found.', 'ResourceNotFound', 404, 'abc-123'),
+      'Workspace not found. (code ResourceNotFound, HTTP 404, correlation id abc-123)',
+    ],
     [new AssertionFailure("case 'x' failed"), "case 'x' failed"],
     [new TypeError('boom'), 'Unexpected error: boom'],
   ])('turns %p into one clear message', async (error, message) => {
     const platform = memoryPlatform({ target: 't' });
-    const result = await runStep(stepThat(async () => Promise.reject(error)), platform, { signal: never });
+    const result = await runStep(
+      stepThat(async () => Promise.reject(error)),
+      platform,
+      { signal: never },
+    );
     expect(result).toBe('failed');
-    expect(platform.recorded.logs.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([message]);
+    expect(platform.recorded.logs.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([
+      message,
+    ]);
     expect(platform.recorded.summaries[0]).toContain('❌ failed');
   });
 
   it('passes the location of a file error to the host, for annotations', async () => {
     const platform = memoryPlatform({ target: 't' });
-    await runStep(stepThat(async () => Promise.reject(new DataError('bad', { file: 'c.yml', line: 2, column: 1 }))), platform, { signal: never });
-    expect(platform.recorded.logs.find((l) => l.level === 'error')?.location).toEqual({ file: 'c.yml', line: 2, column: 1 });
+    await runStep(
+      stepThat(async () => Promise.reject(new DataError('bad', { file: 'c.yml', line: 2, column: 1 }))),
+      platform,
+      { signal: never },
+    );
+    expect(platform.recorded.logs.find((l) => l.level === 'error')?.location).toEqual({
+      file: 'c.yml',
+      line: 2,
+      column: 1,
+    });
   });
 
   it('shows stacks of unexpected errors only in debug mode', async () => {
     const platform = memoryPlatform({ target: 't' }, { debug: true });
-    await runStep(stepThat(async () => Promise.reject(new TypeError('boom'))), platform, { signal: never });
-    expect(platform.recorded.logs.find((l) => l.level === 'error')?.message).toMatch(/Unexpected error: boom\nTypeError: boom\n\s+at /);
+    await runStep(
+      stepThat(async () => Promise.reject(new TypeError('boom'))),
+      platform,
+      { signal: never },
+    );
+    expect(platform.recorded.logs.find((l) => l.level === 'error')?.message).toMatch(
+      /Unexpected error: boom\nTypeError: boom\n\s+at /,
+    );
   });
 
   it('reports succeeded-with-issues with its message', async () => {
     const platform = memoryPlatform({ target: 't' });
-    expect(await runStep(stepThat(async () => 'issues'), platform, { signal: never })).toBe('succeededWithIssues');
+    expect(
+      await runStep(
+        stepThat(async () => 'issues'),
+        platform,
+        { signal: never },
+      ),
+    ).toBe('succeededWithIssues');
     expect(platform.recorded.result).toBe('succeededWithIssues');
     expect(platform.recorded.logs).toContainEqual({ level: 'warning', message: 'slow', location: undefined });
   });
@@ -138,7 +186,11 @@ describe('runStep', () => {
 
   it('refuses outputs the manifest does not declare', async () => {
     const platform = memoryPlatform({ target: 't' });
-    await runStep(stepThat(async (_c, context) => context.setOutput('undeclared', 'x')), platform, { signal: never });
+    await runStep(
+      stepThat(async (_c, context) => context.setOutput('undeclared', 'x')),
+      platform,
+      { signal: never },
+    );
     expect(platform.recorded.result).toBe('failed');
     expect(platform.recorded.logs.find((l) => l.level === 'error')?.message).toMatch(/does not declare/);
   });

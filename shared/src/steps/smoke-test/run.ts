@@ -215,7 +215,7 @@ function report(
   let message: string;
   if (failedCase) message = `case '${failedCase.name}' failed: ${describeFailure(failedCase.failures[0]!)}`;
   else if (failedCheck) message = `check '${failedCheck.name}' failed: ${failedCheck.reason}`;
-  else message = `latency check failed: ${describeFailure(latencyFailure!)}`;
+  else message = `latency of case '${config.plan.latencyCase}' failed: ${describeFailure(latencyFailure!)}`;
   const more = failedCases.length + failedChecks.length + (latencyFailure ? 1 : 0) - 1;
   if (more > 0) message += ` (and ${more} more failure${more === 1 ? '' : 's'}: see the summary)`;
   return { result: 'failed', message: redact(message) };
