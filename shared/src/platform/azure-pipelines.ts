@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import * as tl from 'azure-pipelines-task-lib/task';
 import type { StepDefinition } from '../step/define';
 import { runStep } from '../step/run-step';
@@ -17,7 +18,7 @@ const taskResults: Record<StepResult, tl.TaskResult> = {
 export function azurePipelinesPlatform(taskName: string): Platform {
   const environment = runEnvironment();
   return {
-    inputs: { get: (name) => tl.getInput(name, false) || undefined },
+    inputs: { get: (name, options) => (options?.secret ? silently(() => tl.getInput(name, false)) : tl.getInput(name, false)) || undefined },
     outputs: {
       set: (name, value) => tl.setVariable(name, value, false, true),
       setSecret: (name, value) => tl.setVariable(name, value, true, true),
@@ -54,6 +55,16 @@ export function azurePipelinesPlatform(taskName: string): Platform {
       complete: (result) => tl.setResult(taskResults[result] as tl.TaskResult.Failed, ''),
     },
   };
+}
+
+/** Runs a task-lib call with its output discarded: getInput debug-logs `name=value`, which must not happen to a secret. */
+function silently<T>(read: () => T): T {
+  tl.setStdStream(new Writable({ write: (_chunk, _encoding, done) => done() }));
+  try {
+    return read();
+  } finally {
+    tl.setStdStream(process.stdout);
+  }
 }
 
 function runEnvironment(): RunEnvironment {

@@ -6,8 +6,11 @@ import type { HostKind } from '../step/manifest';
  * each host implements them over its official library in one adapter file.
  */
 export interface InputPort {
-  /** The raw value of an input by its manifest (camelCase) name, or undefined when not given. */
-  get(name: string): string | undefined;
+  /**
+   * The raw value of an input by its manifest (camelCase) name, or undefined when not given.
+   * `secret` inputs must be read without the host library echoing them (task-lib debug-logs every input).
+   */
+  get(name: string, options?: { secret?: boolean }): string | undefined;
 }
 
 export interface OutputPort {

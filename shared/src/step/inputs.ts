@@ -89,7 +89,7 @@ export function readInputs(
   const errors: InputError[] = [];
   const shown = (spec: InputSpec) => (host === 'github' ? hostName(spec.name, 'github') : spec.name);
   for (const spec of specs) {
-    const raw = port.get(spec.name)?.trim();
+    const raw = port.get(spec.name, { secret: spec.secret ?? false })?.trim();
     const text = raw === undefined || raw === '' ? spec.default : raw;
     if (text === undefined || text === '') {
       if (spec.required)
