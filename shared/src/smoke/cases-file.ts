@@ -51,7 +51,6 @@ export interface SmokePlan {
   readonly notConstant: readonly string[];
   /** The case repeated to measure latency. */
   readonly latencyCase: string;
-  readonly notConstantLocation?: SourceLocation;
 }
 
 const TOP_KEYS = ['cases', 'notConstant', 'latencyCase'];
@@ -98,6 +97,9 @@ export function validateCases(document: LocatedDocument, baseDir: string): Smoke
     });
   }
 
+  const declared = new Set(
+    (Array.isArray(root.cases) ? root.cases : []).map((c: unknown) => (isMapping(c) ? c.name : undefined)).filter((n): n is string => typeof n === 'string'),
+  );
   const valid = cases.filter((c) => !c.reject);
   if (cases.length > 0 && valid.length === 0) {
     report(`at least one case must not be a reject case: it proves the endpoint works and recovers`, ['cases']);
@@ -109,20 +111,22 @@ export function validateCases(document: LocatedDocument, baseDir: string): Smoke
     }
     const found = cases.find((c) => c.name === name);
     if (!found) {
-      if (!problems.some((p) => p.message.includes(`'${name}'`))) {
-        report(`${what} names unknown case '${name}'; cases: ${cases.map((c) => c.name).join(', ') || '(none)'}`, at);
-      }
+      // A case that exists but has problems of its own is already reported.
+      if (!declared.has(name)) report(`${what} names unknown case '${name}'; cases: ${[...declared].join(', ') || '(none)'}`, at);
       return undefined;
     }
     if (found.reject) report(`${what} names reject case '${name}': it needs a case with a valid answer`, at);
     return name;
   };
 
+  // Without a list of cases, complaints about names that refer to them would only be noise.
+  const listed = Array.isArray(root.cases) && root.cases.length > 0;
   const notConstant: string[] = [];
-  if ('notConstant' in root) {
+  if ('notConstant' in root && listed) {
     const list = root.notConstant;
     if (!Array.isArray(list) || list.length < 2) {
-      report(`'notConstant' must list at least two case names, got ${kindOf(list)}`, ['notConstant']);
+      const got = Array.isArray(list) ? `${list.length} name${list.length === 1 ? '' : 's'}` : kindOf(list);
+      report(`'notConstant' must list at least two case names, got ${got}`, ['notConstant']);
     } else {
       list.forEach((name, index) => {
         const resolved = referTo(name, ['notConstant', index], `'notConstant'`);
@@ -133,15 +137,14 @@ export function validateCases(document: LocatedDocument, baseDir: string): Smoke
     }
   }
   let latencyCase = valid[0]?.name ?? '';
-  if ('latencyCase' in root) latencyCase = referTo(root.latencyCase, ['latencyCase'], `'latencyCase'`) ?? latencyCase;
+  if ('latencyCase' in root && listed) latencyCase = referTo(root.latencyCase, ['latencyCase'], `'latencyCase'`) ?? latencyCase;
 
-  if (problems.length > 0) throw toError(problems);
+  if (problems.length > 0) throw toError(inFileOrder(problems, document.file));
   return {
     source: document.file,
     cases,
     notConstant,
     latencyCase,
-    notConstantLocation: 'notConstant' in root ? document.locate(['notConstant']) : undefined,
   };
 }
 
@@ -404,6 +407,15 @@ function toError(problems: readonly Problem[]): DataError {
   if (!first) return new DataError('invalid cases file');
   if (problems.length === 1) return new DataError(first.message, first.location);
   return new DataError(problems.map((p) => `${formatLocation(p.location)}: ${p.message}`).join('\n'), first.location);
+}
+
+/** Problems in the order of the file (problems inside request files last), so the first is the first to fix. */
+function inFileOrder(problems: readonly Problem[], file: string): Problem[] {
+  const key = (p: Problem) => [p.location.file === file ? 0 : 1, p.location.line ?? 0, p.location.column ?? 0];
+  return [...problems].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+  });
 }
 
 /** Reads a file as UTF-8; `shown` is the name the user wrote. */

@@ -38,6 +38,10 @@ export class ScoringClient {
   private readonly request: typeof http.request;
   private readonly baseOptions: http.RequestOptions;
   private readonly headers: Readonly<Record<string, string>>;
+  // The latency loop sends one body thousands of times: reuse its options instead of rebuilding them.
+  private lastOptions: { length: number; options: http.RequestOptions } | undefined;
+  // One abort listener per signal, not per request: EventTarget listeners cost more than the rest of a request.
+  private readonly inFlight = new Map<AbortSignal, Set<() => void>>();
 
   constructor(
     scoringUri: string,
@@ -62,14 +66,11 @@ export class ScoringClient {
     };
   }
 
-  /**
-   * Posts a body and resolves with the answer or the connection failure; rejects only with CancelledError.
-   * A keep-alive socket the server closed meanwhile is retried once on a fresh one, as Node's docs advise.
-   */
-  async send(body: string | Buffer, signal?: AbortSignal): Promise<ScoringResult> {
+  /** Posts a body and resolves with the answer or the connection failure; rejects only with CancelledError. */
+  send(body: string | Buffer, signal?: AbortSignal): Promise<ScoringResult> {
+    if (signal?.aborted) return Promise.reject(new CancelledError('smoke test cancelled'));
     const payload = typeof body === 'string' ? Buffer.from(body) : body;
-    const first = await this.sendOnce(payload, signal);
-    return first.retry ? (await this.sendOnce(payload, signal)).result : first.result;
+    return new Promise((resolve, reject) => this.attempt(payload, signal, true, resolve, reject));
   }
 
   /** Closes the pooled sockets. */
@@ -77,63 +78,84 @@ export class ScoringClient {
     this.agent.destroy();
   }
 
-  private sendOnce(payload: Buffer, signal?: AbortSignal): Promise<{ result: ScoringResult; retry: boolean }> {
-    if (signal?.aborted) return Promise.reject(new CancelledError('smoke test cancelled'));
-    return new Promise((resolve, reject) => {
-      const started = process.hrtime.bigint();
-      const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
-      let settled = false;
-      let timedOut = false;
-      const finish = (outcome: { result: ScoringResult; retry: boolean } | Error) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        if (outcome instanceof Error) reject(outcome);
-        else resolve(outcome);
-      };
-      const onAbort = () => {
-        finish(new CancelledError('smoke test cancelled'));
-        request.destroy();
-      };
-      const request = this.request({
-        ...this.baseOptions,
-        headers: { ...this.headers, 'Content-Length': payload.length },
-      });
-      const timer = setTimeout(() => {
-        timedOut = true;
-        request.destroy();
-      }, this.options.timeoutMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const fail = (error: NodeJS.ErrnoException, answered: boolean) => {
-        if (timedOut) {
-          const message = `no answer within ${this.options.timeoutMs / 1000} s`;
-          finish({ result: { kind: 'failure', code: 'ETIMEDOUT', message, durationMs: elapsed() }, retry: false });
-          return;
-        }
-        const code = error.code ?? 'ERROR';
-        const stale = !answered && request.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE');
-        const message = describeConnectionError(code, error.message);
-        finish({ result: { kind: 'failure', code, message, durationMs: elapsed() }, retry: stale });
-      };
+  private requestOptions(length: number): http.RequestOptions {
+    if (this.lastOptions?.length !== length) {
+      this.lastOptions = { length, options: { ...this.baseOptions, headers: { ...this.headers, 'Content-Length': length } } };
+    }
+    return this.lastOptions.options;
+  }
 
-      request.on('response', (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-          const status = response.statusCode ?? 0;
-          finish({ result: { kind: 'answer', status, headers: response.headers, body, durationMs: elapsed() }, retry: false });
-        });
-        response.on('error', (error) => fail(error, true));
-        // The connection can drop mid-body without an 'error' on the response.
-        response.on('close', () => {
-          if (!response.complete) fail(Object.assign(new Error('connection closed mid-answer'), { code: 'ECONNRESET' }), true);
-        });
+  private attempt(
+    payload: Buffer,
+    signal: AbortSignal | undefined,
+    mayRetry: boolean,
+    resolve: (result: ScoringResult) => void,
+    reject: (error: Error) => void,
+  ): void {
+    const started = process.hrtime.bigint();
+    const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
+    let settled = false;
+    let timedOut = false;
+    const request = this.request(this.requestOptions(payload.length));
+    const cancel = () => {
+      if (settle()) reject(new CancelledError('smoke test cancelled'));
+      request.destroy();
+    };
+    const cancellers = signal ? this.watch(signal) : undefined;
+    cancellers?.add(cancel);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      request.destroy();
+    }, this.options.timeoutMs);
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      clearTimeout(timer);
+      cancellers?.delete(cancel);
+      return true;
+    };
+    const fail = (error: NodeJS.ErrnoException, answered: boolean) => {
+      if (!settle()) return;
+      if (timedOut) {
+        resolve({ kind: 'failure', code: 'ETIMEDOUT', message: `no answer within ${this.options.timeoutMs / 1000} s`, durationMs: elapsed() });
+        return;
+      }
+      const code = error.code ?? 'ERROR';
+      // A kept-alive socket the server closed just as we reused it: retry once on a fresh one, as Node's docs advise.
+      if (mayRetry && !answered && request.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')) {
+        this.attempt(payload, signal, false, resolve, reject);
+        return;
+      }
+      resolve({ kind: 'failure', code, message: describeConnectionError(code, error.message), durationMs: elapsed() });
+    };
+
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        if (!settle()) return;
+        const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+        resolve({ kind: 'answer', status: response.statusCode ?? 0, headers: response.headers, body, durationMs: elapsed() });
       });
-      request.on('error', (error) => fail(error, false));
-      request.end(payload);
+      response.on('error', (error) => fail(error, true));
+      // The connection can drop mid-body without an 'error' on the response.
+      response.on('close', () => {
+        if (!response.complete) fail(Object.assign(new Error('connection closed mid-answer'), { code: 'ECONNRESET' }), true);
+      });
     });
+    request.on('error', (error) => fail(error, false));
+    request.end(payload);
+  }
+
+  private watch(signal: AbortSignal): Set<() => void> {
+    let cancellers = this.inFlight.get(signal);
+    if (!cancellers) {
+      const set = new Set<() => void>();
+      cancellers = set;
+      this.inFlight.set(signal, set);
+      signal.addEventListener('abort', () => [...set].forEach((cancel) => cancel()), { once: true });
+    }
+    return cancellers;
   }
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadCasesFile, requestFilePlan, validateCases } from '../../../shared/src/smoke/cases-file';
 import { DataError } from '../../../shared/src/step/errors';
@@ -78,7 +79,7 @@ describe('cases file validation', () => {
     ['an unknown top-level key', 'cases:\n  - {name: a, request: {}}\nlatency: a\n', 3, 1, "unknown key 'latency' in the cases file; allowed keys: cases, notConstant, latencyCase"],
     ['an unknown case key', 'cases:\n  - name: a\n    request: {}\n    expct: {}\n', 4, 5, "unknown key 'expct' in case 'a'; allowed keys: name, description, request, requestFile, rawBody, reject, expect"],
     ['an unknown expect key', 'cases:\n  - name: a\n    request: {}\n    expect:\n      statuses: 200\n', 5, 7, "unknown key 'statuses' in 'expect' of case 'a'; allowed keys: status, json, rows, assertions"],
-    ['an unknown assertion key', 'cases:\n  - name: a\n    request: {}\n    expect:\n      assertions:\n        - path: $\n          equal: 1\n', 7, 11, "unknown key 'equal' in an assertion; allowed keys: path, equals, oneOf, type, min, max, matches"],
+    ['an unknown assertion key', 'cases:\n  - name: a\n    request: {}\n    expect:\n      assertions:\n        - path: $\n          type: number\n          equal: 1\n', 8, 11, "unknown key 'equal' in an assertion; allowed keys: path, equals, oneOf, type, min, max, matches"],
     ['a case that is not a mapping', 'cases:\n  - just-a-name\n', 2, 5, 'a case is a mapping'],
     ['a missing name', 'cases:\n  - request: {}\n', 2, 5, "case 1 needs a 'name'"],
     ['a name that is not a string', 'cases:\n  - name: [a]\n    request: {}\n', 2, 11, "case 1 needs a 'name'"],
@@ -109,7 +110,8 @@ describe('cases file validation', () => {
     ['a regex that does not compile', "cases:\n  - name: a\n    request: {}\n    expect:\n      assertions:\n        - path: $.label\n          matches: '^(rain'\n", 7, 20, "'matches' is not a valid regular expression: Invalid regular expression"],
     ['only reject cases', "cases:\n  - name: r\n    rawBody: '{'\n    reject: true\n", 2, 3, 'at least one case must not be a reject case'],
     ['an unknown name in notConstant', 'cases:\n  - {name: a, request: {}}\n  - {name: b, request: {}}\nnotConstant: [a, c]\n', 4, 18, "'notConstant' names unknown case 'c'; cases: a, b"],
-    ['a single name in notConstant', 'cases:\n  - {name: a, request: {}}\nnotConstant: [a]\n', 3, 14, "'notConstant' must list at least two case names"],
+    ['a single name in notConstant', 'cases:\n  - {name: a, request: {}}\nnotConstant: [a]\n', 3, 14, "'notConstant' must list at least two case names, got 1 name"],
+    ['a broken case named in notConstant', 'cases:\n  - {name: a, request: {}}\n  - {name: b, request: {}, expect: {status: 1}}\nnotConstant: [a, b]\n', 3, 45, "'status' must be an HTTP status (100-599), got 1"],
     ['a repeated name in notConstant', 'cases:\n  - {name: a, request: {}}\n  - {name: b, request: {}}\nnotConstant: [a, b, a]\n', 4, 21, "'notConstant' lists 'a' twice"],
     ['a reject case in notConstant', "cases:\n  - {name: a, request: {}}\n  - {name: r, rawBody: '{', reject: true}\nnotConstant: [a, r]\n", 4, 18, "'notConstant' names reject case 'r'"],
     ['an unknown latencyCase', 'cases:\n  - {name: a, request: {}}\nlatencyCase: b\n', 3, 14, "'latencyCase' names unknown case 'b'; cases: a"],
@@ -118,6 +120,7 @@ describe('cases file validation', () => {
     const error = problem(text);
     expect(error.location).toEqual({ file: 'cases.yml', line, column });
     expect(error.message).toContain(message);
+    expect(error.message).not.toContain('\n');
   });
 
   it('reports every problem at once, each with its location', () => {
@@ -165,5 +168,15 @@ describe('requestFilePlan', () => {
       expect(error).toBeInstanceOf(DataError);
       expect((error as DataError).message).toMatch(/^r\.json is not valid JSON/);
     }
+  });
+});
+
+describe('docs/smoke-test-cases.md', () => {
+  it('shows an example that validates', () => {
+    const markdown = readFileSync(path.resolve(__dirname, '../../../docs/smoke-test-cases.md'), 'utf8');
+    const example = /```yaml\n([\s\S]*?)```/.exec(markdown)![1]!;
+    const plan = validate(example);
+    expect(plan.cases.map((c) => c.name)).toEqual(['two-rows', 'rain-row', 'dry-day', 'garbage', 'missing-input-data']);
+    expect(plan.notConstant).toEqual(['rain-row', 'dry-day']);
   });
 });

@@ -27,7 +27,7 @@ describe('smoke-test config', () => {
       latencyRequests: 20,
       concurrency: 1,
       junitFile: path.join(FIXTURES, 'out/smoke.xml'),
-      inputNames: { maxP95Ms: 'max-p95-ms' },
+      inputNames: { maxP95Ms: 'max-p95-ms', latencyRequests: 'latency-requests' },
     });
     expect(config.maxP95Ms).toBeUndefined();
     expect(config.deploymentName).toBeUndefined();

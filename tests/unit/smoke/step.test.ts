@@ -254,7 +254,7 @@ describe('smoke-test step against real scoring servers', () => {
     const result = await run({ scoringUri: (await server('correct')).scoringUri, requestFile: 'requests/two-rows.json', latencyRequests: '0' });
     expect(result.outcome).toEqual({ result: 'succeeded' });
     expect(result.context.outputs).toMatchObject({ passed: true, p50Ms: '', p95Ms: '', p99Ms: '' });
-    expect(result.context.summary.join('\n')).toContain('**Latency** not measured: latencyRequests is 0');
+    expect(result.context.summary.join('\n')).toContain('**Latency** not measured: latency-requests is 0');
   });
 
   it('stops when cancelled', async () => {

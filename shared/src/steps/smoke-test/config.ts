@@ -20,7 +20,7 @@ export interface SmokeTestConfig {
   /** Absolute path of the JUnit XML to write. */
   readonly junitFile?: string;
   /** Input names as the user wrote them on their host, for messages about them. */
-  readonly inputNames: { readonly maxP95Ms: string };
+  readonly inputNames: { readonly maxP95Ms: string; readonly latencyRequests: string };
 }
 
 /** Validates the smoke-test inputs and loads the cases; throws InputError(s) or a located DataError. */
@@ -76,7 +76,7 @@ export function parseSmokeTestConfig(inputs: StepInputs, context: ParseContext):
     concurrency: inputs.number('concurrency') ?? 1,
     ...(maxP95Ms === undefined ? {} : { maxP95Ms }),
     ...(junitFile === undefined ? {} : { junitFile }),
-    inputNames: { maxP95Ms: inputs.displayName('maxP95Ms') },
+    inputNames: { maxP95Ms: inputs.displayName('maxP95Ms'), latencyRequests: inputs.displayName('latencyRequests') },
   };
 }
 

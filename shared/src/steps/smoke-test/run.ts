@@ -23,6 +23,7 @@ type LatencyOutcome =
   | { readonly kind: 'measured'; readonly stats: LatencyStats; readonly failure?: CaseFailure };
 
 const OUTCOME_NAMES = ['p50Ms', 'p95Ms', 'p99Ms'] as const;
+const CHECK_MARKS = { passed: '✔', failed: '✘', skipped: '⏭' } as const;
 
 /** Waits for the endpoint, runs the cases, measures latency, then judges and reports. */
 export async function runSmokeTest(config: SmokeTestConfig, context: StepContext, dependencies: SmokeTestDependencies = {}): Promise<StepOutcome> {
@@ -62,12 +63,15 @@ export async function runSmokeTest(config: SmokeTestConfig, context: StepContext
 
     const outcomes = await runCases(plan, send, (outcome) => logCase(context, outcome));
     const checks = [checkNotConstant(plan.notConstant, outcomes)].filter((c): c is CheckOutcome => c !== undefined);
-    for (const check of checks) logger.info(`${check.result === 'failed' ? '✘' : '✔'} check ${check.name}: ${check.result}${check.reason ? ` (${context.redact(check.reason)})` : ''}`);
+    for (const check of checks) logger.info(`${CHECK_MARKS[check.result]} check ${check.name}: ${check.result}${check.reason ? ` (${context.redact(check.reason)})` : ''}`);
 
     let latency: LatencyOutcome;
     if (outcomes.some((o) => !o.passed) || checks.some((c) => c.result === 'failed')) latency = { kind: 'skipped', reason: 'the cases did not pass' };
-    else if (config.latencyRequests === 0) latency = { kind: 'skipped', reason: 'latencyRequests is 0' };
-    else latency = await measure(config, context, () => send(latencyCase), latencyCase.name);
+    else if (config.latencyRequests === 0) latency = { kind: 'skipped', reason: `${config.inputNames.latencyRequests} is 0` };
+    else {
+      const body = Buffer.from(latencyCase.body);
+      latency = await measure(config, context, () => client.send(body, signal), latencyCase.name);
+    }
 
     return report(config, context, startedAt, outcomes, checks, latency, readiness);
   } finally {
