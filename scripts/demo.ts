@@ -20,7 +20,14 @@ const indent = (text: string) =>
     .join('\n');
 
 function showAgent(run: AgentRun): void {
-  console.log(indent(run.displayedLog.split('\n').filter((line) => line.trim()).join('\n')));
+  console.log(
+    indent(
+      run.displayedLog
+        .split('\n')
+        .filter((line) => line.trim())
+        .join('\n'),
+    ),
+  );
   console.log(`  output variables: ${JSON.stringify(run.outputs, null, 0)}`);
   for (const issue of run.issues) console.log(`  ${issue.type}: ${issue.message}`);
   console.log(`  result: ${run.result}`);
@@ -29,7 +36,14 @@ function showAgent(run: AgentRun): void {
 }
 
 function showRunner(run: RunnerRun): void {
-  console.log(indent(run.displayedLog.split('\n').filter((line) => line.trim()).join('\n')));
+  console.log(
+    indent(
+      run.displayedLog
+        .split('\n')
+        .filter((line) => line.trim())
+        .join('\n'),
+    ),
+  );
   console.log(`  step outputs: ${JSON.stringify(run.outputs, null, 0)}`);
   console.log(`  exit code: ${run.exitCode}`);
   console.log('  job summary:');
@@ -37,7 +51,8 @@ function showRunner(run: RunnerRun): void {
 }
 
 function assertNoLeak(name: string, texts: string[]): void {
-  if (texts.some((text) => text.includes(endpointKey))) throw new Error(`${name}: the endpoint key leaked into the output`);
+  if (texts.some((text) => text.includes(endpointKey)))
+    throw new Error(`${name}: the endpoint key leaked into the output`);
 }
 
 async function main(): Promise<void> {
@@ -48,22 +63,45 @@ async function main(): Promise<void> {
     console.log(bold(`\n▶ Azure Pipelines: AzureMLSmokeTest@1 against ${model.scoringUri}\n`));
     const ado = await runAsAzurePipelinesAgent({
       task: 'AzureMLSmokeTestV1',
-      inputs: { scoringUri: model.scoringUri, authKey: endpointKey, deploymentName: 'green', casesFile, latencyRequests: '50', concurrency: '4' },
+      inputs: {
+        scoringUri: model.scoringUri,
+        authKey: endpointKey,
+        deploymentName: 'green',
+        casesFile,
+        latencyRequests: '50',
+        concurrency: '4',
+      },
     });
     showAgent(ado);
-    assertNoLeak('Azure Pipelines', [ado.displayedLog, ado.stderr, ...ado.summaries, JSON.stringify(ado.outputs)]);
+    assertNoLeak('Azure Pipelines', [
+      ado.displayedLog,
+      ado.stderr,
+      ...ado.summaries,
+      JSON.stringify(ado.outputs),
+    ]);
     if (ado.result !== 'Succeeded') unexpected++;
 
     console.log(bold(`\n▶ GitHub Actions: actions/smoke-test against ${model.scoringUri}\n`));
     const gh = await runAsGitHubRunner({
       action: 'smoke-test',
-      inputs: { 'scoring-uri': model.scoringUri, 'auth-key': endpointKey, 'deployment-name': 'green', 'cases-file': casesFile, 'latency-requests': '50', concurrency: '4' },
+      inputs: {
+        'scoring-uri': model.scoringUri,
+        'auth-key': endpointKey,
+        'deployment-name': 'green',
+        'cases-file': casesFile,
+        'latency-requests': '50',
+        concurrency: '4',
+      },
     });
     showRunner(gh);
     assertNoLeak('GitHub', [gh.displayedLog, gh.stderr, gh.summary, JSON.stringify(gh.outputs)]);
     if (gh.exitCode !== 0) unexpected++;
 
-    console.log(bold(`\n▶ GitHub Actions: actions/smoke-test against a model that always answers the same (expected to fail)\n`));
+    console.log(
+      bold(
+        `\n▶ GitHub Actions: actions/smoke-test against a model that always answers the same (expected to fail)\n`,
+      ),
+    );
     const bad = await runAsGitHubRunner({
       action: 'smoke-test',
       inputs: { 'scoring-uri': broken.scoringUri, 'auth-key': endpointKey, 'cases-file': casesFile },
@@ -76,7 +114,9 @@ async function main(): Promise<void> {
   }
   console.log(
     unexpected === 0
-      ? bold('\n✔ demo finished: the healthy model passed on both hosts, the broken one was caught, the key never showed.\n')
+      ? bold(
+          '\n✔ demo finished: the healthy model passed on both hosts, the broken one was caught, the key never showed.\n',
+        )
       : bold(`\n✘ demo: ${unexpected} run(s) did not end as expected\n`),
   );
   if (unexpected > 0) process.exitCode = 1;

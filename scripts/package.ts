@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { stepManifests } from '../shared/src/steps/manifests';
 import { actionFolder } from './generate/action-yml';
 import { readProjectInfo, repoRoot } from './generate/project';
-import { bundleTarget, taskFolder } from './generate/task-json';
+import { taskFolder } from './generate/task-json';
 import { extensionId } from './generate/vss-extension';
 
 const out = join(repoRoot, 'out');

@@ -44,10 +44,19 @@ writeFileSync(requestFile, body);
 async function startServer(): Promise<{ child: ChildProcess; scoringUri: string }> {
   const child = spawn(
     nodeRuntimes[0]!.path,
-    [join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), join(repoRoot, 'tests/servers/start-scoring-server.ts'), '--behaviour', 'correct', '--key', key],
+    [
+      join(repoRoot, 'node_modules/tsx/dist/cli.mjs'),
+      join(repoRoot, 'tests/servers/start-scoring-server.ts'),
+      '--behaviour',
+      'correct',
+      '--key',
+      key,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+  const line = await new Promise<string>((resolve) =>
+    createInterface({ input: child.stdout! }).once('line', resolve),
+  );
   return { child, scoringUri: (JSON.parse(line) as { scoringUri: string }).scoringUri };
 }
 
@@ -86,7 +95,9 @@ function wrkThroughput(scoringUri: string): { rps: number; output: string } | un
     ].join('\n'),
   );
   // One wrk thread, like our single-threaded client, with the same number of connections in flight.
-  const result = spawnSync('wrk', ['-t1', `-c${concurrency}`, `-d${wrkSeconds}s`, '-s', script, scoringUri], { encoding: 'utf8' });
+  const result = spawnSync('wrk', ['-t1', `-c${concurrency}`, `-d${wrkSeconds}s`, '-s', script, scoringUri], {
+    encoding: 'utf8',
+  });
   const match = /Requests\/sec:\s+([\d.]+)/.exec(result.stdout);
   if (!match) throw new Error(`could not read wrk's output:\n${result.stdout}${result.stderr}`);
   return { rps: Number(match[1]), output: result.stdout };
@@ -110,7 +121,11 @@ async function startupToFirstRequest(runtime: (typeof nodeRuntimes)[number]): Pr
     const port = (server.address() as { port: number }).port;
     await runAsGitHubRunner({
       action: 'smoke-test',
-      inputs: { 'scoring-uri': `http://127.0.0.1:${port}/score`, 'request-file': requestFile, 'latency-requests': '0' },
+      inputs: {
+        'scoring-uri': `http://127.0.0.1:${port}/score`,
+        'request-file': requestFile,
+        'latency-requests': '0',
+      },
       runtime,
       onStart: () => (spawnedAt = process.hrtime.bigint()),
     });
@@ -127,7 +142,9 @@ async function main(): Promise<void> {
   try {
     const ours = await ourThroughput(scoringUri);
     const wrk = wrkThroughput(scoringUri);
-    console.log(`smoke-test latency mode: ${ours.rps.toFixed(0)} requests/s (${requests} requests, concurrency ${concurrency}; p50 ${ours.p50.toFixed(2)} ms, p99 ${ours.p99.toFixed(2)} ms)`);
+    console.log(
+      `smoke-test latency mode: ${ours.rps.toFixed(0)} requests/s (${requests} requests, concurrency ${concurrency}; p50 ${ours.p50.toFixed(2)} ms, p99 ${ours.p99.toFixed(2)} ms)`,
+    );
     if (wrk) {
       console.log(`wrk -t1 -c${concurrency} -d${wrkSeconds}s:  ${wrk.rps.toFixed(0)} requests/s`);
       console.log(`ratio smoke-test / wrk: ${(ours.rps / wrk.rps).toFixed(2)}`);
@@ -139,7 +156,9 @@ async function main(): Promise<void> {
   }
   for (const runtime of nodeRuntimes) {
     const times = await startupToFirstRequest(runtime);
-    console.log(`bundle start-up to first request (${runtime.name}, ${runs} runs): median ${median(times).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms`);
+    console.log(
+      `bundle start-up to first request (${runtime.name}, ${runs} runs): median ${median(times).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms`,
+    );
   }
 }
 

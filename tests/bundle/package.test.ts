@@ -8,16 +8,21 @@ import { nodeRuntimes, repoRoot } from '../harness/runtimes';
 import { validateTaskJson } from '../harness/task-json-validation';
 import { readZip } from '../harness/zip';
 
-const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string })
+  .version;
 
 describe('npm run package', () => {
   let vsix: Map<string, Buffer>;
 
   beforeAll(() => {
-    execFileSync(nodeRuntimes[0]!.path, [join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), join(repoRoot, 'scripts/package.ts')], {
-      cwd: repoRoot,
-      stdio: 'pipe',
-    });
+    execFileSync(
+      nodeRuntimes[0]!.path,
+      [join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), join(repoRoot, 'scripts/package.ts')],
+      {
+        cwd: repoRoot,
+        stdio: 'pipe',
+      },
+    );
     vsix = readZip(readFileSync(join(repoRoot, 'out', `azureml-pipeline-steps-${version}.vsix`)));
   }, 120_000);
 
@@ -33,29 +38,43 @@ describe('npm run package', () => {
     expect(vsix.has('overview.md')).toBe(true);
   });
 
-  it.each(stepManifests.map((m) => [m.taskName, m] as const))('ships %s with a valid task.json, its bundle and icon', (_name, manifest) => {
-    const folder = `tasks/${manifest.taskName}V1`;
-    const names = [...vsix.keys()].filter((name) => name.startsWith(`${folder}/`)).sort();
-    expect(names).toEqual(expect.arrayContaining([`${folder}/task.json`, `${folder}/dist/index.js`, `${folder}/icon.png`]));
-    expect(names.filter((name) => name.endsWith('.ts'))).toEqual([]);
+  it.each(stepManifests.map((m) => [m.taskName, m] as const))(
+    'ships %s with a valid task.json, its bundle and icon',
+    (_name, manifest) => {
+      const folder = `tasks/${manifest.taskName}V1`;
+      const names = [...vsix.keys()].filter((name) => name.startsWith(`${folder}/`)).sort();
+      expect(names).toEqual(
+        expect.arrayContaining([`${folder}/task.json`, `${folder}/dist/index.js`, `${folder}/icon.png`]),
+      );
+      expect(names.filter((name) => name.endsWith('.ts'))).toEqual([]);
 
-    // Validate the packaged files exactly as shipped, from a copy on disk.
-    const unpacked = mkdtempSync(join(tmpdir(), 'vsix-'));
-    for (const name of names) {
-      mkdirSync(dirname(join(unpacked, name)), { recursive: true });
-      writeFileSync(join(unpacked, name), vsix.get(name)!);
-    }
-    const task = JSON.parse(vsix.get(`${folder}/task.json`)!.toString('utf8')) as Record<string, unknown> & { id: string };
-    expect(validateTaskJson(task, join(unpacked, folder))).toEqual([]);
-    expect(task.id).toBe(manifest.taskId);
-    expect(task.version).toEqual({ Major: 1, Minor: Number(version.split('.')[1]), Patch: Number(version.split('.')[2]) });
-  });
+      // Validate the packaged files exactly as shipped, from a copy on disk.
+      const unpacked = mkdtempSync(join(tmpdir(), 'vsix-'));
+      for (const name of names) {
+        mkdirSync(dirname(join(unpacked, name)), { recursive: true });
+        writeFileSync(join(unpacked, name), vsix.get(name)!);
+      }
+      const task = JSON.parse(vsix.get(`${folder}/task.json`)!.toString('utf8')) as Record<
+        string,
+        unknown
+      > & { id: string };
+      expect(validateTaskJson(task, join(unpacked, folder))).toEqual([]);
+      expect(task.id).toBe(manifest.taskId);
+      expect(task.version).toEqual({
+        Major: 1,
+        Minor: Number(version.split('.')[1]),
+        Patch: Number(version.split('.')[2]),
+      });
+    },
+  );
 
   it('stages ready-to-publish actions: action.yml beside its bundle', () => {
     const actions = join(repoRoot, 'out', 'actions');
     expect(readdirSync(actions).sort()).toEqual(stepManifests.map((m) => m.id).sort());
     for (const manifest of stepManifests) {
-      const action = load(readFileSync(join(actions, manifest.id, 'action.yml'), 'utf8')) as { runs: { main: string } };
+      const action = load(readFileSync(join(actions, manifest.id, 'action.yml'), 'utf8')) as {
+        runs: { main: string };
+      };
       expect(readFileSync(join(actions, manifest.id, action.runs.main), 'utf8').length).toBeGreaterThan(1000);
     }
   });

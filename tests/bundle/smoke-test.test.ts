@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { runAsAzurePipelinesAgent, type AgentRun } from '../harness/azure-pipelines-agent';
 import { runAsGitHubRunner, type RunnerRun } from '../harness/github-runner';
 import { nodeRuntimes, repoRoot, type NodeRuntime } from '../harness/runtimes';
-import { startScoringServer, type ScoringBehaviour, type ScoringServer, type ScoringServerOptions } from '../servers/scoring-servers';
+import {
+  startScoringServer,
+  type ScoringBehaviour,
+  type ScoringServer,
+  type ScoringServerOptions,
+} from '../servers/scoring-servers';
 
 const casesFile = join(repoRoot, 'examples/weather/smoke-cases.yml');
 const key = 'sk-smoke-4f9c2b7e61d04a3c8e5f';
@@ -33,9 +38,16 @@ interface HostRun {
 }
 
 const carriesSecret = (line: string) =>
-  line.startsWith('##vso[task.setsecret]') || /^##vso\[task\.setvariable [^\]]*issecret=true/.test(line) || line.startsWith('::add-mask::');
+  line.startsWith('##vso[task.setsecret]') ||
+  /^##vso\[task\.setvariable [^\]]*issecret=true/.test(line) ||
+  line.startsWith('::add-mask::');
 
-async function runOn(host: HostRun['host'], runtime: NodeRuntime, inputs: Inputs, withKey = true): Promise<HostRun> {
+async function runOn(
+  host: HostRun['host'],
+  runtime: NodeRuntime,
+  inputs: Inputs,
+  withKey = true,
+): Promise<HostRun> {
   const all: Record<string, string> = { ...inputs, ...(withKey ? { authKey: key } : {}) };
   if (host === 'azure-pipelines') {
     const run = await runAsAzurePipelinesAgent({ task: 'AzureMLSmokeTestV1', inputs: all, runtime });
@@ -45,20 +57,36 @@ async function runOn(host: HostRun['host'], runtime: NodeRuntime, inputs: Inputs
       outputs: run.outputs,
       errors: run.issues.filter((issue) => issue.type === 'error').map((issue) => issue.message),
       summary: run.summaries.join('\n'),
-      everythingPrinted: [...run.stdout.split('\n').filter((line) => !carriesSecret(line)), run.stderr, ...run.summaries].join('\n'),
+      everythingPrinted: [
+        ...run.stdout.split('\n').filter((line) => !carriesSecret(line)),
+        run.stderr,
+        ...run.summaries,
+      ].join('\n'),
       raw: run,
     };
   }
-  const kebab = Object.fromEntries(Object.entries(all).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), v]));
+  const kebab = Object.fromEntries(
+    Object.entries(all).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), v]),
+  );
   const run = await runAsGitHubRunner({ action: 'smoke-test', inputs: kebab, runtime });
-  const outputs = Object.fromEntries(Object.entries(run.outputs).map(([k, v]) => [k.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()), v]));
+  const outputs = Object.fromEntries(
+    Object.entries(run.outputs).map(([k, v]) => [
+      k.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()),
+      v,
+    ]),
+  );
   return {
     host,
     succeeded: run.exitCode === 0,
     outputs,
     errors: run.annotations.filter((a) => a.level === 'error').map((a) => a.message),
     summary: run.summary,
-    everythingPrinted: [...run.stdout.split('\n').filter((line) => !carriesSecret(line)), run.stderr, run.summary, run.env].join('\n'),
+    everythingPrinted: [
+      ...run.stdout.split('\n').filter((line) => !carriesSecret(line)),
+      run.stderr,
+      run.summary,
+      run.env,
+    ].join('\n'),
     raw: run,
   };
 }
@@ -70,7 +98,10 @@ function expectNoLeak(run: HostRun): void {
 }
 
 const servers: ScoringServer[] = [];
-async function server(behaviour: ScoringBehaviour, options: ScoringServerOptions = {}): Promise<ScoringServer> {
+async function server(
+  behaviour: ScoringBehaviour,
+  options: ScoringServerOptions = {},
+): Promise<ScoringServer> {
   const started = await startScoringServer(behaviour, { key, ...options });
   servers.push(started);
   return started;
@@ -107,7 +138,12 @@ describe.each([
     expect(model.requests).toBeGreaterThanOrEqual(6 + 40);
 
     const evidence = JSON.parse(readFileSync(run.outputs.evidencePath!, 'utf8'));
-    expect(evidence).toMatchObject({ step: 'smoke-test', result: 'succeeded', host, inputs: { authKey: '***' } });
+    expect(evidence).toMatchObject({
+      step: 'smoke-test',
+      result: 'succeeded',
+      host,
+      inputs: { authKey: '***' },
+    });
     expect(evidence.details.cases.map((c: { name: string; result: string }) => [c.name, c.result])).toEqual([
       ['two-rows', 'passed'],
       ['rain-row', 'passed'],
@@ -131,11 +167,27 @@ describe.each(hosts)('bad servers, as %s', (host) => {
     ['wrong', {}, {}, /case 'two-rows' failed: .*one of \[0,1\]/],
     ['constant', {}, {}, /case '(two-rows|rain-row)' failed: .*(equals|equal to) 1/],
     ['errors', {}, {}, /case 'two-rows' failed: expected status 200, got 500/],
-    ['dies-after-bad-payload', {}, {}, /case 'malformed-json' failed: .*did not answer a valid request after the rejected payload/],
-    ['slow', { delayMs: 150 }, { maxP95Ms: '50', latencyRequests: '6' }, /^latency of case 'two-rows' failed: expected p95 at most 50(\.0)? ms \(max-?p95-?ms\), got p95 \d+/i],
+    [
+      'dies-after-bad-payload',
+      {},
+      {},
+      /case 'malformed-json' failed: .*did not answer a valid request after the rejected payload/,
+    ],
+    [
+      'slow',
+      { delayMs: 150 },
+      { maxP95Ms: '50', latencyRequests: '6' },
+      /^latency of case 'two-rows' failed: expected p95 at most 50(\.0)? ms \(max-?p95-?ms\), got p95 \d+/i,
+    ],
   ] as const)('fails on a %s server, naming the case', async (behaviour, serverOptions, extra, message) => {
     const bad = await server(behaviour, serverOptions);
-    const run = await runOn(host, runtime, { scoringUri: bad.scoringUri, casesFile, latencyRequests: '5', readyTimeoutSeconds: '10', ...extra });
+    const run = await runOn(host, runtime, {
+      scoringUri: bad.scoringUri,
+      casesFile,
+      latencyRequests: '5',
+      readyTimeoutSeconds: '10',
+      ...extra,
+    });
     expect(run.succeeded).toBe(false);
     expect(run.errors).toEqual([expect.stringMatching(message)]);
     expect(run.outputs.passed).toBe('false');
@@ -144,7 +196,12 @@ describe.each(hosts)('bad servers, as %s', (host) => {
 
   it('waits for an endpoint that becomes ready late, then passes', async () => {
     const late = await server('ready-late', { refuseMs: 1200, unavailableMs: 800 });
-    const run = await runOn(host, runtime, { scoringUri: late.scoringUri, casesFile, latencyRequests: '5', readyTimeoutSeconds: '30' });
+    const run = await runOn(host, runtime, {
+      scoringUri: late.scoringUri,
+      casesFile,
+      latencyRequests: '5',
+      readyTimeoutSeconds: '30',
+    });
     expect(run.errors).toEqual([]);
     expect(run.succeeded).toBe(true);
     const evidence = JSON.parse(readFileSync(run.outputs.evidencePath!, 'utf8'));
@@ -153,14 +210,26 @@ describe.each(hosts)('bad servers, as %s', (host) => {
 
   it('gives up on an endpoint that never becomes ready, saying what it saw', async () => {
     const late = await server('ready-late', { refuseMs: 60_000 });
-    const run = await runOn(host, runtime, { scoringUri: late.scoringUri, casesFile, readyTimeoutSeconds: '2' });
+    const run = await runOn(host, runtime, {
+      scoringUri: late.scoringUri,
+      casesFile,
+      readyTimeoutSeconds: '2',
+    });
     expect(run.succeeded).toBe(false);
-    expect(run.errors).toEqual([expect.stringMatching(/^endpoint never became ready within 2 s \(\d+ attempts\); last answer: connection refused \(ECONNREFUSED\)$/)]);
+    expect(run.errors).toEqual([
+      expect.stringMatching(
+        /^endpoint never became ready within 2 s \(\d+ attempts\); last answer: connection refused \(ECONNREFUSED\)$/,
+      ),
+    ]);
   });
 
   it('redacts the key even when the endpoint echoes it back', async () => {
     const careless = await server('wrong', { echoAuthorization: true });
-    const run = await runOn(host, runtime, { scoringUri: careless.scoringUri, casesFile, latencyRequests: '0' });
+    const run = await runOn(host, runtime, {
+      scoringUri: careless.scoringUri,
+      casesFile,
+      latencyRequests: '0',
+    });
     expect(run.succeeded).toBe(false);
     expectNoLeak(run);
   });
@@ -187,12 +256,17 @@ describe('cancellation', () => {
   it.each(hosts)('stops waiting and reports cancelled when the %s host sends SIGINT', async (host) => {
     const late = await server('ready-late', { refuseMs: 60_000 });
     const inputs = { scoringUri: late.scoringUri, casesFile, readyTimeoutSeconds: '120' };
-    const onStart = (child: import('node:child_process').ChildProcess) => setTimeout(() => child.kill('SIGINT'), 1500);
+    const onStart = (child: import('node:child_process').ChildProcess) =>
+      setTimeout(() => child.kill('SIGINT'), 1500);
     if (host === 'azure-pipelines') {
       const run = await runAsAzurePipelinesAgent({ task: 'AzureMLSmokeTestV1', inputs, onStart });
       expect(run.result).toBe('Cancelled');
     } else {
-      const kebab = { 'scoring-uri': inputs.scoringUri, 'cases-file': casesFile, 'ready-timeout-seconds': '120' };
+      const kebab = {
+        'scoring-uri': inputs.scoringUri,
+        'cases-file': casesFile,
+        'ready-timeout-seconds': '120',
+      };
       const run = await runAsGitHubRunner({ action: 'smoke-test', inputs: kebab, onStart });
       expect(run.exitCode).toBe(1);
       expect(run.annotations.map((a) => a.message)).toEqual([expect.stringMatching(/cancelled \(SIGINT\)/)]);

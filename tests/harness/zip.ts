@@ -8,7 +8,8 @@ export function readZip(archive: Buffer): Map<string, Buffer> {
   let offset = archive.readUInt32LE(endOfDirectory + 16);
   const entries = new Map<string, Buffer>();
   for (let i = 0; i < entryCount; i++) {
-    if (archive.readUInt32LE(offset) !== 0x02014b50) throw new Error(`bad central directory entry at ${offset}`);
+    if (archive.readUInt32LE(offset) !== 0x02014b50)
+      throw new Error(`bad central directory entry at ${offset}`);
     const method = archive.readUInt16LE(offset + 10);
     const compressedSize = archive.readUInt32LE(offset + 20);
     const nameLength = archive.readUInt16LE(offset + 28);
@@ -16,7 +17,8 @@ export function readZip(archive: Buffer): Map<string, Buffer> {
     const commentLength = archive.readUInt16LE(offset + 32);
     const localHeader = archive.readUInt32LE(offset + 42);
     const name = archive.toString('utf8', offset + 46, offset + 46 + nameLength);
-    const dataStart = localHeader + 30 + archive.readUInt16LE(localHeader + 26) + archive.readUInt16LE(localHeader + 28);
+    const dataStart =
+      localHeader + 30 + archive.readUInt16LE(localHeader + 26) + archive.readUInt16LE(localHeader + 28);
     const data = archive.subarray(dataStart, dataStart + compressedSize);
     if (method !== 0 && method !== 8) throw new Error(`${name}: unsupported compression method ${method}`);
     if (!name.endsWith('/')) entries.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));

@@ -6,9 +6,18 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type ScoringBehaviour = 'correct' | 'wrong' | 'constant' | 'slow' | 'errors' | 'dies-after-bad-payload' | 'ready-late';
+export type ScoringBehaviour =
+  'correct' | 'wrong' | 'constant' | 'slow' | 'errors' | 'dies-after-bad-payload' | 'ready-late';
 
-export const SCORING_BEHAVIOURS: readonly ScoringBehaviour[] = ['correct', 'wrong', 'constant', 'slow', 'errors', 'dies-after-bad-payload', 'ready-late'];
+export const SCORING_BEHAVIOURS: readonly ScoringBehaviour[] = [
+  'correct',
+  'wrong',
+  'constant',
+  'slow',
+  'errors',
+  'dies-after-bad-payload',
+  'ready-late',
+];
 
 export interface ScoringServerOptions {
   /** Required as `Authorization: Bearer <key>` when set (401 otherwise). */
@@ -50,11 +59,16 @@ export function predictRain(columns: readonly string[], row: readonly unknown[])
 class BadRequest extends Error {}
 
 /** Starts a scoring server on an ephemeral port of 127.0.0.1 (unless told otherwise). */
-export async function startScoringServer(behaviour: ScoringBehaviour, options: ScoringServerOptions = {}): Promise<ScoringServer> {
+export async function startScoringServer(
+  behaviour: ScoringBehaviour,
+  options: ScoringServerOptions = {},
+): Promise<ScoringServer> {
   const host = options.host ?? '127.0.0.1';
   const state = { requests: 0, deployments: [] as (string | undefined)[], dead: false };
   const sockets = new Set<Socket>();
-  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }) : http.createServer();
+  const server = options.tls
+    ? https.createServer({ cert: options.tls.cert, key: options.tls.key })
+    : http.createServer();
   server.keepAliveTimeout = 30_000;
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
@@ -89,8 +103,10 @@ export async function startScoringServer(behaviour: ScoringBehaviour, options: S
     if (options.key !== undefined && request.headers.authorization !== `Bearer ${options.key}`) {
       return send(response, 401, { error: 'invalid or missing key', ...echo });
     }
-    if (behaviour === 'ready-late' && performance.now() < servingFrom) return send(response, 503, { error: 'model is loading' });
-    if (behaviour === 'errors') return send(response, 500, { error: 'model failed: ValueError in run()', ...echo });
+    if (behaviour === 'ready-late' && performance.now() < servingFrom)
+      return send(response, 503, { error: 'model is loading' });
+    if (behaviour === 'errors')
+      return send(response, 500, { error: 'model failed: ValueError in run()', ...echo });
     if (behaviour === 'slow') await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 200));
 
     let predictions: number[];
@@ -114,7 +130,11 @@ export async function startScoringServer(behaviour: ScoringBehaviour, options: S
     }
     const answer = options.answerShape === 'predictions' ? { predictions, ...echo } : predictions;
     if (options.answerShape === 'json-string') return send(response, 200, JSON.stringify(answer));
-    send(response, 200, options.echoAuthorization && Array.isArray(answer) ? { result: answer, ...echo } : answer);
+    send(
+      response,
+      200,
+      options.echoAuthorization && Array.isArray(answer) ? { result: answer, ...echo } : answer,
+    );
   }
 
   const listen = (port: number) =>
@@ -188,7 +208,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  response.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+  });
   response.end(text);
 }
 

@@ -6,7 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SCORING_BEHAVIOURS, startScoringServer, type ScoringBehaviour, type ScoringServerOptions } from './scoring-servers';
+import {
+  SCORING_BEHAVIOURS,
+  startScoringServer,
+  type ScoringBehaviour,
+  type ScoringServerOptions,
+} from './scoring-servers';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -25,16 +30,20 @@ async function main(): Promise<void> {
     strict: true,
   });
   const behaviour = values.behaviour as ScoringBehaviour;
-  if (!SCORING_BEHAVIOURS.includes(behaviour)) throw new Error(`--behaviour must be one of ${SCORING_BEHAVIOURS.join(', ')}`);
+  if (!SCORING_BEHAVIOURS.includes(behaviour))
+    throw new Error(`--behaviour must be one of ${SCORING_BEHAVIOURS.join(', ')}`);
   const number = (name: string, text: string | undefined) => {
     if (text === undefined) return undefined;
     const value = Number(text);
-    if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number, got '${text}'`);
+    if (!Number.isInteger(value) || value < 0)
+      throw new Error(`--${name} must be a whole number, got '${text}'`);
     return value;
   };
   const shape = values['answer-shape'];
-  if (shape !== undefined && !['array', 'predictions', 'json-string'].includes(shape)) throw new Error(`--answer-shape must be array, predictions or json-string`);
-  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new Error('--tls-cert and --tls-key go together');
+  if (shape !== undefined && !['array', 'predictions', 'json-string'].includes(shape))
+    throw new Error(`--answer-shape must be array, predictions or json-string`);
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined))
+    throw new Error('--tls-cert and --tls-key go together');
   const options: ScoringServerOptions = {
     ...(values.key === undefined ? {} : { key: values.key }),
     ...(values.host === undefined ? {} : { host: values.host }),
@@ -43,10 +52,19 @@ async function main(): Promise<void> {
     ...optional('refuseMs', number('refuse-ms', values['refuse-ms'])),
     ...optional('unavailableMs', number('unavailable-ms', values['unavailable-ms'])),
     ...(shape === undefined ? {} : { answerShape: shape as ScoringServerOptions['answerShape'] }),
-    ...(values['tls-cert'] && values['tls-key'] ? { tls: { cert: readFileSync(values['tls-cert'], 'utf8'), key: readFileSync(values['tls-key'], 'utf8') } } : {}),
+    ...(values['tls-cert'] && values['tls-key']
+      ? {
+          tls: {
+            cert: readFileSync(values['tls-cert'], 'utf8'),
+            key: readFileSync(values['tls-key'], 'utf8'),
+          },
+        }
+      : {}),
   };
   const server = await startScoringServer(behaviour, options);
-  process.stdout.write(`${JSON.stringify({ url: server.url, scoringUri: server.scoringUri, behaviour, pid: process.pid })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ url: server.url, scoringUri: server.scoringUri, behaviour, pid: process.pid })}\n`,
+  );
   const stop = () => void server.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

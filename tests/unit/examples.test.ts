@@ -5,7 +5,12 @@ import { stepManifests } from '../../shared/src/steps/manifests';
 import { inputsFor, kebabCase } from '../../shared/src/step/manifest';
 import { repoRoot } from '../harness/runtimes';
 
-type Step = { task?: string; uses?: string; inputs?: Record<string, unknown>; with?: Record<string, unknown> };
+type Step = {
+  task?: string;
+  uses?: string;
+  inputs?: Record<string, unknown>;
+  with?: Record<string, unknown>;
+};
 
 /** Every step of a pipeline document, wherever it is nested (stages, jobs, deployment strategies). */
 function stepsOf(node: unknown): Step[] {
@@ -29,7 +34,9 @@ describe('examples', () => {
       const known = inputsFor(manifest!, 'azure-pipelines');
       const given = Object.keys(step.inputs ?? {});
       expect(given.filter((name) => !known.some((input) => input.name === name))).toEqual([]);
-      const missing = known.filter((input) => input.required && !given.includes(input.name)).map((input) => input.name);
+      const missing = known
+        .filter((input) => input.required && !given.includes(input.name))
+        .map((input) => input.name);
       expect({ task: step.task, missing }).toEqual({ task: step.task, missing: [] });
     }
   });
@@ -42,10 +49,15 @@ describe('examples', () => {
       const id = /\/actions\/([a-z-]+)@v1$/.exec(step.uses!)![1];
       const manifest = stepManifests.find((m) => m.id === id);
       expect(manifest).toBeDefined();
-      const known = inputsFor(manifest!, 'github').map((input) => ({ ...input, name: kebabCase(input.name) }));
+      const known = inputsFor(manifest!, 'github').map((input) => ({
+        ...input,
+        name: kebabCase(input.name),
+      }));
       const given = Object.keys(step.with ?? {});
       expect(given.filter((name) => !known.some((input) => input.name === name))).toEqual([]);
-      const missing = known.filter((input) => input.required && !given.includes(input.name)).map((input) => input.name);
+      const missing = known
+        .filter((input) => input.required && !given.includes(input.name))
+        .map((input) => input.name);
       expect({ uses: step.uses, missing }).toEqual({ uses: step.uses, missing: [] });
     }
   });

@@ -31,8 +31,18 @@ export interface EvidenceRecord {
 export function writeEvidence(dir: string, record: EvidenceRecord, redact: (text: string) => string): string {
   const folder = join(dir, 'azureml-evidence');
   mkdirSync(folder, { recursive: true });
-  const stamp = record.startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const path = join(folder, `${record.step}-${stamp}-${process.pid}.json`);
-  writeFileSync(path, redact(JSON.stringify(record, null, 2)) + '\n');
-  return path;
+  const stamp = record.startedAt.replace(/[-:]/g, '').replace('.', '');
+  // The same step can run twice in one job (test and production deployments); never overwrite a record.
+  for (let attempt = 1; ; attempt++) {
+    const path = join(
+      folder,
+      `${record.step}-${stamp}-${process.pid}${attempt > 1 ? `-${attempt}` : ''}.json`,
+    );
+    try {
+      writeFileSync(path, redact(JSON.stringify(record, null, 2)) + '\n', { flag: 'wx' });
+      return path;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
 }

@@ -18,7 +18,10 @@ const taskResults: Record<StepResult, tl.TaskResult> = {
 export function azurePipelinesPlatform(taskName: string): Platform {
   const environment = runEnvironment();
   return {
-    inputs: { get: (name, options) => (options?.secret ? silently(() => tl.getInput(name, false)) : tl.getInput(name, false)) || undefined },
+    inputs: {
+      get: (name, options) =>
+        (options?.secret ? silently(() => tl.getInput(name, false)) : tl.getInput(name, false)) || undefined,
+    },
     outputs: {
       set: (name, value) => tl.setVariable(name, value, false, true),
       setSecret: (name, value) => tl.setVariable(name, value, true, true),

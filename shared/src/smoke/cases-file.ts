@@ -82,7 +82,8 @@ export function validateCases(document: LocatedDocument, baseDir: string): Smoke
   const cases: SmokeCase[] = [];
   const names = new Map<string, number>();
   if (!('cases' in root)) report(`'cases' is required: a list of cases`, []);
-  else if (!Array.isArray(root.cases) || root.cases.length === 0) report(`'cases' must be a non-empty list, got ${kindOf(root.cases)}`, ['cases']);
+  else if (!Array.isArray(root.cases) || root.cases.length === 0)
+    report(`'cases' must be a non-empty list, got ${kindOf(root.cases)}`, ['cases']);
   else {
     root.cases.forEach((raw, index) => {
       const parsed = readCase(raw, ['cases', index], reader, baseDir);
@@ -98,11 +99,15 @@ export function validateCases(document: LocatedDocument, baseDir: string): Smoke
   }
 
   const declared = new Set(
-    (Array.isArray(root.cases) ? root.cases : []).map((c: unknown) => (isMapping(c) ? c.name : undefined)).filter((n): n is string => typeof n === 'string'),
+    (Array.isArray(root.cases) ? root.cases : [])
+      .map((c: unknown) => (isMapping(c) ? c.name : undefined))
+      .filter((n): n is string => typeof n === 'string'),
   );
   const valid = cases.filter((c) => !c.reject);
   if (cases.length > 0 && valid.length === 0) {
-    report(`at least one case must not be a reject case: it proves the endpoint works and recovers`, ['cases']);
+    report(`at least one case must not be a reject case: it proves the endpoint works and recovers`, [
+      'cases',
+    ]);
   }
   const referTo = (name: unknown, at: DocumentPath, what: string): string | undefined => {
     if (typeof name !== 'string') {
@@ -112,7 +117,8 @@ export function validateCases(document: LocatedDocument, baseDir: string): Smoke
     const found = cases.find((c) => c.name === name);
     if (!found) {
       // A case that exists but has problems of its own is already reported.
-      if (!declared.has(name)) report(`${what} names unknown case '${name}'; cases: ${[...declared].join(', ') || '(none)'}`, at);
+      if (!declared.has(name))
+        report(`${what} names unknown case '${name}'; cases: ${[...declared].join(', ') || '(none)'}`, at);
       return undefined;
     }
     if (found.reject) report(`${what} names reject case '${name}': it needs a case with a valid answer`, at);
@@ -131,13 +137,15 @@ export function validateCases(document: LocatedDocument, baseDir: string): Smoke
       list.forEach((name, index) => {
         const resolved = referTo(name, ['notConstant', index], `'notConstant'`);
         if (resolved === undefined) return;
-        if (notConstant.includes(resolved)) report(`'notConstant' lists '${resolved}' twice`, ['notConstant', index]);
+        if (notConstant.includes(resolved))
+          report(`'notConstant' lists '${resolved}' twice`, ['notConstant', index]);
         else notConstant.push(resolved);
       });
     }
   }
   let latencyCase = valid[0]?.name ?? '';
-  if ('latencyCase' in root && listed) latencyCase = referTo(root.latencyCase, ['latencyCase'], `'latencyCase'`) ?? latencyCase;
+  if ('latencyCase' in root && listed)
+    latencyCase = referTo(root.latencyCase, ['latencyCase'], `'latencyCase'`) ?? latencyCase;
 
   if (problems.length > 0) throw toError(inFileOrder(problems, document.file));
   return {
@@ -155,7 +163,16 @@ export function requestFilePlan(file: string): SmokePlan {
   const name = path.basename(file).replace(/\.[^.]*$/, '') || 'request';
   return {
     source: file,
-    cases: [{ name, body: text, request: { value: request }, reject: false, expect: { json: true, rows: 'auto', assertions: [] }, location: { file } }],
+    cases: [
+      {
+        name,
+        body: text,
+        request: { value: request },
+        reject: false,
+        expect: { json: true, rows: 'auto', assertions: [] },
+        location: { file },
+      },
+    ],
     notConstant: [],
     latencyCase: name,
   };
@@ -175,7 +192,8 @@ function readCase(raw: unknown, at: DocumentPath, reader: Reader, baseDir: strin
     report(`${label} needs a 'name' (a non-empty string)`, 'name' in raw ? [...at, 'name'] : at);
     ok = false;
   }
-  if ('description' in raw && typeof raw.description !== 'string') reader.wrongType(raw.description, [...at, 'description'], 'a string');
+  if ('description' in raw && typeof raw.description !== 'string')
+    reader.wrongType(raw.description, [...at, 'description'], 'a string');
   const reject = reader.optionalBoolean(raw, at, 'reject') ?? false;
 
   const sources = ['request', 'requestFile', 'rawBody'].filter((key) => key in raw);
@@ -228,7 +246,13 @@ function readCase(raw: unknown, at: DocumentPath, reader: Reader, baseDir: strin
   return { name, body, request, reject, expect, location: reader.document.locate(at) };
 }
 
-function readExpectation(raw: Record<string, unknown>, at: DocumentPath, reader: Reader, reject: boolean, label: string): CaseExpectation | undefined {
+function readExpectation(
+  raw: Record<string, unknown>,
+  at: DocumentPath,
+  reader: Reader,
+  reject: boolean,
+  label: string,
+): CaseExpectation | undefined {
   const { report } = reader;
   const defaults: CaseExpectation = { json: !reject, rows: reject ? false : 'auto', assertions: [] };
   if (!('expect' in raw)) return defaults;
@@ -244,7 +268,8 @@ function readExpectation(raw: Record<string, unknown>, at: DocumentPath, reader:
   let status: number[] | undefined;
   if ('status' in expect) {
     const list = Array.isArray(expect.status) ? expect.status : [expect.status];
-    const statusAt = (index: number): DocumentPath => (Array.isArray(expect.status) ? [...here, 'status', index] : [...here, 'status']);
+    const statusAt = (index: number): DocumentPath =>
+      Array.isArray(expect.status) ? [...here, 'status', index] : [...here, 'status'];
     if (list.length === 0) {
       report(`'status' must be an HTTP status or a non-empty list of them`, [...here, 'status']);
       ok = false;
@@ -269,7 +294,10 @@ function readExpectation(raw: Record<string, unknown>, at: DocumentPath, reader:
     else if (value === false) rows = false;
     else if (typeof value === 'number' && Number.isInteger(value) && value >= 0) rows = value;
     else {
-      report(`'rows' must be 'auto', a whole number of predictions or false, got ${describe(value)}`, [...here, 'rows']);
+      report(`'rows' must be 'auto', a whole number of predictions or false, got ${describe(value)}`, [
+        ...here,
+        'rows',
+      ]);
       ok = false;
     }
   }
@@ -316,7 +344,10 @@ function readAssertion(raw: unknown, at: DocumentPath, reader: Reader): PathAsse
       jsonPath = parseJsonPath(raw.path);
     } catch (error) {
       if (!(error instanceof JsonPathError)) throw error;
-      report(`invalid path '${raw.path}' at character ${error.offset + 1}: ${error.message}`, [...at, 'path']);
+      report(`invalid path '${raw.path}' at character ${error.offset + 1}: ${error.message}`, [
+        ...at,
+        'path',
+      ]);
       ok = false;
     }
   }
@@ -358,7 +389,10 @@ function readAssertion(raw: unknown, at: DocumentPath, reader: Reader): PathAsse
       try {
         assertion.matches = new RegExp(raw.matches, 'u');
       } catch (error) {
-        report(`'matches' is not a valid regular expression: ${(error as Error).message}`, [...at, 'matches']);
+        report(`'matches' is not a valid regular expression: ${(error as Error).message}`, [
+          ...at,
+          'matches',
+        ]);
         ok = false;
       }
     }
@@ -381,7 +415,12 @@ class Reader {
 
   keys(value: Record<string, unknown>, at: DocumentPath, allowed: readonly string[], owner: string): void {
     for (const key of Object.keys(value)) {
-      if (!allowed.includes(key)) this.report(`unknown key '${key}' in ${owner}; allowed keys: ${allowed.join(', ')}`, [...at, key], 'key');
+      if (!allowed.includes(key))
+        this.report(
+          `unknown key '${key}' in ${owner}; allowed keys: ${allowed.join(', ')}`,
+          [...at, key],
+          'key',
+        );
     }
   }
 
@@ -406,12 +445,19 @@ function toError(problems: readonly Problem[]): DataError {
   const [first] = problems;
   if (!first) return new DataError('invalid cases file');
   if (problems.length === 1) return new DataError(first.message, first.location);
-  return new DataError(problems.map((p) => `${formatLocation(p.location)}: ${p.message}`).join('\n'), first.location);
+  return new DataError(
+    problems.map((p) => `${formatLocation(p.location)}: ${p.message}`).join('\n'),
+    first.location,
+  );
 }
 
 /** Problems in the order of the file (problems inside request files last), so the first is the first to fix. */
 function inFileOrder(problems: readonly Problem[], file: string): Problem[] {
-  const key = (p: Problem) => [p.location.file === file ? 0 : 1, p.location.line ?? 0, p.location.column ?? 0];
+  const key = (p: Problem) => [
+    p.location.file === file ? 0 : 1,
+    p.location.line ?? 0,
+    p.location.column ?? 0,
+  ];
   return [...problems].sort((a, b) => {
     const [x, y] = [key(a), key(b)];
     return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
@@ -421,13 +467,17 @@ function inFileOrder(problems: readonly Problem[], file: string): Problem[] {
 /** Reads a file as UTF-8; `shown` is the name the user wrote. */
 function readText(file: string, where: SourceLocation, shown = file): string {
   try {
-    if (statSync(file).isDirectory()) throw new DataError(`'${shown}' is a directory, not a request file`, where);
+    if (statSync(file).isDirectory())
+      throw new DataError(`'${shown}' is a directory, not a request file`, where);
     return readFileSync(file, 'utf8');
   } catch (error) {
     if (error instanceof DataError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'not found' : `cannot be read (${code ?? String(error)})`;
-    throw new DataError(`request file '${shown}' ${reason}${shown === file ? '' : ` (looked for ${file})`}`, where);
+    throw new DataError(
+      `request file '${shown}' ${reason}${shown === file ? '' : ` (looked for ${file})`}`,
+      where,
+    );
   }
 }
 
@@ -438,13 +488,20 @@ export function parseJsonText(text: string, file: string): unknown {
   } catch (error) {
     const offset = jsonErrorOffset(text);
     const location = offset === undefined ? { file } : offsetLocation(text, offset, file);
-    const reason = offset === undefined ? (error as Error).message : offset >= text.length ? 'the text ends too early' : `unexpected ${describeChar(text[offset]!)}`;
+    const reason =
+      offset === undefined
+        ? (error as Error).message
+        : offset >= text.length
+          ? 'the text ends too early'
+          : `unexpected ${describeChar(text[offset]!)}`;
     throw new DataError(`${path.basename(file)} is not valid JSON: ${reason}`, location);
   }
 }
 
 function describeChar(char: string): string {
-  return /\s/.test(char) ? `character U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : `'${char}'`;
+  return /\s/.test(char)
+    ? `character U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`
+    : `'${char}'`;
 }
 
 function offsetLocation(text: string, offset: number, file: string): SourceLocation {

@@ -52,7 +52,10 @@ export class ScoringClient {
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 16 };
     this.agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
     this.request = secure ? https.request : http.request;
-    const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+    };
     if (options.key) headers.Authorization = `Bearer ${options.key}`;
     if (options.deploymentName) headers['azureml-model-deployment'] = options.deploymentName;
     this.headers = headers;
@@ -80,7 +83,10 @@ export class ScoringClient {
 
   private requestOptions(length: number): http.RequestOptions {
     if (this.lastOptions?.length !== length) {
-      this.lastOptions = { length, options: { ...this.baseOptions, headers: { ...this.headers, 'Content-Length': length } } };
+      this.lastOptions = {
+        length,
+        options: { ...this.baseOptions, headers: { ...this.headers, 'Content-Length': length } },
+      };
     }
     return this.lastOptions.options;
   }
@@ -117,7 +123,12 @@ export class ScoringClient {
     const fail = (error: NodeJS.ErrnoException, answered: boolean) => {
       if (!settle()) return;
       if (timedOut) {
-        resolve({ kind: 'failure', code: 'ETIMEDOUT', message: `no answer within ${this.options.timeoutMs / 1000} s`, durationMs: elapsed() });
+        resolve({
+          kind: 'failure',
+          code: 'ETIMEDOUT',
+          message: `no answer within ${this.options.timeoutMs / 1000} s`,
+          durationMs: elapsed(),
+        });
         return;
       }
       const code = error.code ?? 'ERROR';
@@ -126,7 +137,12 @@ export class ScoringClient {
         this.attempt(payload, signal, false, resolve, reject);
         return;
       }
-      resolve({ kind: 'failure', code, message: describeConnectionError(code, error.message), durationMs: elapsed() });
+      resolve({
+        kind: 'failure',
+        code,
+        message: describeConnectionError(code, error.message),
+        durationMs: elapsed(),
+      });
     };
 
     request.on('response', (response) => {
@@ -134,13 +150,21 @@ export class ScoringClient {
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {
         if (!settle()) return;
-        const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-        resolve({ kind: 'answer', status: response.statusCode ?? 0, headers: response.headers, body, durationMs: elapsed() });
+        const body =
+          chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+        resolve({
+          kind: 'answer',
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body,
+          durationMs: elapsed(),
+        });
       });
       response.on('error', (error) => fail(error, true));
       // The connection can drop mid-body without an 'error' on the response.
       response.on('close', () => {
-        if (!response.complete) fail(Object.assign(new Error('connection closed mid-answer'), { code: 'ECONNRESET' }), true);
+        if (!response.complete)
+          fail(Object.assign(new Error('connection closed mid-answer'), { code: 'ECONNRESET' }), true);
       });
     });
     request.on('error', (error) => fail(error, false));

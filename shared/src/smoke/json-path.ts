@@ -113,12 +113,16 @@ export function evaluateJsonPath(path: JsonPath, root: unknown): PathMatch[] {
         case 'index':
           if (Array.isArray(value)) {
             const index = segment.index < 0 ? value.length + segment.index : segment.index;
-            if (index >= 0 && index < value.length) next.push({ path: `${at}[${index}]`, value: value[index] });
+            if (index >= 0 && index < value.length)
+              next.push({ path: `${at}[${index}]`, value: value[index] });
           }
           break;
         case 'wildcard':
-          if (Array.isArray(value)) value.forEach((item, index) => next.push({ path: `${at}[${index}]`, value: item }));
-          else if (isObject(value)) for (const [key, item] of Object.entries(value)) next.push({ path: at + keyText(key), value: item });
+          if (Array.isArray(value))
+            value.forEach((item, index) => next.push({ path: `${at}[${index}]`, value: item }));
+          else if (isObject(value))
+            for (const [key, item] of Object.entries(value))
+              next.push({ path: at + keyText(key), value: item });
           break;
       }
     }
@@ -137,5 +141,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function keyText(key: string): string {
-  return /^[A-Za-z_$][\w$-]*$/.test(key) ? `.${key}` : `['${key.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
+  return /^[A-Za-z_$][\w$-]*$/.test(key)
+    ? `.${key}`
+    : `['${key.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
 }

@@ -27,7 +27,12 @@ export function jsonErrorOffset(text: string): number | undefined {
         at++;
         const escape = text[at];
         if (escape === 'u') {
-          for (let i = 1; i <= 4; i++) if (!/[0-9a-fA-F]/.test(text[at + i] ?? '')) (at += i), fail();
+          for (let i = 1; i <= 4; i++) {
+            if (!/[0-9a-fA-F]/.test(text[at + i] ?? '')) {
+              at += i;
+              fail();
+            }
+          }
           at += 4;
         } else if (escape === undefined || !'"\\/bfnrt'.includes(escape)) fail();
       }

@@ -30,12 +30,18 @@ export function renderJUnit(suite: JUnitSuite): string {
     const children: string[] = [];
     if (testCase.failure) {
       const details = testCase.failure.details ?? testCase.failure.message;
-      children.push(`      <failure message="${escapeXml(testCase.failure.message)}" type="AssertionFailure">${escapeXml(details)}</failure>`);
+      children.push(
+        `      <failure message="${escapeXml(testCase.failure.message)}" type="AssertionFailure">${escapeXml(details)}</failure>`,
+      );
     } else if (testCase.skipped !== undefined) {
       children.push(`      <skipped message="${escapeXml(testCase.skipped)}"/>`);
     }
     if (testCase.output) children.push(`      <system-out>${escapeXml(testCase.output)}</system-out>`);
-    lines.push(children.length === 0 ? `${open}/>` : `${open}>`, ...children, ...(children.length === 0 ? [] : ['    </testcase>']));
+    lines.push(
+      children.length === 0 ? `${open}/>` : `${open}>`,
+      ...children,
+      ...(children.length === 0 ? [] : ['    </testcase>']),
+    );
   }
   lines.push('  </testsuite>', '</testsuites>', '');
   return lines.join('\n');
@@ -48,7 +54,12 @@ export function renderJUnit(suite: JUnitSuite): string {
  */
 export function escapeXml(text: string): string {
   return text
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    .replace(
+      // XML 1.0 forbids these characters even escaped; lone surrogates are not characters at all.
+      // eslint-disable-next-line no-control-regex
+      /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+      '\uFFFD',
+    )
     .replace(/[&<>"'\r\n\t]/g, (char) => ESCAPES[char]!);
 }
 

@@ -28,7 +28,10 @@ export interface LatencyStats {
 }
 
 /** Sends `requests` requests with `concurrency` workers and summarises their durations. */
-export async function measureLatency(send: () => Promise<ScoringResult>, options: LatencyOptions): Promise<LatencyStats> {
+export async function measureLatency(
+  send: () => Promise<ScoringResult>,
+  options: LatencyOptions,
+): Promise<LatencyStats> {
   const total = options.requests;
   const durations = new Float64Array(total);
   let answered = 0;

@@ -47,10 +47,14 @@ const MAX_DELAY_MS = 4000;
 /** Why a result means "not ready yet", or undefined when the endpoint answered for real. */
 export function notReadyReason(result: ScoringResult): string | undefined {
   if (result.kind === 'failure') {
-    return result.code === 'ECONNREFUSED' || result.code === 'ECONNRESET' ? describeResult(result) : undefined;
+    return result.code === 'ECONNREFUSED' || result.code === 'ECONNRESET'
+      ? describeResult(result)
+      : undefined;
   }
   // 404: the route to a new deployment is published a little after the deployment reports success.
-  return result.status === 404 || result.status === 502 || result.status === 503 ? describeResult(result) : undefined;
+  return result.status === 404 || result.status === 502 || result.status === 503
+    ? describeResult(result)
+    : undefined;
 }
 
 /**
@@ -64,7 +68,8 @@ export async function waitUntilReady(options: ReadinessOptions): Promise<Readine
   const deadline = started + options.timeoutMs;
   let lastReason: string | undefined;
   for (let attempt = 1; ; attempt++) {
-    if (options.signal.aborted) throw new CancelledError('smoke test cancelled while waiting for the endpoint');
+    if (options.signal.aborted)
+      throw new CancelledError('smoke test cancelled while waiting for the endpoint');
     const result = await options.probe();
     const reason = notReadyReason(result);
     const now = clock.now();

@@ -30,12 +30,23 @@ export function renderSummary(summary: SmokeSummary): string {
   if (summary.deploymentName) endpoint.push(`deployment ${code(summary.deploymentName)}`);
   if (summary.readiness) {
     const { attempts, waitedMs } = summary.readiness;
-    endpoint.push(attempts === 1 ? 'ready at once' : `ready after ${attempts} attempts (${(waitedMs / 1000).toFixed(1)} s)`);
+    endpoint.push(
+      attempts === 1
+        ? 'ready at once'
+        : `ready after ${attempts} attempts (${(waitedMs / 1000).toFixed(1)} s)`,
+    );
   }
-  const lines = [endpoint.join(' · '), '', '| Case | Result | Status | Latency | Reason |', '|---|---|---|---|---|'];
+  const lines = [
+    endpoint.join(' · '),
+    '',
+    '| Case | Result | Status | Latency | Reason |',
+    '|---|---|---|---|---|',
+  ];
   for (const row of summary.rows) {
     const latency = row.latencyMs === undefined ? '' : formatMs(row.latencyMs);
-    lines.push(`| ${escapeCell(row.name)} | ${ICONS[row.result]} | ${escapeCell(row.status ?? '')} | ${latency} | ${escapeCell(row.reason ?? '')} |`);
+    lines.push(
+      `| ${escapeCell(row.name)} | ${ICONS[row.result]} | ${escapeCell(row.status ?? '')} | ${latency} | ${escapeCell(row.reason ?? '')} |`,
+    );
   }
   lines.push('', latencyLine(summary.latency, summary.maxP95Ms), '');
   return lines.join('\n');
@@ -47,8 +58,15 @@ function latencyLine(latency: SmokeSummary['latency'], maxP95Ms: number | undefi
   const figures =
     latency.p50Ms === undefined
       ? ['no request was answered']
-      : [`p50 ${formatMs(latency.p50Ms)}`, `p95 ${formatMs(latency.p95Ms!)}${maxP95Ms === undefined ? '' : ` (max ${formatMs(maxP95Ms)})`}`, `p99 ${formatMs(latency.p99Ms!)}`];
-  figures.push(`${latency.requestsPerSecond.toFixed(1)} req/s`, `${latency.errors} error${latency.errors === 1 ? '' : 's'}`);
+      : [
+          `p50 ${formatMs(latency.p50Ms)}`,
+          `p95 ${formatMs(latency.p95Ms!)}${maxP95Ms === undefined ? '' : ` (max ${formatMs(maxP95Ms)})`}`,
+          `p99 ${formatMs(latency.p99Ms!)}`,
+        ];
+  figures.push(
+    `${latency.requestsPerSecond.toFixed(1)} req/s`,
+    `${latency.errors} error${latency.errors === 1 ? '' : 's'}`,
+  );
   return `${head}: ${figures.join(' · ')}`;
 }
 

@@ -28,7 +28,11 @@ export interface CheckOutcome {
 export type Send = (smokeCase: SmokeCase) => Promise<ScoringResult>;
 
 /** Runs the cases in order; after each reject case, re-sends the first valid case to prove the endpoint survived. */
-export async function runCases(plan: SmokePlan, send: Send, onCase?: (outcome: CaseOutcome) => void): Promise<CaseOutcome[]> {
+export async function runCases(
+  plan: SmokePlan,
+  send: Send,
+  onCase?: (outcome: CaseOutcome) => void,
+): Promise<CaseOutcome[]> {
   const recoveryCase = plan.cases.find((c) => !c.reject)!;
   const outcomes: CaseOutcome[] = [];
   for (const smokeCase of plan.cases) {
@@ -36,7 +40,8 @@ export async function runCases(plan: SmokePlan, send: Send, onCase?: (outcome: C
     const verdict = judgeAnswer(smokeCase, result);
     const failures = [...verdict.failures];
     if (smokeCase.reject) {
-      const probe = judgeAnswer(recoveryCase, await send(recoveryCase));
+      // The probe asks whether the endpoint still serves; what it predicts is the recovery case's own business.
+      const probe = judgeAnswer(recoveryCase, await send(recoveryCase), { assertions: false });
       const [first] = probe.failures;
       if (first) {
         failures.push({
@@ -62,12 +67,17 @@ export async function runCases(plan: SmokePlan, send: Send, onCase?: (outcome: C
 }
 
 /** The named cases' answers must not all be equal: a model that ignores its input is broken. */
-export function checkNotConstant(names: readonly string[], outcomes: readonly CaseOutcome[]): CheckOutcome | undefined {
+export function checkNotConstant(
+  names: readonly string[],
+  outcomes: readonly CaseOutcome[],
+): CheckOutcome | undefined {
   if (names.length === 0) return undefined;
   const name = `not constant (${names.join(', ')})`;
   const named = names.map((caseName) => outcomes.find((o) => o.name === caseName)!);
-  const unanswered = named.find((o) => !o.passed || !o.answer);
-  if (unanswered) return { name, result: 'skipped', reason: `not judged: case '${unanswered.name}' has no valid answer` };
+  // Judged on any JSON answer, even one that failed its assertions: a constant model fails those too.
+  const unanswered = named.find((o) => !o.answer);
+  if (unanswered)
+    return { name, result: 'skipped', reason: `not judged: case '${unanswered.name}' has no valid answer` };
   const [first, ...rest] = named.map((o) => o.answer!.value);
   if (rest.some((answer) => !jsonEqual(answer, first))) return { name, result: 'passed' };
   const failure: CaseFailure = {

@@ -9,6 +9,8 @@ import { smokeTestStep } from '../../../shared/src/steps/smoke-test/step';
 import type { SmokeTestConfig } from '../../../shared/src/steps/smoke-test/config';
 
 export const FIXTURES = path.resolve(__dirname, '../../fixtures/smoke');
+/** The weather example: its cases file and request files are what users copy, and what these tests read. */
+export const WEATHER = path.resolve(__dirname, '../../../examples/weather');
 
 /** Inputs as the GitHub host would read them, from camelCase names. */
 export function smokeInputs(values: Record<string, string | undefined>): StepInputs {
@@ -17,7 +19,10 @@ export function smokeInputs(values: Record<string, string | undefined>): StepInp
   return inputs;
 }
 
-export function parseConfig(values: Record<string, string | undefined>, workspaceDir = FIXTURES): SmokeTestConfig {
+export function parseConfig(
+  values: Record<string, string | undefined>,
+  workspaceDir = WEATHER,
+): SmokeTestConfig {
   return smokeTestStep.parse(smokeInputs(values), { workspaceDir });
 }
 
@@ -31,7 +36,9 @@ export interface FakeContext extends StepContext {
 }
 
 /** A StepContext that records everything the step does; secrets are registered as runStep would. */
-export function fakeContext(options: { secrets?: string[]; signal?: AbortSignal; workspaceDir?: string } = {}): FakeContext {
+export function fakeContext(
+  options: { secrets?: string[]; signal?: AbortSignal; workspaceDir?: string } = {},
+): FakeContext {
   const logs: string[] = [];
   const secrets = [...(options.secrets ?? [])];
   const record = (level: string) => (message: string) => logs.push(`${level}: ${message}`);
@@ -56,7 +63,8 @@ export function fakeContext(options: { secrets?: string[]; signal?: AbortSignal;
     logs,
     secrets,
     setOutput(name, value) {
-      if (!smokeTestManifest.outputs.some((o) => o.name === name)) throw new Error(`undeclared output ${name}`);
+      if (!smokeTestManifest.outputs.some((o) => o.name === name))
+        throw new Error(`undeclared output ${name}`);
       context.outputs[name] = value;
     },
     appendSummary: (markdown) => void context.summary.push(markdown),

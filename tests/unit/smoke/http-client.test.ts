@@ -15,7 +15,9 @@ interface Seen {
 }
 
 /** A server that records what it receives and counts connections. */
-async function recordingServer(answer: (seen: Seen, response: http.ServerResponse) => void = (_s, r) => r.end('[1]')) {
+async function recordingServer(
+  answer: (seen: Seen, response: http.ServerResponse) => void = (_s, r) => r.end('[1]'),
+) {
   const seen: Seen[] = [];
   let connections = 0;
   const server = http.createServer((request, response) => {
@@ -53,16 +55,30 @@ describe('ScoringClient', () => {
       response.writeHead(201, { 'x-ms-request-id': 'abc' });
       response.end('{"ok":true}');
     });
-    const client = new ScoringClient(`${target.url}/score?verbose=1`, { timeoutMs: 5000, key: 'k3y-value', deploymentName: 'green' });
+    const client = new ScoringClient(`${target.url}/score?verbose=1`, {
+      timeoutMs: 5000,
+      key: 'k3y-value',
+      deploymentName: 'green',
+    });
     try {
       const result = await client.send('{"data": [[1]]}');
-      expect(result).toMatchObject({ kind: 'answer', status: 201, body: '{"ok":true}', headers: { 'x-ms-request-id': 'abc' } });
+      expect(result).toMatchObject({
+        kind: 'answer',
+        status: 201,
+        body: '{"ok":true}',
+        headers: { 'x-ms-request-id': 'abc' },
+      });
       expect(result.durationMs).toBeGreaterThan(0);
       expect(target.seen[0]).toMatchObject({
         method: 'POST',
         url: '/score?verbose=1',
         body: '{"data": [[1]]}',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer k3y-value', 'azureml-model-deployment': 'green', 'content-length': '15' },
+        headers: {
+          'content-type': 'application/json',
+          authorization: 'Bearer k3y-value',
+          'azureml-model-deployment': 'green',
+          'content-length': '15',
+        },
       });
     } finally {
       client.close();
@@ -101,7 +117,11 @@ describe('ScoringClient', () => {
     const client = new ScoringClient(`http://127.0.0.1:${await closedPort()}/score`, { timeoutMs: 5000 });
     const result = await client.send('{}');
     client.close();
-    expect(result).toMatchObject({ kind: 'failure', code: 'ECONNREFUSED', message: 'connection refused (ECONNREFUSED)' });
+    expect(result).toMatchObject({
+      kind: 'failure',
+      code: 'ECONNREFUSED',
+      message: 'connection refused (ECONNREFUSED)',
+    });
   });
 
   it('times out a request that is not answered in time', async () => {
@@ -167,15 +187,36 @@ describe('ScoringClient', () => {
     let server: ScoringServer;
     beforeAll(async () => {
       dir = tempFiles({});
-      execFileSync('openssl', [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-        '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-        '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
-      ], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-keyout',
+          path.join(dir, 'key.pem'),
+          '-out',
+          path.join(dir, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
       const { readFileSync } = await import('node:fs');
       server = await startScoringServer('correct', {
         key: 'tls-key-value',
-        tls: { cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8'), key: readFileSync(path.join(dir, 'key.pem'), 'utf8') },
+        tls: {
+          cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
+          key: readFileSync(path.join(dir, 'key.pem'), 'utf8'),
+        },
       });
     });
     afterAll(() => server.close());
@@ -192,7 +233,10 @@ describe('ScoringClient', () => {
       const env = { ...process.env };
       delete env.NODE_EXTRA_CA_CERTS;
       if (extraCa) env.NODE_EXTRA_CA_CERTS = extraCa;
-      const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { env, cwd: path.resolve(__dirname, '../../..') });
+      const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
+        env,
+        cwd: path.resolve(__dirname, '../../..'),
+      });
       let out = '';
       let err = '';
       child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -203,7 +247,11 @@ describe('ScoringClient', () => {
     };
 
     it('trusts the certificate through NODE_EXTRA_CA_CERTS', async () => {
-      expect(await sendFromChild(path.join(dir, 'cert.pem'))).toEqual({ kind: 'answer', status: 200, body: '[1,0]' });
+      expect(await sendFromChild(path.join(dir, 'cert.pem'))).toEqual({
+        kind: 'answer',
+        status: 200,
+        body: '[1,0]',
+      });
     });
 
     it('reports an untrusted certificate as a connection failure', async () => {

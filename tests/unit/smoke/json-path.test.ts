@@ -2,7 +2,10 @@ import { evaluateJsonPath, JsonPathError, parseJsonPath } from '../../../shared/
 
 const answer = {
   predictions: [0, 1, 1],
-  probabilities: [[0.9, 0.1], [0.2, 0.8]],
+  probabilities: [
+    [0.9, 0.1],
+    [0.2, 0.8],
+  ],
   label: 'rain',
   'odd key': { "it's": true },
   nested: { a: { b: null } },
@@ -18,8 +21,21 @@ describe('JSONPath subset', () => {
     ['$.predictions[-1]', [['$.predictions[2]', 1]]],
     ['$.predictions[3]', []],
     ['$.predictions[-4]', []],
-    ['$.predictions[*]', [['$.predictions[0]', 0], ['$.predictions[1]', 1], ['$.predictions[2]', 1]]],
-    ['$.probabilities[*][1]', [['$.probabilities[0][1]', 0.1], ['$.probabilities[1][1]', 0.8]]],
+    [
+      '$.predictions[*]',
+      [
+        ['$.predictions[0]', 0],
+        ['$.predictions[1]', 1],
+        ['$.predictions[2]', 1],
+      ],
+    ],
+    [
+      '$.probabilities[*][1]',
+      [
+        ['$.probabilities[0][1]', 0.1],
+        ['$.probabilities[1][1]', 0.8],
+      ],
+    ],
     ["$['odd key']['it\\'s']", [["$['odd key']['it\\'s']", true]]],
     ['$.nested.a.b', [['$.nested.a.b', null]]],
     ['$.nested.*', [['$.nested.a', { b: null }]]],

@@ -26,14 +26,21 @@ describe('renderJUnit', () => {
     timeSeconds: 1.23456,
     cases: [
       { name: 'two-rows', classname: 'smoke-test', timeSeconds: 0.0123 },
-      { name: 'rain "row"', classname: 'smoke-test', timeSeconds: 0.5, failure: { message: 'expected $[0] equal to 1, got <0>', details: 'line 1\nline 2 & more' } },
+      {
+        name: 'rain "row"',
+        classname: 'smoke-test',
+        timeSeconds: 0.5,
+        failure: { message: 'expected $[0] equal to 1, got <0>', details: 'line 1\nline 2 & more' },
+      },
       { name: 'latency', classname: 'smoke-test', timeSeconds: 0, skipped: 'the cases did not pass' },
       { name: 'noted', classname: 'smoke-test', timeSeconds: 0, output: 'note: decoded' },
     ],
   });
 
   it('counts tests, failures and skips on the suite', () => {
-    expect(xml).toContain('<testsuite name="Azure ML smoke test" tests="4" failures="1" errors="0" skipped="1" time="1.235" timestamp="2026-11-02T10:20:30">');
+    expect(xml).toContain(
+      '<testsuite name="Azure ML smoke test" tests="4" failures="1" errors="0" skipped="1" time="1.235" timestamp="2026-11-02T10:20:30">',
+    );
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')).toBe(true);
   });
 
@@ -76,7 +83,13 @@ describe('renderSummary', () => {
       readiness: { attempts: 3, waitedMs: 1234 },
       rows: [
         { name: 'two-rows', result: 'passed', status: '200', latencyMs: 12.345, reason: '' },
-        { name: 'rain-row', result: 'failed', status: '500', latencyMs: 3.2, reason: 'expected status 200, got 500; answer: {"error":"a|b\nc"}' },
+        {
+          name: 'rain-row',
+          result: 'failed',
+          status: '500',
+          latencyMs: 3.2,
+          reason: 'expected status 200, got 500; answer: {"error":"a|b\nc"}',
+        },
         { name: 'latency', result: 'skipped', reason: 'the cases did not pass' },
       ],
       latency: { skipped: 'the cases did not pass' },
@@ -99,10 +112,22 @@ describe('renderSummary', () => {
     const markdown = renderSummary({
       scoringUri: 'http://127.0.0.1:1/score',
       rows: [],
-      latency: { requests: 20, concurrency: 4, errors: 1, outcomes: {}, p50Ms: 8.5, p95Ms: 150.25, p99Ms: 1234.5, requestsPerSecond: 321.04, wallMs: 62 },
+      latency: {
+        requests: 20,
+        concurrency: 4,
+        errors: 1,
+        outcomes: {},
+        p50Ms: 8.5,
+        p95Ms: 150.25,
+        p99Ms: 1234.5,
+        requestsPerSecond: 321.04,
+        wallMs: 62,
+      },
       maxP95Ms: 100,
     });
-    expect(markdown).toContain('**Latency** (20 requests, concurrency 4): p50 8.50 ms · p95 150 ms (max 100 ms) · p99 1235 ms · 321.0 req/s · 1 error');
+    expect(markdown).toContain(
+      '**Latency** (20 requests, concurrency 4): p50 8.50 ms · p95 150 ms (max 100 ms) · p99 1235 ms · 321.0 req/s · 1 error',
+    );
   });
 
   it.each([

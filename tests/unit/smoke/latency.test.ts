@@ -14,12 +14,18 @@ interface Reference {
 const reference = JSON.parse(readFileSync(path.join(FIXTURES, 'percentiles.json'), 'utf8')) as Reference;
 
 describe('percentile', () => {
-  describe.each(reference.datasets.map((d) => [d.name, d] as const))('matches numpy %s on', (_name, dataset) => {
-    const sorted = [...dataset.values].sort((a, b) => a - b);
-    it.each(reference.percentiles.map((p, index) => [p, dataset.expected[index]!]))('p%s', (p, expected) => {
-      expect(percentile(sorted, p)).toBe(expected);
-    });
-  });
+  describe.each(reference.datasets.map((d) => [d.name, d] as const))(
+    'matches numpy %s on',
+    (_name, dataset) => {
+      const sorted = [...dataset.values].sort((a, b) => a - b);
+      it.each(reference.percentiles.map((p, index) => [p, dataset.expected[index]!]))(
+        'p%s',
+        (p, expected) => {
+          expect(percentile(sorted, p)).toBe(expected);
+        },
+      );
+    },
+  );
 
   it('refuses no values and percentiles outside 0-100', () => {
     expect(() => percentile([], 50)).toThrow(RangeError);
@@ -28,7 +34,13 @@ describe('percentile', () => {
   });
 });
 
-const answer = (status: number, durationMs: number): ScoringResult => ({ kind: 'answer', status, headers: {}, body: '[0]', durationMs });
+const answer = (status: number, durationMs: number): ScoringResult => ({
+  kind: 'answer',
+  status,
+  headers: {},
+  body: '[0]',
+  durationMs,
+});
 
 describe('measureLatency', () => {
   it('sends every request with at most `concurrency` in flight and summarises durations', async () => {
@@ -43,10 +55,22 @@ describe('measureLatency', () => {
       inFlight--;
       return answer(200, duration);
     };
-    const stats = await measureLatency(send, { requests: 10, concurrency: 3, signal: new AbortController().signal });
+    const stats = await measureLatency(send, {
+      requests: 10,
+      concurrency: 3,
+      signal: new AbortController().signal,
+    });
     expect(sent).toBe(10);
     expect(maxInFlight).toBe(3);
-    expect(stats).toMatchObject({ requests: 10, concurrency: 3, errors: 0, outcomes: { '200': 10 }, minMs: 1, maxMs: 10, meanMs: 5.5 });
+    expect(stats).toMatchObject({
+      requests: 10,
+      concurrency: 3,
+      errors: 0,
+      outcomes: { '200': 10 },
+      minMs: 1,
+      maxMs: 10,
+      meanMs: 5.5,
+    });
     expect(stats.p50Ms).toBe(5.5);
     expect(stats.p95Ms).toBeCloseTo(9.55, 10);
     expect(stats.p99Ms).toBeCloseTo(9.91, 10);
@@ -62,15 +86,33 @@ describe('measureLatency', () => {
       answer(204, 6),
     ];
     let index = 0;
-    const stats = await measureLatency(async () => results[index++]!, { requests: 4, concurrency: 1, signal: new AbortController().signal });
-    expect(stats).toMatchObject({ requests: 4, errors: 2, firstError: 'HTTP 500: [0]', outcomes: { '200': 1, '500': 1, ECONNRESET: 1, '204': 1 } });
+    const stats = await measureLatency(async () => results[index++]!, {
+      requests: 4,
+      concurrency: 1,
+      signal: new AbortController().signal,
+    });
+    expect(stats).toMatchObject({
+      requests: 4,
+      errors: 2,
+      firstError: 'HTTP 500: [0]',
+      outcomes: { '200': 1, '500': 1, ECONNRESET: 1, '204': 1 },
+    });
     expect(stats.minMs).toBe(1);
     expect(stats.p50Ms).toBe(4);
   });
 
   it('has no percentiles when nothing answered', async () => {
-    const failure: ScoringResult = { kind: 'failure', code: 'ECONNREFUSED', message: 'connection refused (ECONNREFUSED)', durationMs: 0.2 };
-    const stats = await measureLatency(async () => failure, { requests: 3, concurrency: 2, signal: new AbortController().signal });
+    const failure: ScoringResult = {
+      kind: 'failure',
+      code: 'ECONNREFUSED',
+      message: 'connection refused (ECONNREFUSED)',
+      durationMs: 0.2,
+    };
+    const stats = await measureLatency(async () => failure, {
+      requests: 3,
+      concurrency: 2,
+      signal: new AbortController().signal,
+    });
     expect(stats).toMatchObject({ requests: 3, errors: 3 });
     expect(stats.p50Ms).toBeUndefined();
   });

@@ -2,18 +2,66 @@ import { countPredictions, countRequestRows, decodeAnswer } from '../../../share
 
 describe('countRequestRows', () => {
   it.each([
-    ['split orient input_data', { input_data: { columns: ['a', 'b'], index: [0, 1, 2], data: [[1, 2], [3, 4], [5, 6]] } }, 3, '$.input_data.data'],
-    ['input_data as a list of rows', { input_data: [[1, 2], [3, 4]] }, 2, '$.input_data'],
+    [
+      'split orient input_data',
+      {
+        input_data: {
+          columns: ['a', 'b'],
+          index: [0, 1, 2],
+          data: [
+            [1, 2],
+            [3, 4],
+            [5, 6],
+          ],
+        },
+      },
+      3,
+      '$.input_data.data',
+    ],
+    [
+      'input_data as a list of rows',
+      {
+        input_data: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+      2,
+      '$.input_data',
+    ],
     ['input_data as records', { input_data: [{ a: 1 }, { a: 2 }] }, 2, '$.input_data'],
-    ['input_data as a column dict', { input_data: { a: [1, 2, 3, 4], b: [5, 6, 7, 8] } }, 4, '$.input_data (columns)'],
-    ['input_data in pandas dict orient', { input_data: { a: { 0: 1, 1: 2 }, b: { 0: 3, 1: 4 } } }, 2, '$.input_data (columns)'],
+    [
+      'input_data as a column dict',
+      { input_data: { a: [1, 2, 3, 4], b: [5, 6, 7, 8] } },
+      4,
+      '$.input_data (columns)',
+    ],
+    [
+      'input_data in pandas dict orient',
+      { input_data: { a: { 0: 1, 1: 2 }, b: { 0: 3, 1: 4 } } },
+      2,
+      '$.input_data (columns)',
+    ],
     ['data rows', { data: [[1, 2, 3, 4]] }, 1, '$.data'],
     ['inputs rows', { inputs: [[1], [2]] }, 2, '$.inputs'],
     ['inputs as named tensors', { inputs: { x: [[1], [2], [3]] } }, 3, '$.inputs (columns)'],
     ['instances', { instances: [{ a: 1 }, { a: 2 }, { a: 3 }] }, 3, '$.instances'],
-    ['MLflow dataframe_split', { dataframe_split: { columns: ['a'], data: [[1], [2]] } }, 2, '$.dataframe_split.data'],
+    [
+      'MLflow dataframe_split',
+      { dataframe_split: { columns: ['a'], data: [[1], [2]] } },
+      2,
+      '$.dataframe_split.data',
+    ],
     ['MLflow dataframe_records', { dataframe_records: [{ a: 1 }] }, 1, '$.dataframe_records'],
-    ['a top-level list of rows', [[1, 2], [3, 4]], 2, '$'],
+    [
+      'a top-level list of rows',
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      2,
+      '$',
+    ],
     ['an empty list of rows', { data: [] }, 0, '$.data'],
   ])('%s', (_label, request, rows, where) => {
     expect(countRequestRows(request)).toEqual({ rows, where });
@@ -48,9 +96,12 @@ describe('countPredictions', () => {
     expect(countPredictions(answer)).toEqual({ rows, where });
   });
 
-  it.each([[{ prediction: 1 }], [1], ['[1]'], [null], [{ outputs: { y: [1] } }]])('finds no list in %j', (answer) => {
-    expect(countPredictions(answer)).toBeUndefined();
-  });
+  it.each([[{ prediction: 1 }], [1], ['[1]'], [null], [{ outputs: { y: [1] } }]])(
+    'finds no list in %j',
+    (answer) => {
+      expect(countPredictions(answer)).toBeUndefined();
+    },
+  );
 });
 
 describe('decodeAnswer', () => {

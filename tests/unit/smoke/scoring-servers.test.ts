@@ -3,10 +3,17 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { startScoringServer, type ScoringServer } from '../../servers/scoring-servers';
 
-const body = (rows: number[][]) => JSON.stringify({ input_data: { columns: ['Temperature_C', 'Humidity'], index: rows.map((_r, i) => i), data: rows } });
+const body = (rows: number[][]) =>
+  JSON.stringify({
+    input_data: { columns: ['Temperature_C', 'Humidity'], index: rows.map((_r, i) => i), data: rows },
+  });
 
 async function post(url: string, text: string, headers: Record<string, string> = {}) {
-  const response = await fetch(url, { method: 'POST', body: text, headers: { 'Content-Type': 'application/json', ...headers } });
+  const response = await fetch(url, {
+    method: 'POST',
+    body: text,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
   return { status: response.status, body: await response.text() };
 }
 
@@ -22,9 +29,20 @@ describe('test scoring servers', () => {
   it('follows the inference-server contract: liveness, key auth, routes, deployment header', async () => {
     const server = await start('correct', { key: 'k-123' });
     expect(await (await fetch(`${server.url}/`)).text()).toBe('Healthy');
-    expect(await post(server.scoringUri, body([[20, 85], [20, 80]]), { Authorization: 'Bearer k-123', 'azureml-model-deployment': 'blue' })).toEqual({ status: 200, body: '[1,0]' });
+    expect(
+      await post(
+        server.scoringUri,
+        body([
+          [20, 85],
+          [20, 80],
+        ]),
+        { Authorization: 'Bearer k-123', 'azureml-model-deployment': 'blue' },
+      ),
+    ).toEqual({ status: 200, body: '[1,0]' });
     expect((await post(server.scoringUri, body([[1, 1]]))).status).toBe(401);
-    expect((await post(server.scoringUri, body([[1, 1]]), { Authorization: 'Bearer nope' })).status).toBe(401);
+    expect((await post(server.scoringUri, body([[1, 1]]), { Authorization: 'Bearer nope' })).status).toBe(
+      401,
+    );
     expect((await post(`${server.url}/other`, '{}')).status).toBe(404);
     expect((await fetch(server.scoringUri)).status).toBe(405);
     expect(server.requests).toBe(3);
@@ -32,12 +50,28 @@ describe('test scoring servers', () => {
   });
 
   it.each([
-    ['correct', body([[10, 90], [10, 10]]), 200, '[1,0]'],
+    [
+      'correct',
+      body([
+        [10, 90],
+        [10, 10],
+      ]),
+      200,
+      '[1,0]',
+    ],
     ['correct', '{"input_data": [{"Humidity": 99}, {"Humidity": 5}]}', 200, '[1,0]'],
     ['correct', '{"nope', 400, /^\{"error":"malformed JSON/],
     ['correct', '{"rows": []}', 400, /expected/],
     ['wrong', body([[10, 90]]), 200, '[7]'],
-    ['constant', body([[10, 90], [10, 95]]), 200, '[0,0]'],
+    [
+      'constant',
+      body([
+        [10, 90],
+        [10, 95],
+      ]),
+      200,
+      '[0,0]',
+    ],
     ['errors', body([[10, 90]]), 500, '{"error":"model failed: ValueError in run()"}'],
   ] as const)('%s answers %s with %i', async (behaviour, request, status, answer) => {
     const server = await start(behaviour);
@@ -70,7 +104,11 @@ describe('test scoring servers', () => {
 
   it('refuses connections, then answers 503, then serves, on a URL known up front', async () => {
     const server = await start('ready-late', { refuseMs: 150, unavailableMs: 150 });
-    const request = () => post(server.scoringUri, body([[1, 99]])).then((r) => r.status, () => 'refused');
+    const request = () =>
+      post(server.scoringUri, body([[1, 99]])).then(
+        (r) => r.status,
+        () => 'refused',
+      );
     expect(await request()).toBe('refused');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await request()).toBe(503);
@@ -80,7 +118,19 @@ describe('test scoring servers', () => {
 
   it('starts from the command line and prints its URL as one JSON line', async () => {
     const root = path.resolve(__dirname, '../../..');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/servers/start-scoring-server.ts', '--behaviour', 'constant', '--key', 'cli-key'], { cwd: root });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'tests/servers/start-scoring-server.ts',
+        '--behaviour',
+        'constant',
+        '--key',
+        'cli-key',
+      ],
+      { cwd: root },
+    );
     try {
       const line = await new Promise<string>((resolve, reject) => {
         createInterface({ input: child.stdout }).once('line', resolve);
@@ -89,7 +139,10 @@ describe('test scoring servers', () => {
       const printed = JSON.parse(line) as { url: string; scoringUri: string; behaviour: string; pid: number };
       expect(printed).toMatchObject({ behaviour: 'constant', pid: child.pid });
       expect(printed.scoringUri).toBe(`${printed.url}/score`);
-      expect(await post(printed.scoringUri, body([[1, 99]]), { Authorization: 'Bearer cli-key' })).toEqual({ status: 200, body: '[0]' });
+      expect(await post(printed.scoringUri, body([[1, 99]]), { Authorization: 'Bearer cli-key' })).toEqual({
+        status: 200,
+        body: '[0]',
+      });
     } finally {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));

@@ -2,8 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AssertionFailure, CancelledError } from '../../../shared/src/step/errors';
 import { smokeTestStep } from '../../../shared/src/steps/smoke-test/step';
-import { startScoringServer, type ScoringBehaviour, type ScoringServer, type ScoringServerOptions } from '../../servers/scoring-servers';
-import { fakeContext, FIXTURES, parseConfig, smokeInputs, tempFiles, type FakeContext } from './helpers';
+import {
+  startScoringServer,
+  type ScoringBehaviour,
+  type ScoringServer,
+  type ScoringServerOptions,
+} from '../../servers/scoring-servers';
+import { fakeContext, parseConfig, smokeInputs, tempFiles, type FakeContext } from './helpers';
 
 const KEY = 'sk-test-3f9a7c1e2b5d4a6f';
 const servers: ScoringServer[] = [];
@@ -11,7 +16,10 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-async function server(behaviour: ScoringBehaviour, options: ScoringServerOptions = {}): Promise<ScoringServer> {
+async function server(
+  behaviour: ScoringBehaviour,
+  options: ScoringServerOptions = {},
+): Promise<ScoringServer> {
   const started = await startScoringServer(behaviour, { key: KEY, ...options });
   servers.push(started);
   return started;
@@ -25,10 +33,21 @@ interface Run {
 }
 
 /** Parses the inputs as the GitHub host would and runs the step against a fake context. */
-async function run(values: Record<string, string | undefined>, options: { signal?: AbortSignal; workspaceDir?: string } = {}): Promise<Run> {
+async function run(
+  values: Record<string, string | undefined>,
+  options: { signal?: AbortSignal; workspaceDir?: string } = {},
+): Promise<Run> {
   const junitDir = tempFiles({});
   const junitFile = path.join(junitDir, 'reports', 'smoke.xml');
-  const inputs = { readyTimeoutSeconds: '2', requestTimeoutSeconds: '5', latencyRequests: '10', concurrency: '2', junitFile, authKey: KEY, ...values };
+  const inputs = {
+    readyTimeoutSeconds: '2',
+    requestTimeoutSeconds: '5',
+    latencyRequests: '10',
+    concurrency: '2',
+    junitFile,
+    authKey: KEY,
+    ...values,
+  };
   const config = parseConfig(inputs, options.workspaceDir);
   const context = fakeContext({ secrets: smokeInputs(inputs).secrets(), ...options });
   const result: Run = { context };
@@ -41,7 +60,11 @@ async function run(values: Record<string, string | undefined>, options: { signal
   return result;
 }
 
-const weather = (server: ScoringServer, extra: Record<string, string> = {}) => ({ scoringUri: server.scoringUri, casesFile: 'weather-cases.yml', ...extra });
+const weather = (server: ScoringServer, extra: Record<string, string> = {}) => ({
+  scoringUri: server.scoringUri,
+  casesFile: 'smoke-cases.yml',
+  ...extra,
+});
 
 /** Everything the step wrote or logged, to check that the key is in none of it. */
 function everything(result: Run): string {
@@ -79,7 +102,9 @@ describe('smoke-test step against real scoring servers', () => {
     expect(markdown).toMatch(/\| two-rows \| ✅ passed \| 200 \| [\d.]+ ms \| {2}\|/);
     expect(markdown).toMatch(/\| malformed-json \(reject\) \| ✅ passed \| 400 \|/);
     expect(markdown).toContain('| not constant (rain-row, dry-day) | ✅ passed |');
-    expect(markdown).toMatch(/\*\*Latency\*\* \(10 requests, concurrency 2\): p50 [\d.]+ ms · p95 [\d.]+ ms · p99 [\d.]+ ms · [\d.]+ req\/s · 0 errors/);
+    expect(markdown).toMatch(
+      /\*\*Latency\*\* \(10 requests, concurrency 2\): p50 [\d.]+ ms · p95 [\d.]+ ms · p99 [\d.]+ ms · [\d.]+ req\/s · 0 errors/,
+    );
     expect(markdown).toContain('deployment `green`');
 
     expect(evidence).toMatchObject({
@@ -88,9 +113,22 @@ describe('smoke-test step against real scoring servers', () => {
       passed: true,
       readiness: { attempts: 1 },
       checks: [{ name: 'not constant (rain-row, dry-day)', result: 'passed' }],
-      latency: { measured: true, passed: true, requests: 10, concurrency: 2, errors: 0, outcomes: { '200': 10 } },
+      latency: {
+        measured: true,
+        passed: true,
+        requests: 10,
+        concurrency: 2,
+        errors: 0,
+        outcomes: { '200': 10 },
+      },
     });
-    expect((evidence.cases as { name: string; result: string; status: string }[]).map((c) => [c.name, c.result, c.status])).toEqual([
+    expect(
+      (evidence.cases as { name: string; result: string; status: string }[]).map((c) => [
+        c.name,
+        c.result,
+        c.status,
+      ]),
+    ).toEqual([
       ['two-rows', 'passed', '200'],
       ['rain-row', 'passed', '200'],
       ['dry-day', 'passed', '200'],
@@ -118,7 +156,11 @@ describe('smoke-test step against real scoring servers', () => {
     const result = await run(weather(target));
     expect(result.error).toBeUndefined();
     expect(result.outcome?.result).toBe('failed');
-    expect(result.outcome?.message).toMatch(new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\(and \\d+ more failures?: see the summary\\))?$`));
+    expect(result.outcome?.message).toMatch(
+      new RegExp(
+        `^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\(and \\d+ more failures?: see the summary\\))?$`,
+      ),
+    );
     expect(result.context.outputs).toMatchObject({ passed: false, p50Ms: '', p95Ms: '', p99Ms: '' });
     expect(result.context.summary.join('\n')).toContain('**Latency** not measured: the cases did not pass');
     expect(result.junit).toMatch(/failures="[1-9]\d*"/);
@@ -135,8 +177,12 @@ describe('smoke-test step against real scoring servers', () => {
 
   it('shows the trimmed answer of a failed case in the summary and JUnit', async () => {
     const result = await run(weather(await server('errors')));
-    expect(result.context.summary.join('\n')).toContain('expected status 200, got 500; answer: {"error":"model failed: ValueError in run()"}');
-    expect(result.junit).toContain('<failure message="expected status 200, got 500" type="AssertionFailure">expected status 200, got 500; answer: {&quot;error&quot;');
+    expect(result.context.summary.join('\n')).toContain(
+      'expected status 200, got 500; answer: {"error":"model failed: ValueError in run()"}',
+    );
+    expect(result.junit).toContain(
+      '<failure message="expected status 200, got 500" type="AssertionFailure">expected status 200, got 500; answer: {&quot;error&quot;',
+    );
   });
 
   it('fails a constant model on the not-constant check', async () => {
@@ -151,29 +197,46 @@ describe('smoke-test step against real scoring servers', () => {
         '',
       ].join('\n'),
     });
-    const result = await run({ scoringUri: (await server('constant')).scoringUri, casesFile: 'cases.yml' }, { workspaceDir: dir });
+    const result = await run(
+      { scoringUri: (await server('constant')).scoringUri, casesFile: 'cases.yml' },
+      { workspaceDir: dir },
+    );
     expect(result.outcome).toEqual({
       result: 'failed',
-      message: "check 'not constant (wet, dry)' failed: expected different answers for cases 'wet', 'dry', got the same answer for all: [0]",
+      message:
+        "check 'not constant (wet, dry)' failed: expected different answers for cases 'wet', 'dry', got the same answer for all: [0]",
     });
     expect(result.context.outputs).toMatchObject({ passed: false, casesPassed: 2, casesFailed: 0 });
   });
 
   it('fails a slow model on maxP95Ms with the figures', async () => {
     const target = await server('slow', { delayMs: 120 });
-    const result = await run({ scoringUri: target.scoringUri, requestFile: 'requests/two-rows.json', maxP95Ms: '50', latencyRequests: '4', concurrency: '4' });
+    const result = await run({
+      scoringUri: target.scoringUri,
+      requestFile: 'requests/two-rows.json',
+      maxP95Ms: '50',
+      latencyRequests: '4',
+      concurrency: '4',
+    });
     expect(result.outcome?.result).toBe('failed');
     expect(result.outcome?.message).toMatch(
       /^latency of case 'two-rows' failed: expected p95 at most 50\.0 ms \(max-p95-ms\), got p95 1\d\d ms \(p50 1\d\d ms, p95 1\d\d ms, p99 1\d\d ms\)$/,
     );
     expect(result.context.outputs).toMatchObject({ passed: false, casesPassed: 1, casesFailed: 0 });
     expect(Number(result.context.outputs.p95Ms)).toBeGreaterThanOrEqual(120);
-    expect(result.junit).toMatch(/<testcase name="latency" classname="smoke-test" time="[\d.]+">\n\s+<failure message="expected p95 at most/);
+    expect(result.junit).toMatch(
+      /<testcase name="latency" classname="smoke-test" time="[\d.]+">\n\s+<failure message="expected p95 at most/,
+    );
   });
 
   it('passes a slow model without a latency bound', async () => {
     const target = await server('slow', { delayMs: 30 });
-    const result = await run({ scoringUri: target.scoringUri, requestFile: 'requests/two-rows.json', latencyRequests: '4', concurrency: '2' });
+    const result = await run({
+      scoringUri: target.scoringUri,
+      requestFile: 'requests/two-rows.json',
+      latencyRequests: '4',
+      concurrency: '2',
+    });
     expect(result.outcome).toEqual({ result: 'succeeded' });
     expect(Number(result.context.outputs.p50Ms)).toBeGreaterThanOrEqual(30);
   });
@@ -183,7 +246,13 @@ describe('smoke-test step against real scoring servers', () => {
     const target = await server('correct');
     let count = 0;
     const context = fakeContext({ secrets: [KEY] });
-    const config = parseConfig({ scoringUri: target.scoringUri, requestFile: 'requests/two-rows.json', latencyRequests: '5', authKey: KEY, readyTimeoutSeconds: '0' });
+    const config = parseConfig({
+      scoringUri: target.scoringUri,
+      requestFile: 'requests/two-rows.json',
+      latencyRequests: '5',
+      authKey: KEY,
+      readyTimeoutSeconds: '0',
+    });
     const originalInfo = context.logger.info;
     (context.logger as { info: (m: string) => void }).info = (message) => {
       originalInfo(message);
@@ -191,7 +260,9 @@ describe('smoke-test step against real scoring servers', () => {
     };
     const outcome = await smokeTestStep.run(config, context);
     expect(outcome.result).toBe('failed');
-    expect(outcome.message).toMatch(/^latency of case 'two-rows' failed: expected every latency request answered 2xx, got 5 of 5 failed \(first: connection refused \(ECONNREFUSED\)\)$/);
+    expect(outcome.message).toMatch(
+      /^latency of case 'two-rows' failed: expected every latency request answered 2xx, got 5 of 5 failed \(first: connection refused \(ECONNREFUSED\)\)$/,
+    );
     expect(context.outputs).toMatchObject({ passed: false, casesPassed: 1, casesFailed: 0, p50Ms: '' });
   });
 
@@ -211,8 +282,15 @@ describe('smoke-test step against real scoring servers', () => {
     const target = await server('ready-late', { refuseMs: 60_000 });
     const result = await run(weather(target, { readyTimeoutSeconds: '1' }));
     expect(result.error).toBeInstanceOf(AssertionFailure);
-    expect(result.error?.message).toMatch(/^endpoint never became ready within 1 s \(\d+ attempts\); last answer: connection refused \(ECONNREFUSED\)$/);
-    expect(result.context.outputs).toMatchObject({ passed: false, casesPassed: 0, casesFailed: 6, p95Ms: '' });
+    expect(result.error?.message).toMatch(
+      /^endpoint never became ready within 1 s \(\d+ attempts\); last answer: connection refused \(ECONNREFUSED\)$/,
+    );
+    expect(result.context.outputs).toMatchObject({
+      passed: false,
+      casesPassed: 0,
+      casesFailed: 6,
+      p95Ms: '',
+    });
     expect(result.junit).toContain('failures="6"');
     expect(result.context.summary.join('\n')).toContain('not run: expected a ready endpoint');
   });
@@ -220,7 +298,10 @@ describe('smoke-test step against real scoring servers', () => {
   it('fails with 401 when the key is wrong', async () => {
     const target = await server('correct', { key: 'another-key' });
     const result = await run({ scoringUri: target.scoringUri, requestFile: 'requests/two-rows.json' });
-    expect(result.outcome).toEqual({ result: 'failed', message: "case 'two-rows' failed: expected status 200, got 401" });
+    expect(result.outcome).toEqual({
+      result: 'failed',
+      message: "case 'two-rows' failed: expected status 200, got 401",
+    });
   });
 
   it('never shows the key, even when the endpoint echoes it back', async () => {
@@ -238,20 +319,30 @@ describe('smoke-test step against real scoring servers', () => {
   });
 
   it('decodes a JSON string holding JSON and says so', async () => {
-    const result = await run({ scoringUri: (await server('correct', { answerShape: 'json-string' })).scoringUri, requestFile: 'requests/two-rows.json' });
+    const result = await run({
+      scoringUri: (await server('correct', { answerShape: 'json-string' })).scoringUri,
+      requestFile: 'requests/two-rows.json',
+    });
     expect(result.outcome).toEqual({ result: 'succeeded' });
     expect(result.context.summary.join('\n')).toContain('JSON string holding JSON');
     expect(result.junit).toContain('<system-out>the answer was a JSON string holding JSON');
   });
 
   it('counts predictions under a predictions key', async () => {
-    const result = await run({ scoringUri: (await server('correct', { answerShape: 'predictions' })).scoringUri, requestFile: 'requests/ten-rows.json' });
+    const result = await run({
+      scoringUri: (await server('correct', { answerShape: 'predictions' })).scoringUri,
+      requestFile: 'requests/ten-rows.json',
+    });
     expect(result.outcome).toEqual({ result: 'succeeded' });
     expect(result.context.outputs).toMatchObject({ passed: true, casesPassed: 1 });
   });
 
   it('skips latency when asked for 0 requests', async () => {
-    const result = await run({ scoringUri: (await server('correct')).scoringUri, requestFile: 'requests/two-rows.json', latencyRequests: '0' });
+    const result = await run({
+      scoringUri: (await server('correct')).scoringUri,
+      requestFile: 'requests/two-rows.json',
+      latencyRequests: '0',
+    });
     expect(result.outcome).toEqual({ result: 'succeeded' });
     expect(result.context.outputs).toMatchObject({ passed: true, p50Ms: '', p95Ms: '', p99Ms: '' });
     expect(result.context.summary.join('\n')).toContain('**Latency** not measured: latency-requests is 0');
@@ -262,9 +353,11 @@ describe('smoke-test step against real scoring servers', () => {
     const target = await server('slow', { delayMs: 2000 });
     setTimeout(() => controller.abort(), 100);
     const started = Date.now();
-    const result = await run({ scoringUri: target.scoringUri, requestFile: 'requests/two-rows.json' }, { signal: controller.signal });
+    const result = await run(
+      { scoringUri: target.scoringUri, requestFile: 'requests/two-rows.json' },
+      { signal: controller.signal },
+    );
     expect(result.error).toBeInstanceOf(CancelledError);
     expect(Date.now() - started).toBeLessThan(1500);
   });
-
 });

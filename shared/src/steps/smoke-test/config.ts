@@ -36,25 +36,52 @@ export function parseSmokeTestConfig(inputs: StepInputs, context: ParseContext):
     // reported below
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    errors.push(new InputError('scoringUri', `Input ${shown('scoringUri')} must be an http or https URL, got '${scoringUri}'.`));
+    errors.push(
+      new InputError(
+        'scoringUri',
+        `Input ${shown('scoringUri')} must be an http or https URL, got '${scoringUri}'.`,
+      ),
+    );
   } else if (url.username || url.password) {
-    errors.push(new InputError('scoringUri', `Input ${shown('scoringUri')} must not carry credentials: pass the key in ${shown('authKey')}.`));
+    errors.push(
+      new InputError(
+        'scoringUri',
+        `Input ${shown('scoringUri')} must not carry credentials: pass the key in ${shown('authKey')}.`,
+      ),
+    );
   }
 
   const casesFile = filePath(inputs, 'casesFile', context, errors);
   const requestFile = filePath(inputs, 'requestFile', context, errors);
-  if (casesFile === undefined && requestFile === undefined && !errors.some((e) => e.input === 'casesFile' || e.input === 'requestFile')) {
+  if (
+    casesFile === undefined &&
+    requestFile === undefined &&
+    !errors.some((e) => e.input === 'casesFile' || e.input === 'requestFile')
+  ) {
     errors.push(
-      new InputError('casesFile', `Give either ${shown('casesFile')} (cases with expectations) or ${shown('requestFile')} (one JSON request).`),
+      new InputError(
+        'casesFile',
+        `Give either ${shown('casesFile')} (cases with expectations) or ${shown('requestFile')} (one JSON request).`,
+      ),
     );
   } else if (casesFile !== undefined && requestFile !== undefined) {
-    errors.push(new InputError('requestFile', `Give ${shown('casesFile')} or ${shown('requestFile')}, not both: put the request in the cases file.`));
+    errors.push(
+      new InputError(
+        'requestFile',
+        `Give ${shown('casesFile')} or ${shown('requestFile')}, not both: put the request in the cases file.`,
+      ),
+    );
   }
 
   const junitText = inputs.string('junitFile');
   const junitFile = junitText === undefined ? undefined : path.resolve(context.workspaceDir, junitText);
   if (junitFile !== undefined && existsSync(junitFile) && statSync(junitFile).isDirectory()) {
-    errors.push(new InputError('junitFile', `Input ${shown('junitFile')} is a directory: give a file path such as smoke-test.xml.`));
+    errors.push(
+      new InputError(
+        'junitFile',
+        `Input ${shown('junitFile')} is a directory: give a file path such as smoke-test.xml.`,
+      ),
+    );
   }
 
   if (errors.length === 1) throw errors[0];
@@ -76,24 +103,36 @@ export function parseSmokeTestConfig(inputs: StepInputs, context: ParseContext):
     concurrency: inputs.number('concurrency') ?? 1,
     ...(maxP95Ms === undefined ? {} : { maxP95Ms }),
     ...(junitFile === undefined ? {} : { junitFile }),
-    inputNames: { maxP95Ms: inputs.displayName('maxP95Ms'), latencyRequests: inputs.displayName('latencyRequests') },
+    inputNames: {
+      maxP95Ms: inputs.displayName('maxP95Ms'),
+      latencyRequests: inputs.displayName('latencyRequests'),
+    },
   };
 }
 
 /** An input file path resolved against the workspace; undefined when not given. */
-function filePath(inputs: StepInputs, name: 'casesFile' | 'requestFile', context: ParseContext, errors: InputError[]): string | undefined {
+function filePath(
+  inputs: StepInputs,
+  name: 'casesFile' | 'requestFile',
+  context: ParseContext,
+  errors: InputError[],
+): string | undefined {
   const value = inputs.string(name);
   if (value === undefined) return undefined;
   const resolved = path.resolve(context.workspaceDir, value);
   if (!existsSync(resolved)) {
     const where = path.isAbsolute(value) ? '' : ` (looked in ${context.workspaceDir})`;
-    errors.push(new InputError(name, `Input '${inputs.displayName(name)}': file '${value}' not found${where}.`));
+    errors.push(
+      new InputError(name, `Input '${inputs.displayName(name)}': file '${value}' not found${where}.`),
+    );
     return undefined;
   }
   if (statSync(resolved).isDirectory()) {
     // Azure Pipelines hands an empty filePath input over as the sources directory: that means "not given".
     if (path.resolve(resolved) === path.resolve(context.workspaceDir)) return undefined;
-    errors.push(new InputError(name, `Input '${inputs.displayName(name)}' is a directory, not a file: '${value}'.`));
+    errors.push(
+      new InputError(name, `Input '${inputs.displayName(name)}' is a directory, not a file: '${value}'.`),
+    );
     return undefined;
   }
   return resolved;

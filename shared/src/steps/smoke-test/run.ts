@@ -26,7 +26,11 @@ const OUTCOME_NAMES = ['p50Ms', 'p95Ms', 'p99Ms'] as const;
 const CHECK_MARKS = { passed: '✔', failed: '✘', skipped: '⏭' } as const;
 
 /** Waits for the endpoint, runs the cases, measures latency, then judges and reports. */
-export async function runSmokeTest(config: SmokeTestConfig, context: StepContext, dependencies: SmokeTestDependencies = {}): Promise<StepOutcome> {
+export async function runSmokeTest(
+  config: SmokeTestConfig,
+  context: StepContext,
+  dependencies: SmokeTestDependencies = {},
+): Promise<StepOutcome> {
   const { plan, authKey } = config;
   const { logger, signal } = context;
   if (authKey) context.addSecret(authKey);
@@ -42,8 +46,12 @@ export async function runSmokeTest(config: SmokeTestConfig, context: StepContext
   const latencyCase = plan.cases.find((c) => c.name === plan.latencyCase) ?? firstValid;
 
   try {
-    const target = config.deploymentName ? `${config.scoringUri} (deployment ${config.deploymentName})` : config.scoringUri;
-    logger.info(`Smoke-testing ${target} with ${plan.cases.length} case${plan.cases.length === 1 ? '' : 's'} from ${plan.source}`);
+    const target = config.deploymentName
+      ? `${config.scoringUri} (deployment ${config.deploymentName})`
+      : config.scoringUri;
+    logger.info(
+      `Smoke-testing ${target} with ${plan.cases.length} case${plan.cases.length === 1 ? '' : 's'} from ${plan.source}`,
+    );
 
     let readiness: Readiness;
     try {
@@ -56,18 +64,33 @@ export async function runSmokeTest(config: SmokeTestConfig, context: StepContext
         ...(dependencies.random ? { random: dependencies.random } : {}),
       });
     } catch (error) {
-      if (error instanceof AssertionFailure) report(config, context, startedAt, notReadyOutcomes(config, error.message), [], { kind: 'skipped', reason: 'the endpoint never became ready' });
+      if (error instanceof AssertionFailure)
+        report(config, context, startedAt, notReadyOutcomes(config, error.message), [], {
+          kind: 'skipped',
+          reason: 'the endpoint never became ready',
+        });
       throw error;
     }
-    logger.info(readiness.attempts === 1 ? 'Endpoint is ready.' : `Endpoint is ready after ${readiness.attempts} attempts (${(readiness.waitedMs / 1000).toFixed(1)} s).`);
+    logger.info(
+      readiness.attempts === 1
+        ? 'Endpoint is ready.'
+        : `Endpoint is ready after ${readiness.attempts} attempts (${(readiness.waitedMs / 1000).toFixed(1)} s).`,
+    );
 
     const outcomes = await runCases(plan, send, (outcome) => logCase(context, outcome));
-    const checks = [checkNotConstant(plan.notConstant, outcomes)].filter((c): c is CheckOutcome => c !== undefined);
-    for (const check of checks) logger.info(`${CHECK_MARKS[check.result]} check ${check.name}: ${check.result}${check.reason ? ` (${context.redact(check.reason)})` : ''}`);
+    const checks = [checkNotConstant(plan.notConstant, outcomes)].filter(
+      (c): c is CheckOutcome => c !== undefined,
+    );
+    for (const check of checks)
+      logger.info(
+        `${CHECK_MARKS[check.result]} check ${check.name}: ${check.result}${check.reason ? ` (${context.redact(check.reason)})` : ''}`,
+      );
 
     let latency: LatencyOutcome;
-    if (outcomes.some((o) => !o.passed) || checks.some((c) => c.result === 'failed')) latency = { kind: 'skipped', reason: 'the cases did not pass' };
-    else if (config.latencyRequests === 0) latency = { kind: 'skipped', reason: `${config.inputNames.latencyRequests} is 0` };
+    if (outcomes.some((o) => !o.passed) || checks.some((c) => c.result === 'failed'))
+      latency = { kind: 'skipped', reason: 'the cases did not pass' };
+    else if (config.latencyRequests === 0)
+      latency = { kind: 'skipped', reason: `${config.inputNames.latencyRequests} is 0` };
     else {
       const body = Buffer.from(latencyCase.body);
       latency = await measure(config, context, () => client.send(body, signal), latencyCase.name);
@@ -79,24 +102,46 @@ export async function runSmokeTest(config: SmokeTestConfig, context: StepContext
   }
 }
 
-async function measure(config: SmokeTestConfig, context: StepContext, send: () => ReturnType<ScoringClient['send']>, caseName: string): Promise<LatencyOutcome> {
-  context.logger.info(`Measuring latency: ${config.latencyRequests} requests of case '${caseName}' at concurrency ${config.concurrency}`);
-  const stats = await measureLatency(send, { requests: config.latencyRequests, concurrency: config.concurrency, signal: context.signal });
+async function measure(
+  config: SmokeTestConfig,
+  context: StepContext,
+  send: () => ReturnType<ScoringClient['send']>,
+  caseName: string,
+): Promise<LatencyOutcome> {
+  context.logger.info(
+    `Measuring latency: ${config.latencyRequests} requests of case '${caseName}' at concurrency ${config.concurrency}`,
+  );
+  const stats = await measureLatency(send, {
+    requests: config.latencyRequests,
+    concurrency: config.concurrency,
+    signal: context.signal,
+  });
   if (context.signal.aborted) throw new CancelledError('smoke test cancelled while measuring latency');
-  const figures = stats.p50Ms === undefined ? 'no answers' : `p50 ${formatMs(stats.p50Ms)}, p95 ${formatMs(stats.p95Ms!)}, p99 ${formatMs(stats.p99Ms!)}`;
-  context.logger.info(`Latency: ${figures}, ${stats.requestsPerSecond.toFixed(1)} req/s, ${stats.errors} errors`);
+  const figures =
+    stats.p50Ms === undefined
+      ? 'no answers'
+      : `p50 ${formatMs(stats.p50Ms)}, p95 ${formatMs(stats.p95Ms!)}, p99 ${formatMs(stats.p99Ms!)}`;
+  context.logger.info(
+    `Latency: ${figures}, ${stats.requestsPerSecond.toFixed(1)} req/s, ${stats.errors} errors`,
+  );
   if (stats.errors > 0) {
     return {
       kind: 'measured',
       stats,
-      failure: { expected: `every latency request answered 2xx`, actual: `${stats.errors} of ${stats.requests} failed (first: ${stats.firstError})` },
+      failure: {
+        expected: `every latency request answered 2xx`,
+        actual: `${stats.errors} of ${stats.requests} failed (first: ${stats.firstError})`,
+      },
     };
   }
   if (config.maxP95Ms !== undefined && stats.p95Ms !== undefined && stats.p95Ms > config.maxP95Ms) {
     return {
       kind: 'measured',
       stats,
-      failure: { expected: `p95 at most ${formatMs(config.maxP95Ms)} (${config.inputNames.maxP95Ms})`, actual: `p95 ${formatMs(stats.p95Ms)} (${figures})` },
+      failure: {
+        expected: `p95 at most ${formatMs(config.maxP95Ms)} (${config.inputNames.maxP95Ms})`,
+        actual: `p95 ${formatMs(stats.p95Ms)} (${figures})`,
+      },
     };
   }
   return { kind: 'measured', stats };
@@ -104,7 +149,11 @@ async function measure(config: SmokeTestConfig, context: StepContext, send: () =
 
 function logCase(context: StepContext, outcome: CaseOutcome): void {
   const head = `${outcome.passed ? '✔' : '✘'} ${outcome.name}: ${outcome.status} in ${formatMs(outcome.durationMs)}`;
-  const lines = [head, ...outcome.failures.map((f) => `    ${describeFailureInFull(f)}`), ...outcome.notes.map((note) => `    note: ${note}`)];
+  const lines = [
+    head,
+    ...outcome.failures.map((f) => `    ${describeFailureInFull(f)}`),
+    ...outcome.notes.map((note) => `    note: ${note}`),
+  ];
   context.logger.info(context.redact(lines.join('\n')));
 }
 
@@ -150,7 +199,12 @@ function report(
   const latencyRow: ResultRow =
     latency.kind === 'skipped'
       ? { name: 'latency', result: 'skipped', reason: latency.reason }
-      : { name: 'latency', result: latencyFailure ? 'failed' : 'passed', ...(stats?.p95Ms === undefined ? {} : { latencyMs: stats.p95Ms }), reason: latencyFailure ? describeFailure(latencyFailure) : 'p95 shown' };
+      : {
+          name: 'latency',
+          result: latencyFailure ? 'failed' : 'passed',
+          ...(stats?.p95Ms === undefined ? {} : { latencyMs: stats.p95Ms }),
+          reason: latencyFailure ? describeFailure(latencyFailure) : 'p95 shown',
+        };
   const rows: ResultRow[] = [
     ...outcomes.map((o) => ({
       name: o.reject ? `${o.name} (reject)` : o.name,
@@ -178,17 +232,26 @@ function report(
     deploymentName: config.deploymentName ?? null,
     casesSource: config.plan.source,
     passed,
-    readiness: readiness ? { attempts: readiness.attempts, waitedMs: round(readiness.waitedMs) } : { ready: false },
+    readiness: readiness
+      ? { attempts: readiness.attempts, waitedMs: round(readiness.waitedMs) }
+      : { ready: false },
     cases: outcomes.map((o) => ({
       name: o.name,
       reject: o.reject,
       result: o.passed ? 'passed' : 'failed',
       status: o.status,
       durationMs: round(o.durationMs),
-      failures: o.failures.map((f) => ({ description: redact(describeFailure(f)), ...(f.answer === undefined ? {} : { answer: redact(f.answer) }) })),
+      failures: o.failures.map((f) => ({
+        description: redact(describeFailure(f)),
+        ...(f.answer === undefined ? {} : { answer: redact(f.answer) }),
+      })),
       notes: o.notes,
     })),
-    checks: checks.map((c) => ({ name: c.name, result: c.result, ...(c.reason ? { reason: redact(c.reason) } : {}) })),
+    checks: checks.map((c) => ({
+      name: c.name,
+      result: c.result,
+      ...(c.reason ? { reason: redact(c.reason) } : {}),
+    })),
     latency:
       latency.kind === 'skipped'
         ? { measured: false, reason: latency.reason }
@@ -242,7 +305,14 @@ function writeJUnit(
         name: o.name,
         classname,
         timeSeconds: o.durationMs / 1000,
-        ...(first ? { failure: { message: redact(describeFailure(first)), details: redact(o.failures.map(describeFailureInFull).join('\n')) } } : {}),
+        ...(first
+          ? {
+              failure: {
+                message: redact(describeFailure(first)),
+                details: redact(o.failures.map(describeFailureInFull).join('\n')),
+              },
+            }
+          : {}),
         ...(o.notes.length > 0 ? { output: o.notes.join('\n') } : {}),
       };
     }),
@@ -264,12 +334,20 @@ function writeJUnit(
         },
   ];
   const totalSeconds = (Date.now() - startedAt.getTime()) / 1000;
-  const xml = renderJUnit({ name: 'Azure ML smoke test', timestamp: startedAt, timeSeconds: totalSeconds, cases });
+  const xml = renderJUnit({
+    name: 'Azure ML smoke test',
+    timestamp: startedAt,
+    timeSeconds: totalSeconds,
+    cases,
+  });
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, redact(xml));
   } catch (error) {
-    throw new InputError('junitFile', `Cannot write the JUnit file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new InputError(
+      'junitFile',
+      `Cannot write the JUnit file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   context.logger.info(`JUnit results written to ${file}`);
 }
