@@ -19,36 +19,36 @@ const indent = (text: string) =>
     .map((line) => `    ${line}`)
     .join('\n');
 
-function showAgent(run: AgentRun): void {
+/** What a host shows of a run: the log with commands consumed and secrets masked, outputs, result, summary. */
+function show(run: { log: string; outputs: Record<string, string>; result: string; summary: string }): void {
   console.log(
     indent(
-      run.displayedLog
+      run.log
         .split('\n')
         .filter((line) => line.trim())
         .join('\n'),
     ),
   );
-  console.log(`  output variables: ${JSON.stringify(run.outputs, null, 0)}`);
-  for (const issue of run.issues) console.log(`  ${issue.type}: ${issue.message}`);
+  console.log(`  outputs: ${JSON.stringify(run.outputs)}`);
   console.log(`  result: ${run.result}`);
-  console.log('  summary tab:');
-  console.log(indent(run.summaries.join('\n')));
-}
-
-function showRunner(run: RunnerRun): void {
-  console.log(
-    indent(
-      run.displayedLog
-        .split('\n')
-        .filter((line) => line.trim())
-        .join('\n'),
-    ),
-  );
-  console.log(`  step outputs: ${JSON.stringify(run.outputs, null, 0)}`);
-  console.log(`  exit code: ${run.exitCode}`);
-  console.log('  job summary:');
+  console.log('  summary:');
   console.log(indent(run.summary));
 }
+
+const showAgent = (run: AgentRun) =>
+  show({
+    log: run.displayedLog,
+    outputs: run.outputs,
+    result: run.result ?? 'none reported',
+    summary: run.summaries.join('\n'),
+  });
+const showRunner = (run: RunnerRun) =>
+  show({
+    log: run.displayedLog,
+    outputs: run.outputs,
+    result: `exit code ${run.exitCode}`,
+    summary: run.summary,
+  });
 
 function assertNoLeak(name: string, texts: string[]): void {
   if (texts.some((text) => text.includes(endpointKey)))

@@ -171,7 +171,7 @@ function interpret(run: ProcessResult, tempDir: string): AgentRun {
       }
     } else if (key === 'task.setsecret') {
       masked.push(command.message);
-    } else if (key === 'task.logissue') {
+    } else if (key === 'task.logissue' || key === 'task.issue') {
       issues.push({ ...command.properties, type: command.properties.type ?? '', message: command.message });
     } else if (key === 'task.uploadsummary') {
       summaries.push(readFileSync(command.message, 'utf8'));
@@ -179,8 +179,13 @@ function interpret(run: ProcessResult, tempDir: string): AgentRun {
       result = command.properties.result;
     }
   }
+  // The agent consumes logging commands and shows issues as `##[error]` / `##[warning]` lines.
   const displayedLog = run.stdout
     .split(/\r?\n/)
+    .map((line) => {
+      const issue = /^##vso\[task\.(logissue|issue) [^\]]*type=(error|warning)[^\]]*\](.*)$/.exec(line);
+      return issue ? `##[${issue[2]}]${unescapeValue(issue[3]!)}` : line;
+    })
     .filter((line) => !line.startsWith('##vso['))
     .map((line) =>
       masked.filter((s) => s.length > 0).reduce((text, secret) => text.split(secret).join('***'), line),

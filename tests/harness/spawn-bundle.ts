@@ -10,6 +10,8 @@ export interface ProcessResult {
 export interface SpawnOptions {
   readonly node: string;
   readonly script: string;
+  /** Arguments after the script. */
+  readonly args?: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
   readonly timeoutMs?: number;
@@ -20,7 +22,7 @@ export interface SpawnOptions {
 /** Runs `node <script>` with exactly the given environment, as a host's worker does, and collects its output. */
 export function spawnBundle(options: SpawnOptions): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(options.node, [options.script], {
+    const child = spawn(options.node, [options.script, ...(options.args ?? [])], {
       env: options.env,
       cwd: options.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],

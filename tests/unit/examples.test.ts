@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { stepManifests } from '../../shared/src/steps/manifests';
-import { inputsFor, kebabCase } from '../../shared/src/step/manifest';
+import { inputsFor, kebabCase, type HostKind, type StepManifest } from '../../shared/src/step/manifest';
 import { repoRoot } from '../harness/runtimes';
 
 type Step = {
@@ -23,6 +23,20 @@ function stepsOf(node: unknown): Step[] {
   return [];
 }
 
+/** Inputs a step gives that its manifest does not declare, and required ones it leaves out. */
+function mismatches(manifest: StepManifest, host: HostKind, given: string[]) {
+  const known = inputsFor(manifest, host).map((input) => ({
+    ...input,
+    name: host === 'github' ? kebabCase(input.name) : input.name,
+  }));
+  return {
+    unknown: given.filter((name) => !known.some((input) => input.name === name)),
+    missing: known
+      .filter((input) => input.required && !given.includes(input.name))
+      .map((input) => input.name),
+  };
+}
+
 describe('examples', () => {
   it('use only inputs the Azure DevOps tasks declare, and every required one', () => {
     const document = load(readFileSync(join(repoRoot, 'examples/azure-pipelines.yml'), 'utf8'));
@@ -31,13 +45,8 @@ describe('examples', () => {
     for (const step of ours) {
       const manifest = stepManifests.find((m) => `${m.taskName}@1` === step.task);
       expect(manifest).toBeDefined();
-      const known = inputsFor(manifest!, 'azure-pipelines');
-      const given = Object.keys(step.inputs ?? {});
-      expect(given.filter((name) => !known.some((input) => input.name === name))).toEqual([]);
-      const missing = known
-        .filter((input) => input.required && !given.includes(input.name))
-        .map((input) => input.name);
-      expect({ task: step.task, missing }).toEqual({ task: step.task, missing: [] });
+      const found = mismatches(manifest!, 'azure-pipelines', Object.keys(step.inputs ?? {}));
+      expect({ task: step.task, ...found }).toEqual({ task: step.task, unknown: [], missing: [] });
     }
   });
 
@@ -49,16 +58,8 @@ describe('examples', () => {
       const id = /\/actions\/([a-z-]+)@v1$/.exec(step.uses!)![1];
       const manifest = stepManifests.find((m) => m.id === id);
       expect(manifest).toBeDefined();
-      const known = inputsFor(manifest!, 'github').map((input) => ({
-        ...input,
-        name: kebabCase(input.name),
-      }));
-      const given = Object.keys(step.with ?? {});
-      expect(given.filter((name) => !known.some((input) => input.name === name))).toEqual([]);
-      const missing = known
-        .filter((input) => input.required && !given.includes(input.name))
-        .map((input) => input.name);
-      expect({ uses: step.uses, missing }).toEqual({ uses: step.uses, missing: [] });
+      const found = mismatches(manifest!, 'github', Object.keys(step.with ?? {}));
+      expect({ uses: step.uses, ...found }).toEqual({ uses: step.uses, unknown: [], missing: [] });
     }
   });
 });

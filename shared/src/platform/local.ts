@@ -3,12 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { formatLocation } from '../step/errors';
+import { localVariableName } from '../step/manifest';
 import type { Platform } from './ports';
-
-/** `scoringUri` -> `INPUT_SCORING_URI`: how inputs are given on a laptop (environment or .env file). */
-export function localVariableName(input: string): string {
-  return `INPUT_${input.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
-}
 
 /**
  * Runs a step on a developer's machine: inputs from the environment or an .env file, outputs printed

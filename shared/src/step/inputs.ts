@@ -13,7 +13,7 @@ export class StepInputs {
   /** The name the user wrote for this input on their host (kebab-case on GitHub). */
   displayName(name: string): string {
     this.spec(name);
-    return this.host === 'github' ? hostName(name, 'github') : name;
+    return hostName(name, this.host);
   }
 
   string(name: string): string | undefined {
@@ -87,7 +87,7 @@ export function readInputs(
   const specs = host === 'local' ? [...manifest.inputs] : inputsFor(manifest, host);
   const values = new Map<string, string | boolean | number>();
   const errors: InputError[] = [];
-  const shown = (spec: InputSpec) => (host === 'github' ? hostName(spec.name, 'github') : spec.name);
+  const shown = (spec: InputSpec) => hostName(spec.name, host);
   for (const spec of specs) {
     const raw = port.get(spec.name, { secret: spec.secret ?? false })?.trim();
     const text = raw === undefined || raw === '' ? spec.default : raw;

@@ -67,7 +67,13 @@ export function inputsFor(manifest: StepManifest, host: HostKind): InputSpec[] {
   return manifest.inputs.filter((input) => !input.hosts || input.hosts.includes(host));
 }
 
-/** The name a host knows an input or output by. */
-export function hostName(name: string, host: HostKind): string {
-  return host === 'github' ? kebabCase(name) : name;
+/** `scoringUri` -> `INPUT_SCORING_URI`: the variable that gives an input on a laptop (environment or .env file). */
+export function localVariableName(name: string): string {
+  return `INPUT_${name.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
+}
+
+/** The name a host knows an input by: as written in azure-pipelines.yml, a workflow's `with:`, or a local .env. */
+export function hostName(name: string, host: HostKind | 'local'): string {
+  if (host === 'github') return kebabCase(name);
+  return host === 'local' ? localVariableName(name) : name;
 }

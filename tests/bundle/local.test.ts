@@ -1,0 +1,56 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { baseEnvironment, spawnBundle } from '../harness/spawn-bundle';
+import { nodeRuntimes, repoRoot } from '../harness/runtimes';
+import { startScoringServer, type ScoringServer } from '../servers/scoring-servers';
+
+const key = 'sk-local-9a8b7c6d5e4f';
+const runLocal = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  spawnBundle({
+    node: nodeRuntimes[0]!.path,
+    script: join(repoRoot, 'node_modules/tsx/dist/cli.mjs'),
+    args: [join(repoRoot, 'scripts/local-step.ts'), ...args],
+    env: { ...baseEnvironment(), ...env },
+    cwd: mkdtempSync(join(tmpdir(), 'local-')),
+  });
+
+describe('npm run step (the local host)', () => {
+  let model: ScoringServer;
+  beforeAll(async () => (model = await startScoringServer('correct', { key })));
+  afterAll(() => model.close());
+
+  it('runs the smoke test from an .env file and prints outputs with the key hidden', async () => {
+    const envFile = join(mkdtempSync(join(tmpdir(), 'env-')), '.env');
+    writeFileSync(
+      envFile,
+      [
+        `INPUT_SCORING_URI=${model.scoringUri}`,
+        `INPUT_AUTH_KEY=${key}`,
+        `INPUT_CASES_FILE=${join(repoRoot, 'examples/weather/smoke-cases.yml')}`,
+        'INPUT_LATENCY_REQUESTS=5',
+        '',
+      ].join('\n'),
+    );
+    const run = await runLocal(['smoke-test', '--env-file', envFile]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('output passed = true');
+    expect(run.stdout).toMatch(/^summary written to .*\.md$/m);
+    expect(run.stdout).toContain('result: succeeded');
+    expect(run.stdout + run.stderr).not.toContain(key);
+  });
+
+  it('fails with the input named as the local host knows it', async () => {
+    const run = await runLocal(['smoke-test'], { INPUT_REQUEST_FILE: 'x.json' });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain("error: Input 'INPUT_SCORING_URI' is required");
+  });
+
+  it('lists the steps when the id is unknown', async () => {
+    const run = await runLocal(['nope']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(
+      'usage: npm run step -- <train|register-model|deploy|smoke-test|drift-check>',
+    );
+  });
+});
