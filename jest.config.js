@@ -9,7 +9,8 @@ module.exports = {
   // The @actions packages are ESM only: resolve them with the "import" condition and compile them to CJS.
   resolver: '<rootDir>/tests/jest-resolver.js',
   transformIgnorePatterns: [
-    '/node_modules/(?!(@actions|@octokit|universal-user-agent|before-after-hook|content-type|fast-content-type-parse|json-with-bigint)/)',
+    // ESM-only packages, compiled to CJS for jest.
+    '/node_modules/(?!(@actions|@octokit|universal-user-agent|before-after-hook|content-type|fast-content-type-parse|json-with-bigint|hyparquet|hyparquet-compressors|hyparquet-writer|hysnappy)/)',
   ],
   testTimeout: 60000,
 };

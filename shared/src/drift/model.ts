@@ -1,0 +1,129 @@
+/**
+ * The shapes the drift pieces hand each other: readers and profiles (what one streaming pass over a dataset
+ * keeps), comparisons (statistics of one feature, baseline against current), and the report.
+ * Data flows one way: files -> DatasetProfile (x2) -> FeatureComparison[] -> DriftReport -> JSON, markdown, HTML.
+ */
+
+export type FeatureType = 'numeric' | 'categorical';
+export type FeatureStatus = 'pass' | 'warn' | 'fail' | 'skipped' | 'insufficient_data';
+export type DatasetStatus = 'pass' | 'warn' | 'fail';
+export type DriftMethod = 'distance' | 'evidently' | 'azure';
+
+/** What type inference saw in a column's non-missing values. */
+export interface ValueKinds {
+  readonly numbers: number;
+  /** Numbers that are whole (a subset of `numbers`). */
+  readonly integers: number;
+  readonly booleans: number;
+  readonly dates: number;
+  readonly strings: number;
+}
+
+/** Everything one streaming pass keeps of one column: exact counts and moments, a bounded numeric sample. */
+export interface ColumnProfile {
+  readonly name: string;
+  /** Rows seen (missing included). */
+  readonly rows: number;
+  /** Empty, null, NaN and +-inf values: dropped from every statistic, reported as missing. */
+  readonly missing: number;
+  readonly kinds: ValueKinds;
+  /** Over every finite numeric value (not only the sample). */
+  readonly numeric?: {
+    readonly count: number;
+    readonly mean: number;
+    /** Sum of squared deviations from the mean (Welford's M2): population variance = m2 / count. */
+    readonly m2: number;
+    readonly min: number;
+    readonly max: number;
+    /** Every value while count <= maxSampleRows, otherwise a seeded reservoir sample of maxSampleRows values. */
+    readonly sample: Float64Array;
+    readonly sampled: boolean;
+    /** Distinct values while there are at most 21 of them (enough to call an integer column categorical). */
+    readonly distinct?: ReadonlyMap<number, number>;
+  };
+  /** Exact counts per category (values as text), unless the column has too many distinct values to be one. */
+  readonly categories?: ReadonlyMap<string, number>;
+  /** More distinct text values than a category map keeps: not usable as categorical. */
+  readonly highCardinality: boolean;
+}
+
+export interface DatasetProfile {
+  /** Files read, in order, and a SHA-256 over their bytes: a saved baseline profile says what it came from. */
+  readonly source: { readonly files: readonly string[]; readonly contentHash: string };
+  readonly rows: number;
+  readonly columns: readonly ColumnProfile[];
+  readonly maxSampleRows: number;
+  readonly seed: number;
+}
+
+/** The statistics of one feature. Keys as in drift-report.json; absent where they do not apply. */
+export interface FeatureMetrics {
+  wasserstein_normalized?: number;
+  ks_statistic?: number;
+  ks_pvalue?: number;
+  psi?: number;
+  jensen_shannon?: number;
+  chi2_statistic?: number;
+  chi2_pvalue?: number;
+  l_infinity?: number;
+  z_pvalue?: number;
+  unseen_share?: number;
+  out_of_range_share?: number;
+  missing_rate_baseline?: number;
+  missing_rate_current?: number;
+}
+
+/** The metric a feature is judged on. `higherIsDrift` is false for p-values (drift when below the threshold). */
+export interface Gate {
+  readonly metric: keyof FeatureMetrics;
+  readonly value: number;
+  readonly threshold: number;
+  readonly higherIsDrift: boolean;
+}
+
+export interface FeatureComparison {
+  readonly name: string;
+  readonly type: FeatureType;
+  /** How the type was decided: inferred from the values, or an override input. */
+  readonly typeSource: 'inferred' | 'override';
+  readonly status: FeatureStatus;
+  readonly gate?: Gate;
+  readonly metrics: FeatureMetrics;
+  /** Why a feature was skipped or has insufficient data; notes such as the category that moved most. */
+  readonly notes: readonly string[];
+  readonly critical: boolean;
+  /** What the charts draw: shared bin edges (numeric) or categories, with both sides' shares. No raw rows. */
+  readonly distribution: {
+    readonly labels: readonly string[];
+    readonly baseline: readonly number[];
+    readonly current: readonly number[];
+  };
+  readonly summary: {
+    readonly baseline: SideSummary;
+    readonly current: SideSummary;
+  };
+}
+
+export interface SideSummary {
+  readonly count: number;
+  readonly missing: number;
+  readonly mean?: number;
+  readonly std?: number;
+  readonly min?: number;
+  readonly max?: number;
+  /** Top categories with their counts (categorical features). */
+  readonly top?: readonly { readonly value: string; readonly count: number }[];
+}
+
+/** drift-report.json. */
+export interface DriftReport {
+  readonly schemaVersion: 1;
+  readonly status: DatasetStatus;
+  readonly method: DriftMethod;
+  readonly driftShare: number;
+  readonly driftShareThreshold: number;
+  readonly rows: { readonly baseline: number; readonly current: number };
+  readonly sources: { readonly baseline: DatasetProfile['source']; readonly current: DatasetProfile['source'] };
+  readonly features: readonly FeatureComparison[];
+  readonly generatedAt: string;
+}
