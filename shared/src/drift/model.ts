@@ -123,7 +123,10 @@ export interface DriftReport {
   readonly driftShare: number;
   readonly driftShareThreshold: number;
   readonly rows: { readonly baseline: number; readonly current: number };
-  readonly sources: { readonly baseline: DatasetProfile['source']; readonly current: DatasetProfile['source'] };
+  readonly sources: {
+    readonly baseline: DatasetProfile['source'];
+    readonly current: DatasetProfile['source'];
+  };
   readonly features: readonly FeatureComparison[];
   readonly generatedAt: string;
 }
