@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import * as tl from 'azure-pipelines-task-lib/task';
@@ -109,5 +110,7 @@ function serviceConnection(id: string): ServiceConnection | undefined {
 
 /** Entry of every Azure DevOps task bundle. */
 export async function runOnAzurePipelines<Config>(step: StepDefinition<Config>): Promise<void> {
+  // The bundle is also loaded by the worker threads a step starts (drift profiling): only the main thread runs it.
+  if (!isMainThread) return;
   await runStep(step, azurePipelinesPlatform(step.manifest.taskName));
 }

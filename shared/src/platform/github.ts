@@ -1,4 +1,5 @@
 import { tmpdir } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import * as core from '@actions/core';
 import { context } from '@actions/github';
 import { kebabCase } from '../step/manifest';
@@ -71,5 +72,7 @@ function runEnvironment(): RunEnvironment {
 
 /** Entry of every GitHub Action bundle. */
 export async function runOnGitHub<Config>(step: StepDefinition<Config>): Promise<void> {
+  // The bundle is also loaded by the worker threads a step starts (drift profiling): only the main thread runs it.
+  if (!isMainThread) return;
   await runStep(step, githubPlatform());
 }

@@ -22,7 +22,7 @@ export const driftCheckManifest: StepManifest = {
       type: 'string',
       required: true,
       group: 'data',
-      help: 'Training data: a CSV, Parquet or JSON Lines file, folder or glob (gzip allowed).',
+      help: 'Training data: a CSV, Parquet or JSON Lines file, folder or glob (gzip allowed), or a baseline profile saved earlier (`*.profile.json`, see `writeBaselineProfile`).',
     },
     {
       name: 'currentData',
@@ -37,7 +37,7 @@ export const driftCheckManifest: StepManifest = {
       label: 'Features',
       type: 'multiLine',
       group: 'data',
-      help: 'Features to compare; default: the columns both sides share.',
+      help: 'Features to compare, one a line or comma-separated; default: the columns both sides share.',
     },
     {
       name: 'excludeFeatures',
@@ -51,14 +51,14 @@ export const driftCheckManifest: StepManifest = {
       label: 'Categorical features',
       type: 'multiLine',
       group: 'data',
-      help: 'Features to treat as categorical whatever their values.',
+      help: 'Features to treat as categorical whatever their values (overrides type inference).',
     },
     {
       name: 'numericFeatures',
       label: 'Numeric features',
       type: 'multiLine',
       group: 'data',
-      help: 'Features to treat as numeric whatever their values.',
+      help: 'Features to treat as numeric whatever their values (overrides type inference).',
     },
     {
       name: 'method',
@@ -76,7 +76,7 @@ export const driftCheckManifest: StepManifest = {
       default: '0.1',
       min: 0,
       group: 'thresholds',
-      help: 'Drift threshold of numeric features.',
+      help: 'Drift threshold of numeric features, on the gate metric of the method (`distance`: normalized Wasserstein distance).',
     },
     {
       name: 'categoricalThreshold',
@@ -85,7 +85,7 @@ export const driftCheckManifest: StepManifest = {
       default: '0.1',
       min: 0,
       group: 'thresholds',
-      help: 'Drift threshold of categorical features.',
+      help: 'Drift threshold of categorical features, on the gate metric of the method (`distance`: Jensen-Shannon distance).',
     },
     {
       name: 'warnThreshold',
@@ -95,14 +95,14 @@ export const driftCheckManifest: StepManifest = {
       min: 0,
       max: 1,
       group: 'thresholds',
-      help: 'Warn from this fraction of a threshold.',
+      help: 'A feature warns from this fraction of its threshold (greater than 0, at most 1).',
     },
     {
       name: 'thresholdsFile',
       label: 'Thresholds file',
       type: 'filePath',
       group: 'thresholds',
-      help: 'Per-feature metric and threshold (YAML or JSON).',
+      help: 'YAML or JSON file with a metric and threshold per feature (`features: {age: {metric: psi, threshold: 0.2}}`). See docs/drift-check.md.',
     },
     {
       name: 'driftShare',
@@ -112,7 +112,7 @@ export const driftCheckManifest: StepManifest = {
       min: 0,
       max: 1,
       group: 'thresholds',
-      help: 'Fail when at least this share of features drifted.',
+      help: 'The dataset fails when at least this share of the compared features drifted (greater than 0, at most 1).',
     },
     {
       name: 'criticalFeatures',
@@ -128,7 +128,7 @@ export const driftCheckManifest: StepManifest = {
       options: ['fail', 'warn', 'never'],
       default: 'fail',
       group: 'thresholds',
-      help: 'Verdict from which the step fails.',
+      help: '`fail`: the step fails on a `fail` verdict; `warn`: on `warn` or `fail`; `never`: never fails (succeeded with issues instead).',
     },
     {
       name: 'maxSampleRows',
@@ -137,7 +137,7 @@ export const driftCheckManifest: StepManifest = {
       default: '1000000',
       min: 1,
       group: 'advanced',
-      help: 'Rows sampled per side for exact statistics.',
+      help: 'Numeric values kept per side and column for the statistics that need every value (a seeded reservoir sample beyond it); counts and moments always use every row.',
     },
     {
       name: 'seed',
@@ -152,14 +152,29 @@ export const driftCheckManifest: StepManifest = {
       label: 'Output folder',
       type: 'filePath',
       group: 'advanced',
-      help: 'Folder for the HTML and JSON drift reports.',
+      help: 'Folder for drift-report.json, drift-report.md and drift-report.html; default: a `drift-report` folder in the agent or runner temp directory.',
+    },
+    {
+      name: 'writeBaselineProfile',
+      label: 'Write baseline profile to',
+      type: 'filePath',
+      group: 'advanced',
+      help: 'Also save the baseline profile (counts, moments, sample; no raw rows beyond the sample) to this `*.profile.json` path, to give as `baselineData` in later runs instead of the training data.',
     },
   ],
   outputs: [
-    { name: 'driftStatus', description: '`pass`, `warn` or `fail`.' },
-    { name: 'driftedFeatures', description: 'Features that drifted (JSON array).' },
-    { name: 'driftShare', description: 'Share of features that drifted.' },
-    { name: 'reportPath', description: 'Path of the HTML drift report.' },
+    { name: 'driftStatus', description: 'Verdict of the dataset: `pass`, `warn` or `fail`.' },
+    { name: 'driftShare', description: 'Share of the compared features that drifted (0 to 1).' },
+    { name: 'driftedFeatures', description: 'Names of the features that drifted, as a JSON array.' },
+    { name: 'reportJson', description: 'Path of drift-report.json.' },
+    {
+      name: 'reportHtml',
+      description: 'Path of drift-report.html (self-contained; publish it as an artifact).',
+    },
+    {
+      name: 'baselineProfile',
+      description: 'Path of the baseline profile written (with `writeBaselineProfile`).',
+    },
     evidenceOutput,
   ],
 };

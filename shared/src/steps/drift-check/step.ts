@@ -1,4 +1,11 @@
-import { notImplementedStep } from '../not-implemented';
+import { defineStep } from '../../step/define';
+import { parseDriftCheckConfig } from './config';
 import { driftCheckManifest } from './manifest';
+import { runDriftCheck } from './run';
 
-export const driftCheckStep = notImplementedStep(driftCheckManifest, 'planned in issue #3');
+/** The drift-check step: profiles baseline and current data, compares each feature, reports and judges. */
+export const driftCheckStep = defineStep({
+  manifest: driftCheckManifest,
+  parse: parseDriftCheckConfig,
+  run: (config, context) => runDriftCheck(config, context),
+});

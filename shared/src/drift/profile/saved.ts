@@ -1,0 +1,125 @@
+/**
+ * A saved profile: what one pass over the baseline kept, written once so later runs compare against it without
+ * reading the training data again. JSON, with the numeric samples as base64 of their little-endian float64
+ * bytes (a third of their text size) and maps as [key, count] pairs.
+ */
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { DataError } from '../../step/errors';
+import type { ColumnProfile, DatasetProfile } from '../model';
+import { PROFILE_KIND } from '../read/resolve';
+
+export const PROFILE_SCHEMA_VERSION = 1;
+
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function encodeSample(sample: Float64Array): string {
+  let bytes = Buffer.from(sample.buffer, sample.byteOffset, sample.byteLength);
+  if (!littleEndian) {
+    bytes = Buffer.from(bytes);
+    bytes.swap64();
+  }
+  return bytes.toString('base64');
+}
+
+function decodeSample(text: string): Float64Array {
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length % 8 !== 0) throw new Error('the sample is not a whole number of float64 values');
+  if (!littleEndian) bytes.swap64();
+  const sample = new Float64Array(bytes.length / 8);
+  new Uint8Array(sample.buffer).set(bytes);
+  return sample;
+}
+
+/** Writes a profile as JSON, one column at a time (a column's sample can be megabytes of base64). */
+export function saveProfile(profile: DatasetProfile, path: string): void {
+  const fd = openSync(path, 'w');
+  try {
+    const head = {
+      kind: PROFILE_KIND,
+      schemaVersion: PROFILE_SCHEMA_VERSION,
+      source: profile.source,
+      rows: profile.rows,
+      maxSampleRows: profile.maxSampleRows,
+      seed: profile.seed,
+    };
+    writeSync(fd, `${JSON.stringify(head).slice(0, -1)},"columns":[\n`);
+    profile.columns.forEach((column, index) => {
+      const { numeric, categories, ...rest } = column;
+      const saved = {
+        ...rest,
+        ...(numeric
+          ? {
+              numeric: {
+                count: numeric.count,
+                mean: numeric.mean,
+                m2: numeric.m2,
+                min: numeric.min,
+                max: numeric.max,
+                sampled: numeric.sampled,
+                ...(numeric.distinct ? { distinct: [...numeric.distinct] } : {}),
+                sample: encodeSample(numeric.sample),
+              },
+            }
+          : {}),
+        ...(categories ? { categories: [...categories] } : {}),
+      };
+      writeSync(fd, `${index > 0 ? ',\n' : ''}${JSON.stringify(saved)}`);
+    });
+    writeSync(fd, '\n]}\n');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads a saved profile; a file that is not one (or of another schema version) is a DataError naming it. */
+export function loadProfile(path: string, display = path): DatasetProfile {
+  const fail = (why: string) =>
+    new DataError(`${display} is not a usable saved drift profile: ${why}.`, { file: display });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw fail((error as NodeJS.ErrnoException).code ?? (error as Error).message);
+  }
+  const saved = parsed as Record<string, unknown>;
+  if (typeof saved !== 'object' || saved === null || saved.kind !== PROFILE_KIND)
+    throw fail(`it has no "kind": "${PROFILE_KIND}"`);
+  if (saved.schemaVersion !== PROFILE_SCHEMA_VERSION)
+    throw fail(`schema version ${String(saved.schemaVersion)}, this version reads ${PROFILE_SCHEMA_VERSION}`);
+  if (!Array.isArray(saved.columns)) throw fail('it has no columns');
+  try {
+    const columns = (saved.columns as Record<string, unknown>[]).map((column): ColumnProfile => {
+      const numeric = column.numeric as
+        (Record<string, unknown> & { sample: string; distinct?: [number, number][] }) | undefined;
+      const categories = column.categories as [string, number][] | undefined;
+      const { numeric: _numeric, categories: _categories, ...rest } = column;
+      return {
+        ...(rest as unknown as Omit<ColumnProfile, 'numeric' | 'categories'>),
+        ...(numeric
+          ? {
+              numeric: {
+                count: numeric.count as number,
+                mean: numeric.mean as number,
+                m2: numeric.m2 as number,
+                min: numeric.min as number,
+                max: numeric.max as number,
+                sampled: numeric.sampled as boolean,
+                sample: decodeSample(numeric.sample),
+                ...(numeric.distinct ? { distinct: new Map(numeric.distinct) } : {}),
+              },
+            }
+          : {}),
+        ...(categories ? { categories: new Map(categories) } : {}),
+      };
+    });
+    return {
+      source: saved.source as DatasetProfile['source'],
+      rows: saved.rows as number,
+      columns,
+      maxSampleRows: saved.maxSampleRows as number,
+      seed: saved.seed as number,
+    };
+  } catch (error) {
+    throw fail((error as Error).message);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * What every reader feeds: a dataset column by column, one batch at a time, never as row objects. Column
+ * numbers are positions in the list of columns the reader was asked to keep.
+ */
+export interface ColumnSink {
+  /**
+   * CSV: one column of a batch of `count` fields. Field i is either a plain decimal number the tokenizer
+   * already parsed (ends[i] === -1, the value in numbers[i]), or the text at bytes[starts[i], ends[i]) (valid
+   * during the call only); a negative start (~start) marks a quoted field with doubled quotes to unescape.
+   */
+  text(
+    column: number,
+    bytes: Uint8Array,
+    starts: Int32Array,
+    ends: Int32Array,
+    numbers: Float64Array,
+    count: number,
+  ): void;
+  /** JSON Lines, Parquet: one column of a batch as typed values, values[start, end). */
+  values(column: number, values: ArrayLike<unknown>, start: number, end: number): void;
+}
+
+/** The formats a data file may have, decided by its extension (each optionally gzip-compressed). */
+export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'parquet';
+
+export interface DataFile {
+  /** Absolute path. */
+  readonly path: string;
+  /** How messages name it: relative to the workspace when inside it. */
+  readonly display: string;
+  readonly format: DataFormat;
+  readonly gzip: boolean;
+}

@@ -1,0 +1,63 @@
+import { escapeCell } from '../../smoke/report';
+import type { DriftReport, FeatureComparison, FeatureMetrics } from '../model';
+import {
+  driftedFeatureNames,
+  formatCount,
+  formatNumber,
+  formatPercent,
+  gateText,
+  STATUS_ICON,
+  statusWord,
+} from './format';
+
+/** The extra metrics shown beside the gate, by feature type, in this order. */
+const KEY_METRICS: Record<FeatureComparison['type'], readonly (keyof FeatureMetrics)[]> = {
+  numeric: ['wasserstein_normalized', 'ks_pvalue', 'psi', 'out_of_range_share'],
+  categorical: ['jensen_shannon', 'chi2_pvalue', 'psi', 'unseen_share'],
+};
+
+/** The job-summary section: verdict line, drifted share, then one row per feature, worst first. */
+export function renderReportMarkdown(report: DriftReport, options: { reportHtml?: string } = {}): string {
+  const judged = report.features.filter((f) => f.status !== 'skipped' && f.status !== 'insufficient_data');
+  const drifted = driftedFeatureNames(report.features);
+  const notJudged = report.features.length - judged.length;
+  const verdict = [
+    `**Drift ${STATUS_ICON[report.status]} ${statusWord(report.status)}**`,
+    `${drifted.length} of ${judged.length} feature${judged.length === 1 ? '' : 's'} drifted (${formatPercent(report.driftShare)}; fails at ${formatPercent(report.driftShareThreshold)})`,
+    `method \`${report.method}\``,
+    `rows: ${formatCount(report.rows.baseline)} baseline, ${formatCount(report.rows.current)} current`,
+  ];
+  if (notJudged > 0) verdict.push(`${notJudged} not judged`);
+  const lines = [
+    verdict.join(' · '),
+    '',
+    '| Feature | Type | Status | Gate | Other metrics | Notes |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const feature of report.features) {
+    const name = escapeCell(feature.name) + (feature.critical ? ' (critical)' : '');
+    const type = feature.type + (feature.typeSource === 'override' ? ' (set)' : '');
+    const status = `${STATUS_ICON[feature.status]} ${statusWord(feature.status)}`;
+    const gate = feature.gate ? gateText(feature.gate) : '';
+    lines.push(
+      `| ${name} | ${type} | ${status} | ${gate} | ${otherMetrics(feature)} | ${escapeCell(feature.notes.join('; '))} |`,
+    );
+  }
+  if (report.features.length === 0) lines.push('| (no feature compared) | | | | | |');
+  if (options.reportHtml) lines.push('', `Charts per feature: ${escapeCell(options.reportHtml)}`);
+  lines.push('');
+  return lines.join('\n');
+}
+
+function otherMetrics(feature: FeatureComparison): string {
+  const shown: string[] = [];
+  for (const metric of KEY_METRICS[feature.type]) {
+    const value = feature.metrics[metric];
+    if (value !== undefined && metric !== feature.gate?.metric)
+      shown.push(`${metric} ${formatNumber(value)}`);
+  }
+  const { missing_rate_baseline: before, missing_rate_current: after } = feature.metrics;
+  if ((before ?? 0) > 0 || (after ?? 0) > 0)
+    shown.push(`missing ${formatPercent(before ?? 0)} → ${formatPercent(after ?? 0)}`);
+  return shown.join(' · ');
+}

@@ -1,0 +1,270 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { compareFeature, inferFeatureType, judgeDataset } from '../../drift/compare';
+import type { ColumnProfile, DatasetProfile, FeatureComparison, FeatureType } from '../../drift/model';
+import { profileBoth, saveProfile } from '../../drift/profile';
+import {
+  buildReport,
+  formatPercent,
+  gateText,
+  renderReportHtml,
+  renderReportJson,
+  renderReportMarkdown,
+} from '../../drift/report';
+import type { StepContext, StepOutcome } from '../../step/define';
+import { DataError, InputError, InputErrors } from '../../step/errors';
+import type { DriftCheckConfig } from './config';
+import { GATE_METRICS } from './thresholds-file';
+
+const ICONS = { pass: '✔', warn: '⚠', fail: '✘', skipped: '⏭', insufficient_data: '?' } as const;
+/** Features named in the step's result message before the rest are counted. */
+const NAMED_IN_MESSAGE = 5;
+
+/** Profiles both sides, compares every feature, judges the dataset, writes the reports, decides the outcome. */
+export async function runDriftCheck(config: DriftCheckConfig, context: StepContext): Promise<StepOutcome> {
+  const { logger, signal } = context;
+  logger.info(`Profiling baseline '${config.baselineData}' and current '${config.currentData}'`);
+  const startedAt = Date.now();
+  const { baseline, current, columns } = await profileBoth(config.baselineData, config.currentData, {
+    workspaceDir: config.workspaceDir,
+    ...(config.features ? { features: config.features } : {}),
+    excludeFeatures: config.excludeFeatures,
+    maxSampleRows: config.maxSampleRows,
+    seed: config.seed,
+    signal,
+    // Both sides on two threads when the files are big enough to pay for it (the host entries run the step on
+    // the main thread only, so a worker loading the bundle just profiles).
+    workers: 'auto',
+    inputNames: {
+      baseline: config.inputNames.baselineData,
+      current: config.inputNames.currentData,
+      features: config.inputNames.features,
+      excludeFeatures: config.inputNames.excludeFeatures,
+    },
+  });
+  logger.info(
+    `Read ${describeSide(baseline)} (baseline) and ${describeSide(current)} (current) in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+  );
+
+  let baselineProfile: string | undefined;
+  if (config.writeBaselineProfile) {
+    baselineProfile = config.writeBaselineProfile;
+    try {
+      mkdirSync(path.dirname(baselineProfile), { recursive: true });
+      saveProfile(baseline, baselineProfile);
+    } catch (error) {
+      if (error instanceof InputError || error instanceof DataError) throw error;
+      throw new InputError(
+        'writeBaselineProfile',
+        `Cannot write the baseline profile ${baselineProfile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
+    }
+    logger.info(
+      `Baseline profile written to ${baselineProfile}: give it as the baseline data of later runs.`,
+    );
+  }
+
+  const plan = planFeatures(config, columns, baseline, current);
+  const features: FeatureComparison[] = [];
+  for (const [baselineColumn, currentColumn] of plan.pairs) {
+    const name = baselineColumn.name;
+    const inferred = inferFeatureType(baselineColumn, plan.overrides.get(name));
+    const threshold = config.thresholds?.features.get(name);
+    if (threshold?.metric && !GATE_METRICS[threshold.metric].types.includes(inferred.type)) {
+      const other = inferred.type === 'numeric' ? 'categorical' : 'numeric';
+      throw new InputError(
+        'thresholdsFile',
+        `metric '${threshold.metric}' does not apply to '${name}', which is ${inferred.type} (${inferred.source === 'override' ? 'set by input' : 'inferred'}); choose a ${inferred.type} metric or list '${name}' in '${config.inputNames[`${other}Features`]}'.`,
+        threshold.metricLocation ?? threshold.location,
+      );
+    }
+    const comparison = compareFeature(baselineColumn, currentColumn, {
+      method: config.method,
+      type: inferred.type,
+      typeSource: inferred.source,
+      numericThreshold: config.numericThreshold,
+      categoricalThreshold: config.categoricalThreshold,
+      warnThreshold: config.warnThreshold,
+      ...(threshold
+        ? {
+            override: {
+              ...(threshold.metric ? { metric: threshold.metric } : {}),
+              ...(threshold.threshold === undefined ? {} : { threshold: threshold.threshold }),
+            },
+          }
+        : {}),
+      critical: config.criticalFeatures.includes(name),
+    });
+    features.push(comparison);
+    logger.info(
+      `${ICONS[comparison.status]} ${name} (${comparison.type}): ${comparison.status}${comparison.gate ? `, ${gateText(comparison.gate)}` : ''}${comparison.notes.length > 0 ? ` (${comparison.notes.join('; ')})` : ''}`,
+    );
+  }
+
+  const verdict = judgeDataset(features, { driftShare: config.driftShare });
+  const report = buildReport({
+    method: config.method,
+    baseline,
+    current,
+    features,
+    verdict,
+    driftShareThreshold: config.driftShare,
+  });
+
+  const outputDir = config.outputDir ?? freshFolder(path.join(context.environment.tempDir, 'drift-report'));
+  const files = {
+    json: path.join(outputDir, 'drift-report.json'),
+    markdown: path.join(outputDir, 'drift-report.md'),
+    html: path.join(outputDir, 'drift-report.html'),
+  };
+  const markdown = renderReportMarkdown(report, { reportHtml: files.html });
+  const { repository, commit } = context.environment;
+  const runContext = [repository, commit?.slice(0, 12)].filter(Boolean).join(' @ ');
+  writeReports(outputDir, [
+    [files.json, renderReportJson(report)],
+    [files.markdown, markdown],
+    [files.html, renderReportHtml(report, runContext ? { context: runContext } : {})],
+  ]);
+  logger.info(`Drift reports written to ${outputDir}`);
+
+  context.setOutput('driftStatus', verdict.status);
+  context.setOutput('driftShare', round(verdict.driftShare));
+  context.setOutput('driftedFeatures', JSON.stringify(verdict.driftedFeatures));
+  context.setOutput('reportJson', files.json);
+  context.setOutput('reportHtml', files.html);
+  context.setOutput('baselineProfile', baselineProfile ?? '');
+  context.appendSummary(markdown);
+  context.recordEvidence({
+    status: verdict.status,
+    method: config.method,
+    driftShare: verdict.driftShare,
+    driftShareThreshold: config.driftShare,
+    driftedFeatures: verdict.driftedFeatures,
+    failOn: config.failOn,
+    rows: report.rows,
+    sources: report.sources,
+    reports: files,
+    baselineProfile: baselineProfile ?? null,
+    features: report.features.map((f) => ({
+      name: f.name,
+      type: f.type,
+      status: f.status,
+      critical: f.critical,
+      gate: f.gate ? { metric: f.gate.metric, value: f.gate.value, threshold: f.gate.threshold } : null,
+      ...(f.notes.length > 0 ? { notes: f.notes } : {}),
+    })),
+  });
+  return outcome(config, report.features, verdict);
+}
+
+interface FeaturePlan {
+  readonly pairs: readonly (readonly [ColumnProfile, ColumnProfile])[];
+  readonly overrides: ReadonlyMap<string, FeatureType>;
+}
+
+/**
+ * Pairs the profiled columns and checks the inputs that name features against them (profileBoth already checked
+ * `features` and `excludeFeatures`): a critical feature, a type override or a thresholds-file entry for a
+ * feature that is not compared is an error, unless the feature is excluded on purpose.
+ */
+function planFeatures(
+  config: DriftCheckConfig,
+  columns: readonly string[],
+  baseline: DatasetProfile,
+  current: DatasetProfile,
+): FeaturePlan {
+  const compared = new Set(columns);
+  const excluded = new Set(config.excludeFeatures);
+  const reason = `it is not a column of both sides. Features compared: ${listNames(columns)}`;
+  const errors: InputError[] = [];
+  const lists = ['criticalFeatures', 'categoricalFeatures', 'numericFeatures'] as const;
+  for (const input of lists)
+    for (const name of config[input])
+      if (!compared.has(name) && !excluded.has(name))
+        errors.push(
+          new InputError(
+            input,
+            `Input '${config.inputNames[input]}' names '${name}', which is not compared: ${reason}.`,
+          ),
+        );
+  for (const threshold of config.thresholds?.features.values() ?? [])
+    if (!compared.has(threshold.feature) && !excluded.has(threshold.feature))
+      errors.push(
+        new InputError(
+          'thresholdsFile',
+          `feature '${threshold.feature}' is not compared: ${reason}.`,
+          threshold.location,
+        ),
+      );
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new InputErrors(errors);
+
+  const byName = (profile: DatasetProfile) => new Map(profile.columns.map((c) => [c.name, c]));
+  const baselineByName = byName(baseline);
+  const currentByName = byName(current);
+  const overrides = new Map<string, FeatureType>([
+    ...config.categoricalFeatures.map((name) => [name, 'categorical'] as const),
+    ...config.numericFeatures.map((name) => [name, 'numeric'] as const),
+  ]);
+  return {
+    pairs: columns.map((name) => {
+      const pair = [baselineByName.get(name), currentByName.get(name)] as const;
+      if (!pair[0] || !pair[1]) throw new DataError(`feature '${name}' was not profiled on both sides`);
+      return pair as readonly [ColumnProfile, ColumnProfile];
+    }),
+    overrides,
+  };
+}
+
+function outcome(
+  config: DriftCheckConfig,
+  features: readonly FeatureComparison[],
+  verdict: { status: 'pass' | 'warn' | 'fail'; driftShare: number; driftedFeatures: readonly string[] },
+): StepOutcome {
+  if (verdict.status === 'pass') return { result: 'succeeded' };
+  const failing = verdict.status === 'fail' ? config.failOn !== 'never' : config.failOn === 'warn';
+  const named = features.filter((f) => f.status === verdict.status);
+  const listed = named
+    .slice(0, NAMED_IN_MESSAGE)
+    .map((f) => `${f.name}${f.critical ? ' (critical)' : ''}${f.gate ? ` (${gateText(f.gate)})` : ''}`);
+  if (named.length > NAMED_IN_MESSAGE) listed.push(`and ${named.length - NAMED_IN_MESSAGE} more`);
+  const judged = features.filter((f) => f.status !== 'skipped' && f.status !== 'insufficient_data').length;
+  const message =
+    verdict.status === 'fail'
+      ? `drift: ${verdict.driftedFeatures.length} of ${judged} features drifted (${formatPercent(verdict.driftShare)}; fails at ${formatPercent(config.driftShare)}): ${listed.join(', ')}`
+      : `drift warning: ${named.length} feature${named.length === 1 ? '' : 's'} near ${named.length === 1 ? 'its' : 'their'} threshold: ${listed.join(', ')}`;
+  return { result: failing ? 'failed' : 'succeededWithIssues', message };
+}
+
+function writeReports(outputDir: string, files: readonly (readonly [string, string])[]): void {
+  try {
+    mkdirSync(outputDir, { recursive: true });
+    for (const [file, text] of files) writeFileSync(file, text);
+  } catch (error) {
+    throw new InputError(
+      'outputDir',
+      `Cannot write the drift reports to ${outputDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+}
+
+/** `folder`, or `folder-2`, `folder-3`...: a second drift check in the same job keeps the first one's reports. */
+function freshFolder(folder: string): string {
+  if (!existsSync(folder)) return folder;
+  for (let n = 2; ; n++) if (!existsSync(`${folder}-${n}`)) return `${folder}-${n}`;
+}
+
+function describeSide(profile: DatasetProfile): string {
+  const files = profile.source.files.length;
+  return `${profile.rows} rows, ${profile.columns.length} columns from ${files} file${files === 1 ? '' : 's'}`;
+}
+
+function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, 30).map((n) => `'${n}'`);
+  if (names.length > 30) shown.push(`and ${names.length - 30} more`);
+  return names.length === 0 ? '(none)' : shown.join(', ');
+}
+
+function round(value: number): number {
+  return Math.round(value * 10000) / 10000;
+}
