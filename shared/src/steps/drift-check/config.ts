@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
 import type { DriftMethod } from '../../drift/model';
 import type { ParseContext } from '../../step/define';
 import { InputError, InputErrors } from '../../step/errors';
 import type { StepInputs } from '../../step/inputs';
+import { existingFile, givenPath } from '../../step/input-paths';
 import { loadThresholdsFile, type ThresholdsFile } from './thresholds-file';
 
 export type FailOn = 'fail' | 'warn' | 'never';
@@ -157,38 +157,6 @@ export function parseDriftCheckConfig(inputs: StepInputs, context: ParseContext)
 }
 
 /** Azure Pipelines hands an empty filePath input over as the sources directory: that means "not given". */
-function givenPath(inputs: StepInputs, name: string, context: ParseContext): string | undefined {
-  const value = inputs.string(name);
-  if (value === undefined) return undefined;
-  const resolved = path.resolve(context.workspaceDir, value);
-  return resolved === path.resolve(context.workspaceDir) ? undefined : resolved;
-}
-
-function existingFile(
-  inputs: StepInputs,
-  name: 'thresholdsFile',
-  context: ParseContext,
-  errors: InputError[],
-): string | undefined {
-  const resolved = givenPath(inputs, name, context);
-  if (resolved === undefined) return undefined;
-  const value = inputs.string(name)!;
-  if (!existsSync(resolved)) {
-    const where = path.isAbsolute(value) ? '' : ` (looked in ${context.workspaceDir})`;
-    errors.push(
-      new InputError(name, `Input '${inputs.displayName(name)}': file '${value}' not found${where}.`),
-    );
-    return undefined;
-  }
-  if (statSync(resolved).isDirectory()) {
-    errors.push(
-      new InputError(name, `Input '${inputs.displayName(name)}' is a directory, not a file: '${value}'.`),
-    );
-    return undefined;
-  }
-  return resolved;
-}
-
 /** A path the step writes to: it must not be a file where a directory is wanted, or the reverse. */
 function outputPath(
   inputs: StepInputs,

@@ -4,6 +4,7 @@ import { loadCasesFile, requestFilePlan, type SmokePlan } from '../../smoke/case
 import type { ParseContext } from '../../step/define';
 import { InputError, InputErrors } from '../../step/errors';
 import type { StepInputs } from '../../step/inputs';
+import { existingFile } from '../../step/input-paths';
 
 export interface SmokeTestConfig {
   readonly scoringUri: string;
@@ -51,8 +52,8 @@ export function parseSmokeTestConfig(inputs: StepInputs, context: ParseContext):
     );
   }
 
-  const casesFile = filePath(inputs, 'casesFile', context, errors);
-  const requestFile = filePath(inputs, 'requestFile', context, errors);
+  const casesFile = existingFile(inputs, 'casesFile', context, errors);
+  const requestFile = existingFile(inputs, 'requestFile', context, errors);
   if (
     casesFile === undefined &&
     requestFile === undefined &&
@@ -108,32 +109,4 @@ export function parseSmokeTestConfig(inputs: StepInputs, context: ParseContext):
       latencyRequests: inputs.displayName('latencyRequests'),
     },
   };
-}
-
-/** An input file path resolved against the workspace; undefined when not given. */
-function filePath(
-  inputs: StepInputs,
-  name: 'casesFile' | 'requestFile',
-  context: ParseContext,
-  errors: InputError[],
-): string | undefined {
-  const value = inputs.string(name);
-  if (value === undefined) return undefined;
-  const resolved = path.resolve(context.workspaceDir, value);
-  if (!existsSync(resolved)) {
-    const where = path.isAbsolute(value) ? '' : ` (looked in ${context.workspaceDir})`;
-    errors.push(
-      new InputError(name, `Input '${inputs.displayName(name)}': file '${value}' not found${where}.`),
-    );
-    return undefined;
-  }
-  if (statSync(resolved).isDirectory()) {
-    // Azure Pipelines hands an empty filePath input over as the sources directory: that means "not given".
-    if (path.resolve(resolved) === path.resolve(context.workspaceDir)) return undefined;
-    errors.push(
-      new InputError(name, `Input '${inputs.displayName(name)}' is a directory, not a file: '${value}'.`),
-    );
-    return undefined;
-  }
-  return resolved;
 }

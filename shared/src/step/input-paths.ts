@@ -1,0 +1,42 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { ParseContext } from './define';
+import { InputError } from './errors';
+import type { StepInputs } from './inputs';
+
+/**
+ * The path a file-path input names, resolved against the workspace; undefined when not given. Azure Pipelines
+ * hands an empty filePath input over as the sources directory itself: that means "not given" too.
+ */
+export function givenPath(inputs: StepInputs, name: string, context: ParseContext): string | undefined {
+  const value = inputs.string(name);
+  if (value === undefined) return undefined;
+  const resolved = path.resolve(context.workspaceDir, value);
+  return resolved === path.resolve(context.workspaceDir) ? undefined : resolved;
+}
+
+/** An existing file named by an input, or undefined; a missing file or a directory is added to `errors`. */
+export function existingFile(
+  inputs: StepInputs,
+  name: string,
+  context: ParseContext,
+  errors: InputError[],
+): string | undefined {
+  const resolved = givenPath(inputs, name, context);
+  if (resolved === undefined) return undefined;
+  const value = inputs.string(name)!;
+  if (!existsSync(resolved)) {
+    const where = path.isAbsolute(value) ? '' : ` (looked in ${context.workspaceDir})`;
+    errors.push(
+      new InputError(name, `Input '${inputs.displayName(name)}': file '${value}' not found${where}.`),
+    );
+    return undefined;
+  }
+  if (statSync(resolved).isDirectory()) {
+    errors.push(
+      new InputError(name, `Input '${inputs.displayName(name)}' is a directory, not a file: '${value}'.`),
+    );
+    return undefined;
+  }
+  return resolved;
+}
