@@ -1,0 +1,249 @@
+/**
+ * Azure Resource Manager front door: bearer-token and api-version checks (the guard every ARM route uses), the
+ * resource store, long-running operation polling routes and ARM-shaped errors.
+ */
+import type { AadEmulator } from '../aad';
+import {
+  armError,
+  type EmulatorRequest,
+  type EmulatorResponse,
+  type EmulatorServer,
+  type Guard,
+} from '../server';
+import { OperationManager, type Operation } from './operations';
+import { ResourceStore } from './store';
+
+export interface ArmOptions {
+  tenantId: string;
+  subscriptionId: string;
+  /** Resource groups that exist (case-insensitive). */
+  resourceGroups: string[];
+  location: string;
+}
+
+/** ARM's display format for token expiry messages, e.g. `11/22/2026 1:05:03 AM`. */
+function armTime(date: Date): string {
+  const h = date.getUTCHours();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${date.getUTCMonth() + 1}/${date.getUTCDate()}/${date.getUTCFullYear()} ` +
+    `${h % 12 === 0 ? 12 : h % 12}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'}`
+  );
+}
+
+export class ArmEmulator {
+  readonly store = new ResourceStore();
+  readonly operations = new OperationManager();
+  readonly resourceGroups: Set<string>;
+
+  constructor(
+    private readonly server: EmulatorServer,
+    private readonly aad: AadEmulator,
+    readonly options: ArmOptions,
+  ) {
+    this.resourceGroups = new Set(options.resourceGroups.map((g) => g.toLowerCase()));
+  }
+
+  /** Authentication (bearer token issued by the emulator's AAD, for this subscription's tenant), then api-version. */
+  readonly guard: Guard = (req) => {
+    const authorization =
+      typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
+    const challenge = (description: string) => ({
+      'www-authenticate': `Bearer authorization_uri="${this.server.url}/${this.options.tenantId}", error="invalid_token", error_description="${description}"`,
+    });
+    if (!authorization) {
+      return armError(
+        401,
+        'AuthenticationFailed',
+        "Authentication failed. The 'Authorization' header is missing.",
+        challenge("The authentication failed because of missing 'Authorization' header."),
+      );
+    }
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (!match?.[1]) {
+      return armError(
+        401,
+        'AuthenticationFailed',
+        "Authentication failed. The 'Authorization' header is provided in an invalid format.",
+        challenge("The authentication failed because of invalid 'Authorization' header."),
+      );
+    }
+    const check = this.aad.verifyToken(match[1]);
+    if (!check.ok) {
+      if (check.reason === 'expired' && check.claims) {
+        return armError(
+          401,
+          'ExpiredAuthenticationToken',
+          `The access token expiry UTC time '${armTime(new Date(check.claims.exp * 1000))}' is earlier than current UTC time '${armTime(new Date())}'.`,
+          challenge('The access token has expired.'),
+        );
+      }
+      return armError(
+        401,
+        'InvalidAuthenticationToken',
+        'The access token is invalid.',
+        challenge('The access token is invalid.'),
+      );
+    }
+    if (check.claims.tid.toLowerCase() !== this.options.tenantId.toLowerCase()) {
+      return armError(
+        401,
+        'InvalidAuthenticationTokenTenant',
+        `The access token is from the wrong issuer '${check.claims.iss}'. It must match the tenant ` +
+          `'https://sts.windows.net/${this.options.tenantId}/' associated with this subscription. ` +
+          "Please use the authority (URL) 'https://login.windows.net/" +
+          `${this.options.tenantId}' to get the token.`,
+      );
+    }
+    req.principal = { tid: check.claims.tid, oid: check.claims.oid, appid: check.claims.appid };
+    if (!req.query.get('api-version')) {
+      return armError(
+        400,
+        'MissingApiVersionParameter',
+        'The api-version query parameter (?api-version=) is required for all requests.',
+      );
+    }
+    return undefined;
+  };
+
+  /** Registers an ARM route (guarded). */
+  route(
+    method: string,
+    pattern: string,
+    handler: (req: EmulatorRequest) => EmulatorResponse | Promise<EmulatorResponse>,
+  ) {
+    this.server.route(method, pattern, handler, this.guard);
+  }
+
+  register(): void {
+    const base = '/subscriptions/{subscriptionId}/providers/{namespace}/locations/{location}';
+    this.route('GET', `${base}/mfeOperationsStatus/{operationId}`, (req) => this.pollStatus(req));
+    this.route('GET', `${base}/mfeOperationResults/{operationId}`, (req) => this.pollLocation(req));
+    const previous = this.server.fallback;
+    this.server.fallback = (req) => {
+      if (!/^\/subscriptions\//i.test(req.path)) return previous(req);
+      const denied = this.guard(req);
+      if (denied) return denied;
+      return armError(
+        404,
+        'InvalidResourceType',
+        `The resource type could not be found for '${req.path}' and api version '${req.query.get('api-version') ?? ''}'.`,
+      );
+    };
+  }
+
+  /** 404 `SubscriptionNotFound` / `ResourceGroupNotFound`, or undefined when both exist. */
+  checkScope(req: EmulatorRequest): EmulatorResponse | undefined {
+    const sub = req.params['subscriptionId'] ?? '';
+    if (sub.toLowerCase() !== this.options.subscriptionId.toLowerCase()) {
+      return armError(404, 'SubscriptionNotFound', `The subscription '${sub}' could not be found.`);
+    }
+    const rg = req.params['resourceGroupName'];
+    if (rg !== undefined && !this.resourceGroups.has(rg.toLowerCase())) {
+      return armError(404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`);
+    }
+    return undefined;
+  }
+
+  /** ARM's 404 for a resource: `typePath` like `Microsoft.MachineLearningServices/workspaces/w/onlineEndpoints/e`. */
+  notFound(typePath: string, resourceGroup: string): EmulatorResponse {
+    return armError(
+      404,
+      'ResourceNotFound',
+      `The Resource '${typePath}' under resource group '${resourceGroup}' was not found. ` +
+        'For more details please go to https://aka.ms/ARMResourceNotFoundFix',
+    );
+  }
+
+  conflict(op: Operation): EmulatorResponse {
+    return armError(
+      409,
+      'Conflict',
+      `There is already an operation in progress on '${op.resourceId}' (operation ${op.id}, ${op.method}). ` +
+        'Retry the request after the operation has completed.',
+    );
+  }
+
+  private operationUrl(
+    req: EmulatorRequest,
+    namespace: string,
+    kind: 'status' | 'result',
+    op: Operation,
+  ): string {
+    const segment = kind === 'status' ? 'mfeOperationsStatus' : 'mfeOperationResults';
+    const apiVersion = encodeURIComponent(req.query.get('api-version') ?? '');
+    return (
+      `${this.server.url}/subscriptions/${this.options.subscriptionId}/providers/${namespace}` +
+      `/locations/${this.options.location}/${segment}/${op.id}?api-version=${apiVersion}`
+    );
+  }
+
+  /**
+   * The initial answer of a write that runs as a long-running operation, in the operation's style.
+   * `body` is the resource as it is now (for PUT), `created` tells 201 from 200.
+   */
+  accepted(
+    req: EmulatorRequest,
+    namespace: string,
+    op: Operation,
+    body?: unknown,
+    created = false,
+  ): EmulatorResponse {
+    const retryAfter = this.operations.retryAfter(op);
+    switch (op.settings.style) {
+      case 'azure-async-operation':
+        return {
+          status: op.method === 'PUT' ? (created ? 201 : 200) : 202,
+          headers: { 'azure-asyncoperation': this.operationUrl(req, namespace, 'status', op), ...retryAfter },
+          body: op.method === 'PUT' ? body : undefined,
+        };
+      case 'location':
+        return {
+          status: 202,
+          headers: { location: this.operationUrl(req, namespace, 'result', op), ...retryAfter },
+        };
+      case 'provisioning-state':
+        if (op.method === 'PUT') return { status: created ? 201 : 200, headers: retryAfter, body };
+        // DELETE and POST actions cannot be polled through the resource: complete them now.
+        this.operations.complete(op);
+        if (op.status === 'Failed' && op.error)
+          return armError(op.failStatus, op.error.code, op.error.message);
+        return op.result ?? { status: 200 };
+    }
+  }
+
+  private findOperation(req: EmulatorRequest): Operation | EmulatorResponse {
+    const scope = this.checkScope(req);
+    if (scope) return scope;
+    const op = this.operations.get(req.params['operationId'] ?? '');
+    if (!op) {
+      return armError(404, 'NotFound', `The operation '${req.params['operationId'] ?? ''}' was not found.`);
+    }
+    return op;
+  }
+
+  private pollStatus(req: EmulatorRequest): EmulatorResponse {
+    const op = this.findOperation(req);
+    if (!('id' in op)) return op;
+    this.operations.observe(op);
+    return {
+      status: 200,
+      headers: this.operations.retryAfter(op),
+      body: this.operations.statusBody(op, req.path),
+    };
+  }
+
+  private pollLocation(req: EmulatorRequest): EmulatorResponse {
+    const op = this.findOperation(req);
+    if (!('id' in op)) return op;
+    this.operations.observe(op);
+    if (op.status === 'InProgress') {
+      return { status: 202, headers: { location: req.url.toString(), ...this.operations.retryAfter(op) } };
+    }
+    if (op.status === 'Failed') {
+      const error = op.error ?? { code: 'InternalServerError', message: 'The operation failed.' };
+      return armError(op.failStatus, error.code, error.message);
+    }
+    return op.result ?? { status: 204 };
+  }
+}

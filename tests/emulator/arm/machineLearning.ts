@@ -1,0 +1,419 @@
+/**
+ * Microsoft.MachineLearningServices: workspaces (read), online endpoints and online deployments, following the
+ * REST spec (`specification/machinelearningservices/resource-manager`, 2022-10-01 and later; the api-version
+ * is taken as sent and recorded). Writes are long-running operations (see `operations.ts`).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { armError, type EmulatorRequest, type EmulatorResponse } from '../server';
+import type { ArmEmulator } from './index';
+import type { StoredResource } from './store';
+
+export const ML_NAMESPACE = 'Microsoft.MachineLearningServices';
+const WS = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${ML_NAMESPACE}/workspaces`;
+const EP = `${WS}/{workspaceName}/onlineEndpoints`;
+const DEP = `${EP}/{endpointName}/deployments`;
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function systemData(req: EmulatorRequest, previous?: unknown): Json {
+  const now = new Date().toISOString();
+  const by = req.principal?.appid ?? 'unknown';
+  const created = isObject(previous)
+    ? previous
+    : { createdAt: now, createdBy: by, createdByType: 'Application' };
+  return { ...created, lastModifiedAt: now, lastModifiedBy: by, lastModifiedByType: 'Application' };
+}
+
+function newKey(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+function properties(resource: StoredResource): Json {
+  const props = resource.body['properties'];
+  if (isObject(props)) return props;
+  const created: Json = {};
+  resource.body['properties'] = created;
+  return created;
+}
+
+export interface WorkspaceOptions {
+  resourceGroup: string;
+  name: string;
+  /** Base of the emulator (`https://127.0.0.1:<port>`), used for the workspace's service URLs. */
+  serviceUrl: string;
+}
+
+export class MachineLearningEmulator {
+  constructor(private readonly arm: ArmEmulator) {}
+
+  private get subscriptionId(): string {
+    return this.arm.options.subscriptionId;
+  }
+
+  /** Adds a ready (`Succeeded`) workspace. Its MLflow / discovery URLs point at the emulator. */
+  createWorkspace(options: WorkspaceOptions): StoredResource {
+    const { resourceGroup, name } = options;
+    const rgId = `/subscriptions/${this.subscriptionId}/resourceGroups/${resourceGroup}`;
+    const id = `${rgId}/providers/${ML_NAMESPACE}/workspaces/${name}`;
+    const host = new URL(options.serviceUrl).host;
+    const now = new Date().toISOString();
+    const suffix = randomBytes(4).toString('hex');
+    this.arm.resourceGroups.add(resourceGroup.toLowerCase());
+    return this.arm.store.set({
+      id,
+      secrets: {},
+      body: {
+        id,
+        name,
+        type: `${ML_NAMESPACE}/workspaces`,
+        location: this.arm.options.location,
+        tags: {},
+        kind: 'Default',
+        sku: { name: 'Basic', tier: 'Basic' },
+        identity: { type: 'SystemAssigned', principalId: randomUUID(), tenantId: this.arm.options.tenantId },
+        systemData: {
+          createdAt: now,
+          createdBy: 'emulator',
+          createdByType: 'Application',
+          lastModifiedAt: now,
+          lastModifiedBy: 'emulator',
+          lastModifiedByType: 'Application',
+        },
+        properties: {
+          workspaceId: randomUUID(),
+          description: '',
+          friendlyName: name,
+          storageAccount: `${rgId}/providers/Microsoft.Storage/storageAccounts/st${suffix}`,
+          keyVault: `${rgId}/providers/Microsoft.KeyVault/vaults/kv-${suffix}`,
+          applicationInsights: `${rgId}/providers/Microsoft.Insights/components/appi-${suffix}`,
+          containerRegistry: `${rgId}/providers/Microsoft.ContainerRegistry/registries/cr${suffix}`,
+          discoveryUrl: `${options.serviceUrl}/discovery`,
+          mlFlowTrackingUri: `azureml://${host}/mlflow/v1.0${id}`,
+          provisioningState: 'Succeeded',
+          hbiWorkspace: false,
+          allowPublicAccessWhenBehindVnet: false,
+          publicNetworkAccess: 'Enabled',
+          storageHnsEnabled: false,
+          v1LegacyMode: false,
+          tenantId: this.arm.options.tenantId,
+          notebookInfo: { fqdn: `ml-${name}-${this.arm.options.location}-${suffix}.notebooks.azure.net` },
+        },
+      },
+    });
+  }
+
+  /** Replaces the text `getLogs` returns for a deployment. */
+  setDeploymentLogs(deploymentId: string, text: string): void {
+    const resource = this.arm.store.get(deploymentId);
+    if (!resource) throw new Error(`No deployment ${deploymentId}`);
+    resource.secrets['logs'] = text;
+  }
+
+  register(): void {
+    const arm = this.arm;
+    arm.route('GET', WS, (req) => this.list(req, this.rgId(req), 'workspaces'));
+    arm.route('GET', `${WS}/{workspaceName}`, (req) => this.withWorkspace(req, (ws) => ok(ws.body)));
+
+    arm.route('GET', EP, (req) => this.withWorkspace(req, (ws) => this.list(req, ws.id, 'onlineEndpoints')));
+    arm.route('GET', `${EP}/{endpointName}`, (req) => this.withEndpoint(req, (ep) => this.read(ep)));
+    arm.route('PUT', `${EP}/{endpointName}`, (req) =>
+      this.withWorkspace(req, (ws) => this.putEndpoint(req, ws)),
+    );
+    arm.route('DELETE', `${EP}/{endpointName}`, (req) => this.deleteResource(req, this.endpointId(req)));
+    arm.route('POST', `${EP}/{endpointName}/listKeys`, (req) =>
+      this.withEndpoint(req, (ep) => ok(ep.secrets['keys'] ?? {})),
+    );
+    arm.route('POST', `${EP}/{endpointName}/regenerateKeys`, (req) =>
+      this.withEndpoint(req, (ep) => this.regenerateKeys(req, ep)),
+    );
+
+    arm.route('GET', DEP, (req) => this.withEndpoint(req, (ep) => this.list(req, ep.id, 'deployments')));
+    arm.route('GET', `${DEP}/{deploymentName}`, (req) => this.withDeployment(req, (d) => this.read(d)));
+    arm.route('PUT', `${DEP}/{deploymentName}`, (req) =>
+      this.withEndpoint(req, (ep) => this.putDeployment(req, ep)),
+    );
+    arm.route('DELETE', `${DEP}/{deploymentName}`, (req) => this.deleteResource(req, this.deploymentId(req)));
+    arm.route('POST', `${DEP}/{deploymentName}/getLogs`, (req) =>
+      this.withDeployment(req, (d) => this.getLogs(req, d)),
+    );
+  }
+
+  // ---- lookups -------------------------------------------------------------------------------------------
+
+  private rgId(req: EmulatorRequest): string {
+    return `/subscriptions/${req.params['subscriptionId'] ?? ''}/resourceGroups/${req.params['resourceGroupName'] ?? ''}`;
+  }
+
+  private workspaceId(req: EmulatorRequest): string {
+    return `${this.rgId(req)}/providers/${ML_NAMESPACE}/workspaces/${req.params['workspaceName'] ?? ''}`;
+  }
+
+  private endpointId(req: EmulatorRequest): string {
+    return `${this.workspaceId(req)}/onlineEndpoints/${req.params['endpointName'] ?? ''}`;
+  }
+
+  private deploymentId(req: EmulatorRequest): string {
+    return `${this.endpointId(req)}/deployments/${req.params['deploymentName'] ?? ''}`;
+  }
+
+  /** `Microsoft.MachineLearningServices/workspaces/w/...` as ARM's 404 message names it. */
+  private typePath(id: string): string {
+    const i = id.toLowerCase().indexOf(`/providers/${ML_NAMESPACE.toLowerCase()}/`);
+    return id.slice(i + '/providers/'.length);
+  }
+
+  private lookup(req: EmulatorRequest, id: string): StoredResource | EmulatorResponse {
+    const scope = this.arm.checkScope(req);
+    if (scope) return scope;
+    return (
+      this.arm.store.get(id) ?? this.arm.notFound(this.typePath(id), req.params['resourceGroupName'] ?? '')
+    );
+  }
+
+  private withWorkspace(
+    req: EmulatorRequest,
+    fn: (ws: StoredResource) => EmulatorResponse,
+  ): EmulatorResponse {
+    const ws = this.lookup(req, this.workspaceId(req));
+    return 'status' in ws ? ws : fn(ws);
+  }
+
+  private withEndpoint(req: EmulatorRequest, fn: (ep: StoredResource) => EmulatorResponse): EmulatorResponse {
+    const ep = this.lookup(req, this.endpointId(req));
+    return 'status' in ep ? ep : fn(ep);
+  }
+
+  private withDeployment(
+    req: EmulatorRequest,
+    fn: (d: StoredResource) => EmulatorResponse,
+  ): EmulatorResponse {
+    const d = this.lookup(req, this.deploymentId(req));
+    return 'status' in d ? d : fn(d);
+  }
+
+  private list(req: EmulatorRequest, parentId: string, typeSegment: string): EmulatorResponse {
+    const scope = this.arm.checkScope(req);
+    if (scope) return scope;
+    const parent = typeSegment === 'workspaces' ? `${parentId}/providers/${ML_NAMESPACE}` : parentId;
+    return ok({ value: this.arm.store.children(parent, typeSegment).map((r) => r.body) });
+  }
+
+  /** GET of a resource; in the `provisioning-state` style this is the poll that advances its operation. */
+  private read(resource: StoredResource): EmulatorResponse {
+    const op = this.arm.operations.runningOn(resource.id);
+    if (
+      op &&
+      op.resourceId.toLowerCase() === resource.id.toLowerCase() &&
+      op.settings.style === 'provisioning-state'
+    ) {
+      this.arm.operations.observe(op);
+      const current = this.arm.store.get(resource.id);
+      if (!current) return this.arm.notFound(this.typePath(resource.id), '');
+      return { ...ok(current.body), headers: this.arm.operations.retryAfter(op) };
+    }
+    return ok(resource.body);
+  }
+
+  // ---- writes --------------------------------------------------------------------------------------------
+
+  /** Checks the body of a PUT of a tracked resource (`location` and `properties` are required). */
+  private validateTracked(
+    req: EmulatorRequest,
+  ): { input: Json; props: Json } | { response: EmulatorResponse } {
+    const body = req.body;
+    if (!isObject(body)) {
+      return {
+        response: armError(
+          400,
+          'InvalidRequestContent',
+          'The request content was invalid and could not be deserialized.',
+        ),
+      };
+    }
+    if (typeof body['location'] !== 'string' || body['location'].length === 0) {
+      return {
+        response: armError(400, 'LocationRequired', 'The location property is required for this definition.'),
+      };
+    }
+    const props = body['properties'];
+    if (!isObject(props)) {
+      return {
+        response: armError(
+          400,
+          'InvalidRequestContent',
+          "The request content was invalid: 'properties' is required.",
+        ),
+      };
+    }
+    return { input: body, props };
+  }
+
+  private putEndpoint(req: EmulatorRequest, ws: StoredResource): EmulatorResponse {
+    const id = `${ws.id}/onlineEndpoints/${req.params['endpointName'] ?? ''}`;
+    const running = this.arm.operations.runningOn(id);
+    if (running) return this.arm.conflict(running);
+    const validated = this.validateTracked(req);
+    if ('response' in validated) return validated.response;
+    const { input, props: inputProps } = validated;
+    if (typeof inputProps['authMode'] !== 'string') {
+      return armError(
+        400,
+        'BadRequest',
+        "The request content was invalid: 'properties.authMode' is required.",
+      );
+    }
+    const name = req.params['endpointName'] ?? '';
+    const existing = this.arm.store.get(id);
+    const location = String(input['location']);
+    const identity: Json = isObject(input['identity'])
+      ? { ...input['identity'] }
+      : { type: 'SystemAssigned' };
+    if (String(identity['type']).toLowerCase().includes('systemassigned')) {
+      identity['principalId'] ??= randomUUID();
+      identity['tenantId'] ??= this.arm.options.tenantId;
+    }
+    const resource: StoredResource = {
+      id: existing?.id ?? id,
+      secrets: existing?.secrets ?? { keys: { primaryKey: newKey(), secondaryKey: newKey() } },
+      body: {
+        id: existing?.id ?? id,
+        name,
+        type: `${ML_NAMESPACE}/workspaces/onlineEndpoints`,
+        location,
+        tags: input['tags'] ?? {},
+        ...(input['kind'] !== undefined ? { kind: input['kind'] } : {}),
+        ...(input['sku'] !== undefined ? { sku: input['sku'] } : {}),
+        identity,
+        systemData: systemData(req, existing?.body['systemData']),
+        properties: {
+          ...inputProps,
+          traffic: inputProps['traffic'] ?? {},
+          publicNetworkAccess: inputProps['publicNetworkAccess'] ?? 'Enabled',
+          scoringUri: `https://${name}.${location}.inference.ml.azure.com/score`,
+          swaggerUri: `https://${name}.${location}.inference.ml.azure.com/swagger.json`,
+          provisioningState: existing ? 'Updating' : 'Creating',
+        },
+      },
+    };
+    return this.startWrite(req, resource, 'onlineEndpoints', !existing);
+  }
+
+  private putDeployment(req: EmulatorRequest, ep: StoredResource): EmulatorResponse {
+    const id = `${ep.id}/deployments/${req.params['deploymentName'] ?? ''}`;
+    const running = this.arm.operations.runningOn(id);
+    if (running) return this.arm.conflict(running);
+    const validated = this.validateTracked(req);
+    if ('response' in validated) return validated.response;
+    const { input, props: inputProps } = validated;
+    const existing = this.arm.store.get(id);
+    const name = req.params['deploymentName'] ?? '';
+    const resource: StoredResource = {
+      id: existing?.id ?? id,
+      secrets: existing?.secrets ?? { logs: `Deployment '${name}' is starting (emulator log).\n` },
+      body: {
+        id: existing?.id ?? id,
+        name,
+        type: `${ML_NAMESPACE}/workspaces/onlineEndpoints/deployments`,
+        location: input['location'],
+        tags: input['tags'] ?? {},
+        ...(input['kind'] !== undefined ? { kind: input['kind'] } : {}),
+        ...(input['sku'] !== undefined ? { sku: input['sku'] } : {}),
+        ...(input['identity'] !== undefined ? { identity: input['identity'] } : {}),
+        systemData: systemData(req, existing?.body['systemData']),
+        properties: { ...inputProps, provisioningState: existing ? 'Updating' : 'Creating' },
+      },
+    };
+    return this.startWrite(req, resource, 'deployments', !existing);
+  }
+
+  private startWrite(
+    req: EmulatorRequest,
+    resource: StoredResource,
+    type: string,
+    created: boolean,
+  ): EmulatorResponse {
+    this.arm.store.set(resource);
+    const op = this.arm.operations.start({
+      resourceId: resource.id,
+      resourceType: type,
+      method: 'PUT',
+      onSucceeded: () => {
+        properties(resource)['provisioningState'] = 'Succeeded';
+        return ok(resource.body);
+      },
+      onFailed: () => {
+        properties(resource)['provisioningState'] = 'Failed';
+      },
+    });
+    return this.arm.accepted(req, ML_NAMESPACE, op, resource.body, created);
+  }
+
+  private deleteResource(req: EmulatorRequest, id: string): EmulatorResponse {
+    const scope = this.arm.checkScope(req);
+    if (scope) return scope;
+    const resource = this.arm.store.get(id);
+    // ARM answers 204 to a DELETE of a resource that does not exist.
+    if (!resource) return { status: 204 };
+    const running = this.arm.operations.runningOn(resource.id);
+    if (running) return this.arm.conflict(running);
+    const type = /\/deployments\/[^/]+$/i.test(id) ? 'deployments' : 'onlineEndpoints';
+    properties(resource)['provisioningState'] = 'Deleting';
+    const op = this.arm.operations.start({
+      resourceId: resource.id,
+      resourceType: type,
+      method: 'DELETE',
+      onSucceeded: () => {
+        this.arm.store.delete(resource.id);
+        return { status: 204 };
+      },
+      onFailed: () => {
+        properties(resource)['provisioningState'] = 'Failed';
+      },
+    });
+    return this.arm.accepted(req, ML_NAMESPACE, op);
+  }
+
+  private regenerateKeys(req: EmulatorRequest, ep: StoredResource): EmulatorResponse {
+    const running = this.arm.operations.runningOn(ep.id);
+    if (running) return this.arm.conflict(running);
+    const body = isObject(req.body) ? req.body : {};
+    const keyType = body['keyType'];
+    if (keyType !== 'Primary' && keyType !== 'Secondary') {
+      return armError(
+        400,
+        'BadRequest',
+        "The request content was invalid: 'keyType' must be 'Primary' or 'Secondary'.",
+      );
+    }
+    const keyValue = typeof body['keyValue'] === 'string' ? body['keyValue'] : newKey();
+    const op = this.arm.operations.start({
+      resourceId: ep.id,
+      resourceType: 'onlineEndpoints',
+      method: 'POST',
+      onSucceeded: () => {
+        const keys = isObject(ep.secrets['keys']) ? ep.secrets['keys'] : {};
+        ep.secrets['keys'] = { ...keys, [keyType === 'Primary' ? 'primaryKey' : 'secondaryKey']: keyValue };
+        return { status: 200 };
+      },
+      onFailed: () => undefined,
+    });
+    return this.arm.accepted(req, ML_NAMESPACE, op);
+  }
+
+  private getLogs(req: EmulatorRequest, deployment: StoredResource): EmulatorResponse {
+    const body = isObject(req.body) ? req.body : {};
+    const text = typeof deployment.secrets['logs'] === 'string' ? deployment.secrets['logs'] : '';
+    const tail = typeof body['tail'] === 'number' ? body['tail'] : undefined;
+    if (tail === undefined) return ok({ content: text });
+    const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
+    return ok({ content: lines.slice(Math.max(0, lines.length - tail)).join('\n') });
+  }
+}
+
+function ok(body: unknown): EmulatorResponse {
+  return { status: 200, body };
+}
