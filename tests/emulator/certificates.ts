@@ -111,3 +111,40 @@ export function createCertificates(): EmulatorCertificates {
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+export interface ClientCertificate {
+  certPem: string;
+  keyPem: string;
+  /** Certificate and private key in one PEM (what `ClientCertificateCredential` takes as `certificate`). */
+  pem: string;
+}
+
+/** A self-signed RSA-2048 client certificate for certificate credentials (`registerApp({ certificatePem })`). */
+export function createClientCertificate(commonName = 'azure-emulator-client'): ClientCertificate {
+  const dir = mkdtempSync(join(tmpdir(), 'azure-emulator-client-'));
+  try {
+    openssl(
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        'key.pem',
+        '-out',
+        'cert.pem',
+        '-days',
+        '2',
+        '-subj',
+        `/CN=${commonName}`,
+      ],
+      dir,
+    );
+    const certPem = readFileSync(join(dir, 'cert.pem'), 'utf8');
+    const keyPem = readFileSync(join(dir, 'key.pem'), 'utf8');
+    return { certPem, keyPem, pem: `${keyPem}${certPem}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

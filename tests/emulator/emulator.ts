@@ -10,12 +10,13 @@
  *   await emulator.close();
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { AadEmulator, type RegisteredApp } from './aad';
-import { ArmEmulator } from './arm/index';
+import { AadEmulator, type AppEntry, type ManagedIdentity, type RegisteredApp } from './aad';
+import { ArmEmulator, type RoleAssignment, type RoleName } from './arm/index';
 import { MachineLearningEmulator } from './arm/machineLearning';
 import type { OperationManager } from './arm/operations';
 import type { ResourceStore } from './arm/store';
 import { createCertificates } from './certificates';
+import { OidcIssuers } from './oidc';
 import { EmulatorServer, type Faults, type RecordedRequest } from './server';
 
 export interface EmulatorOptions {
@@ -63,8 +64,37 @@ export interface Emulator {
   lro: OperationManager;
   store: ResourceStore;
   ml: MachineLearningEmulator;
-  /** Registers another app registration in the emulator's AAD. */
-  registerApp(app: RegisteredApp): void;
+  /** Registers another app registration in the emulator's AAD (certificates, federated credentials). */
+  registerApp(app: RegisteredApp): AppEntry;
+  /** Object id of the default app's service principal (the `oid` of its tokens). */
+  objectId: string;
+  /** CI hosts' OIDC issuers: `oidc.azureDevOps({...})`, `oidc.github({...})` (see `oidc.ts`). */
+  oidc: OidcIssuers;
+  /**
+   * The managed identity endpoint (App Service, 2019-08-01): `env` = `{ IDENTITY_ENDPOINT, IDENTITY_HEADER }`;
+   * `systemAssigned` is the identity answering requests without an id (no role assignment by default);
+   * `register()` adds a user-assigned one.
+   */
+  managedIdentity: {
+    endpoint: string;
+    header: string;
+    env: Record<string, string>;
+    systemAssigned: ManagedIdentity;
+    register(identity?: Partial<ManagedIdentity>): ManagedIdentity;
+  };
+  /**
+   * Role assignments checked by ARM (403 `AuthorizationFailed`). The default app has Contributor on the resource
+   * group. `grant(principal, scope = resource group id, role = 'Contributor')`, `revoke(principal, scope?)`.
+   */
+  rbac: {
+    assignments: RoleAssignment[];
+    grant(principalId: string, scope?: string, role?: RoleName): RoleAssignment;
+    revoke(principalId: string, scope?: string): void;
+  };
+  /** ARM id of the default resource group. */
+  resourceGroupId: string;
+  /** Resource provider registration (`setRegistered('Microsoft.MachineLearningServices', false)` → 409 on writes). */
+  providers: { setRegistered(namespace: string, registered: boolean): void };
   close(): Promise<void>;
 }
 
@@ -84,9 +114,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const aad = new AadEmulator({
       tokenLifetimeSeconds: options.tokenLifetimeSeconds,
       extraAudiences: [url],
+      caPem: certificates.caPem,
     });
-    aad.registerApp({ tenantId, clientId, secret: clientSecret });
+    const defaultApp = aad.registerApp({ tenantId, clientId, secret: clientSecret });
     aad.register(server);
+    const systemAssigned = aad.registerManagedIdentity({ systemAssigned: true });
+    const oidc = new OidcIssuers(server, aad, { tenantId, clientId, subscriptionId });
+    oidc.register();
 
     const arm = new ArmEmulator(server, aad, {
       tenantId,
@@ -98,6 +132,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const ml = new MachineLearningEmulator(arm);
     ml.register();
     const workspace = ml.createWorkspace({ resourceGroup, name: workspaceName, serviceUrl: url });
+    const resourceGroupId = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`;
+    arm.rbac.grant(defaultApp.objectId, resourceGroupId, 'Contributor');
+    const managedIdentityEndpoint = `${url}/msi/token`;
 
     const tlsOptions = { ca: certificates.caPem };
     return {
@@ -133,8 +170,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       lro: arm.operations,
       store: arm.store,
       ml,
-      registerApp: (app) => {
-        aad.registerApp(app);
+      registerApp: (app) => aad.registerApp(app),
+      objectId: defaultApp.objectId,
+      oidc,
+      managedIdentity: {
+        endpoint: managedIdentityEndpoint,
+        header: aad.identityHeader,
+        env: { IDENTITY_ENDPOINT: managedIdentityEndpoint, IDENTITY_HEADER: aad.identityHeader },
+        systemAssigned,
+        register: (identity) => aad.registerManagedIdentity({ systemAssigned: false, ...identity }),
+      },
+      rbac: {
+        assignments: arm.rbac.assignments,
+        grant: (principalId, scope = resourceGroupId, role = 'Contributor') =>
+          arm.rbac.grant(principalId, scope, role),
+        revoke: (principalId, scope) => arm.rbac.revoke(principalId, scope),
+      },
+      resourceGroupId,
+      providers: {
+        setRegistered: (namespace, registered) => arm.setProviderRegistered(namespace, registered),
       },
       close: async () => {
         await server.close();

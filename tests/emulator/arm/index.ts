@@ -31,10 +31,87 @@ function armTime(date: Date): string {
   );
 }
 
+export type RoleName = 'Owner' | 'Contributor' | 'Reader';
+
+export interface RoleAssignment {
+  /** Object id of the principal (service principal of an app, or managed identity). */
+  principalId: string;
+  /** ARM scope: `/subscriptions/s`, `/subscriptions/s/resourceGroups/rg`, or a resource id. */
+  scope: string;
+  role: RoleName;
+}
+
+/** Role assignments; a principal may act on a resource when an assignment's scope covers it. */
+export class Rbac {
+  readonly assignments: RoleAssignment[] = [];
+
+  grant(principalId: string, scope: string, role: RoleName = 'Contributor'): RoleAssignment {
+    const assignment = { principalId, scope: scope.replace(/\/+$/, ''), role };
+    this.assignments.push(assignment);
+    return assignment;
+  }
+
+  /** Removes the principal's assignments (all of them, or those at `scope`). */
+  revoke(principalId: string, scope?: string): void {
+    for (let i = this.assignments.length - 1; i >= 0; i--) {
+      const a = this.assignments[i];
+      if (
+        a &&
+        a.principalId.toLowerCase() === principalId.toLowerCase() &&
+        (scope === undefined || a.scope.toLowerCase() === scope.replace(/\/+$/, '').toLowerCase())
+      )
+        this.assignments.splice(i, 1);
+    }
+  }
+
+  /** Whether `principalId` may perform `action` on `resourceId`. */
+  allows(principalId: string, resourceId: string, action: string): boolean {
+    const id = resourceId.toLowerCase();
+    const read = /\/read$/i.test(action);
+    return this.assignments.some((a) => {
+      if (a.principalId.toLowerCase() !== principalId.toLowerCase()) return false;
+      const scope = a.scope.toLowerCase();
+      if (id !== scope && !id.startsWith(`${scope}/`)) return false;
+      return a.role !== 'Reader' || read;
+    });
+  }
+}
+
+/** Action and scope of an ARM request under a resource group, e.g. `.../workspaces/read` on the workspace id. */
+export function armAction(method: string, path: string): { action: string; scope: string } | undefined {
+  const m = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)\/providers\/([^/]+)\/(.+)$/i.exec(
+    path.replace(/\/+$/, ''),
+  );
+  if (!m?.[1] || !m[2] || !m[3]) return undefined;
+  const rest = m[3].split('/');
+  let actionName: string | undefined;
+  if (rest.length % 2 === 1 && method === 'POST') actionName = rest.pop();
+  const types = rest.filter((_, i) => i % 2 === 0);
+  const type = `${m[2]}/${types.join('/')}`;
+  const scope = `${m[1]}/providers/${m[2]}/${rest.join('/')}`;
+  const verb =
+    actionName !== undefined
+      ? `${actionName}/action`
+      : method === 'GET' || method === 'HEAD'
+        ? 'read'
+        : method === 'DELETE'
+          ? 'delete'
+          : 'write';
+  return { action: `${type}/${verb}`, scope };
+}
+
 export class ArmEmulator {
   readonly store = new ResourceStore();
   readonly operations = new OperationManager();
   readonly resourceGroups: Set<string>;
+  readonly rbac = new Rbac();
+  /** Resource provider registration state of the subscription (namespace lower-cased → registered). */
+  readonly providers = new Map<string, boolean>([['microsoft.machinelearningservices', true]]);
+
+  /** Marks a resource provider namespace registered or not for the subscription. */
+  setProviderRegistered(namespace: string, registered: boolean): void {
+    this.providers.set(namespace.toLowerCase(), registered);
+  }
 
   constructor(
     private readonly server: EmulatorServer,
@@ -103,6 +180,28 @@ export class ArmEmulator {
         'The api-version query parameter (?api-version=) is required for all requests.',
       );
     }
+    const target = armAction(req.method, req.path);
+    // Unknown subscriptions / resource groups keep their 404 (checked by the handlers) instead of a 403.
+    if (target && this.scopeExists(target.scope)) {
+      if (!this.rbac.allows(check.claims.oid, target.scope, target.action)) {
+        return armError(
+          403,
+          'AuthorizationFailed',
+          `The client '${check.claims.appid}' with object id '${check.claims.oid}' does not have authorization to ` +
+            `perform action '${target.action}' over scope '${target.scope}' or the scope is invalid. If access was ` +
+            'recently granted, please refresh your credentials.',
+        );
+      }
+      const namespace = target.action.split('/')[0] ?? '';
+      if (req.method !== 'GET' && this.providers.get(namespace.toLowerCase()) === false) {
+        return armError(
+          409,
+          'MissingSubscriptionRegistration',
+          `The subscription is not registered to use namespace '${namespace}'. See https://aka.ms/rps-not-found ` +
+            'for how to register subscriptions.',
+        );
+      }
+    }
     return undefined;
   };
 
@@ -116,6 +215,11 @@ export class ArmEmulator {
   }
 
   register(): void {
+    this.route('GET', '/subscriptions/{subscriptionId}/providers/{namespace}', (req) => this.provider(req));
+    this.route('POST', '/subscriptions/{subscriptionId}/providers/{namespace}/register', (req) => {
+      this.setProviderRegistered(req.params['namespace'] ?? '', true);
+      return this.provider(req);
+    });
     const base = '/subscriptions/{subscriptionId}/providers/{namespace}/locations/{location}';
     this.route('GET', `${base}/mfeOperationsStatus/{operationId}`, (req) => this.pollStatus(req));
     this.route('GET', `${base}/mfeOperationResults/{operationId}`, (req) => this.pollLocation(req));
@@ -129,6 +233,31 @@ export class ArmEmulator {
         'InvalidResourceType',
         `The resource type could not be found for '${req.path}' and api version '${req.query.get('api-version') ?? ''}'.`,
       );
+    };
+  }
+
+  private scopeExists(scope: string): boolean {
+    const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)/i.exec(scope);
+    return (
+      m?.[1]?.toLowerCase() === this.options.subscriptionId.toLowerCase() &&
+      this.resourceGroups.has((m[2] ?? '').toLowerCase())
+    );
+  }
+
+  private provider(req: EmulatorRequest): EmulatorResponse {
+    const scope = this.checkScope(req);
+    if (scope) return scope;
+    const namespace = req.params['namespace'] ?? '';
+    const registered = this.providers.get(namespace.toLowerCase()) ?? false;
+    return {
+      status: 200,
+      body: {
+        id: `/subscriptions/${this.options.subscriptionId}/providers/${namespace}`,
+        namespace,
+        registrationState: registered ? 'Registered' : 'NotRegistered',
+        registrationPolicy: 'RegistrationRequired',
+        resourceTypes: [],
+      },
     };
   }
 

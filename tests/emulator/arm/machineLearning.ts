@@ -131,6 +131,10 @@ export class MachineLearningEmulator {
       this.withEndpoint(req, (ep) => this.regenerateKeys(req, ep)),
     );
 
+    arm.route('POST', `${EP}/{endpointName}/token`, (req) =>
+      this.withEndpoint(req, (ep) => this.endpointToken(ep)),
+    );
+
     arm.route('GET', DEP, (req) => this.withEndpoint(req, (ep) => this.list(req, ep.id, 'deployments')));
     arm.route('GET', `${DEP}/{deploymentName}`, (req) => this.withDeployment(req, (d) => this.read(d)));
     arm.route('PUT', `${DEP}/{deploymentName}`, (req) =>
@@ -402,6 +406,29 @@ export class MachineLearningEmulator {
       onFailed: () => undefined,
     });
     return this.arm.accepted(req, ML_NAMESPACE, op);
+  }
+
+  /** `POST .../onlineEndpoints/{e}/token` (`EndpointAuthToken`), for endpoints with `authMode: AMLToken`. */
+  private endpointToken(ep: StoredResource): EmulatorResponse {
+    const authMode = String(properties(ep)['authMode'] ?? '');
+    if (authMode.toLowerCase() !== 'amltoken') {
+      return armError(
+        400,
+        'BadArgument',
+        `The endpoint '${String(ep.body['name'])}' uses auth mode '${authMode}': tokens are only available for ` +
+          "endpoints with auth mode 'AMLToken'.",
+      );
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const accessToken = `${randomBytes(24).toString('base64url')}.${randomBytes(48).toString('base64url')}`;
+    const tokens = Array.isArray(ep.secrets['tokens']) ? (ep.secrets['tokens'] as string[]) : [];
+    ep.secrets['tokens'] = [...tokens, accessToken];
+    return ok({
+      accessToken,
+      tokenType: 'Bearer',
+      expiryTimeUtc: now + 86400,
+      refreshAfterTimeUtc: now + 43200,
+    });
   }
 
   private getLogs(req: EmulatorRequest, deployment: StoredResource): EmulatorResponse {

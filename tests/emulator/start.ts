@@ -1,0 +1,97 @@
+/**
+ * Starts the emulator and serves until SIGINT/SIGTERM: `tsx tests/emulator/start.ts` (`npm run emulator`).
+ * Prints ONE JSON line: URLs, ids, `env` (what any bundled step needs: `NODE_EXTRA_CA_CERTS`,
+ * `AZUREML_STEPS_ARM_ENDPOINT`, `AZUREML_STEPS_AUTHORITY_HOST`) and working sample credentials per host
+ * (`azureDevOps.env`: a ServicePrincipal service connection; `azureDevOps.workloadIdentity.env`: a
+ * WorkloadIdentityFederation one with `SYSTEM_OIDCREQUESTURI`; `github.env`: `INPUT_CREDS`; `github.oidc.env`:
+ * `ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN`).
+ */
+import { randomUUID } from 'node:crypto';
+import { startEmulator, type Emulator } from './emulator';
+
+export function describeEmulator(emulator: Emulator): Record<string, unknown> {
+  const env = {
+    NODE_EXTRA_CA_CERTS: emulator.caPath,
+    AZUREML_STEPS_ARM_ENDPOINT: emulator.armUrl,
+    AZUREML_STEPS_AUTHORITY_HOST: emulator.authorityHost,
+  };
+  const id = randomUUID();
+  const auth = {
+    authenticationType: 'spnKey',
+    serviceprincipalid: emulator.clientId,
+    serviceprincipalkey: emulator.clientSecret,
+    tenantid: emulator.tenantId,
+  };
+  const data = {
+    subscriptionId: emulator.subscriptionId,
+    subscriptionName: 'Emulator subscription',
+    environment: 'AzureCloud',
+    scopeLevel: 'Subscription',
+    creationMode: 'Manual',
+  };
+  const servicePrincipal: Record<string, string> = {
+    [`ENDPOINT_URL_${id}`]: `${emulator.armUrl}/`,
+    [`ENDPOINT_AUTH_${id}`]: JSON.stringify({ scheme: 'ServicePrincipal', parameters: auth }),
+    [`ENDPOINT_AUTH_SCHEME_${id}`]: 'ServicePrincipal',
+  };
+  for (const [k, v] of Object.entries(auth))
+    servicePrincipal[`ENDPOINT_AUTH_PARAMETER_${id}_${k.toUpperCase()}`] = v;
+  for (const [k, v] of Object.entries(data)) servicePrincipal[`ENDPOINT_DATA_${id}_${k.toUpperCase()}`] = v;
+  const ado = emulator.oidc.azureDevOps();
+  const gh = emulator.oidc.github();
+  return {
+    armUrl: emulator.armUrl,
+    authorityHost: emulator.authorityHost,
+    caPath: emulator.caPath,
+    tenantId: emulator.tenantId,
+    clientId: emulator.clientId,
+    clientSecret: emulator.clientSecret,
+    subscriptionId: emulator.subscriptionId,
+    resourceGroup: emulator.resourceGroup,
+    workspaceName: emulator.workspaceName,
+    env,
+    azureDevOps: {
+      serviceConnectionId: id,
+      env: servicePrincipal,
+      workloadIdentity: { serviceConnectionId: ado.serviceConnectionId, subject: ado.subject, env: ado.env },
+    },
+    github: {
+      env: {
+        INPUT_CREDS: JSON.stringify({
+          clientId: emulator.clientId,
+          clientSecret: emulator.clientSecret,
+          subscriptionId: emulator.subscriptionId,
+          tenantId: emulator.tenantId,
+        }),
+      },
+      oidc: { clientId: emulator.clientId, tenantId: emulator.tenantId, subject: gh.subject, env: gh.env },
+    },
+    managedIdentity: {
+      env: emulator.managedIdentity.env,
+      clientId: emulator.managedIdentity.systemAssigned.clientId,
+      objectId: emulator.managedIdentity.systemAssigned.objectId,
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const emulator = await startEmulator();
+  // The sample managed identity may use the workspace too.
+  emulator.rbac.grant(emulator.managedIdentity.systemAssigned.objectId);
+  process.stdout.write(`${JSON.stringify(describeEmulator(emulator))}\n`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void emulator.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  });
+}
