@@ -6,7 +6,14 @@ import { Writable } from 'node:stream';
 import * as tl from 'azure-pipelines-task-lib/task';
 import type { StepDefinition } from '../step/define';
 import { runStep } from '../step/run-step';
-import type { Platform, RunEnvironment, ServiceConnection, StepResult } from './ports';
+import {
+  cloudOverrideFrom,
+  type PipelineFederation,
+  type Platform,
+  type RunEnvironment,
+  type ServiceConnection,
+  type StepResult,
+} from './ports';
 
 const taskResults: Record<StepResult, tl.TaskResult> = {
   succeeded: tl.TaskResult.Succeeded,
@@ -53,7 +60,7 @@ export function azurePipelinesPlatform(taskName: string): Platform {
       set: (name, value) => tl.setTaskVariable(name, value),
     },
     environment,
-    identity: { serviceConnection },
+    identity: { serviceConnection, pipelineFederation, cloudOverride: cloudOverrideFrom(process.env) },
     result: {
       // Errors were already logged as issues (with file and line); an empty message avoids a duplicate.
       complete: (result) => tl.setResult(taskResults[result] as tl.TaskResult.Failed, ''),
@@ -105,6 +112,17 @@ function serviceConnection(id: string): ServiceConnection | undefined {
     parameters: tl.getEndpointAuthorization(id, true)?.parameters ?? {},
     data,
     url: tl.getEndpointUrl(id, true),
+  };
+}
+
+/** The OIDC request URI and the job's access token that AzurePipelinesCredential exchanges for an Entra token. */
+function pipelineFederation(): PipelineFederation {
+  return {
+    oidcRequestUri: tl.getVariable('System.OidcRequestUri') || undefined,
+    // task-lib debug-logs endpoint parameters with their values.
+    systemAccessToken:
+      silently(() => tl.getEndpointAuthorizationParameter('SystemVssConnection', 'AccessToken', true)) ||
+      undefined,
   };
 }
 

@@ -5,7 +5,7 @@ import { context } from '@actions/github';
 import { kebabCase } from '../step/manifest';
 import type { StepDefinition } from '../step/define';
 import { runStep } from '../step/run-step';
-import type { Platform, RunEnvironment } from './ports';
+import { cloudOverrideFrom, type Platform, type RunEnvironment } from './ports';
 import type { SourceLocation } from '../step/errors';
 
 const annotation = (location?: SourceLocation): core.AnnotationProperties | undefined =>
@@ -43,7 +43,10 @@ export function githubPlatform(): Platform {
       set: (name, value) => core.saveState(name, value),
     },
     environment: runEnvironment(),
-    identity: { idToken: (audience) => core.getIDToken(audience) },
+    identity: {
+      idToken: (audience) => core.getIDToken(audience),
+      cloudOverride: cloudOverrideFrom(process.env),
+    },
     result: {
       // Errors were already logged as annotations (with file and line); only the exit code is left to set.
       complete: (result) => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { formatLocation } from '../step/errors';
 import { localVariableName } from '../step/manifest';
-import type { Platform } from './ports';
+import { cloudOverrideFrom, type Platform } from './ports';
 
 /**
  * Runs a step on a developer's machine: inputs from the environment or an .env file, outputs printed
@@ -47,7 +47,7 @@ export function localPlatform(options: { envFile?: string; env?: NodeJS.ProcessE
     },
     state: { get: (name) => state.get(name), set: (name, value) => void state.set(name, value) },
     environment: { host: 'local', workspaceDir: process.cwd(), tempDir },
-    identity: {},
+    identity: { cloudOverride: cloudOverrideFrom(env) },
     result: {
       complete: (result) => {
         console.log(`result: ${result}`);

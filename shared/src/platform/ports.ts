@@ -59,6 +59,30 @@ export interface HostIdentityPort {
   serviceConnection?(id: string): ServiceConnection | undefined;
   /** A GitHub OIDC token for the audience; undefined on other hosts. */
   idToken?(audience: string): Promise<string>;
+  /** Azure DevOps workload identity federation material (`System.OidcRequestUri`, the SystemVssConnection token). */
+  pipelineFederation?(): PipelineFederation;
+  /** Where Azure is when not a public cloud (`AZUREML_STEPS_ARM_ENDPOINT`, `AZUREML_STEPS_AUTHORITY_HOST`). */
+  readonly cloudOverride?: AzureCloudOverride;
+}
+
+export interface PipelineFederation {
+  readonly oidcRequestUri?: string;
+  readonly systemAccessToken?: string;
+}
+
+/** ARM endpoint and Entra authority host that replace the cloud's own (tests, the demo, sovereign set-ups). */
+export interface AzureCloudOverride {
+  readonly armEndpoint?: string;
+  readonly authorityHost?: string;
+}
+
+/** Reads the cloud override from a host's environment variables (adapters only: core code reads no variables). */
+export function cloudOverrideFrom(
+  env: Readonly<Record<string, string | undefined>>,
+): AzureCloudOverride | undefined {
+  const armEndpoint = env.AZUREML_STEPS_ARM_ENDPOINT || undefined;
+  const authorityHost = env.AZUREML_STEPS_AUTHORITY_HOST || undefined;
+  return armEndpoint || authorityHost ? { armEndpoint, authorityHost } : undefined;
 }
 
 export interface ServiceConnection {

@@ -1,0 +1,97 @@
+import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
+import type { TokenCredential } from '@azure/identity';
+import type { LoggerPort } from '../platform/ports';
+import { version } from '../version';
+import type { AzureCloud } from './cloud';
+import { pipelineOptions, type AzureTransportOptions } from './pipeline-options';
+
+/**
+ * The api-version of every Machine Learning ARM call made through the SDK. Pinned to the version the SDK's
+ * models were generated from (2.1.1: 2022-10-01) on purpose: the serializer drops properties its models do not
+ * know, so a newer api-version would send PUT bodies that silently lack that version's new fields (a PUT
+ * replaces the resource: they would be reset). Fields only newer versions have (mirrorTraffic,
+ * notificationSetting, dataCollector) go through one small module that builds those bodies itself.
+ * See docs/decisions/0008-azure-access.md.
+ */
+export const machineLearningApiVersion = '2022-10-01';
+
+/** Which subscription and cloud a client talks to. */
+export interface ArmTarget {
+  readonly cloud: AzureCloud;
+  readonly subscriptionId: string;
+}
+
+export interface ArmClientOptions extends AzureTransportOptions {
+  /** Step id for the user agent (`register-model`). */
+  readonly step: string;
+  /** Host for the user agent (`azure-pipelines`, `github`, `local`). */
+  readonly host: string;
+}
+
+/** `azureml-steps/<version> (<step>; <host>)`: lets Azure support find our calls in their logs. */
+export function userAgentPrefix(step: string, host: string): string {
+  return `azureml-steps/${version} (${step}; ${host})`;
+}
+
+/** The one way to create the Azure ML ARM client: cloud endpoint and scope, pinned api-version, retries, timeouts. */
+export function createMachineLearningClient(
+  credential: TokenCredential,
+  target: ArmTarget,
+  options: ArmClientOptions,
+): AzureMachineLearningWorkspaces {
+  return new AzureMachineLearningWorkspaces(credential, target.subscriptionId, {
+    ...pipelineOptions(options),
+    endpoint: target.cloud.armEndpoint,
+    credentialScopes: [target.cloud.armScope],
+    apiVersion: machineLearningApiVersion,
+    userAgentOptions: { userAgentPrefix: userAgentPrefix(options.step, options.host) },
+  });
+}
+
+/** Operation state as the SDK's long-running-operation pollers (core-lro 2) report it. */
+interface PollState {
+  readonly isStarted?: boolean;
+  readonly isCompleted?: boolean;
+  readonly isCancelled?: boolean;
+  readonly error?: Error;
+}
+
+interface ProgressPoller<TState extends PollState, TResult> {
+  onProgress(callback: (state: TState) => void): () => void;
+  pollUntilDone(options?: { abortSignal?: AbortSignal }): Promise<TResult>;
+}
+
+/** Options for `begin...` calls: how often to poll when Azure does not say (Retry-After wins otherwise). */
+export function pollingOptions(updateIntervalInMs = 5_000): { updateIntervalInMs: number } {
+  return { updateIntervalInMs };
+}
+
+/**
+ * Waits for a long-running operation, logging when it started, progress every `everyMs` and the end,
+ * so a deployment that takes twenty minutes is visibly alive. Stops waiting when `signal` fires.
+ */
+export async function waitForOperation<TState extends PollState, TResult>(
+  poller: ProgressPoller<TState, TResult>,
+  what: string,
+  logger: LoggerPort,
+  options: { signal?: AbortSignal; everyMs?: number; now?: () => number } = {},
+): Promise<TResult> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const everyMs = options.everyMs ?? 30_000;
+  let lastReport = started;
+  logger.info(`${what}: started.`);
+  const stop = poller.onProgress((state) => {
+    const at = now();
+    if (state.isCompleted || at - lastReport < everyMs) return;
+    lastReport = at;
+    logger.info(`${what}: still running after ${Math.round((at - started) / 1000)} s.`);
+  });
+  try {
+    const result = await poller.pollUntilDone(options.signal ? { abortSignal: options.signal } : undefined);
+    logger.info(`${what}: done in ${Math.round((now() - started) / 1000)} s.`);
+    return result;
+  } finally {
+    stop();
+  }
+}

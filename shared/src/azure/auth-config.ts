@@ -1,0 +1,364 @@
+import type { HostIdentityPort } from '../platform/ports';
+import { InputError, InputErrors } from '../step/errors';
+import { hostName, type HostKind } from '../step/manifest';
+import { resolveCloud, type AzureCloud } from './cloud';
+
+/** The audience GitHub OIDC tokens are asked for when they are exchanged for Entra tokens. */
+export const githubTokenAudience = 'api://AzureADTokenExchange';
+
+/** How to sign in to Entra ID, one case per credential we create. */
+export type AzureAuth =
+  | {
+      readonly kind: 'pipelinesFederation';
+      readonly tenantId: string;
+      readonly clientId: string;
+      readonly serviceConnectionId: string;
+      readonly systemAccessToken: string;
+    }
+  | {
+      readonly kind: 'clientSecret';
+      readonly tenantId: string;
+      readonly clientId: string;
+      readonly clientSecret: string;
+    }
+  | {
+      readonly kind: 'clientCertificate';
+      readonly tenantId: string;
+      readonly clientId: string;
+      readonly certificatePem: string;
+    }
+  | { readonly kind: 'managedIdentity'; readonly clientId?: string }
+  | {
+      readonly kind: 'clientAssertion';
+      readonly tenantId: string;
+      readonly clientId: string;
+      /** Asks the host for a fresh OIDC token; called whenever Entra needs a new one. */
+      readonly getAssertion: () => Promise<string>;
+    }
+  | { readonly kind: 'azureCli'; readonly tenantId?: string };
+
+/** Everything needed to reach ARM: how to sign in, where, and which subscription. */
+export interface AzureAccess {
+  readonly auth: AzureAuth;
+  readonly cloud: AzureCloud;
+  readonly subscriptionId: string;
+  /** One line for the log: how we sign in (never a secret). */
+  readonly description: string;
+}
+
+/** The sign-in inputs of `azureSignInInputs` (common-inputs.ts), as the user gave them. */
+export interface AzureSignInValues {
+  readonly azureSubscription?: string;
+  readonly clientId?: string;
+  readonly tenantId?: string;
+  readonly subscriptionId?: string;
+  readonly creds?: string;
+}
+
+/**
+ * Turns what the host gives into an AzureAccess, or throws InputErrors naming every fix at once. Pure: no
+ * network. Every secret it touches is handed to `addSecret` before anything can print it.
+ */
+export function resolveAzureAccess(
+  host: HostKind | 'local',
+  values: AzureSignInValues,
+  identity: HostIdentityPort,
+  addSecret: (secret: string) => void,
+): AzureAccess {
+  return host === 'azure-pipelines'
+    ? fromServiceConnection(values.azureSubscription, identity, addSecret)
+    : fromGitHubInputs(host, values, identity, addSecret);
+}
+
+const schemes = {
+  workloadIdentityFederation: 'workloadidentityfederation',
+  servicePrincipal: 'serviceprincipal',
+  managedServiceIdentity: 'managedserviceidentity',
+} as const;
+
+function fromServiceConnection(
+  id: string | undefined,
+  identity: HostIdentityPort,
+  addSecret: (secret: string) => void,
+): AzureAccess {
+  const input = 'azureSubscription';
+  if (!id)
+    throw new InputErrors([
+      new InputError(
+        input,
+        `Input '${input}' is required: choose an Azure Resource Manager service connection.`,
+      ),
+    ]);
+  const connection = identity.serviceConnection?.(id);
+  if (!connection) {
+    throw new InputErrors([
+      new InputError(
+        input,
+        `Service connection '${id}' was not found. Give the id or name of an Azure Resource Manager service connection this pipeline is authorized to use.`,
+      ),
+    ]);
+  }
+  const parameter = (key: string) => lookup(connection.parameters, key);
+  const data = (key: string) => lookup(connection.data, key);
+  const errors: InputError[] = [];
+  const need = (key: string, what: string): string => {
+    const value = parameter(key);
+    if (!value)
+      errors.push(
+        new InputError(
+          input,
+          `Service connection '${id}' has no ${what} (parameter '${key}'): edit the connection and set it.`,
+        ),
+      );
+    return value ?? '';
+  };
+
+  let cloud: AzureCloud | undefined;
+  try {
+    cloud = resolveCloud(data('environment'), identity.cloudOverride, input);
+  } catch (error) {
+    if (error instanceof InputError) errors.push(error);
+    else throw error;
+  }
+  const subscriptionId = data('subscriptionId') ?? '';
+  if (!subscriptionId) {
+    errors.push(
+      new InputError(
+        input,
+        `Service connection '${id}' is not scoped to a subscription: use a connection with scope level Subscription (or Machine Learning Workspace).`,
+      ),
+    );
+  }
+
+  let auth: AzureAuth | undefined;
+  let description: string;
+  const scheme = connection.scheme.toLowerCase();
+  if (scheme === schemes.workloadIdentityFederation) {
+    const tenantId = need('tenantId', 'tenant id');
+    const clientId = need('servicePrincipalId', 'service principal (client) id');
+    const federation = identity.pipelineFederation?.() ?? {};
+    if (!federation.oidcRequestUri || !federation.systemAccessToken) {
+      errors.push(
+        new InputError(
+          input,
+          `Service connection '${id}' uses workload identity federation, but the job has no OIDC request URI or access token. ` +
+            'Run on an agent >= 3.227 and do not disable the job access token (System.AccessToken).',
+        ),
+      );
+    }
+    if (federation.systemAccessToken) addSecret(federation.systemAccessToken);
+    auth = {
+      kind: 'pipelinesFederation',
+      tenantId,
+      clientId,
+      serviceConnectionId: id,
+      systemAccessToken: federation.systemAccessToken ?? '',
+    };
+    description = `workload identity federation (service connection '${id}', client ${clientId})`;
+  } else if (scheme === schemes.servicePrincipal) {
+    const tenantId = need('tenantId', 'tenant id');
+    const clientId = need('servicePrincipalId', 'service principal (client) id');
+    if ((parameter('authenticationType') ?? 'spnKey').toLowerCase() === 'spncertificate') {
+      const certificatePem = need('servicePrincipalCertificate', 'certificate');
+      if (certificatePem) addSecret(certificatePem);
+      if (certificatePem && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(certificatePem)) {
+        errors.push(
+          new InputError(
+            input,
+            `The certificate of service connection '${id}' has no PEM private key: upload a PEM file holding both the certificate and its private key.`,
+          ),
+        );
+      }
+      auth = { kind: 'clientCertificate', tenantId, clientId, certificatePem };
+      description = `service principal ${clientId} with a certificate (service connection '${id}')`;
+    } else {
+      const clientSecret = need('servicePrincipalKey', 'client secret');
+      if (clientSecret) addSecret(clientSecret);
+      auth = { kind: 'clientSecret', tenantId, clientId, clientSecret };
+      description = `service principal ${clientId} with a secret (service connection '${id}')`;
+    }
+  } else if (scheme === schemes.managedServiceIdentity) {
+    const clientId = data('msiClientId') || undefined;
+    auth = clientId ? { kind: 'managedIdentity', clientId } : { kind: 'managedIdentity' };
+    description = `the agent's managed identity${clientId ? ` ${clientId}` : ''} (service connection '${id}')`;
+  } else {
+    description = '';
+    errors.push(
+      new InputError(
+        input,
+        `Service connection '${id}' uses scheme '${connection.scheme}', which is not supported: use workload identity federation (recommended), a service principal or a managed identity.`,
+      ),
+    );
+  }
+  if (errors.length > 0 || !auth || !cloud) throw new InputErrors(errors);
+  return { auth, cloud, subscriptionId, description };
+}
+
+interface Creds {
+  clientId: string;
+  clientSecret: string;
+  tenantId: string;
+  subscriptionId: string;
+}
+
+function fromGitHubInputs(
+  host: 'github' | 'local',
+  values: AzureSignInValues,
+  identity: HostIdentityPort,
+  addSecret: (secret: string) => void,
+): AzureAccess {
+  const shown = (name: keyof AzureSignInValues) => hostName(name, host);
+  const errors: InputError[] = [];
+  if (values.creds) addSecret(values.creds);
+  let cloud: AzureCloud | undefined;
+  try {
+    cloud = resolveCloud(undefined, identity.cloudOverride, 'creds');
+  } catch (error) {
+    if (error instanceof InputError) errors.push(error);
+    else throw error;
+  }
+
+  let auth: AzureAuth | undefined;
+  let description = '';
+  let subscriptionId = values.subscriptionId;
+  if (values.clientId || values.tenantId) {
+    if (values.creds) {
+      errors.push(
+        new InputError(
+          'creds',
+          `Give either '${shown('clientId')}' and '${shown('tenantId')}' (OIDC) or '${shown('creds')}', not both.`,
+        ),
+      );
+    }
+    if (!values.clientId)
+      errors.push(
+        new InputError(
+          'clientId',
+          `Input '${shown('clientId')}' is required with '${shown('tenantId')}' (OIDC).`,
+        ),
+      );
+    if (!values.tenantId)
+      errors.push(
+        new InputError(
+          'tenantId',
+          `Input '${shown('tenantId')}' is required with '${shown('clientId')}' (OIDC).`,
+        ),
+      );
+    const idToken = identity.idToken;
+    if (!idToken) {
+      errors.push(
+        new InputError(
+          'clientId',
+          `OIDC sign-in ('${shown('clientId')}') needs a GitHub Actions runner; here use '${shown('creds')}' or an Azure CLI session (az login).`,
+        ),
+      );
+    } else {
+      auth = {
+        kind: 'clientAssertion',
+        tenantId: values.tenantId ?? '',
+        clientId: values.clientId ?? '',
+        getAssertion: async () => {
+          const token = await idToken(githubTokenAudience);
+          addSecret(token);
+          return token;
+        },
+      };
+    }
+    description = `OIDC federation as ${values.clientId ?? ''}`;
+  } else if (values.creds) {
+    const creds = parseCreds(values.creds, shown('creds'), errors, addSecret);
+    if (creds) {
+      auth = {
+        kind: 'clientSecret',
+        tenantId: creds.tenantId,
+        clientId: creds.clientId,
+        clientSecret: creds.clientSecret,
+      };
+      description = `service principal ${creds.clientId} with a secret ('${shown('creds')}')`;
+      if (subscriptionId && subscriptionId !== creds.subscriptionId) {
+        errors.push(
+          new InputError(
+            'subscriptionId',
+            `Input '${shown('subscriptionId')}' (${subscriptionId}) differs from the subscriptionId in '${shown('creds')}' (${creds.subscriptionId}): remove one.`,
+          ),
+        );
+      }
+      subscriptionId ??= creds.subscriptionId;
+    }
+  } else {
+    auth = { kind: 'azureCli' };
+    description = 'the Azure CLI session (az login / azure/login)';
+  }
+  // Broken creds already said what is missing: no second message about the subscription.
+  if (!subscriptionId && !values.creds) {
+    errors.push(
+      new InputError(
+        'subscriptionId',
+        `Input '${shown('subscriptionId')}' is required: the subscription holding the workspace.`,
+      ),
+    );
+  }
+  if (errors.length > 0 || !auth || !cloud || !subscriptionId) throw new InputErrors(errors);
+  return { auth, cloud, subscriptionId, description };
+}
+
+/** Validates azure/login-style creds JSON; messages name the missing fields and never quote the value. */
+function parseCreds(
+  text: string,
+  shown: string,
+  errors: InputError[],
+  addSecret: (secret: string) => void,
+): Creds | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // JSON.parse quotes the text it failed on: its message must not be shown.
+    errors.push(
+      new InputError(
+        'creds',
+        `Input '${shown}' is not valid JSON: give the service principal JSON (clientId, clientSecret, tenantId, subscriptionId).`,
+      ),
+    );
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    errors.push(
+      new InputError(
+        'creds',
+        `Input '${shown}' must be a JSON object with clientId, clientSecret, tenantId and subscriptionId.`,
+      ),
+    );
+    return undefined;
+  }
+  const record = parsed as Record<string, unknown>;
+  const fields = ['clientId', 'clientSecret', 'tenantId', 'subscriptionId'] as const;
+  const missing = fields.filter(
+    (field) => typeof record[field] !== 'string' || !(record[field] as string).trim(),
+  );
+  // Registered even when other fields are missing: the secret is known now.
+  if (typeof record.clientSecret === 'string' && record.clientSecret) addSecret(record.clientSecret);
+  if (missing.length > 0) {
+    errors.push(
+      new InputError(
+        'creds',
+        `Input '${shown}' lacks ${missing.join(', ')}: give the service principal JSON with clientId, clientSecret, tenantId and subscriptionId.`,
+      ),
+    );
+    return undefined;
+  }
+  return {
+    clientId: (record.clientId as string).trim(),
+    clientSecret: record.clientSecret as string,
+    tenantId: (record.tenantId as string).trim(),
+    subscriptionId: (record.subscriptionId as string).trim(),
+  };
+}
+
+/** Service connection keys arrive in whatever case the agent used: look them up case-insensitively. */
+function lookup(record: Readonly<Record<string, string>>, key: string): string | undefined {
+  const wanted = key.toLowerCase();
+  for (const [name, value] of Object.entries(record))
+    if (name.toLowerCase() === wanted) return value || undefined;
+  return undefined;
+}
