@@ -16,6 +16,11 @@ export class StepInputs {
     return hostName(name, this.host);
   }
 
+  /** Whether this host offers the input (sign-in inputs differ between Azure DevOps and GitHub). */
+  has(name: string): boolean {
+    return this.specs.has(name);
+  }
+
   string(name: string): string | undefined {
     const value = this.value(name, ['string', 'multiLine', 'pickList', 'filePath', 'azureConnection']);
     return value === undefined ? undefined : String(value);

@@ -72,3 +72,7 @@ export const evidenceOutput = {
   name: 'evidencePath',
   description: 'Path of the JSON evidence file this step wrote (what ran, against what, with which result).',
 } as const;
+
+/** The same inputs for a step that calls Azure only in some of its modes (smoke-test by endpoint name). */
+export const optional = (inputs: readonly InputSpec[]): InputSpec[] =>
+  inputs.map((input) => ({ ...input, required: false }));

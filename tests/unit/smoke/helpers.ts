@@ -23,7 +23,9 @@ export function parseConfig(
   values: Record<string, string | undefined>,
   workspaceDir = WEATHER,
 ): SmokeTestConfig {
-  return smokeTestStep.parse(smokeInputs(values), { workspaceDir });
+  const request = smokeTestStep.parse(smokeInputs(values), { workspaceDir });
+  if (request.scoringUri === undefined) throw new Error('these tests give a scoring URI');
+  return { ...request, scoringUri: request.scoringUri };
 }
 
 export interface FakeContext extends StepContext {

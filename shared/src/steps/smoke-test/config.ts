@@ -5,6 +5,7 @@ import type { ParseContext } from '../../step/define';
 import { InputError, InputErrors } from '../../step/errors';
 import type { StepInputs } from '../../step/inputs';
 import { existingFile } from '../../step/input-paths';
+import type { AzureSignInValues } from '../../azure/auth-config';
 
 export interface SmokeTestConfig {
   readonly scoringUri: string;
@@ -24,11 +25,29 @@ export interface SmokeTestConfig {
   readonly inputNames: { readonly maxP95Ms: string; readonly latencyRequests: string };
 }
 
+/** An Azure ML online endpoint named instead of a scoring URI: its URI and key are read through ARM at run time. */
+export interface EndpointByName {
+  readonly endpointName: string;
+  readonly resourceGroup: string;
+  readonly workspaceName: string;
+  readonly signIn: AzureSignInValues;
+}
+
+/** What the inputs ask for: a scoring URI, or an endpoint to look up first. */
+export type SmokeTestRequest = Omit<SmokeTestConfig, 'scoringUri'> &
+  (
+    | { readonly scoringUri: string; readonly endpoint?: undefined }
+    | { readonly scoringUri?: undefined; readonly endpoint: EndpointByName }
+  );
+
+const signInInputs = ['azureSubscription', 'clientId', 'tenantId', 'subscriptionId', 'creds'] as const;
+
 /** Validates the smoke-test inputs and loads the cases; throws InputError(s) or a located DataError. */
-export function parseSmokeTestConfig(inputs: StepInputs, context: ParseContext): SmokeTestConfig {
+export function parseSmokeTestConfig(inputs: StepInputs, context: ParseContext): SmokeTestRequest {
   const errors: InputError[] = [];
   const shown = (name: string) => `'${inputs.displayName(name)}'`;
 
+  const endpoint = endpointByName(inputs, errors);
   const scoringUri = inputs.string('scoringUri') ?? '';
   let url: URL | undefined;
   try {
@@ -36,7 +55,9 @@ export function parseSmokeTestConfig(inputs: StepInputs, context: ParseContext):
   } catch {
     // reported below
   }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+  if (endpoint || errors.length > 0) {
+    // The endpoint is looked up instead (or the choice itself was wrong).
+  } else if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     errors.push(
       new InputError(
         'scoringUri',
@@ -94,7 +115,7 @@ export function parseSmokeTestConfig(inputs: StepInputs, context: ParseContext):
   const deploymentName = inputs.string('deploymentName');
   const maxP95Ms = inputs.number('maxP95Ms');
   return {
-    scoringUri: url!.toString(),
+    ...(endpoint ? { endpoint } : { scoringUri: url!.toString() }),
     ...(authKey ? { authKey } : {}),
     ...(deploymentName ? { deploymentName } : {}),
     plan,
@@ -109,4 +130,43 @@ export function parseSmokeTestConfig(inputs: StepInputs, context: ParseContext):
       latencyRequests: inputs.displayName('latencyRequests'),
     },
   };
+}
+
+/** The endpoint to look up when `endpointName` is given: exactly one of it and `scoringUri`, with its workspace. */
+function endpointByName(inputs: StepInputs, errors: InputError[]): EndpointByName | undefined {
+  const shown = (name: string) => `'${inputs.displayName(name)}'`;
+  const endpointName = inputs.string('endpointName');
+  const scoringUri = inputs.string('scoringUri');
+  if (endpointName && scoringUri) {
+    errors.push(
+      new InputError('endpointName', `Give ${shown('scoringUri')} or ${shown('endpointName')}, not both.`),
+    );
+    return undefined;
+  }
+  if (!endpointName) {
+    if (!scoringUri)
+      errors.push(
+        new InputError(
+          'scoringUri',
+          `Input ${shown('scoringUri')} or ${shown('endpointName')} is required: the endpoint to test.`,
+        ),
+      );
+    return undefined;
+  }
+  const resourceGroup = inputs.string('resourceGroup');
+  const workspaceName = inputs.string('workspaceName');
+  for (const [name, value] of [
+    ['resourceGroup', resourceGroup],
+    ['workspaceName', workspaceName],
+  ] as const) {
+    if (!value)
+      errors.push(new InputError(name, `Input ${shown(name)} is required with ${shown('endpointName')}.`));
+  }
+  if (!resourceGroup || !workspaceName) return undefined;
+  const signIn: Record<string, string> = {};
+  for (const name of signInInputs) {
+    const value = inputs.has(name) ? inputs.string(name) : undefined;
+    if (value !== undefined) signIn[name] = value;
+  }
+  return { endpointName, resourceGroup, workspaceName, signIn };
 }

@@ -1,5 +1,5 @@
 import type { StepManifest } from '../../step/manifest';
-import { evidenceOutput } from '../common-inputs';
+import { azureGroup, azureSignInInputs, evidenceOutput, optional, workspaceInputs } from '../common-inputs';
 
 export const smokeTestManifest: StepManifest = {
   id: 'smoke-test',
@@ -12,18 +12,27 @@ export const smokeTestManifest: StepManifest = {
   instanceNameFormat: 'Smoke-test $(scoringUri)',
   groups: [
     { name: 'endpoint', displayName: 'Endpoint' },
+    { ...azureGroup, displayName: 'Azure (with an endpoint name)', collapsed: true },
     { name: 'cases', displayName: 'Requests and expectations' },
     { name: 'latency', displayName: 'Latency', collapsed: true },
     { name: 'reporting', displayName: 'Reporting', collapsed: true },
   ],
   inputs: [
+    ...optional(azureSignInInputs),
+    ...optional(workspaceInputs),
     {
       name: 'scoringUri',
       label: 'Scoring URI',
       type: 'string',
-      required: true,
       group: 'endpoint',
-      help: 'Scoring URI of the endpoint, e.g. the `scoringUri` output of the deploy step.',
+      help: 'Scoring URI of the endpoint, e.g. the `scoringUri` output of the deploy step. Give this or `endpointName`.',
+    },
+    {
+      name: 'endpointName',
+      label: 'Online endpoint',
+      type: 'string',
+      group: 'endpoint',
+      help: 'Name of an Azure ML online endpoint: its scoring URI and key (or Azure ML token) are read through Azure Resource Manager, so no key is passed around. Needs the Azure inputs.',
     },
     {
       name: 'authKey',
@@ -31,7 +40,7 @@ export const smokeTestManifest: StepManifest = {
       type: 'string',
       secret: true,
       group: 'endpoint',
-      help: 'Endpoint key or Azure ML token, sent as `Authorization: Bearer` (the deploy step outputs the key as a secret).',
+      help: 'Endpoint key or Azure ML token, sent as `Authorization: Bearer` (the deploy step outputs the key as a secret). Not needed with `endpointName`.',
     },
     {
       name: 'deploymentName',

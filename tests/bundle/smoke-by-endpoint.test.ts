@@ -1,0 +1,199 @@
+import { join } from 'node:path';
+import { describeEmulator } from '../emulator/start';
+import { startEmulator, type Emulator } from '../emulator/emulator';
+import { runAsAzurePipelinesAgent } from '../harness/azure-pipelines-agent';
+import { runAsGitHubRunner } from '../harness/github-runner';
+import { repoRoot } from '../harness/runtimes';
+import { startScoringServer, type ScoringServer } from '../servers/scoring-servers';
+
+/** The smoke-test step finds an endpoint by name through ARM (scoring URI and key) and tests it, on both hosts. */
+const casesFile = join(repoRoot, 'examples/weather/smoke-cases.yml');
+let emulator: Emulator;
+let model: ScoringServer;
+let tokenModel: ScoringServer;
+const primaryKey = 'ek-primary-5c1d9e7a2b';
+
+function seedEndpoint(name: string, authMode: 'Key' | 'AMLToken', scoringUri: string): void {
+  const id = `${emulator.workspaceId}/onlineEndpoints/${name}`;
+  emulator.store.set({
+    id,
+    secrets: { keys: { primaryKey, secondaryKey: 'ek-secondary-unused' } },
+    body: {
+      id,
+      name,
+      type: 'Microsoft.MachineLearningServices/workspaces/onlineEndpoints',
+      location: 'westeurope',
+      identity: { type: 'SystemAssigned' },
+      properties: { authMode, scoringUri, traffic: { blue: 100 }, provisioningState: 'Succeeded' },
+    },
+  });
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  model = await startScoringServer('correct', { key: primaryKey });
+  seedEndpoint('rain-prod', 'Key', model.scoringUri);
+});
+afterAll(async () => Promise.all([model.close(), tokenModel?.close(), emulator.close()]));
+
+const leaks = (texts: string[], secrets: string[]) =>
+  secrets.filter((secret) => texts.some((t) => t.includes(secret)));
+const protocolCarriers = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('##vso[task.setsecret]') && !line.startsWith('::add-mask::'))
+    .join('\n');
+
+describe('smoke-test by endpoint name', () => {
+  it('signs in with an Azure DevOps service principal connection and tests the endpoint', async () => {
+    const description = describeEmulator(emulator) as {
+      azureDevOps: { serviceConnectionId: string; env: Record<string, string> };
+      env: Record<string, string>;
+    };
+    const run = await runAsAzurePipelinesAgent({
+      task: 'AzureMLSmokeTestV1',
+      inputs: {
+        azureSubscription: description.azureDevOps.serviceConnectionId,
+        resourceGroup: emulator.resourceGroup,
+        workspaceName: emulator.workspaceName,
+        endpointName: 'rain-prod',
+        casesFile,
+        latencyRequests: '5',
+      },
+      extraEnv: { ...description.env, ...description.azureDevOps.env },
+    });
+    expect(run.issues.filter((i) => i.type === 'error')).toEqual([]);
+    expect(run.result).toBe('Succeeded');
+    expect(run.outputs).toMatchObject({ passed: 'true', casesPassed: '6' });
+    expect(
+      emulator.received(
+        'POST',
+        `/subscriptions/${emulator.subscriptionId}/resourceGroups/${emulator.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${emulator.workspaceName}/onlineEndpoints/rain-prod/listKeys`,
+      ).length,
+    ).toBe(1);
+    expect(
+      leaks(
+        [protocolCarriers(run.stdout), run.stderr, ...run.summaries],
+        [primaryKey, emulator.clientSecret],
+      ),
+    ).toEqual([]);
+  });
+
+  it('signs in with Azure DevOps workload identity federation', async () => {
+    const ado = emulator.oidc.azureDevOps();
+    const description = describeEmulator(emulator) as { env: Record<string, string> };
+    const run = await runAsAzurePipelinesAgent({
+      task: 'AzureMLSmokeTestV1',
+      inputs: {
+        azureSubscription: ado.serviceConnectionId,
+        resourceGroup: emulator.resourceGroup,
+        workspaceName: emulator.workspaceName,
+        endpointName: 'rain-prod',
+        casesFile,
+        latencyRequests: '0',
+      },
+      extraEnv: { ...description.env, ...ado.env },
+    });
+    expect(run.issues.filter((i) => i.type === 'error')).toEqual([]);
+    expect(run.result).toBe('Succeeded');
+    expect(
+      leaks(
+        [protocolCarriers(run.stdout), run.stderr, ...run.summaries],
+        [primaryKey, ado.systemAccessToken],
+      ),
+    ).toEqual([]);
+  });
+
+  it('signs in with GitHub creds, and with GitHub OIDC', async () => {
+    const description = describeEmulator(emulator) as {
+      env: Record<string, string>;
+      github: { env: Record<string, string> };
+    };
+    const common = {
+      'resource-group': emulator.resourceGroup,
+      'workspace-name': emulator.workspaceName,
+      'endpoint-name': 'rain-prod',
+      'cases-file': casesFile,
+      'latency-requests': '0',
+    };
+    const withCreds = await runAsGitHubRunner({
+      action: 'smoke-test',
+      inputs: { ...common, creds: description.github.env.INPUT_CREDS! },
+      extraEnv: description.env,
+    });
+    expect(withCreds.annotations).toEqual([]);
+    expect(withCreds.exitCode).toBe(0);
+    expect(
+      leaks(
+        [protocolCarriers(withCreds.stdout), withCreds.stderr, withCreds.summary],
+        [primaryKey, emulator.clientSecret],
+      ),
+    ).toEqual([]);
+
+    const gh = emulator.oidc.github({ repository: 'contoso/weather-ml', ref: 'refs/heads/main' });
+    const withOidc = await runAsGitHubRunner({
+      action: 'smoke-test',
+      inputs: {
+        ...common,
+        'client-id': emulator.clientId,
+        'tenant-id': emulator.tenantId,
+        'subscription-id': emulator.subscriptionId,
+      },
+      extraEnv: { ...description.env, ...gh.env },
+    });
+    expect(withOidc.annotations).toEqual([]);
+    expect(withOidc.exitCode).toBe(0);
+  });
+
+  it('uses an Azure ML token for an aml_token endpoint, and never prints it', async () => {
+    const description = describeEmulator(emulator) as {
+      env: Record<string, string>;
+      github: { env: Record<string, string> };
+    };
+    tokenModel = await startScoringServer('correct');
+    seedEndpoint('rain-token', 'AMLToken', tokenModel.scoringUri);
+    const run = await runAsGitHubRunner({
+      action: 'smoke-test',
+      inputs: {
+        'resource-group': emulator.resourceGroup,
+        'workspace-name': emulator.workspaceName,
+        'endpoint-name': 'rain-token',
+        'cases-file': casesFile,
+        'latency-requests': '0',
+        creds: description.github.env.INPUT_CREDS!,
+      },
+      extraEnv: description.env,
+    });
+    expect(run.annotations).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    const issued = emulator.store.get(`${emulator.workspaceId}/onlineEndpoints/rain-token`)!.secrets[
+      'tokens'
+    ] as string[];
+    expect(issued).toHaveLength(1);
+    expect(leaks([protocolCarriers(run.stdout), run.stderr, run.summary], issued)).toEqual([]);
+  });
+
+  it('fails with the fix named when the secret is wrong, without printing it', async () => {
+    const description = describeEmulator(emulator) as { env: Record<string, string> };
+    const wrong = 'wrong~secret~0123456789';
+    const run = await runAsGitHubRunner({
+      action: 'smoke-test',
+      inputs: {
+        'resource-group': emulator.resourceGroup,
+        'workspace-name': emulator.workspaceName,
+        'endpoint-name': 'rain-prod',
+        'cases-file': casesFile,
+        creds: JSON.stringify({
+          clientId: emulator.clientId,
+          clientSecret: wrong,
+          tenantId: emulator.tenantId,
+          subscriptionId: emulator.subscriptionId,
+        }),
+      },
+      extraEnv: description.env,
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations.map((a) => a.message)).toEqual([expect.stringContaining('AADSTS7000215')]);
+    expect(leaks([protocolCarriers(run.stdout), run.stderr, run.summary], [wrong])).toEqual([]);
+  });
+});
