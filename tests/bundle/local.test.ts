@@ -43,7 +43,9 @@ describe('npm run step (the local host)', () => {
   it('fails with the input named as the local host knows it', async () => {
     const run = await runLocal(['smoke-test'], { INPUT_REQUEST_FILE: 'x.json' });
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toContain("error: Input 'INPUT_SCORING_URI' or 'INPUT_ENDPOINT_NAME' is required");
+    expect(run.stderr).toContain(
+      "error: 2 inputs are invalid:\n- Input 'INPUT_SCORING_URI' or 'INPUT_ENDPOINT_NAME' is required: the endpoint to test.\n- Input 'INPUT_REQUEST_FILE': file 'x.json' not found",
+    );
   });
 
   it('lists the steps when the id is unknown', async () => {
