@@ -22,17 +22,33 @@ export const defaultRetryOptions = {
 type AdditionalPolicy = NonNullable<TokenCredentialOptions['additionalPolicies']>[number];
 
 /**
- * Sets `request.timeout` on every request that has none. core-rest-pipeline aborts a request after
- * `request.timeout` ms; the SDKs leave it at 0 (no timeout) unless an operation passes `requestOptions.timeout`.
+ * Aborts a request that gets no answer within `timeoutMs` (unless an operation set its own `request.timeout`).
+ * Not through `request.timeout`: core-rest-pipeline clears that timer only when a response arrives, so a request
+ * that failed (a reset connection) would keep the process alive for the whole timeout after the step finished.
+ * Here the timer is unref'd and always cleared. A timeout surfaces as an AbortError (see errors.ts).
  */
 export function requestTimeoutPolicy(timeoutMs: number): AdditionalPolicy {
   return {
     position: 'perRetry',
     policy: {
       name: 'azuremlStepsRequestTimeout',
-      sendRequest: (request, next) => {
-        if (!request.timeout) request.timeout = timeoutMs;
-        return next(request);
+      sendRequest: async (request, next) => {
+        if (request.timeout) return next(request);
+        const outer = request.abortSignal;
+        const controller = new AbortController();
+        const abort = () => controller.abort();
+        if (outer?.aborted) abort();
+        else outer?.addEventListener('abort', abort, { once: true });
+        const timer = setTimeout(abort, timeoutMs);
+        timer.unref();
+        request.abortSignal = controller.signal;
+        try {
+          return await next(request);
+        } finally {
+          clearTimeout(timer);
+          outer?.removeEventListener('abort', abort);
+          request.abortSignal = outer;
+        }
       },
     },
   };

@@ -5,24 +5,46 @@ import { AzureError } from '../../../shared/src/step/errors';
 import type { LoggerPort } from '../../../shared/src/platform/ports';
 
 describe('transport options', () => {
-  test('every request gets the timeout unless an operation set its own; retries keep the SDK policy', async () => {
-    const options = pipelineOptions({ requestTimeoutMs: 1234, retryOptions: { maxRetries: 1 } });
+  type Sent = { timeout: number; abortSignal?: AbortSignal };
+  const policyOf = (timeoutMs: number) => {
+    const options = pipelineOptions({ requestTimeoutMs: timeoutMs, retryOptions: { maxRetries: 1 } });
     expect(options.retryOptions).toEqual({ maxRetries: 1, retryDelayInMs: 1000, maxRetryDelayInMs: 30000 });
-    const [timeout] = options.additionalPolicies;
-    const seen: number[] = [];
-    const next = async (request: { timeout: number }) => {
-      seen.push(request.timeout);
-      return {} as never;
-    };
-    const send = timeout!.policy.sendRequest as unknown as (
-      r: { timeout: number },
-      n: typeof next,
-    ) => Promise<never>;
-    await send({ timeout: 0 }, next);
-    await send({ timeout: 50 }, next);
-    expect(seen).toEqual([1234, 50]);
-    expect(pipelineOptions({}).additionalPolicies).toHaveLength(1);
+    return options.additionalPolicies[0]!.policy.sendRequest as unknown as (
+      r: Sent,
+      n: (r: Sent) => Promise<string>,
+    ) => Promise<string>;
+  };
+  /** A transport that never answers: it settles only when the request is aborted. */
+  const silent = (request: Sent) =>
+    new Promise<string>((_resolve, reject) =>
+      request.abortSignal?.addEventListener('abort', () =>
+        reject(Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' })),
+      ),
+    );
+
+  test('aborts a request that gets no answer within the timeout, as an AbortError', async () => {
+    await expect(policyOf(20)({ timeout: 0 }, silent)).rejects.toMatchObject({ name: 'AbortError' });
     expect(defaultRequestTimeoutMs).toBe(60_000);
+    expect(pipelineOptions({}).additionalPolicies).toHaveLength(1);
+  });
+
+  test('leaves a request alone whose operation set its own timeout, and passes answers through', async () => {
+    const seen: Sent[] = [];
+    const answer = async (request: Sent) => {
+      seen.push({ ...request });
+      return 'answered';
+    };
+    await expect(policyOf(20)({ timeout: 50 }, answer)).resolves.toBe('answered');
+    await expect(policyOf(20)({ timeout: 0 }, answer)).resolves.toBe('answered');
+    expect(seen[0]!.abortSignal).toBeUndefined();
+    expect(seen[1]!.abortSignal).toBeDefined();
+  });
+
+  test('passes a cancellation of the run through to the request', async () => {
+    const run = new AbortController();
+    const sent = policyOf(60_000)({ timeout: 0, abortSignal: run.signal }, silent);
+    run.abort();
+    await expect(sent).rejects.toMatchObject({ name: 'AbortError' });
   });
 
   test('an aborted request (timeout) becomes AzureError RequestTimeout', () => {
