@@ -4,90 +4,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { DriftReport } from '../../shared/src/drift/model';
-import { runAsAzurePipelinesAgent, type AgentRun } from '../harness/azure-pipelines-agent';
-import { runAsGitHubRunner, type RunnerRun } from '../harness/github-runner';
+import { runStepAs, type Host, type HostRun } from '../harness/host-run';
 import { nodeRuntimes, type NodeRuntime } from '../harness/runtimes';
 
 const [node20, node24] = nodeRuntimes as [NodeRuntime, NodeRuntime];
-type Host = 'azure-pipelines' | 'github';
 
-interface HostRun {
-  host: Host;
-  /** Azure DevOps result, or the GitHub runner's reading of the exit code and annotations. */
-  result: 'Succeeded' | 'SucceededWithIssues' | 'Failed';
-  outputs: Record<string, string>;
-  errors: string[];
-  warnings: string[];
-  /** Errors with their file/line/column properties, as each host carries them. */
-  locatedErrors: { message: string; file?: string; line?: string; column?: string }[];
-  summary: string;
-  raw: AgentRun | RunnerRun;
-}
-
-async function runOn(
+function runOn(
   host: Host,
   runtime: NodeRuntime,
   cwd: string,
   inputs: Record<string, string>,
 ): Promise<HostRun> {
-  if (host === 'azure-pipelines') {
-    const run = await runAsAzurePipelinesAgent({
-      task: 'AzureMLDriftCheckV1',
-      inputs,
-      runtime,
-      cwd,
-      timeoutMs: 120_000,
-    });
-    const issues = (type: string) => run.issues.filter((issue) => issue.type === type);
-    return {
-      host,
-      result: (run.result ?? 'Failed') as HostRun['result'],
-      outputs: run.outputs,
-      errors: issues('error').map((issue) => issue.message),
-      warnings: issues('warning').map((issue) => issue.message),
-      locatedErrors: issues('error').map((issue) => ({
-        message: issue.message,
-        ...(issue.sourcepath ? { file: issue.sourcepath } : {}),
-        ...(issue.linenumber ? { line: issue.linenumber } : {}),
-        ...(issue.columnnumber ? { column: issue.columnnumber } : {}),
-      })),
-      summary: run.summaries.join('\n'),
-      raw: run,
-    };
-  }
-  const kebab = Object.fromEntries(
-    Object.entries(inputs).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), v]),
-  );
-  const run = await runAsGitHubRunner({
+  return runStepAs(host, {
+    task: 'AzureMLDriftCheckV1',
     action: 'drift-check',
-    inputs: kebab,
+    inputs,
     runtime,
     cwd,
     timeoutMs: 120_000,
   });
-  const outputs = Object.fromEntries(
-    Object.entries(run.outputs).map(([k, v]) => [
-      k.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()),
-      v,
-    ]),
-  );
-  const annotations = (level: string) => run.annotations.filter((a) => a.level === level);
-  const warnings = annotations('warning').map((a) => a.message);
-  return {
-    host,
-    result: run.exitCode !== 0 ? 'Failed' : warnings.length > 0 ? 'SucceededWithIssues' : 'Succeeded',
-    outputs,
-    errors: annotations('error').map((a) => a.message),
-    warnings,
-    locatedErrors: annotations('error').map((a) => ({
-      message: a.message,
-      ...(a.file ? { file: a.file } : {}),
-      ...(a.line ? { line: a.line } : {}),
-      ...(a.col ? { column: a.col } : {}),
-    })),
-    summary: run.summary,
-    raw: run,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

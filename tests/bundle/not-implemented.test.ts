@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { runAsAzurePipelinesAgent } from '../harness/azure-pipelines-agent';
 import { runAsGitHubRunner } from '../harness/github-runner';
+import { kebabCase } from '../../shared/src/step/manifest';
 import { nodeRuntimes } from '../harness/runtimes';
 
 /** Steps whose work is planned: their bundles must validate inputs and then fail, never pretend to succeed. */
@@ -22,9 +23,7 @@ const planned: { id: string; task: string; inputs: Record<string, string> }[] = 
   },
 ];
 const kebab = (inputs: Record<string, string>) =>
-  Object.fromEntries(
-    Object.entries(inputs).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), v]),
-  );
+  Object.fromEntries(Object.entries(inputs).map(([k, v]) => [kebabCase(k), v]));
 const azureConnection = (inputs: Record<string, string>) => ({
   ...inputs,
   azureSubscription: 'ml-connection',

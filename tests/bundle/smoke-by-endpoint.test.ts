@@ -3,6 +3,7 @@ import { describeEmulator } from '../emulator/start';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { runAsAzurePipelinesAgent } from '../harness/azure-pipelines-agent';
 import { runAsGitHubRunner } from '../harness/github-runner';
+import { withoutSecretCarriers } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
 import { startScoringServer, type ScoringServer } from '../servers/scoring-servers';
 
@@ -38,12 +39,6 @@ afterAll(async () => Promise.all([model.close(), tokenModel?.close(), emulator.c
 
 const leaks = (texts: string[], secrets: string[]) =>
   secrets.filter((secret) => texts.some((t) => t.includes(secret)));
-const protocolCarriers = (stdout: string) =>
-  stdout
-    .split('\n')
-    .filter((line) => !line.startsWith('##vso[task.setsecret]') && !line.startsWith('::add-mask::'))
-    .join('\n');
-
 describe('smoke-test by endpoint name', () => {
   it('signs in with an Azure DevOps service principal connection and tests the endpoint', async () => {
     const description = describeEmulator(emulator) as {
@@ -73,7 +68,7 @@ describe('smoke-test by endpoint name', () => {
     ).toBe(1);
     expect(
       leaks(
-        [protocolCarriers(run.stdout), run.stderr, ...run.summaries],
+        [withoutSecretCarriers(run.stdout), run.stderr, ...run.summaries],
         [primaryKey, emulator.clientSecret],
       ),
     ).toEqual([]);
@@ -98,7 +93,7 @@ describe('smoke-test by endpoint name', () => {
     expect(run.result).toBe('Succeeded');
     expect(
       leaks(
-        [protocolCarriers(run.stdout), run.stderr, ...run.summaries],
+        [withoutSecretCarriers(run.stdout), run.stderr, ...run.summaries],
         [primaryKey, ado.systemAccessToken],
       ),
     ).toEqual([]);
@@ -125,7 +120,7 @@ describe('smoke-test by endpoint name', () => {
     expect(withCreds.exitCode).toBe(0);
     expect(
       leaks(
-        [protocolCarriers(withCreds.stdout), withCreds.stderr, withCreds.summary],
+        [withoutSecretCarriers(withCreds.stdout), withCreds.stderr, withCreds.summary],
         [primaryKey, emulator.clientSecret],
       ),
     ).toEqual([]);
@@ -170,7 +165,7 @@ describe('smoke-test by endpoint name', () => {
       'tokens'
     ] as string[];
     expect(issued).toHaveLength(1);
-    expect(leaks([protocolCarriers(run.stdout), run.stderr, run.summary], issued)).toEqual([]);
+    expect(leaks([withoutSecretCarriers(run.stdout), run.stderr, run.summary], issued)).toEqual([]);
   });
 
   it('fails with the fix named when the secret is wrong, without printing it', async () => {
@@ -194,6 +189,6 @@ describe('smoke-test by endpoint name', () => {
     });
     expect(run.exitCode).toBe(1);
     expect(run.annotations.map((a) => a.message)).toEqual([expect.stringContaining('AADSTS7000215')]);
-    expect(leaks([protocolCarriers(run.stdout), run.stderr, run.summary], [wrong])).toEqual([]);
+    expect(leaks([withoutSecretCarriers(run.stdout), run.stderr, run.summary], [wrong])).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAsAzurePipelinesAgent, type AgentRun } from '../harness/azure-pipelines-agent';
 import { runAsGitHubRunner, type RunnerRun } from '../harness/github-runner';
+import { runStepAs, type Host, type HostRun } from '../harness/host-run';
 import { nodeRuntimes, repoRoot, type NodeRuntime } from '../harness/runtimes';
 import {
   startScoringServer,
@@ -26,69 +27,9 @@ type Inputs = {
   junitFile?: string;
 };
 
-interface HostRun {
-  host: 'azure-pipelines' | 'github';
-  succeeded: boolean;
-  outputs: Record<string, string>;
-  errors: string[];
-  summary: string;
-  /** Everything the process printed or wrote, minus the protocol lines whose job is to carry a secret to the host. */
-  everythingPrinted: string;
-  raw: AgentRun | RunnerRun;
-}
-
-const carriesSecret = (line: string) =>
-  line.startsWith('##vso[task.setsecret]') ||
-  /^##vso\[task\.setvariable [^\]]*issecret=true/.test(line) ||
-  line.startsWith('::add-mask::');
-
-async function runOn(
-  host: HostRun['host'],
-  runtime: NodeRuntime,
-  inputs: Inputs,
-  withKey = true,
-): Promise<HostRun> {
+function runOn(host: Host, runtime: NodeRuntime, inputs: Inputs, withKey = true): Promise<HostRun> {
   const all: Record<string, string> = { ...inputs, ...(withKey ? { authKey: key } : {}) };
-  if (host === 'azure-pipelines') {
-    const run = await runAsAzurePipelinesAgent({ task: 'AzureMLSmokeTestV1', inputs: all, runtime });
-    return {
-      host,
-      succeeded: run.result === 'Succeeded',
-      outputs: run.outputs,
-      errors: run.issues.filter((issue) => issue.type === 'error').map((issue) => issue.message),
-      summary: run.summaries.join('\n'),
-      everythingPrinted: [
-        ...run.stdout.split('\n').filter((line) => !carriesSecret(line)),
-        run.stderr,
-        ...run.summaries,
-      ].join('\n'),
-      raw: run,
-    };
-  }
-  const kebab = Object.fromEntries(
-    Object.entries(all).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), v]),
-  );
-  const run = await runAsGitHubRunner({ action: 'smoke-test', inputs: kebab, runtime });
-  const outputs = Object.fromEntries(
-    Object.entries(run.outputs).map(([k, v]) => [
-      k.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()),
-      v,
-    ]),
-  );
-  return {
-    host,
-    succeeded: run.exitCode === 0,
-    outputs,
-    errors: run.annotations.filter((a) => a.level === 'error').map((a) => a.message),
-    summary: run.summary,
-    everythingPrinted: [
-      ...run.stdout.split('\n').filter((line) => !carriesSecret(line)),
-      run.stderr,
-      run.summary,
-      run.env,
-    ].join('\n'),
-    raw: run,
-  };
+  return runStepAs(host, { task: 'AzureMLSmokeTestV1', action: 'smoke-test', inputs: all, runtime });
 }
 
 function expectNoLeak(run: HostRun): void {
