@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { DriftReport } from '../../shared/src/drift/model';
 import { runStepAs, type Host, type HostRun } from '../harness/host-run';
+import { SeededDraw } from '../harness/seeded-draw';
 import { nodeRuntimes, type NodeRuntime } from '../harness/runtimes';
 
 const [node20, node24] = nodeRuntimes as [NodeRuntime, NodeRuntime];
@@ -27,41 +28,6 @@ function runOn(
 
 // ---------------------------------------------------------------------------------------------------------------
 // Seeded data
-
-/** Mulberry32: a small seeded generator, so every run of the test reads the same data. */
-class Draw {
-  private state: number;
-  private spare: number | undefined;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  uniform(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  }
-  normal(mean: number, sd: number): number {
-    if (this.spare !== undefined) {
-      const value = this.spare;
-      this.spare = undefined;
-      return mean + sd * value;
-    }
-    const r = Math.sqrt(-2 * Math.log(this.uniform()));
-    const angle = 2 * Math.PI * this.uniform();
-    this.spare = r * Math.sin(angle);
-    return mean + sd * r * Math.cos(angle);
-  }
-  pick<T>(values: readonly T[], weights: readonly number[]): T {
-    let u = this.uniform() * weights.reduce((a, b) => a + b, 0);
-    for (let i = 0; i < values.length; i++) {
-      u -= weights[i]!;
-      if (u <= 0) return values[i]!;
-    }
-    return values[values.length - 1]!;
-  }
-}
 
 const CITIES = ['Paris', 'Oslo', 'Lima', 'Pune'];
 const SEASONS = ['winter', 'spring', 'summer', 'autumn'];
@@ -86,7 +52,7 @@ interface WeatherOptions {
 
 /** Weather rows: request_id is unique (too many values to compare), the others have known distributions. */
 function weatherRows(options: WeatherOptions): (string | number)[][] {
-  const draw = new Draw(options.seed);
+  const draw = new SeededDraw(options.seed);
   const rows: (string | number)[][] = [];
   for (let i = 0; i < options.rows; i++) {
     rows.push([

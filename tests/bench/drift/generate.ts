@@ -11,46 +11,15 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SplitMix32 } from '../../../shared/src/drift/profile/random';
+import { SeededDraw } from '../../harness/seeded-draw';
 
 const HEADER =
   'age,income,score,balance,latency_ms,temperature,ratio,visits,rating,distance_km,channel,region';
 const CHANNELS = ['web', 'mobile', 'store', 'phone', 'partner'];
 const REGIONS = Array.from({ length: 40 }, (_, i) => `region_${String(i).padStart(2, '0')}`);
 
-class Draw {
-  private readonly random: SplitMix32;
-  private spare: number | undefined;
-  constructor(seed: number) {
-    this.random = new SplitMix32(seed);
-  }
-  uniform(): number {
-    return (this.random.next() + 0.5) / 4294967296;
-  }
-  normal(): number {
-    if (this.spare !== undefined) {
-      const value = this.spare;
-      this.spare = undefined;
-      return value;
-    }
-    const u = this.uniform();
-    const v = this.uniform();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
-  }
-  pick<T>(values: readonly T[], weights: readonly number[]): T {
-    let u = this.uniform() * weights.reduce((a, b) => a + b, 0);
-    for (let i = 0; i < values.length; i++) {
-      u -= weights[i]!;
-      if (u <= 0) return values[i]!;
-    }
-    return values[values.length - 1]!;
-  }
-}
-
 function writeSide(path: string, rows: number, seed: number, drifted: boolean): void {
-  const draw = new Draw(seed);
+  const draw = new SeededDraw(seed);
   const channelWeights = drifted ? [30, 40, 10, 10, 10] : [40, 30, 15, 10, 5];
   const regionWeights = REGIONS.map((_, i) => 1 + (i % 7));
   const fd = openSync(path, 'w');

@@ -10,6 +10,7 @@ import type {
   FeatureMetrics,
   FeatureType,
 } from '../../../../shared/src/drift/model';
+import { SeededDraw } from '../../../harness/seeded-draw';
 import { expectClose, loadReference, worst, type RefNumber } from '../stats/reference';
 import { buildProfile, fromCounts, numericProfile, type Cell } from './profile-builder';
 
@@ -231,14 +232,8 @@ describe('robustness', () => {
 
   it('U(0,1) vs 1.01 U(0,1) at 1M values passes in distance mode while KS only reports', () => {
     const n = 1_000_000;
-    let seed = 12345;
-    const random = (): number => {
-      // mulberry32: a deterministic generator for the test only.
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const draw = new SeededDraw(12345);
+    const random = () => draw.uniform();
     const a = numericProfile(
       'u',
       Float64Array.from({ length: n }, () => random()),
