@@ -10,6 +10,8 @@ import { startScoringServer, type ScoringServer } from '../servers/scoring-serve
 /** The smoke-test step finds an endpoint by name through ARM (scoring URI and key) and tests it, on both hosts. */
 const casesFile = join(repoRoot, 'examples/weather/smoke-cases.yml');
 let emulator: Emulator;
+/** The emulator's sample sign-in per host, as `npm run emulator` prints it (made once: it registers credentials). */
+let description: ReturnType<typeof describeEmulator>;
 let model: ScoringServer;
 let tokenModel: ScoringServer;
 const primaryKey = 'ek-primary-5c1d9e7a2b';
@@ -32,6 +34,7 @@ function seedEndpoint(name: string, authMode: 'Key' | 'AMLToken', scoringUri: st
 
 beforeAll(async () => {
   emulator = await startEmulator();
+  description = describeEmulator(emulator);
   model = await startScoringServer('correct', { key: primaryKey });
   seedEndpoint('rain-prod', 'Key', model.scoringUri);
 });
@@ -41,10 +44,6 @@ const leaks = (texts: string[], secrets: string[]) =>
   secrets.filter((secret) => texts.some((t) => t.includes(secret)));
 describe('smoke-test by endpoint name', () => {
   it('signs in with an Azure DevOps service principal connection and tests the endpoint', async () => {
-    const description = describeEmulator(emulator) as {
-      azureDevOps: { serviceConnectionId: string; env: Record<string, string> };
-      env: Record<string, string>;
-    };
     const run = await runAsAzurePipelinesAgent({
       task: 'AzureMLSmokeTestV1',
       inputs: {
@@ -76,7 +75,6 @@ describe('smoke-test by endpoint name', () => {
 
   it('signs in with Azure DevOps workload identity federation', async () => {
     const ado = emulator.oidc.azureDevOps();
-    const description = describeEmulator(emulator) as { env: Record<string, string> };
     const run = await runAsAzurePipelinesAgent({
       task: 'AzureMLSmokeTestV1',
       inputs: {
@@ -100,10 +98,6 @@ describe('smoke-test by endpoint name', () => {
   });
 
   it('signs in with GitHub creds, and with GitHub OIDC', async () => {
-    const description = describeEmulator(emulator) as {
-      env: Record<string, string>;
-      github: { env: Record<string, string> };
-    };
     const common = {
       'resource-group': emulator.resourceGroup,
       'workspace-name': emulator.workspaceName,
@@ -141,10 +135,6 @@ describe('smoke-test by endpoint name', () => {
   });
 
   it('uses an Azure ML token for an aml_token endpoint, and never prints it', async () => {
-    const description = describeEmulator(emulator) as {
-      env: Record<string, string>;
-      github: { env: Record<string, string> };
-    };
     tokenModel = await startScoringServer('correct');
     seedEndpoint('rain-token', 'AMLToken', tokenModel.scoringUri);
     const run = await runAsGitHubRunner({
@@ -169,7 +159,6 @@ describe('smoke-test by endpoint name', () => {
   });
 
   it('fails with the fix named when the secret is wrong, without printing it', async () => {
-    const description = describeEmulator(emulator) as { env: Record<string, string> };
     const wrong = 'wrong~secret~0123456789';
     const run = await runAsGitHubRunner({
       action: 'smoke-test',

@@ -9,7 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { startEmulator, type Emulator } from './emulator';
 
-export function describeEmulator(emulator: Emulator): Record<string, unknown> {
+/** What `npm run emulator` prints: endpoints, CA, the custom-cloud environment and sample credentials per host. */
+export function describeEmulator(emulator: Emulator) {
   const env = {
     NODE_EXTRA_CA_CERTS: emulator.caPath,
     AZUREML_STEPS_ARM_ENDPOINT: emulator.armUrl,
