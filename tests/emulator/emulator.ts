@@ -12,12 +12,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AadEmulator, type AppEntry, type ManagedIdentity, type RegisteredApp } from './aad';
 import { ArmEmulator, type RoleAssignment, type RoleName } from './arm/index';
+import { ContainerInstanceEmulator } from './arm/containerInstance';
+import { ContainerServiceEmulator } from './arm/containerService';
+import { KubernetesConfigurationEmulator } from './arm/kubernetesConfiguration';
 import { MachineLearningEmulator } from './arm/machineLearning';
+import { MachineLearningAssetsEmulator } from './arm/mlAssets';
+import { MachineLearningJobsEmulator } from './arm/mlJobs';
 import type { OperationManager } from './arm/operations';
 import type { ResourceStore } from './arm/store';
 import { createCertificates } from './certificates';
+import { MlflowEmulator } from './mlflow';
 import { OidcIssuers } from './oidc';
 import { EmulatorServer, type Faults, type RecordedRequest } from './server';
+import { startBlobStorage, type BlobStorage } from './storage';
 
 export interface EmulatorOptions {
   tenantId?: string;
@@ -64,6 +71,19 @@ export interface Emulator {
   lro: OperationManager;
   store: ResourceStore;
   ml: MachineLearningEmulator;
+  /** Datastores, code / environment / data / model assets, computes. */
+  assets: MachineLearningAssetsEmulator;
+  jobs: MachineLearningJobsEmulator;
+  /** Microsoft.ContainerService managed clusters. */
+  aks: ContainerServiceEmulator;
+  /** Microsoft.KubernetesConfiguration extensions. */
+  kubernetesConfiguration: KubernetesConfigurationEmulator;
+  /** Microsoft.ContainerInstance container groups. */
+  aci: ContainerInstanceEmulator;
+  /** Workspace discovery and MLflow tracking API. */
+  mlflow: MlflowEmulator;
+  /** Azurite blob service: the storage account behind each workspace's default datastore. */
+  blob: BlobStorage;
   /** Registers another app registration in the emulator's AAD (certificates, federated credentials). */
   registerApp(app: RegisteredApp): AppEntry;
   /** Object id of the default app's service principal (the `oid` of its tokens). */
@@ -101,7 +121,9 @@ export interface Emulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const certificates = createCertificates();
   const server = new EmulatorServer({ certPem: certificates.certPem, keyPem: certificates.keyPem });
+  let blob: BlobStorage | undefined;
   try {
+    blob = await startBlobStorage({ certPath: certificates.certPath, keyPath: certificates.keyPath });
     const url = await server.listen();
     const tenantId = options.tenantId ?? randomUUID();
     const clientId = options.clientId ?? randomUUID();
@@ -129,8 +151,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       location,
     });
     arm.register();
-    const ml = new MachineLearningEmulator(arm);
+    const assets = new MachineLearningAssetsEmulator(arm, { blob });
+    const ml = new MachineLearningEmulator(arm, (workspaceId) => assets.seedWorkspace(workspaceId));
     ml.register();
+    assets.register();
+    const jobs = new MachineLearningJobsEmulator(arm);
+    jobs.register();
+    const aks = new ContainerServiceEmulator(arm);
+    aks.register();
+    const kubernetesConfiguration = new KubernetesConfigurationEmulator(arm);
+    kubernetesConfiguration.register();
+    const aci = new ContainerInstanceEmulator(arm);
+    aci.register();
+    const mlflow = new MlflowEmulator(server, aad, arm);
+    mlflow.register();
     const workspace = ml.createWorkspace({ resourceGroup, name: workspaceName, serviceUrl: url });
     const resourceGroupId = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`;
     arm.rbac.grant(defaultApp.objectId, resourceGroupId, 'Contributor');
@@ -170,6 +204,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       lro: arm.operations,
       store: arm.store,
       ml,
+      assets,
+      jobs,
+      aks,
+      kubernetesConfiguration,
+      aci,
+      mlflow,
+      blob,
       registerApp: (app) => aad.registerApp(app),
       objectId: defaultApp.objectId,
       oidc,
@@ -191,12 +232,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         setRegistered: (namespace, registered) => arm.setProviderRegistered(namespace, registered),
       },
       close: async () => {
-        await server.close();
+        await Promise.all([server.close(), blob?.close()]);
         certificates.dispose();
       },
     };
   } catch (error) {
-    await server.close().catch(() => undefined);
+    await Promise.all([server.close().catch(() => undefined), blob?.close().catch(() => undefined)]);
     certificates.dispose();
     throw error;
   }

@@ -106,7 +106,14 @@ export class ArmEmulator {
   readonly resourceGroups: Set<string>;
   readonly rbac = new Rbac();
   /** Resource provider registration state of the subscription (namespace lower-cased → registered). */
-  readonly providers = new Map<string, boolean>([['microsoft.machinelearningservices', true]]);
+  readonly providers = new Map<string, boolean>(
+    [
+      'microsoft.machinelearningservices',
+      'microsoft.containerservice',
+      'microsoft.kubernetesconfiguration',
+      'microsoft.containerinstance',
+    ].map((namespace) => [namespace, true]),
+  );
 
   /** Marks a resource provider namespace registered or not for the subscription. */
   setProviderRegistered(namespace: string, registered: boolean): void {

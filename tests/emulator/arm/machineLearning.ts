@@ -6,39 +6,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { armError, type EmulatorRequest, type EmulatorResponse } from '../server';
 import type { ArmEmulator } from './index';
+import { isObject, newKey, ok, properties, systemData, type Json } from './resource';
 import type { StoredResource } from './store';
 
 export const ML_NAMESPACE = 'Microsoft.MachineLearningServices';
 const WS = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${ML_NAMESPACE}/workspaces`;
 const EP = `${WS}/{workspaceName}/onlineEndpoints`;
 const DEP = `${EP}/{endpointName}/deployments`;
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function systemData(req: EmulatorRequest, previous?: unknown): Json {
-  const now = new Date().toISOString();
-  const by = req.principal?.appid ?? 'unknown';
-  const created = isObject(previous)
-    ? previous
-    : { createdAt: now, createdBy: by, createdByType: 'Application' };
-  return { ...created, lastModifiedAt: now, lastModifiedBy: by, lastModifiedByType: 'Application' };
-}
-
-function newKey(): string {
-  return randomBytes(24).toString('base64url');
-}
-
-function properties(resource: StoredResource): Json {
-  const props = resource.body['properties'];
-  if (isObject(props)) return props;
-  const created: Json = {};
-  resource.body['properties'] = created;
-  return created;
-}
 
 export interface WorkspaceOptions {
   resourceGroup: string;
@@ -48,7 +22,11 @@ export interface WorkspaceOptions {
 }
 
 export class MachineLearningEmulator {
-  constructor(private readonly arm: ArmEmulator) {}
+  constructor(
+    private readonly arm: ArmEmulator,
+    /** Called for each new workspace, to add what Azure ML creates with one (default datastores). */
+    private readonly onWorkspaceCreated: (workspaceId: string) => void = () => undefined,
+  ) {}
 
   private get subscriptionId(): string {
     return this.arm.options.subscriptionId;
@@ -63,7 +41,7 @@ export class MachineLearningEmulator {
     const now = new Date().toISOString();
     const suffix = randomBytes(4).toString('hex');
     this.arm.resourceGroups.add(resourceGroup.toLowerCase());
-    return this.arm.store.set({
+    const workspace = this.arm.store.set({
       id,
       secrets: {},
       body: {
@@ -104,6 +82,8 @@ export class MachineLearningEmulator {
         },
       },
     });
+    this.onWorkspaceCreated(workspace.id);
+    return workspace;
   }
 
   /** Replaces the text `getLogs` returns for a deployment. */
@@ -439,8 +419,4 @@ export class MachineLearningEmulator {
     const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
     return ok({ content: lines.slice(Math.max(0, lines.length - tail)).join('\n') });
   }
-}
-
-function ok(body: unknown): EmulatorResponse {
-  return { status: 200, body };
 }
