@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { azureCliSession } from '../emulator/azure-cli';
+import { createClientCertificate } from '../emulator/certificates';
 import { describeEmulator } from '../emulator/start';
 import { startEmulator, type Emulator } from '../emulator/emulator';
+import { azureRmServiceConnection } from '../emulator/service-connections';
 import { runAsAzurePipelinesAgent } from '../harness/azure-pipelines-agent';
 import { runAsGitHubRunner } from '../harness/github-runner';
 import { withoutSecretCarriers } from '../harness/host-run';
@@ -179,5 +183,168 @@ describe('smoke-test by endpoint name', () => {
     expect(run.exitCode).toBe(1);
     expect(run.annotations.map((a) => a.message)).toEqual([expect.stringContaining('AADSTS7000215')]);
     expect(leaks([withoutSecretCarriers(run.stdout), run.stderr, run.summary], [wrong])).toEqual([]);
+  });
+});
+
+describe('smoke-test by endpoint name: every other sign-in path, retries and refusals', () => {
+  const adoInputs = (azureSubscription: string) => ({
+    azureSubscription,
+    resourceGroup: emulator.resourceGroup,
+    workspaceName: emulator.workspaceName,
+    endpointName: 'rain-prod',
+    casesFile,
+    latencyRequests: '0',
+  });
+  const githubInputs = {
+    'resource-group': () => emulator.resourceGroup,
+  };
+  const endpointPath = () => `${emulator.workspaceId}/onlineEndpoints/rain-prod`;
+  afterEach(() => emulator.faults.clear());
+
+  it('signs in with an Azure DevOps service principal certificate, and never prints its private key', async () => {
+    const certificate = createClientCertificate('weather-ml-deployer');
+    const app = emulator.registerApp({
+      tenantId: emulator.tenantId,
+      clientId: randomUUID(),
+      certificatePem: certificate.certPem,
+    });
+    emulator.rbac.grant(app.objectId);
+    const connection = azureRmServiceConnection(emulator, 'ServicePrincipal', {
+      authenticationType: 'spnCertificate',
+      servicePrincipalId: app.clientId,
+      servicePrincipalCertificate: certificate.pem,
+      tenantId: emulator.tenantId,
+    });
+    const run = await runAsAzurePipelinesAgent({
+      task: 'AzureMLSmokeTestV1',
+      inputs: adoInputs(connection.id),
+      extraEnv: { ...description.env, ...connection.env },
+    });
+    expect(run.issues.filter((i) => i.type === 'error')).toEqual([]);
+    expect(run.result).toBe('Succeeded');
+    const tokens = emulator.received('POST', `/${emulator.tenantId}/oauth2/v2.0/token`);
+    const form = new URLSearchParams(String(tokens.at(-1)?.body));
+    expect(form.get('client_id')).toBe(app.clientId);
+    expect(form.get('client_assertion_type')).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+    const keyLine = certificate.keyPem.split('\n')[1]!;
+    expect(
+      leaks([withoutSecretCarriers(run.stdout), run.stderr, ...run.summaries], [primaryKey, keyLine]),
+    ).toEqual([]);
+  });
+
+  it("signs in with the agent's managed identity; an identity without a role fails naming the role assignment", async () => {
+    const identity = emulator.managedIdentity.systemAssigned;
+    emulator.rbac.grant(identity.objectId);
+    const connection = azureRmServiceConnection(emulator, 'ManagedServiceIdentity', {
+      tenantId: emulator.tenantId,
+    });
+    const env = { ...description.env, ...connection.env, ...emulator.managedIdentity.env };
+    const run = await runAsAzurePipelinesAgent({
+      task: 'AzureMLSmokeTestV1',
+      inputs: adoInputs(connection.id),
+      extraEnv: env,
+    });
+    expect(run.issues.filter((i) => i.type === 'error')).toEqual([]);
+    expect(run.result).toBe('Succeeded');
+
+    const userAssigned = emulator.managedIdentity.register();
+    const roleless = azureRmServiceConnection(
+      emulator,
+      'ManagedServiceIdentity',
+      { tenantId: emulator.tenantId },
+      { msiClientId: userAssigned.clientId },
+    );
+    const before = emulator.received('GET', endpointPath()).length;
+    const denied = await runAsAzurePipelinesAgent({
+      task: 'AzureMLSmokeTestV1',
+      inputs: adoInputs(roleless.id),
+      extraEnv: { ...description.env, ...roleless.env, ...emulator.managedIdentity.env },
+    });
+    expect(denied.result).toBe('Failed');
+    const errors = denied.issues.filter((i) => i.type === 'error').map((i) => i.message);
+    expect(errors).toEqual([expect.stringContaining('AuthorizationFailed')]);
+    expect(errors[0]).toContain(`az role assignment create --assignee ${userAssigned.objectId}`);
+    // A permanent 403 is not retried.
+    expect(emulator.received('GET', endpointPath()).length - before).toBe(1);
+  });
+
+  it('signs in with the Azure CLI session azure/login left; without one it says how to sign in', async () => {
+    const session = azureCliSession(emulator);
+    const signedOut = azureCliSession(emulator, { loggedIn: false });
+    try {
+      const inputs = {
+        'resource-group': githubInputs['resource-group'](),
+        'workspace-name': emulator.workspaceName,
+        'endpoint-name': 'rain-prod',
+        'cases-file': casesFile,
+        'latency-requests': '0',
+        'subscription-id': emulator.subscriptionId,
+      };
+      const run = await runAsGitHubRunner({
+        action: 'smoke-test',
+        inputs,
+        extraEnv: { ...description.env, ...session.env },
+      });
+      expect(run.annotations).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      expect(leaks([withoutSecretCarriers(run.stdout), run.stderr, run.summary], [primaryKey])).toEqual([]);
+
+      const failed = await runAsGitHubRunner({
+        action: 'smoke-test',
+        inputs,
+        extraEnv: { ...description.env, ...signedOut.env },
+      });
+      expect(failed.exitCode).toBe(1);
+      expect(failed.annotations.map((a) => a.message)).toEqual([
+        expect.stringMatching(/az login[\s\S]*azure\/login|azure\/login[\s\S]*az login|run azure\/login/),
+      ]);
+    } finally {
+      session.dispose();
+      signedOut.dispose();
+    }
+  });
+
+  it('a federated credential whose subject does not match fails with AADSTS70021 and the subject the token carried', async () => {
+    // The app trusts the connection's old name: the token's subject no longer matches.
+    const unfederated = emulator.oidc.azureDevOps({
+      connection: 'weather-ml-prod',
+      federatedSubject: 'sc://contoso/weather-ml/weather-ml-old',
+    });
+    const env = unfederated.env;
+    const run = await runAsAzurePipelinesAgent({
+      task: 'AzureMLSmokeTestV1',
+      inputs: adoInputs(unfederated.serviceConnectionId),
+      extraEnv: { ...description.env, ...env },
+    });
+    expect(run.result).toBe('Failed');
+    const [message] = run.issues.filter((i) => i.type === 'error').map((i) => i.message);
+    expect(message).toContain('AADSTS70021');
+    expect(message).toContain(unfederated.subject);
+    expect(leaks([withoutSecretCarriers(run.stdout), run.stderr], [unfederated.systemAccessToken])).toEqual(
+      [],
+    );
+  });
+
+  it('rides out 429s, 503s and a dropped connection on the ARM routes it uses', async () => {
+    const listKeys = `${endpointPath()}/listKeys`;
+    const faults = [
+      emulator.faults.add({
+        method: 'GET',
+        path: endpointPath(),
+        times: 2,
+        fault: { status: 429, retryAfterSeconds: 0 },
+      }),
+      emulator.faults.add({ method: 'GET', path: endpointPath(), fault: { reset: true } }),
+      emulator.faults.add({ method: 'POST', path: listKeys, fault: { status: 503, retryAfterSeconds: 0 } }),
+      emulator.faults.add({ method: 'POST', path: listKeys, fault: { status: 429, retryAfterSeconds: 1 } }),
+    ];
+    const run = await runAsAzurePipelinesAgent({
+      task: 'AzureMLSmokeTestV1',
+      inputs: adoInputs(description.azureDevOps.serviceConnectionId),
+      extraEnv: { ...description.env, ...description.azureDevOps.env },
+    });
+    expect(run.issues.filter((i) => i.type === 'error')).toEqual([]);
+    expect(run.result).toBe('Succeeded');
+    expect(faults.map((f) => f.remaining)).toEqual([0, 0, 0, 0]);
   });
 });

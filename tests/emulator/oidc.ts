@@ -16,6 +16,7 @@ import type { AadEmulator } from './aad';
 import { TOKEN_EXCHANGE_AUDIENCE } from './aad';
 import { signRs256 } from './jwt';
 import type { EmulatorRequest, EmulatorResponse, EmulatorServer } from './server';
+import { azureRmServiceConnection } from './service-connections';
 
 export interface AzureDevOpsOidcOptions {
   /** Organization name (default `contoso`). */
@@ -32,6 +33,8 @@ export interface AzureDevOpsOidcOptions {
   systemAccessToken?: string;
   /** App registration to add the federated credential to (default: the emulator's default app); null: none. */
   clientId?: string | null;
+  /** Subject of the app's federated credential when it differs from the connection's (a renamed connection). */
+  federatedSubject?: string;
 }
 
 export interface AzureDevOpsOidc {
@@ -122,30 +125,26 @@ export class OidcIssuers {
     const subject = `sc://${org}/${project}/${connection}`;
     const oidcRequestUri = `${this.server.url}/oidc/azure-devops`;
     const clientId = options.clientId === undefined ? this.defaults.clientId : options.clientId;
-    if (clientId !== null) this.aad.addFederatedCredential(clientId, { issuer, subject });
-    const auth = {
-      tenantid: this.defaults.tenantId,
-      serviceprincipalid: clientId ?? '',
-      workloadIdentityFederationIssuer: issuer,
-      workloadIdentityFederationSubject: subject,
-    };
-    const data = {
-      subscriptionId: this.defaults.subscriptionId,
-      subscriptionName: 'Emulator subscription',
-      environment: 'AzureCloud',
-      scopeLevel: 'Subscription',
-      creationMode: 'Manual',
-    };
+    if (clientId !== null)
+      this.aad.addFederatedCredential(clientId, { issuer, subject: options.federatedSubject ?? subject });
+    const connectionEnv = azureRmServiceConnection(
+      { armUrl: this.server.url, subscriptionId: this.defaults.subscriptionId },
+      'WorkloadIdentityFederation',
+      {
+        tenantid: this.defaults.tenantId,
+        serviceprincipalid: clientId ?? '',
+        workloadIdentityFederationIssuer: issuer,
+        workloadIdentityFederationSubject: subject,
+      },
+      {},
+      id,
+    ).env;
     const env: Record<string, string> = {
       SYSTEM_OIDCREQUESTURI: oidcRequestUri,
       SYSTEM_ACCESSTOKEN: systemAccessToken,
       ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN: systemAccessToken,
-      [`ENDPOINT_URL_${id}`]: `${this.server.url}/`,
-      [`ENDPOINT_AUTH_${id}`]: JSON.stringify({ scheme: 'WorkloadIdentityFederation', parameters: auth }),
-      [`ENDPOINT_AUTH_SCHEME_${id}`]: 'WorkloadIdentityFederation',
+      ...connectionEnv,
     };
-    for (const [k, v] of Object.entries(auth)) env[`ENDPOINT_AUTH_PARAMETER_${id}_${k.toUpperCase()}`] = v;
-    for (const [k, v] of Object.entries(data)) env[`ENDPOINT_DATA_${id}_${k.toUpperCase()}`] = v;
     const entry: AzureDevOpsOidc = {
       org,
       orgId,

@@ -1,3 +1,6 @@
+import { ContainerInstanceManagementClient } from '@azure/arm-containerinstance';
+import { ContainerServiceClient } from '@azure/arm-containerservice';
+import { SourceControlConfigurationClient } from '@azure/arm-kubernetesconfiguration';
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import type { TokenCredential } from '@azure/identity';
 import type { LoggerPort } from '../platform/ports';
@@ -14,6 +17,14 @@ import { pipelineOptions, type AzureTransportOptions } from './pipeline-options'
  * See docs/decisions/0008-azure-access.md.
  */
 export const machineLearningApiVersion = '2022-10-01';
+
+/**
+ * The other ARM api-versions, each the one its SDK's models were generated from (the SDK default, written out so
+ * an SDK upgrade cannot change what we send without a diff here).
+ */
+export const containerServiceApiVersion = '2026-04-01';
+export const kubernetesConfigurationApiVersion = '2023-05-01';
+export const containerInstanceApiVersion = '2023-05-01';
 
 /** Which subscription and cloud a client talks to. */
 export interface ArmTarget {
@@ -33,6 +44,16 @@ export function userAgentPrefix(step: string, host: string): string {
   return `azureml-steps/${version} (${step}; ${host})`;
 }
 
+/** What every ARM client of a run shares: the cloud's endpoint and token scope, retries, timeouts, user agent. */
+function armClientSettings(target: ArmTarget, options: ArmClientOptions) {
+  return {
+    ...pipelineOptions(options),
+    endpoint: target.cloud.armEndpoint,
+    credentialScopes: [target.cloud.armScope],
+    userAgentOptions: { userAgentPrefix: userAgentPrefix(options.step, options.host) },
+  };
+}
+
 /** The one way to create the Azure ML ARM client: cloud endpoint and scope, pinned api-version, retries, timeouts. */
 export function createMachineLearningClient(
   credential: TokenCredential,
@@ -40,11 +61,47 @@ export function createMachineLearningClient(
   options: ArmClientOptions,
 ): AzureMachineLearningWorkspaces {
   return new AzureMachineLearningWorkspaces(credential, target.subscriptionId, {
-    ...pipelineOptions(options),
-    endpoint: target.cloud.armEndpoint,
-    credentialScopes: [target.cloud.armScope],
+    ...armClientSettings(target, options),
     apiVersion: machineLearningApiVersion,
-    userAgentOptions: { userAgentPrefix: userAgentPrefix(options.step, options.host) },
+  });
+}
+
+/** AKS managed clusters (checked before a Kubernetes deployment). */
+export function createContainerServiceClient(
+  credential: TokenCredential,
+  target: ArmTarget,
+  options: ArmClientOptions,
+): ContainerServiceClient {
+  const settings = armClientSettings(target, options);
+  // This SDK generation (TypeSpec) takes the token scope as `credentials.scopes`, not `credentialScopes`.
+  return new ContainerServiceClient(credential, target.subscriptionId, {
+    ...settings,
+    credentials: { scopes: settings.credentialScopes },
+    apiVersion: containerServiceApiVersion,
+  });
+}
+
+/** Cluster extensions (the Azure ML extension on AKS). */
+export function createKubernetesConfigurationClient(
+  credential: TokenCredential,
+  target: ArmTarget,
+  options: ArmClientOptions,
+): SourceControlConfigurationClient {
+  return new SourceControlConfigurationClient(credential, target.subscriptionId, {
+    ...armClientSettings(target, options),
+    apiVersion: kubernetesConfigurationApiVersion,
+  });
+}
+
+/** Azure Container Instances (the ACI test target). */
+export function createContainerInstanceClient(
+  credential: TokenCredential,
+  target: ArmTarget,
+  options: ArmClientOptions,
+): ContainerInstanceManagementClient {
+  return new ContainerInstanceManagementClient(credential, target.subscriptionId, {
+    ...armClientSettings(target, options),
+    apiVersion: containerInstanceApiVersion,
   });
 }
 

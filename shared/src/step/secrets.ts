@@ -7,6 +7,11 @@ export class SecretRegistry {
   constructor(private readonly logger: LoggerPort) {}
 
   add(value: string): void {
+    // Hosts mask line by line (Azure Pipelines refuses a multi-line secret): a PEM key is registered per line.
+    if (/[\r\n]/.test(value)) {
+      for (const line of value.split(/\r?\n|\r/)) this.add(line.trim());
+      return;
+    }
     // Very short values would redact ordinary text everywhere; hosts ignore them too.
     if (value.length < 4 || this.values.has(value)) return;
     this.values.add(value);

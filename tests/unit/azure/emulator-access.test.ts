@@ -3,7 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  containerInstanceApiVersion,
+  containerServiceApiVersion,
+  createContainerInstanceClient,
+  createContainerServiceClient,
+  createKubernetesConfigurationClient,
   createMachineLearningClient,
+  kubernetesConfigurationApiVersion,
   machineLearningApiVersion,
   userAgentPrefix,
 } from '../../../shared/src/azure/arm-clients';
@@ -169,6 +175,48 @@ describe('Azure access against the emulator (real SDKs)', () => {
       expect(workspace.id).toBe(emulator.workspaceId);
     } finally {
       rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  test('the AKS, Kubernetes configuration and Container Instances clients share endpoint, scope, pinned api-version and user agent', async () => {
+    const { credential } = setUp(secretAuth());
+    const target = { cloud, subscriptionId: emulator.subscriptionId };
+    const options = { tlsOptions: emulator.tlsOptions, step: 'deploy', host: 'github' };
+    const rg = emulator.resourceGroup;
+    const cluster = 'aks-missing';
+    const calls: [string, RegExp, () => Promise<unknown>][] = [
+      [
+        containerServiceApiVersion,
+        /managedClusters\/aks-missing$/,
+        () => createContainerServiceClient(credential, target, options).managedClusters.get(rg, cluster),
+      ],
+      [
+        kubernetesConfigurationApiVersion,
+        /extensions\/azureml$/,
+        () =>
+          createKubernetesConfigurationClient(credential, target, options).extensions.get(
+            rg,
+            'Microsoft.ContainerService',
+            'managedClusters',
+            cluster,
+            'azureml',
+          ),
+      ],
+      [
+        containerInstanceApiVersion,
+        /containerGroups\/aci-missing$/,
+        () =>
+          createContainerInstanceClient(credential, target, options).containerGroups.get(rg, 'aci-missing'),
+      ],
+    ];
+    for (const [apiVersion, path, call] of calls) {
+      const error = (await callAzure({}, call).catch((e: unknown) => e)) as AzureError;
+      expect(error).toBeInstanceOf(AzureError);
+      expect(error.statusCode).toBe(404);
+      const [request] = emulator.received('GET', path).slice(-1);
+      expect(request?.query['api-version']).toBe(apiVersion);
+      expect(String(request?.headers['user-agent'])).toContain(userAgentPrefix('deploy', 'github'));
+      expect(String(request?.headers.authorization)).toMatch(/^Bearer ey/);
     }
   });
 });
