@@ -51,6 +51,29 @@ export class StepInputs {
       .filter((item) => item.length > 0);
   }
 
+  /**
+   * A multi-line `key=value` input (tags, properties) as a record; the value may contain `=`. A line without a
+   * key or `=` is an InputError naming the input and the line.
+   */
+  keyValues(name: string): Record<string, string> {
+    const result: Record<string, string> = {};
+    const lines = (this.string(name) ?? '').split(/\r?\n/);
+    lines.forEach((raw, index) => {
+      const line = raw.trim();
+      if (!line || line.startsWith('#')) return;
+      const at = line.indexOf('=');
+      const key = at > 0 ? line.slice(0, at).trim() : '';
+      if (!key) {
+        throw new InputError(
+          name,
+          `Input '${this.displayName(name)}' line ${index + 1} ('${line}') is not 'key=value'.`,
+        );
+      }
+      result[key] = line.slice(at + 1).trim();
+    });
+    return result;
+  }
+
   /** Values of secret inputs, to be masked. */
   secrets(): string[] {
     return [...this.specs.values()]

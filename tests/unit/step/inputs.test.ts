@@ -50,6 +50,14 @@ describe('readInputs', () => {
     expect(inputs.string('apiKey')).toBeUndefined();
   });
 
+  it('reads key=value lines (values may hold =), skipping blanks and comments; a bad line names its number', () => {
+    const { inputs } = read({ items: 'team = weather\n\n# owner\nquery=a=b\nempty=' });
+    expect(inputs.keyValues('items')).toEqual({ team: 'weather', query: 'a=b', empty: '' });
+    const { inputs: bad } = read({ items: 'team=weather\n=nokey' });
+    expect(() => bad.keyValues('items')).toThrow("Input 'items' line 2 ('=nokey') is not 'key=value'.");
+    expect(read({}).inputs.keyValues('items')).toEqual({});
+  });
+
   it.each([
     [{ wait: 'yes' }, "Input 'wait' must be true or false, got 'yes'."],
     [{ count: '2.5' }, "Input 'count' must be a whole number, got '2.5'."],

@@ -1,7 +1,5 @@
-import { createMachineLearningClient } from '../../azure/arm-clients';
-import { resolveAzureAccess } from '../../azure/auth-config';
-import { createCredential } from '../../azure/credentials';
-import { callAzure, type AzureErrorContext } from '../../azure/errors';
+import { callAzure } from '../../azure/errors';
+import { openWorkspaceSession } from '../../azure/workspace-session';
 import type { StepContext } from '../../step/define';
 import { AzureError } from '../../step/errors';
 import type { EndpointByName } from './config';
@@ -14,20 +12,12 @@ export async function resolveEndpoint(
   endpoint: EndpointByName,
   context: StepContext,
 ): Promise<{ scoringUri: string; authKey?: string }> {
-  const host = context.environment.host;
+  const session = openWorkspaceSession(endpoint, 'smoke-test', context);
+  const { ml: client, credential, resourceGroup, workspaceName } = session;
+  const { endpointName } = endpoint;
   const addSecret = (secret: string) => context.addSecret(secret);
-  const access = resolveAzureAccess(host, endpoint.signIn, context.identity, addSecret);
-  context.logger.info(`Signing in to Azure: ${access.description}`);
-  const credential = createCredential(access.auth, access.cloud, { addSecret });
-  const client = createMachineLearningClient(
-    credential,
-    { cloud: access.cloud, subscriptionId: access.subscriptionId },
-    { step: 'smoke-test', host },
-  );
-  const { endpointName, resourceGroup, workspaceName } = endpoint;
-  const workspaceId = `/subscriptions/${access.subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${workspaceName}`;
-  const about = (operation: string): AzureErrorContext => ({ operation, scope: workspaceId, host });
   const options = { abortSignal: context.signal };
+  const about = session.about;
 
   const found = await callAzure(
     about(`Reading online endpoint '${endpointName}' in workspace '${workspaceName}'`),

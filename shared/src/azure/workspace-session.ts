@@ -1,0 +1,62 @@
+import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
+import type { TokenCredential } from '@azure/identity';
+import type { StepContext } from '../step/define';
+import { createMachineLearningClient, type ArmClientOptions, type ArmTarget } from './arm-clients';
+import { resolveAzureAccess, type AzureAccess, type AzureSignInValues } from './auth-config';
+import { createCredential } from './credentials';
+import { callAzure, type AzureErrorContext } from './errors';
+
+/** The workspace a step works in, as its inputs name it. */
+export interface WorkspaceRef {
+  readonly resourceGroup: string;
+  readonly workspaceName: string;
+  readonly signIn: AzureSignInValues;
+}
+
+/** A signed-in session on one workspace: the credential, the ML client, and how to word errors about it. */
+export interface WorkspaceSession {
+  readonly access: AzureAccess;
+  readonly credential: TokenCredential;
+  readonly target: ArmTarget;
+  readonly clientOptions: ArmClientOptions;
+  readonly ml: AzureMachineLearningWorkspaces;
+  readonly resourceGroup: string;
+  readonly workspaceName: string;
+  /** ARM id of the workspace. */
+  readonly workspaceId: string;
+  /** Runs one Azure call; a failure becomes an AzureError naming `operation` and the fix. */
+  call<T>(operation: string, run: (options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T>;
+  /** The error context for `operation` (for callAzure around calls that are not plain SDK calls). */
+  about(operation: string): AzureErrorContext;
+}
+
+/** Signs in as the host configured it (every secret registered first) and opens the workspace's ARM client. */
+export function openWorkspaceSession(
+  ref: WorkspaceRef,
+  step: string,
+  context: StepContext,
+): WorkspaceSession {
+  const host = context.environment.host;
+  const addSecret = (secret: string) => context.addSecret(secret);
+  const access = resolveAzureAccess(host, ref.signIn, context.identity, addSecret);
+  context.logger.info(`Signing in to Azure: ${access.description}`);
+  const credential = createCredential(access.auth, access.cloud, { addSecret });
+  const target = { cloud: access.cloud, subscriptionId: access.subscriptionId };
+  const clientOptions = { step, host };
+  const ml = createMachineLearningClient(credential, target, clientOptions);
+  const { resourceGroup, workspaceName } = ref;
+  const workspaceId = `/subscriptions/${access.subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${workspaceName}`;
+  const about = (operation: string): AzureErrorContext => ({ operation, scope: workspaceId, host });
+  return {
+    access,
+    credential,
+    target,
+    clientOptions,
+    ml,
+    resourceGroup,
+    workspaceName,
+    workspaceId,
+    about,
+    call: (operation, run) => callAzure(about(operation), () => run({ abortSignal: context.signal })),
+  };
+}

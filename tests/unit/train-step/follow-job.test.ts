@@ -1,0 +1,150 @@
+import { followJob, type JobWatch } from '../../../shared/src/steps/train/follow-job';
+import { memoryPlatform } from '../../harness/memory-platform';
+
+/** A job whose status and logs advance one step per poll, as Azure ML's would between two GETs. */
+function scriptedJob(statuses: string[], logs: Record<string, string[]> = {}, children: string[] = []) {
+  let poll = -1;
+  const cancelled: number[] = [];
+  const watch: JobWatch = {
+    status: async () => {
+      poll = Math.min(poll + 1, statuses.length - 1);
+      return statuses[poll]!;
+    },
+    children: async () => children,
+    readLog: async (name, offset) => {
+      const chunks = logs[name];
+      if (!chunks) return undefined;
+      const text = chunks.slice(0, poll + 1).join('');
+      return { text: text.slice(offset), nextOffset: text.length };
+    },
+    cancel: async () => void cancelled.push(poll),
+  };
+  return { watch, cancelled };
+}
+
+/** The logger of an in-memory host, with its lines and the titles of the groups it opened. */
+function memoryLogger() {
+  const platform = memoryPlatform({});
+  const logs = platform.recorded.logs;
+  return Object.assign(platform.logger, {
+    lines: () => logs.filter((l) => l.level !== 'group'),
+    groups: () => logs.filter((l) => l.level === 'group').map((l) => l.message),
+  });
+}
+
+function clock() {
+  let t = Date.parse('2026-11-22T10:00:00Z');
+  return { now: () => t, sleep: async (ms: number) => void (t += ms) };
+}
+
+const base = { jobName: 'job-1', timeoutMs: 0, cancelOnStop: true, streamLogs: true };
+
+describe('followJob', () => {
+  test('logs every status change with its time and streams the log line by line as it grows', async () => {
+    const { watch } = scriptedJob(['NotStarted', 'Queued', 'Running', 'Running', 'Completed'], {
+      'job-1': ['', 'epoch 1\nepo', 'ch 2\n', 'done'],
+    });
+    const logger = memoryLogger();
+    const result = await followJob(watch, {
+      ...base,
+      logger,
+      signal: new AbortController().signal,
+      ...clock(),
+    });
+    expect(result.status).toBe('Completed');
+    expect(result.ending).toBe('ended');
+    expect(result.history.map((h) => h.status)).toEqual(['NotStarted', 'Queued', 'Running', 'Completed']);
+    const lines = logger.lines().map((l) => l.message);
+    expect(lines).toContain("[2026-11-22T10:00:00.000Z] Job 'job-1' is NotStarted.");
+    expect(lines.filter((l) => !l.startsWith('['))).toEqual(['epoch 1', 'epoch 2']);
+    expect(result.logTail).toEqual(['epoch 1', 'epoch 2', 'done']);
+  });
+
+  test("streams each child's log in its own group and keeps the tail of the last writer", async () => {
+    const { watch } = scriptedJob(
+      ['Running', 'Running', 'Failed'],
+      { prep: ['prep ok\n'], train: ['', 'Traceback\n', 'ValueError: bad\n'] },
+      ['prep', 'train'],
+    );
+    const logger = memoryLogger();
+    const result = await followJob(watch, {
+      ...base,
+      logger,
+      signal: new AbortController().signal,
+      ...clock(),
+    });
+    expect(result.status).toBe('Failed');
+    expect(logger.groups()).toEqual(['Log of prep', 'Log of train', 'Log of train']);
+    expect(result.logTail).toEqual(['Traceback', 'ValueError: bad']);
+  });
+
+  test('cancels the job when the timeout passes, and says so', async () => {
+    const { watch, cancelled } = scriptedJob(['Running']);
+    const logger = memoryLogger();
+    const result = await followJob(watch, {
+      ...base,
+      timeoutMs: 60_000,
+      logger,
+      signal: new AbortController().signal,
+      ...clock(),
+    });
+    expect(result.ending).toBe('timedOut');
+    expect(result.cancelRequested).toBe(true);
+    expect(cancelled).toHaveLength(1);
+    expect(result.durationMs).toBe(60_000);
+    expect(
+      logger
+        .lines()
+        .filter((l) => l.level === 'warning')
+        .map((l) => l.message),
+    ).toEqual(["The timeout of 1 minute(s) was reached: job 'job-1' was asked to cancel in Azure ML."]);
+  });
+
+  test('leaves the job running when told not to cancel, and when the run is cancelled cancels it', async () => {
+    const { watch, cancelled } = scriptedJob(['Running']);
+    const kept = await followJob(watch, {
+      ...base,
+      timeoutMs: 5_000,
+      cancelOnStop: false,
+      logger: memoryLogger(),
+      signal: new AbortController().signal,
+      ...clock(),
+    });
+    expect(kept).toMatchObject({ ending: 'timedOut', cancelRequested: false });
+    expect(cancelled).toEqual([]);
+
+    const controller = new AbortController();
+    const time = clock();
+    const stopped = await followJob(watch, {
+      ...base,
+      logger: memoryLogger(),
+      signal: controller.signal,
+      now: time.now,
+      sleep: async (ms) => {
+        await time.sleep(ms);
+        controller.abort();
+      },
+    });
+    expect(stopped).toMatchObject({ ending: 'stopped', cancelRequested: true });
+    expect(cancelled).toHaveLength(1);
+  });
+
+  test('with streamLogs off prints no log but still keeps the tail for a failure', async () => {
+    const { watch } = scriptedJob(['Running', 'Failed'], { 'job-1': ['a\n', 'b\nboom'] });
+    const logger = memoryLogger();
+    const result = await followJob(watch, {
+      ...base,
+      streamLogs: false,
+      logger,
+      signal: new AbortController().signal,
+      ...clock(),
+    });
+    expect(
+      logger
+        .lines()
+        .map((l) => l.message)
+        .filter((m) => !m.startsWith('[')),
+    ).toEqual([]);
+    expect(result.logTail).toEqual(['a', 'b', 'boom']);
+  });
+});
