@@ -79,16 +79,21 @@ export class Rbac {
 
 /** Action and scope of an ARM request under a resource group, e.g. `.../workspaces/read` on the workspace id. */
 export function armAction(method: string, path: string): { action: string; scope: string } | undefined {
-  const m = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)\/providers\/([^/]+)\/(.+)$/i.exec(
-    path.replace(/\/+$/, ''),
-  );
-  if (!m?.[1] || !m[2] || !m[3]) return undefined;
-  const rest = m[3].split('/');
+  const clean = path.replace(/\/+$/, '');
+  const m = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)\/providers\/(.+)$/i.exec(clean);
+  if (!m?.[1] || !m[2]) return undefined;
+  // Extension resources (`.../managedClusters/c/providers/Microsoft.KubernetesConfiguration/extensions/x`) belong
+  // to the LAST provider namespace in the path.
+  const parts = m[2].split('/');
+  let namespaceAt = 0;
+  for (let i = 1; i < parts.length - 1; i += 2)
+    if (parts[i]?.toLowerCase() === 'providers') namespaceAt = i + 1;
+  const rest = parts.slice(namespaceAt + 1);
+  if (rest.length === 0) return undefined;
   let actionName: string | undefined;
   if (rest.length % 2 === 1 && method === 'POST') actionName = rest.pop();
-  const types = rest.filter((_, i) => i % 2 === 0);
-  const type = `${m[2]}/${types.join('/')}`;
-  const scope = `${m[1]}/providers/${m[2]}/${rest.join('/')}`;
+  const type = `${parts[namespaceAt] ?? ''}/${rest.filter((_, i) => i % 2 === 0).join('/')}`;
+  const scope = actionName === undefined ? clean : clean.slice(0, clean.length - actionName.length - 1);
   const verb =
     actionName !== undefined
       ? `${actionName}/action`
