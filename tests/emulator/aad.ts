@@ -79,13 +79,16 @@ export interface AadOptions {
   /** CA the emulator's own HTTPS certificate chains to (to fetch federated issuers' JWKS from itself). */
   caPem?: string;
   /**
-   * Resources (scope without `/.default`) tokens can be issued for. Default: ARM's
-   * (`https://management.azure.com`, `https://management.core.windows.net`) plus `extraAudiences`.
+   * More resources (scope without `/.default`) that tokens can be issued for and that ARM accepts, besides
+   * ARM's own (`https://management.azure.com`, `https://management.core.windows.net`).
    */
   extraAudiences?: string[];
 }
 
-const ARM_AUDIENCES = ['https://management.azure.com', 'https://management.core.windows.net'];
+export const ARM_AUDIENCES = ['https://management.azure.com', 'https://management.core.windows.net'];
+/** Data-plane resources tokens are issued for: the Azure ML workspace APIs (MLflow) and Azure Storage. */
+export const ML_AUDIENCE = 'https://ml.azure.com';
+export const STORAGE_AUDIENCE = 'https://storage.azure.com';
 /** Scopes MSAL adds on its own; they do not name a resource. */
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access']);
 
@@ -101,12 +104,20 @@ export class AadEmulator {
   private server: EmulatorServer | undefined;
   /** Lifetime of issued tokens in seconds; tests may change it between token requests. */
   tokenLifetimeSeconds: number;
+  /** Every resource tokens can be issued for. */
   readonly audiences: Set<string>;
+  /** The audiences `verifyToken` accepts by default: ARM's (a data-plane token is refused by ARM). */
+  readonly armAudiences: Set<string>;
 
   constructor(options: AadOptions = {}) {
     this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
     this.caPem = options.caPem;
-    this.audiences = new Set([...ARM_AUDIENCES, ...(options.extraAudiences ?? [])].map(normalizeResource));
+    this.armAudiences = new Set([...ARM_AUDIENCES, ...(options.extraAudiences ?? [])].map(normalizeResource));
+    this.audiences = new Set([
+      ...this.armAudiences,
+      normalizeResource(ML_AUDIENCE),
+      normalizeResource(STORAGE_AUDIENCE),
+    ]);
   }
 
   registerApp(app: RegisteredApp): AppEntry {
@@ -201,8 +212,12 @@ export class AadEmulator {
     return `${header}.${payload}.${signature}`;
   }
 
-  /** Verifies signature, expiry and audience of a token issued by this emulator. */
-  verifyToken(token: string): TokenCheck {
+  /**
+   * Verifies signature, expiry and audience of a token issued by this emulator. `audiences`: the resources the
+   * caller accepts (default: ARM's).
+   */
+  verifyToken(token: string, audiences: Iterable<string> = this.armAudiences): TokenCheck {
+    const accepted = new Set([...audiences].map(normalizeResource));
     const parts = token.split('.');
     const [header, payload, signature] = parts;
     if (parts.length !== 3 || !header || !payload || !signature) return { ok: false, reason: 'invalid' };
@@ -216,7 +231,7 @@ export class AadEmulator {
     } catch {
       return { ok: false, reason: 'invalid' };
     }
-    if (!this.audiences.has(normalizeResource(claims.aud))) return { ok: false, reason: 'invalid', claims };
+    if (!accepted.has(normalizeResource(claims.aud))) return { ok: false, reason: 'invalid', claims };
     if (claims.exp <= Math.floor(Date.now() / 1000)) return { ok: false, reason: 'expired', claims };
     return { ok: true, claims };
   }

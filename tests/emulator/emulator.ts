@@ -17,6 +17,7 @@ import { ContainerServiceEmulator } from './arm/containerService';
 import { KubernetesConfigurationEmulator } from './arm/kubernetesConfiguration';
 import { MachineLearningEmulator } from './arm/machineLearning';
 import { MachineLearningAssetsEmulator } from './arm/mlAssets';
+import { MachineLearningDatastoresEmulator } from './arm/mlDatastores';
 import { MachineLearningJobsEmulator } from './arm/mlJobs';
 import type { OperationManager } from './arm/operations';
 import type { ResourceStore } from './arm/store';
@@ -73,6 +74,11 @@ export interface Emulator {
   ml: MachineLearningEmulator;
   /** Datastores, code / environment / data / model assets, computes. */
   assets: MachineLearningAssetsEmulator;
+  /**
+   * Datastores (`workspaceblobstore`, `workspaceartifactstore` per workspace, their containers in Azurite).
+   * After `ml.createWorkspace(...)`, `await datastores.ready()` before using its containers.
+   */
+  datastores: MachineLearningDatastoresEmulator;
   jobs: MachineLearningJobsEmulator;
   /** Microsoft.ContainerService managed clusters. */
   aks: ContainerServiceEmulator;
@@ -152,8 +158,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
     arm.register();
     const assets = new MachineLearningAssetsEmulator(arm, { blob });
-    const ml = new MachineLearningEmulator(arm, (workspaceId) => assets.seedWorkspace(workspaceId));
+    const datastores = new MachineLearningDatastoresEmulator(arm, { blob, caPem: certificates.caPem });
+    const ml = new MachineLearningEmulator(arm, (workspaceId) => {
+      assets.seedWorkspace(workspaceId);
+      datastores.seedWorkspace(workspaceId);
+    });
     ml.register();
+    datastores.register();
     assets.register();
     const jobs = new MachineLearningJobsEmulator(arm);
     jobs.register();
@@ -166,6 +177,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const mlflow = new MlflowEmulator(server, aad, arm);
     mlflow.register();
     const workspace = ml.createWorkspace({ resourceGroup, name: workspaceName, serviceUrl: url });
+    await datastores.ready();
     const resourceGroupId = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`;
     arm.rbac.grant(defaultApp.objectId, resourceGroupId, 'Contributor');
     const managedIdentityEndpoint = `${url}/msi/token`;
@@ -205,6 +217,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       store: arm.store,
       ml,
       assets,
+      datastores,
       jobs,
       aks,
       kubernetesConfiguration,

@@ -35,6 +35,7 @@ it('prints one JSON line with env and sample credentials, serves, and exits on S
       NODE_EXTRA_CA_CERTS: info.caPath,
       AZUREML_STEPS_ARM_ENDPOINT: info.armUrl,
       AZUREML_STEPS_AUTHORITY_HOST: info.authorityHost,
+      AZUREML_STEPS_BLOB_ENDPOINT: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\/\{account\}$/),
     });
     const id = info.azureDevOps.serviceConnectionId;
     expect(info.azureDevOps.env[`ENDPOINT_AUTH_SCHEME_${id}`]).toBe('ServicePrincipal');

@@ -1,7 +1,8 @@
 /**
  * Starts the emulator and serves until SIGINT/SIGTERM: `tsx tests/emulator/start.ts` (`npm run emulator`).
  * Prints ONE JSON line: URLs, ids, `env` (what any bundled step needs: `NODE_EXTRA_CA_CERTS`,
- * `AZUREML_STEPS_ARM_ENDPOINT`, `AZUREML_STEPS_AUTHORITY_HOST`) and working sample credentials per host
+ * `AZUREML_STEPS_ARM_ENDPOINT`, `AZUREML_STEPS_AUTHORITY_HOST`, `AZUREML_STEPS_BLOB_ENDPOINT`) and working
+ * sample credentials per host
  * (`azureDevOps.env`: a ServicePrincipal service connection; `azureDevOps.workloadIdentity.env`: a
  * WorkloadIdentityFederation one with `SYSTEM_OIDCREQUESTURI`; `github.env`: `INPUT_CREDS`; `github.oidc.env`:
  * `ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN`).
@@ -15,6 +16,8 @@ export function describeEmulator(emulator: Emulator) {
     NODE_EXTRA_CA_CERTS: emulator.caPath,
     AZUREML_STEPS_ARM_ENDPOINT: emulator.armUrl,
     AZUREML_STEPS_AUTHORITY_HOST: emulator.authorityHost,
+    // Azurite is path-style: the account is the first path segment, not a host name.
+    AZUREML_STEPS_BLOB_ENDPOINT: `${new URL(emulator.blob.blobUrl).origin}/{account}`,
   };
   const id = randomUUID();
   const auth = {

@@ -61,7 +61,10 @@ export interface HostIdentityPort {
   idToken?(audience: string): Promise<string>;
   /** Azure DevOps workload identity federation material (`System.OidcRequestUri`, the SystemVssConnection token). */
   pipelineFederation?(): PipelineFederation;
-  /** Where Azure is when not a public cloud (`AZUREML_STEPS_ARM_ENDPOINT`, `AZUREML_STEPS_AUTHORITY_HOST`). */
+  /**
+   * Where Azure is when not a public cloud (`AZUREML_STEPS_ARM_ENDPOINT`, `AZUREML_STEPS_AUTHORITY_HOST`,
+   * `AZUREML_STEPS_BLOB_ENDPOINT`).
+   */
   readonly cloudOverride?: AzureCloudOverride;
 }
 
@@ -74,6 +77,8 @@ export interface PipelineFederation {
 export interface AzureCloudOverride {
   readonly armEndpoint?: string;
   readonly authorityHost?: string;
+  /** Blob service URL template with `{account}` (e.g. Azurite's `https://127.0.0.1:10000/{account}`). */
+  readonly blobEndpoint?: string;
 }
 
 /** Reads the cloud override from a host's environment variables (adapters only: core code reads no variables). */
@@ -82,7 +87,10 @@ export function cloudOverrideFrom(
 ): AzureCloudOverride | undefined {
   const armEndpoint = env.AZUREML_STEPS_ARM_ENDPOINT || undefined;
   const authorityHost = env.AZUREML_STEPS_AUTHORITY_HOST || undefined;
-  return armEndpoint || authorityHost ? { armEndpoint, authorityHost } : undefined;
+  const blobEndpoint = env.AZUREML_STEPS_BLOB_ENDPOINT || undefined;
+  return armEndpoint || authorityHost || blobEndpoint
+    ? { armEndpoint, authorityHost, blobEndpoint }
+    : undefined;
 }
 
 export interface ServiceConnection {

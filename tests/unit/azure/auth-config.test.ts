@@ -141,6 +141,8 @@ describe('Azure DevOps service connections', () => {
       armEndpoint: 'https://127.0.0.1:4443',
       authorityHost: 'https://127.0.0.1:4443',
       armScope: 'https://management.chinacloudapi.cn/.default',
+      mlScope: 'https://ml.azure.cn/.default',
+      storageSuffix: 'core.chinacloudapi.cn',
       custom: true,
     });
   });

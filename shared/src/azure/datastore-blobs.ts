@@ -1,0 +1,330 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type {
+  AccountKeyDatastoreSecrets,
+  AzureBlobDatastore,
+  AzureMachineLearningWorkspaces,
+  Datastore,
+} from '@azure/arm-machinelearning';
+import {
+  BlobSASPermissions,
+  ContainerClient,
+  ContainerSASPermissions,
+  generateBlobSASQueryParameters,
+  SASProtocol,
+  StorageSharedKeyCredential,
+  type StoragePipelineOptions,
+} from '@azure/storage-blob';
+import { AzureError, CancelledError, DataError } from '../step/errors';
+import { userAgentPrefix } from './arm-clients';
+import { blobServiceUrl, type AzureCloud } from './cloud';
+import { callAzure, toAzureError } from './errors';
+import { defaultRequestTimeoutMs, defaultRetryOptions, type AzureTransportOptions } from './pipeline-options';
+
+/** Which workspace a datastore belongs to. */
+export interface WorkspaceRef {
+  readonly resourceGroup: string;
+  readonly workspaceName: string;
+}
+
+export interface DatastoreBlobOptions extends AzureTransportOptions {
+  /** Step id and host for the user agent (as the ARM clients send it). */
+  readonly step: string;
+  readonly host: string;
+  /** Registers a secret with the run: the account key and every SAS go through it before anything else. */
+  readonly addSecret: (secret: string) => void;
+  /** A datastore by name; default: the workspace's default datastore. */
+  readonly datastoreName?: string;
+}
+
+/** A datastore's blob container, opened with the datastore's account key. */
+export interface DatastoreContainer {
+  readonly datastoreName: string;
+  readonly accountName: string;
+  readonly containerName: string;
+  readonly container: ContainerClient;
+  /** @internal What readOnlySasUrl and uploadDirectory need besides the client. */
+  readonly access: {
+    readonly credential: StorageSharedKeyCredential;
+    readonly addSecret: (secret: string) => void;
+    readonly requestTimeoutMs: number;
+  };
+}
+
+/**
+ * Finds the datastore (the default one, or `options.datastoreName`), fetches its account key with
+ * `datastores.listSecrets` (registered as a secret at once) and returns a client for its container.
+ * Only Azure Blob datastores with account key credentials are supported.
+ */
+export async function openDatastoreContainer(
+  client: AzureMachineLearningWorkspaces,
+  workspace: WorkspaceRef,
+  cloud: AzureCloud,
+  options: DatastoreBlobOptions,
+): Promise<DatastoreContainer> {
+  const { resourceGroup, workspaceName } = workspace;
+  const where = `workspace '${resourceGroup}/${workspaceName}'`;
+  const datastore = options.datastoreName
+    ? await callAzure({ operation: `Reading datastore '${options.datastoreName}' of ${where}` }, () =>
+        client.datastores.get(resourceGroup, workspaceName, options.datastoreName ?? ''),
+      )
+    : await defaultDatastore(client, workspace);
+  const name = datastore.name ?? options.datastoreName ?? '';
+  const blob = accountKeyBlobDatastore(datastore, name, where);
+  const secrets = await callAzure(
+    { operation: `Reading the account key of datastore '${name}' of ${where}` },
+    () => client.datastores.listSecrets(resourceGroup, workspaceName, name),
+  );
+  const key = secrets.secretsType === 'AccountKey' ? (secrets as AccountKeyDatastoreSecrets).key : undefined;
+  if (!key) {
+    throw new AzureError(
+      `Datastore '${name}' of ${where} returned no account key. Update the datastore with the storage account's ` +
+        `current key (\`az ml datastore update\`, or re-create it with account_key credentials).`,
+      'DatastoreKeyMissing',
+    );
+  }
+  options.addSecret(key);
+  const credential = new StorageSharedKeyCredential(blob.accountName, key);
+  const url = `${blobServiceUrl(cloud, blob.accountName, blob.endpoint)}/${encodeURIComponent(blob.containerName)}`;
+  return {
+    datastoreName: name,
+    accountName: blob.accountName,
+    containerName: blob.containerName,
+    container: new ContainerClient(url, credential, storagePipelineOptions(options)),
+    access: {
+      credential,
+      addSecret: options.addSecret,
+      requestTimeoutMs: options.requestTimeoutMs ?? defaultRequestTimeoutMs,
+    },
+  };
+}
+
+/**
+ * Storage client options matching the ARM clients' (pipeline-options.ts): the same retry budget, user agent and
+ * TLS trust. storage-blob 12.32 does not type `tlsOptions`, but passes all options on to core-client's pipeline,
+ * which applies them. Not `additionalPolicies`: every derived client (`getBlockBlobClient`) would add them again
+ * to the shared pipeline ("Duplicate policy names"). Timeouts are set per operation instead (`abortSignal`).
+ */
+export function storagePipelineOptions(
+  options: AzureTransportOptions & { step: string; host: string },
+): StoragePipelineOptions & Pick<AzureTransportOptions, 'tlsOptions'> {
+  const retry = { ...defaultRetryOptions, ...options.retryOptions };
+  return {
+    retryOptions: {
+      maxTries: retry.maxRetries + 1,
+      retryDelayInMs: retry.retryDelayInMs,
+      maxRetryDelayInMs: retry.maxRetryDelayInMs,
+    },
+    userAgentOptions: { userAgentPrefix: userAgentPrefix(options.step, options.host) },
+    ...(options.tlsOptions ? { tlsOptions: options.tlsOptions } : {}),
+  };
+}
+
+async function defaultDatastore(
+  client: AzureMachineLearningWorkspaces,
+  workspace: WorkspaceRef,
+): Promise<Datastore> {
+  const { resourceGroup, workspaceName } = workspace;
+  const found = await callAzure(
+    { operation: `Finding the default datastore of workspace '${resourceGroup}/${workspaceName}'` },
+    async () => {
+      for await (const datastore of client.datastores.list(resourceGroup, workspaceName, {
+        isDefault: true,
+      })) {
+        return datastore;
+      }
+      return undefined;
+    },
+  );
+  if (!found) {
+    throw new AzureError(
+      `Workspace '${resourceGroup}/${workspaceName}' has no default datastore. Set one (\`az ml datastore ` +
+        'set-default`) or name the datastore to use.',
+      'DefaultDatastoreNotFound',
+    );
+  }
+  return found;
+}
+
+function accountKeyBlobDatastore(
+  datastore: Datastore,
+  name: string,
+  where: string,
+): { accountName: string; containerName: string; endpoint?: string } {
+  const props = datastore.properties;
+  if (props.datastoreType !== 'AzureBlob') {
+    throw new AzureError(
+      `Datastore '${name}' of ${where} is of type '${props.datastoreType}': only Azure Blob datastores are ` +
+        'supported. Use an AzureBlob datastore (the workspace default, workspaceblobstore, is one).',
+      'UnsupportedDatastoreType',
+    );
+  }
+  const credentialsType = props.credentials.credentialsType;
+  if (credentialsType !== 'AccountKey') {
+    const kind =
+      credentialsType === 'None'
+        ? 'identity-based access (credentials type None), which is'
+        : `'${credentialsType}' credentials, which are`;
+    throw new AzureError(
+      `Datastore '${name}' of ${where} uses ${kind} not supported yet: only datastores with account key ` +
+        "credentials are. Give the datastore the storage account's key (`az ml datastore update` with " +
+        'account_key credentials) or use a datastore that has one (workspaceblobstore has one unless the workspace ' +
+        'uses identity-based storage access).',
+      'UnsupportedDatastoreCredentials',
+    );
+  }
+  const blob = props as AzureBlobDatastore;
+  if (!blob.accountName || !blob.containerName) {
+    throw new AzureError(
+      `Datastore '${name}' of ${where} has no storage account or container name.`,
+      'InvalidDatastore',
+    );
+  }
+  return { accountName: blob.accountName, containerName: blob.containerName, endpoint: blob.endpoint };
+}
+
+/** A storage call's abort signal: the caller's, plus a timeout (unref'd: it never keeps the process alive). */
+function operationSignal(timeoutMs: number, outer?: AbortSignal): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return outer ? AbortSignal.any([outer, timeout]) : timeout;
+}
+
+/** Bytes per request of an upload: bounds how long one request may take, so a per-request timeout fits. */
+const BLOCK_SIZE = 8 * 1024 * 1024;
+
+export interface UploadedFile {
+  /** Path relative to the uploaded directory, with `/` separators. */
+  readonly path: string;
+  readonly blobName: string;
+  readonly bytes: number;
+}
+
+export interface UploadResult {
+  readonly files: UploadedFile[];
+  readonly bytes: number;
+}
+
+/**
+ * Uploads every file under `localDir` to `<prefix>/<relative path>` in the container, `concurrency` files at a
+ * time (default 8). Symbolic links to files are uploaded as files; linked directories are not followed (no loops).
+ * The first failure cancels the other uploads and is thrown as an AzureError naming the file.
+ */
+export async function uploadDirectory(
+  target: DatastoreContainer,
+  localDir: string,
+  prefix: string,
+  options: { concurrency?: number; signal?: AbortSignal } = {},
+): Promise<UploadResult> {
+  const files = await listFiles(localDir);
+  const base = prefix.replace(/^\/+|\/+$/g, '');
+  const planned = files.map((file) => {
+    const path = relative(localDir, file.path).split(sep).join('/');
+    return { ...file, path, blobName: base ? `${base}/${path}` : path };
+  });
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  // The first failure is the cause; the uploads it cancels fail afterwards with aborts.
+  let failure: unknown;
+  let next = 0;
+  const worker = async () => {
+    while (next < planned.length && !signal.aborted) {
+      const file = planned[next++];
+      if (!file) return;
+      const requests = Math.ceil(file.bytes / BLOCK_SIZE) + 1;
+      try {
+        await target.container.getBlockBlobClient(file.blobName).uploadFile(join(localDir, file.path), {
+          blockSize: BLOCK_SIZE,
+          maxSingleShotSize: BLOCK_SIZE,
+          concurrency: 4,
+          abortSignal: operationSignal(target.access.requestTimeoutMs * requests, signal),
+        });
+      } catch (error) {
+        if (failure === undefined && !signal.aborted) {
+          failure = toAzureError(error, {
+            operation: `Uploading '${file.path}' to ${target.accountName}/${target.containerName}/${file.blobName}`,
+          });
+        }
+        stop.abort();
+        return;
+      }
+    }
+  };
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 8, planned.length));
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  if (options.signal?.aborted) throw new CancelledError(`Upload of '${localDir}' was cancelled.`);
+  if (failure !== undefined) throw failure;
+  return {
+    files: planned.map(({ path, blobName, bytes }) => ({ path, blobName, bytes })),
+    bytes: planned.reduce((sum, f) => sum + f.bytes, 0),
+  };
+}
+
+async function listFiles(dir: string): Promise<{ path: string; bytes: number }[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new DataError(
+      code === 'ENOENT' || code === 'ENOTDIR'
+        ? `Directory '${dir}' does not exist (or is not a directory): nothing to upload.`
+        : `Directory '${dir}' cannot be read: ${(error as Error).message}`,
+    );
+  }
+  const files: { path: string; bytes: number }[] = [];
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await listFiles(path)));
+    else if (entry.isFile() || entry.isSymbolicLink()) {
+      const info = await stat(path).catch(() => undefined);
+      if (info?.isFile()) files.push({ path, bytes: info.size });
+    }
+  }
+  return files;
+}
+
+/** The longest a read-only SAS may live: it is meant for one short-lived consumer (an ACI init container). */
+export const maxSasMinutes = 12 * 60;
+
+export interface ReadOnlySas {
+  /**
+   * `{ blob }`: the blob URL with a read-only SAS. `{ prefix }`: the container URL with a read + list SAS;
+   * list with `prefix`. A SAS cannot be narrowed to a prefix on flat-namespace accounts, so it covers the
+   * whole container: keep what the consumer must not read in another container.
+   */
+  readonly url: string;
+  readonly expiresOn: Date;
+  readonly scope: 'blob' | 'container';
+}
+
+/**
+ * A short-lived, read-only (read, and list for a prefix) HTTPS SAS for a blob or a prefix of the datastore's
+ * container, signed with the datastore's account key. The SAS is registered as a secret before it is returned.
+ */
+export function readOnlySasUrl(
+  target: DatastoreContainer,
+  what: { blob: string } | { prefix: string },
+  minutes: number,
+): ReadOnlySas {
+  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > maxSasMinutes) {
+    throw new RangeError(`A read-only SAS lives 1 to ${maxSasMinutes} minutes, not ${minutes}.`);
+  }
+  const expiresOn = new Date(Date.now() + minutes * 60_000);
+  const blobName = 'blob' in what ? what.blob.replace(/^\/+/, '') : undefined;
+  const sas = generateBlobSASQueryParameters(
+    {
+      containerName: target.containerName,
+      ...(blobName !== undefined
+        ? { blobName, permissions: BlobSASPermissions.parse('r') }
+        : { permissions: ContainerSASPermissions.parse('rl') }),
+      expiresOn,
+      protocol: SASProtocol.Https,
+    },
+    target.access.credential,
+  );
+  const query = sas.toString();
+  target.access.addSecret(query);
+  target.access.addSecret(sas.signature);
+  const base = blobName !== undefined ? target.container.getBlobClient(blobName).url : target.container.url;
+  return { url: `${base}?${query}`, expiresOn, scope: blobName !== undefined ? 'blob' : 'container' };
+}
