@@ -213,9 +213,21 @@ export async function uploadDirectory(
   target: DatastoreContainer,
   localDir: string,
   prefix: string,
-  options: { concurrency?: number; signal?: AbortSignal } = {},
+  options: {
+    concurrency?: number;
+    signal?: AbortSignal;
+    /** Only these files (paths relative to `localDir`, `/`-separated), e.g. a code snapshot without ignored files. */
+    files?: readonly string[];
+  } = {},
 ): Promise<UploadResult> {
-  const files = await listFiles(localDir);
+  const files = options.files
+    ? await Promise.all(
+        options.files.map(async (path) => ({
+          path: join(localDir, path),
+          bytes: (await stat(join(localDir, path))).size,
+        })),
+      )
+    : await listFiles(localDir);
   const base = prefix.replace(/^\/+|\/+$/g, '');
   const planned = files.map((file) => {
     const path = relative(localDir, file.path).split(sep).join('/');

@@ -6,6 +6,7 @@ import { InputError, InputErrors } from '../../step/errors';
 import type { StepInputs } from '../../step/inputs';
 import { existingFile } from '../../step/input-paths';
 import type { AzureSignInValues } from '../../azure/auth-config';
+import { signInValues } from '../workspace-inputs';
 
 export interface SmokeTestConfig {
   readonly scoringUri: string;
@@ -39,8 +40,6 @@ export type SmokeTestRequest = Omit<SmokeTestConfig, 'scoringUri'> &
     | { readonly scoringUri: string; readonly endpoint?: undefined }
     | { readonly scoringUri?: undefined; readonly endpoint: EndpointByName }
   );
-
-const signInInputs = ['azureSubscription', 'clientId', 'tenantId', 'subscriptionId', 'creds'] as const;
 
 /** Validates the smoke-test inputs and loads the cases; throws InputError(s) or a located DataError. */
 export function parseSmokeTestConfig(inputs: StepInputs, context: ParseContext): SmokeTestRequest {
@@ -163,10 +162,5 @@ function endpointByName(inputs: StepInputs, errors: InputError[]): EndpointByNam
       errors.push(new InputError(name, `Input ${shown(name)} is required with ${shown('endpointName')}.`));
   }
   if (!resourceGroup || !workspaceName) return undefined;
-  const signIn: Record<string, string> = {};
-  for (const name of signInInputs) {
-    const value = inputs.has(name) ? inputs.string(name) : undefined;
-    if (value !== undefined) signIn[name] = value;
-  }
-  return { endpointName, resourceGroup, workspaceName, signIn };
+  return { endpointName, resourceGroup, workspaceName, signIn: signInValues(inputs) };
 }

@@ -65,7 +65,7 @@ export const trainManifest: StepManifest = {
     {
       name: 'timeoutMinutes',
       label: 'Timeout (minutes)',
-      type: 'integer',
+      type: 'number',
       default: '0',
       min: 0,
       group: 'run',

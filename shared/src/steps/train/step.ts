@@ -1,4 +1,11 @@
-import { notImplementedStep } from '../not-implemented';
+import { defineStep } from '../../step/define';
+import { parseTrainConfig } from './config';
 import { trainManifest } from './manifest';
+import { runTrain } from './run';
 
-export const trainStep = notImplementedStep(trainManifest, 'planned in issue #5');
+/** The train step: submits an Azure ML CLI v2 job YAML, follows it to the end, reports status, metrics and outputs. */
+export const trainStep = defineStep({
+  manifest: trainManifest,
+  parse: parseTrainConfig,
+  run: runTrain,
+});

@@ -1,0 +1,112 @@
+/** Command components: a component YAML a pipeline step names, or one written inline in the step. */
+import path from 'node:path';
+import { DataError } from '../../../step/errors';
+import { readYamlFile } from '../../../yaml/load-yaml';
+import { declaredNames } from './command-job';
+import { COMMAND_HINTS, readCommandParts } from './command-parts';
+import { checkCommand } from './expressions';
+import { readComponentInputs, readComponentOutputs } from './io';
+import type { ComponentSpec } from './model';
+import { localPath } from './names';
+import { asSpecDocument } from './overrides';
+import { describe } from './problems';
+import { boolean, fields, stringMap, textLike, Node } from './read';
+
+const KEYS = [
+  '$schema',
+  'name',
+  'version',
+  'display_name',
+  'description',
+  'tags',
+  'properties',
+  'is_deterministic',
+  'type',
+  'inputs',
+  'outputs',
+  'command',
+  'code',
+  'environment',
+  'environment_variables',
+  'resources',
+  'distribution',
+  'additional_includes',
+];
+
+/** Loads the component YAML a step names (relative to the YAML that names it); problems point into that file. */
+export function loadComponentFile(reference: Node, written: string): ComponentSpec | undefined {
+  const local = localPath(written, reference.document.file);
+  if (!local.exists || !local.isFile) {
+    reference.error(
+      `'${reference.label}': the component file '${written}' does not exist (looked for ${local.path})`,
+    );
+    return undefined;
+  }
+  // Shown relative the way the job YAML was named, so messages read like the user's paths.
+  const unprefixed = written.replace(/^file:(\/\/)?/, '');
+  const shown = path.isAbsolute(unprefixed)
+    ? unprefixed
+    : path.join(path.dirname(reference.document.file), unprefixed);
+  let root: Node;
+  try {
+    root = Node.root(asSpecDocument(readYamlFile(shown)), reference.problems);
+  } catch (error) {
+    if (!(error instanceof DataError)) throw error;
+    reference.problems.add(error.message, error.location ?? { file: shown });
+    return undefined;
+  }
+  return readComponent(root, 'file');
+}
+
+/** Reads a command component mapping (a whole component file, or `component:` written inline). */
+export function readComponent(node: Node, origin: 'file' | 'inline'): ComponentSpec | undefined {
+  const what = origin === 'file' ? 'a command component' : `the inline component '${node.label}'`;
+  if (!fields(node, { what, keys: KEYS, required: ['command', 'environment'], hints: COMMAND_HINTS }))
+    return undefined;
+  const typeNode = node.child('type');
+  if (typeNode.present && typeNode.value !== 'command') {
+    typeNode.error(
+      `Component type ${describe(typeNode.value)} is not supported yet: the train step runs command components`,
+    );
+    return undefined;
+  }
+  if (node.child('additional_includes').present) {
+    node
+      .child('additional_includes')
+      .error(
+        `'additional_includes' is not supported yet: put the files in the component's code folder`,
+        'key',
+      );
+  }
+  const name = textLike(node.child('name'));
+  const version = textLike(node.child('version'));
+  const displayName = textLike(node.child('display_name'));
+  const description = textLike(node.child('description'));
+  const isDeterministic = boolean(node.child('is_deterministic'));
+  const inputs = readComponentInputs(node.child('inputs'));
+  const outputs = readComponentOutputs(node.child('outputs'));
+  const parts = readCommandParts(node);
+  const owner = origin === 'file' ? `component${name ? ` '${name}'` : ''}` : 'the inline component';
+  if (parts)
+    checkCommand(node.child('command'), parts.command, {
+      owner,
+      inputs: declaredNames(node.child('inputs')),
+      outputs: declaredNames(node.child('outputs')),
+      optionalMayBeUndeclared: false,
+    });
+  if (!parts) return undefined;
+  return {
+    origin,
+    ...(origin === 'file' ? { file: path.resolve(node.document.file) } : {}),
+    location: node.location(),
+    ...(name !== undefined ? { name } : {}),
+    ...(version !== undefined ? { version } : {}),
+    ...(displayName !== undefined ? { displayName } : {}),
+    ...(description !== undefined ? { description } : {}),
+    tags: stringMap(node.child('tags')),
+    ...(isDeterministic !== undefined ? { isDeterministic } : {}),
+    inputs,
+    outputs,
+    parts,
+  };
+}

@@ -1,0 +1,354 @@
+/** The typed model of an Azure ML CLI v2 job YAML (command, pipeline or sweep job) after validation. */
+import type { SourceLocation } from '../../../step/errors';
+
+export const DATA_TYPES = [
+  'uri_file',
+  'uri_folder',
+  'mltable',
+  'mlflow_model',
+  'custom_model',
+  'triton_model',
+] as const;
+export const PRIMITIVE_TYPES = ['integer', 'number', 'string', 'boolean'] as const;
+export const INPUT_MODES = [
+  'ro_mount',
+  'rw_mount',
+  'download',
+  'direct',
+  'eval_mount',
+  'eval_download',
+] as const;
+export const OUTPUT_MODES = ['rw_mount', 'upload', 'direct'] as const;
+
+export type DataType = (typeof DATA_TYPES)[number];
+export type PrimitiveType = (typeof PRIMITIVE_TYPES)[number];
+export type InputMode = (typeof INPUT_MODES)[number];
+export type OutputMode = (typeof OUTPUT_MODES)[number];
+export type Literal = string | number | boolean;
+
+/** A workspace asset named `azureml:name:version` or `azureml:name@latest`. */
+export interface AssetName {
+  readonly name: string;
+  readonly version?: string;
+  readonly label?: 'latest';
+  /** As written, e.g. `azureml:cifar10:1`. */
+  readonly text: string;
+}
+
+/** Something to look up or create in the workspace before the job is submitted. */
+export type Reference =
+  | CodeReference
+  | EnvironmentReference
+  | ComputeReference
+  | DatastoreReference
+  | AssetReference
+  | LocalInputReference
+  | ComponentReference;
+
+interface ReferenceBase {
+  /** Identical things share a key: the resolver looks each key up once; `resolved` maps keys to ids. */
+  readonly key: string;
+  /** Where it was first written. */
+  readonly location: SourceLocation;
+}
+
+/** Code to upload (a local folder or file) or a registered code asset. */
+export type CodeReference = ReferenceBase & { readonly kind: 'code' } & (
+    | { readonly source: 'local'; readonly path: string; readonly isFile: boolean }
+    | { readonly source: 'workspace'; readonly asset: AssetName }
+  );
+
+export interface InlineEnvironment {
+  readonly image?: string;
+  readonly condaFile?: { readonly path?: string; readonly content: string };
+  /** A local folder (absolute) or an http(s) URL, with the Dockerfile path inside it. */
+  readonly build?: { readonly path: string; readonly local: boolean; readonly dockerfilePath?: string };
+  readonly osType?: 'linux' | 'windows';
+  readonly description?: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** An environment to register anonymously (inline definition) or a workspace environment to find. */
+export type EnvironmentReference = ReferenceBase & { readonly kind: 'environment' } & (
+    | ({ readonly source: 'inline' } & InlineEnvironment)
+    | { readonly source: 'workspace'; readonly asset: AssetName }
+  );
+
+export interface ComputeReference extends ReferenceBase {
+  readonly kind: 'compute';
+  readonly name: string;
+}
+
+export interface DatastoreReference extends ReferenceBase {
+  readonly kind: 'datastore';
+  readonly name: string;
+}
+
+/** A registered data or model asset used as an input. */
+export interface AssetReference extends ReferenceBase {
+  readonly kind: 'asset';
+  readonly assetType: 'data' | 'model';
+  readonly asset: AssetName;
+  readonly inputType: DataType;
+}
+
+/** A local file or folder used as an input: uploaded to the default datastore. */
+export interface LocalInputReference extends ReferenceBase {
+  readonly kind: 'localInput';
+  readonly path: string;
+  readonly isFile: boolean;
+  readonly inputType: DataType;
+}
+
+/** The component of a pipeline step: a local one (file, inline or the step itself) to register, or a workspace one. */
+export type ComponentReference = ReferenceBase & { readonly kind: 'component'; readonly step: string } & (
+    | { readonly source: 'local'; readonly spec: ComponentSpec }
+    | { readonly source: 'workspace'; readonly asset: AssetName }
+  );
+
+/** An id given in full (an ARM id, an `azureml://registries/...` or storage URI): nothing to look up. */
+export interface FixedId {
+  readonly kind: 'fixed';
+  readonly id: string;
+  readonly location: SourceLocation;
+}
+
+export type InputValue =
+  | {
+      readonly kind: 'literal';
+      readonly value: Literal;
+      readonly type?: PrimitiveType;
+      readonly description?: string;
+      readonly location: SourceLocation;
+    }
+  /** A typed input given no value (optional). */
+  | { readonly kind: 'unset'; readonly type: PrimitiveType | DataType; readonly location: SourceLocation }
+  /** `${{parent.inputs.x}}` or `${{parent.jobs.step.outputs.y}}` in a pipeline step. */
+  | {
+      readonly kind: 'binding';
+      readonly expression: string;
+      readonly mode?: InputMode;
+      readonly location: SourceLocation;
+    }
+  | {
+      readonly kind: 'data';
+      readonly type: DataType;
+      readonly source: AssetReference | LocalInputReference | FixedId;
+      readonly mode?: InputMode;
+      readonly description?: string;
+      readonly location: SourceLocation;
+    };
+
+export type OutputValue =
+  | {
+      readonly kind: 'output';
+      readonly type: DataType;
+      readonly path?: string;
+      readonly mode?: OutputMode;
+      readonly name?: string;
+      readonly version?: string;
+      readonly description?: string;
+      readonly location: SourceLocation;
+    }
+  /** `${{parent.outputs.x}}` in a pipeline step. */
+  | {
+      readonly kind: 'binding';
+      readonly expression: string;
+      readonly mode?: OutputMode;
+      readonly location: SourceLocation;
+    };
+
+export interface Resources {
+  readonly instanceCount?: number;
+  readonly instanceType?: string;
+  readonly shmSize?: string;
+  readonly dockerArgs?: string;
+  readonly properties?: Readonly<Record<string, unknown>>;
+}
+
+export type Distribution =
+  | { readonly type: 'pytorch' | 'mpi'; readonly processCountPerInstance?: number }
+  | { readonly type: 'tensorflow'; readonly workerCount?: number; readonly parameterServerCount?: number };
+
+export type Identity =
+  | {
+      readonly type: 'managed';
+      readonly clientId?: string;
+      readonly objectId?: string;
+      readonly msiResourceId?: string;
+    }
+  | { readonly type: 'aml_token' }
+  | { readonly type: 'user_identity' };
+
+export interface JobService {
+  readonly type?: string;
+  readonly port?: number;
+  readonly properties: Readonly<Record<string, string>>;
+}
+
+export interface QueueSettings {
+  readonly jobTier?: string;
+  readonly priority?: string;
+}
+
+/** What runs: shared by command jobs, sweep trials, command components and inline pipeline steps. */
+export interface CommandParts {
+  readonly command: string;
+  readonly commandLocation: SourceLocation;
+  readonly code?: CodeReference | FixedId;
+  readonly environment: EnvironmentReference | FixedId;
+  readonly environmentVariables: Readonly<Record<string, string>>;
+  readonly resources?: Resources;
+  readonly distribution?: Distribution;
+}
+
+export interface ComponentInput {
+  readonly type: PrimitiveType | DataType;
+  readonly optional?: boolean;
+  readonly default?: Literal;
+  readonly description?: string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly enum?: readonly string[];
+  readonly mode?: InputMode;
+}
+
+export interface ComponentOutput {
+  readonly type: DataType;
+  readonly description?: string;
+  readonly mode?: OutputMode;
+}
+
+/** A command component: from a component YAML, written inline in a step, or made from an inline step. */
+export interface ComponentSpec {
+  readonly origin: 'file' | 'inline' | 'step';
+  /** The component YAML, for `origin: 'file'`. */
+  readonly file?: string;
+  readonly location: SourceLocation;
+  readonly name?: string;
+  readonly version?: string;
+  readonly displayName?: string;
+  readonly description?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly isDeterministic?: boolean;
+  readonly inputs: Readonly<Record<string, ComponentInput>>;
+  readonly outputs: Readonly<Record<string, ComponentOutput>>;
+  readonly parts: CommandParts;
+}
+
+interface JobCommon {
+  /** Absolute path of the job YAML. */
+  readonly file: string;
+  readonly location: SourceLocation;
+  readonly name?: string;
+  readonly displayName?: string;
+  readonly experimentName?: string;
+  readonly description?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly properties: Readonly<Record<string, string>>;
+  readonly identity?: Identity;
+  readonly services: Readonly<Record<string, JobService>>;
+  readonly compute?: ComputeReference | FixedId;
+  readonly inputs: Readonly<Record<string, InputValue>>;
+  readonly outputs: Readonly<Record<string, OutputValue>>;
+  /** Keys accepted but not sent (the API version the step uses has no field for them), with where they are. */
+  readonly warnings: readonly string[];
+}
+
+export interface CommandJobSpec extends JobCommon, CommandParts {
+  readonly type: 'command';
+  readonly limits?: { readonly timeout?: number };
+  readonly queueSettings?: QueueSettings;
+}
+
+export type SearchDistribution =
+  | { readonly type: 'choice'; readonly values: readonly unknown[] }
+  | { readonly type: 'randint'; readonly upper: number }
+  | { readonly type: 'uniform' | 'loguniform'; readonly minValue: number; readonly maxValue: number }
+  | {
+      readonly type: 'quniform' | 'qloguniform';
+      readonly minValue: number;
+      readonly maxValue: number;
+      readonly q: number;
+    }
+  | { readonly type: 'normal' | 'lognormal'; readonly mu: number; readonly sigma: number }
+  | {
+      readonly type: 'qnormal' | 'qlognormal';
+      readonly mu: number;
+      readonly sigma: number;
+      readonly q: number;
+    };
+
+export type SamplingAlgorithm =
+  | {
+      readonly type: 'random';
+      readonly seed?: number;
+      readonly rule?: 'random' | 'sobol';
+      readonly logbase?: number | string;
+    }
+  | { readonly type: 'grid' | 'bayesian' };
+
+export type EarlyTermination = { readonly evaluationInterval?: number; readonly delayEvaluation?: number } & (
+  | { readonly type: 'bandit'; readonly slackFactor?: number; readonly slackAmount?: number }
+  | { readonly type: 'median_stopping' }
+  | { readonly type: 'truncation_selection'; readonly truncationPercentage: number }
+);
+
+export interface SweepJobSpec extends JobCommon {
+  readonly type: 'sweep';
+  readonly trial: CommandParts;
+  readonly searchSpace: Readonly<Record<string, SearchDistribution>>;
+  readonly samplingAlgorithm: SamplingAlgorithm;
+  readonly objective: { readonly goal: 'maximize' | 'minimize'; readonly primaryMetric: string };
+  readonly limits: {
+    readonly maxTotalTrials: number;
+    readonly maxConcurrentTrials?: number;
+    readonly timeout?: number;
+    readonly trialTimeout?: number;
+  };
+  readonly earlyTermination?: EarlyTermination;
+  readonly resources?: Resources;
+  readonly queueSettings?: QueueSettings;
+}
+
+export interface PipelineSettings {
+  readonly defaultCompute?: ComputeReference | FixedId;
+  readonly defaultDatastore?: DatastoreReference | FixedId;
+  readonly continueOnStepFailure?: boolean;
+  readonly forceRerun?: boolean;
+  readonly defaultEnvironment?: EnvironmentReference | FixedId;
+  readonly onInit?: string;
+  readonly onFinalize?: string;
+}
+
+/** A command step of a pipeline. */
+export interface PipelineStep {
+  readonly name: string;
+  readonly location: SourceLocation;
+  readonly type: 'command';
+  readonly component: ComponentReference | FixedId;
+  readonly compute?: ComputeReference | FixedId;
+  readonly inputs: Readonly<Record<string, InputValue>>;
+  readonly outputs: Readonly<Record<string, OutputValue>>;
+  readonly displayName?: string;
+  readonly description?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly properties: Readonly<Record<string, string>>;
+  readonly environmentVariables: Readonly<Record<string, string>>;
+  /** Settings of the step that override its component's (component steps only). */
+  readonly environment?: EnvironmentReference | FixedId;
+  readonly resources?: Resources;
+  readonly distribution?: Distribution;
+  readonly limits?: { readonly timeout?: number };
+  readonly identity?: Identity;
+  readonly services: Readonly<Record<string, JobService>>;
+  readonly queueSettings?: QueueSettings;
+}
+
+export interface PipelineJobSpec extends JobCommon {
+  readonly type: 'pipeline';
+  readonly settings: PipelineSettings;
+  readonly jobs: Readonly<Record<string, PipelineStep>>;
+}
+
+export type JobSpec = CommandJobSpec | PipelineJobSpec | SweepJobSpec;

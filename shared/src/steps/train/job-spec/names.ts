@@ -1,0 +1,48 @@
+/** How the CLI tells apart the strings that name things: workspace assets, full ids, URIs and local paths. */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { AssetName } from './model';
+
+const ASSET = /^azureml:([A-Za-z0-9][A-Za-z0-9_.-]*)(?::([A-Za-z0-9_.-]+)|@(latest))$/;
+
+/** `azureml:name:version` or `azureml:name@latest`; undefined for anything else. */
+export function assetName(text: string): AssetName | undefined {
+  const match = ASSET.exec(text);
+  if (!match) return undefined;
+  const [, name, version, label] = match;
+  return label ? { name: name!, label: 'latest', text } : { name: name!, version: version!, text };
+}
+
+/** An ARM id (`azureml:/subscriptions/...` or `/subscriptions/...`) or a registry URI: used as given. */
+export function isFullId(text: string): boolean {
+  return /^(azureml:)?\/subscriptions\//i.test(text) || /^azureml:\/\/registries\//i.test(text);
+}
+
+/** A URI with a scheme (https://, wasbs://, abfss://, azureml://datastores/...). */
+export function isUri(text: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text);
+}
+
+/** Starts with `azureml:` but is neither a full id nor a well-formed asset name. */
+export function looksLikeAsset(text: string): boolean {
+  return /^azureml:/i.test(text) && !isFullId(text) && !isUri(text);
+}
+
+export interface LocalPath {
+  readonly path: string;
+  readonly exists: boolean;
+  readonly isFile: boolean;
+}
+
+/** A path written in a YAML file, relative to that file's folder; `file:` prefixes are accepted. */
+export function localPath(text: string, yamlFile: string): LocalPath {
+  const written = text.replace(/^file:(\/\/)?/, '');
+  const resolved = path.resolve(path.dirname(yamlFile), written);
+  if (!existsSync(resolved)) return { path: resolved, exists: false, isFile: false };
+  return { path: resolved, exists: true, isFile: statSync(resolved).isFile() };
+}
+
+/** Names of inputs, outputs and search-space parameters, as the service accepts them. */
+export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Pipeline inputs may be grouped with dots. */
+export const DOTTED_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;

@@ -1,0 +1,300 @@
+/** Builds the ARM `JobBase` request body (REST 2022-10-01) from a validated job spec and its resolved references. */
+import path from 'node:path';
+import type {
+  CommandJob,
+  EarlyTerminationPolicyUnion,
+  JobBase,
+  JobBasePropertiesUnion,
+  PipelineJob,
+  SamplingAlgorithmUnion,
+  SweepJob,
+  TrialComponent,
+} from '@azure/arm-machinelearning';
+import type {
+  CommandJobSpec,
+  CommandParts,
+  EarlyTermination,
+  JobSpec,
+  PipelineJobSpec,
+  PipelineStep,
+  SamplingAlgorithm,
+  SearchDistribution,
+  SweepJobSpec,
+} from './model';
+import {
+  idOf,
+  isoDuration,
+  restDistribution,
+  restIdentity,
+  restInputs,
+  restOutputs,
+  restResources,
+  restServices,
+  snakeKeys,
+  stepInputs,
+  stepOutputs,
+  type Resolved,
+} from './rest-parts';
+
+/** What the step's own inputs add to the YAML: they win over it. */
+export interface RestContext {
+  readonly experimentName?: string;
+  readonly displayName?: string;
+  /** Tags from the step's `tags` input. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Where the job comes from (commit, pipeline run): merged last so they cannot be overwritten. */
+  readonly lineageTags?: Readonly<Record<string, string>>;
+}
+
+export interface RestJob {
+  /** The job name the YAML asks for; the caller picks one when it does not. */
+  readonly name?: string;
+  readonly body: JobBase;
+  /** What the YAML asked for that the request cannot carry. */
+  readonly warnings: readonly string[];
+}
+
+/** The request body for PUT .../jobs/{name}; every reference of the spec must be in `resolved`. */
+export function toRestJob(spec: JobSpec, resolved: Resolved, context: RestContext = {}): RestJob {
+  const warnings = [...spec.warnings];
+  const common = commonProperties(spec, resolved, context);
+  let properties: JobBasePropertiesUnion;
+  switch (spec.type) {
+    case 'command':
+      properties = commandJob(spec, resolved, common);
+      break;
+    case 'sweep':
+      properties = sweepJob(spec, resolved, common);
+      break;
+    case 'pipeline':
+      properties = pipelineJob(spec, resolved, common);
+      break;
+  }
+  for (const [name, output] of Object.entries(spec.outputs))
+    if (output.kind === 'output' && output.mode === 'direct')
+      warnings.push(
+        `output '${name}': mode direct is sent as Direct, which the API version the step uses does not list`,
+      );
+  return { ...(spec.name !== undefined ? { name: spec.name } : {}), body: { properties }, warnings };
+}
+
+type Common = Pick<
+  CommandJob,
+  | 'displayName'
+  | 'description'
+  | 'experimentName'
+  | 'tags'
+  | 'properties'
+  | 'computeId'
+  | 'identity'
+  | 'services'
+>;
+
+function commonProperties(spec: JobSpec, resolved: Resolved, context: RestContext): Common {
+  const displayName = context.displayName ?? spec.displayName;
+  const tags = { ...spec.tags, ...context.tags, ...context.lineageTags };
+  // The service sets this one itself and refuses it from a client.
+  const { ['_azureml.ComputeTargetType']: _computeTargetType, ...properties } = spec.properties;
+  const services = restServices(spec.services);
+  return {
+    experimentName: context.experimentName ?? spec.experimentName ?? path.basename(path.dirname(spec.file)),
+    ...(displayName !== undefined ? { displayName } : {}),
+    ...(spec.description !== undefined ? { description: spec.description } : {}),
+    ...(Object.keys(tags).length > 0 ? { tags } : {}),
+    ...(Object.keys(properties).length > 0 ? { properties } : {}),
+    ...(spec.compute ? { computeId: idOf(spec.compute, resolved) } : {}),
+    ...(spec.identity ? { identity: restIdentity(spec.identity) } : {}),
+    ...(services ? { services } : {}),
+  };
+}
+
+function runParts(parts: CommandParts, resolved: Resolved) {
+  return {
+    command: parts.command,
+    ...(parts.code ? { codeId: idOf(parts.code, resolved) } : {}),
+    environmentId: idOf(parts.environment, resolved),
+    ...(Object.keys(parts.environmentVariables).length > 0
+      ? { environmentVariables: { ...parts.environmentVariables } }
+      : {}),
+    ...(parts.distribution ? { distribution: restDistribution(parts.distribution) } : {}),
+    ...(parts.resources ? { resources: restResources(parts.resources) } : {}),
+  };
+}
+
+function commandJob(spec: CommandJobSpec, resolved: Resolved, common: Common): CommandJob {
+  const inputs = restInputs(spec.inputs, resolved);
+  const outputs = restOutputs(spec.outputs);
+  return {
+    jobType: 'Command',
+    ...common,
+    ...runParts(spec, resolved),
+    ...(spec.limits?.timeout !== undefined
+      ? { limits: { jobLimitsType: 'Command', timeout: isoDuration(spec.limits.timeout) } }
+      : {}),
+    ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
+    ...(Object.keys(outputs).length > 0 ? { outputs } : {}),
+  };
+}
+
+function sweepJob(spec: SweepJobSpec, resolved: Resolved, common: Common): SweepJob {
+  const inputs = restInputs(spec.inputs, resolved);
+  const outputs = restOutputs(spec.outputs);
+  // The API version the step uses has resources only on the trial, where the sweep's own apply.
+  const trialParts =
+    spec.trial.resources || !spec.resources ? spec.trial : { ...spec.trial, resources: spec.resources };
+  const trial: TrialComponent = runParts(trialParts, resolved);
+  const { limits } = spec;
+  return {
+    jobType: 'Sweep',
+    ...common,
+    trial,
+    searchSpace: Object.fromEntries(
+      Object.entries(spec.searchSpace).map(([name, d]) => [name, restDistributionOf(d)]),
+    ),
+    samplingAlgorithm: restSampling(spec.samplingAlgorithm),
+    objective: {
+      goal: spec.objective.goal === 'maximize' ? 'Maximize' : 'Minimize',
+      primaryMetric: spec.objective.primaryMetric,
+    },
+    limits: {
+      jobLimitsType: 'Sweep',
+      maxTotalTrials: limits.maxTotalTrials,
+      ...(limits.maxConcurrentTrials !== undefined
+        ? { maxConcurrentTrials: limits.maxConcurrentTrials }
+        : {}),
+      ...(limits.timeout !== undefined ? { timeout: isoDuration(limits.timeout) } : {}),
+      ...(limits.trialTimeout !== undefined ? { trialTimeout: isoDuration(limits.trialTimeout) } : {}),
+    },
+    ...(spec.earlyTermination ? { earlyTermination: restEarlyTermination(spec.earlyTermination) } : {}),
+    ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
+    ...(Object.keys(outputs).length > 0 ? { outputs } : {}),
+  };
+}
+
+/** The search-space encoding of the service: `[type, [arguments]]`, choice values wrapped once more. */
+export function restDistributionOf(distribution: SearchDistribution): unknown {
+  switch (distribution.type) {
+    case 'choice':
+      return [
+        'choice',
+        [
+          distribution.values.map((value) =>
+            typeof value === 'object' && value !== null
+              ? Object.fromEntries(
+                  Object.entries(value).map(([key, inner]) => [
+                    key,
+                    typeof inner === 'object' && inner !== null && 'type' in inner
+                      ? restDistributionOf(inner as SearchDistribution)
+                      : inner,
+                  ]),
+                )
+              : value,
+          ),
+        ],
+      ];
+    case 'randint':
+      return ['randint', [distribution.upper]];
+    case 'uniform':
+    case 'loguniform':
+      return [distribution.type, [distribution.minValue, distribution.maxValue]];
+    case 'quniform':
+    case 'qloguniform':
+      return [distribution.type, [distribution.minValue, distribution.maxValue, distribution.q]];
+    case 'normal':
+    case 'lognormal':
+      return [distribution.type, [distribution.mu, distribution.sigma]];
+    case 'qnormal':
+    case 'qlognormal':
+      return [distribution.type, [distribution.mu, distribution.sigma, distribution.q]];
+  }
+}
+
+function restSampling(sampling: SamplingAlgorithm): SamplingAlgorithmUnion {
+  if (sampling.type !== 'random')
+    return { samplingAlgorithmType: sampling.type === 'grid' ? 'Grid' : 'Bayesian' };
+  return {
+    samplingAlgorithmType: 'Random',
+    ...(sampling.seed !== undefined ? { seed: sampling.seed } : {}),
+    ...(sampling.rule ? { rule: sampling.rule === 'sobol' ? 'Sobol' : 'Random' } : {}),
+  };
+}
+
+function restEarlyTermination(policy: EarlyTermination): EarlyTerminationPolicyUnion {
+  const timing = {
+    ...(policy.evaluationInterval !== undefined ? { evaluationInterval: policy.evaluationInterval } : {}),
+    ...(policy.delayEvaluation !== undefined ? { delayEvaluation: policy.delayEvaluation } : {}),
+  };
+  switch (policy.type) {
+    case 'bandit':
+      return {
+        policyType: 'Bandit',
+        ...timing,
+        ...(policy.slackFactor !== undefined ? { slackFactor: policy.slackFactor } : {}),
+        ...(policy.slackAmount !== undefined ? { slackAmount: policy.slackAmount } : {}),
+      };
+    case 'median_stopping':
+      return { policyType: 'MedianStopping', ...timing };
+    case 'truncation_selection':
+      return {
+        policyType: 'TruncationSelection',
+        ...timing,
+        truncationPercentage: policy.truncationPercentage,
+      };
+  }
+}
+
+function pipelineJob(spec: PipelineJobSpec, resolved: Resolved, common: Common): PipelineJob {
+  const inputs = restInputs(spec.inputs, resolved);
+  const outputs = restOutputs(spec.outputs);
+  const { settings } = spec;
+  return {
+    jobType: 'Pipeline',
+    ...common,
+    ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
+    ...(Object.keys(outputs).length > 0 ? { outputs } : {}),
+    settings: {
+      ...(settings.defaultCompute ? { default_compute: idOf(settings.defaultCompute, resolved) } : {}),
+      ...(settings.defaultDatastore ? { default_datastore: idOf(settings.defaultDatastore, resolved) } : {}),
+      ...(settings.defaultEnvironment
+        ? { default_environment: idOf(settings.defaultEnvironment, resolved) }
+        : {}),
+      ...(settings.continueOnStepFailure !== undefined
+        ? { continue_on_step_failure: settings.continueOnStepFailure }
+        : {}),
+      ...(settings.forceRerun !== undefined ? { force_rerun: settings.forceRerun } : {}),
+      ...(settings.onInit !== undefined ? { on_init: settings.onInit } : {}),
+      ...(settings.onFinalize !== undefined ? { on_finalize: settings.onFinalize } : {}),
+      _source: 'YAML.JOB',
+    },
+    jobs: Object.fromEntries(
+      Object.values(spec.jobs).map((step) => [step.name, pipelineStep(step, resolved)]),
+    ),
+  };
+}
+
+/** A step of the `jobs` dictionary: its component by id, and what the step sets on top of it. */
+function pipelineStep(step: PipelineStep, resolved: Resolved): Record<string, unknown> {
+  const services = restServices(step.services);
+  return {
+    name: step.name,
+    type: 'command',
+    componentId: idOf(step.component, resolved),
+    ...(step.compute ? { computeId: idOf(step.compute, resolved) } : {}),
+    ...(step.displayName !== undefined ? { display_name: step.displayName } : {}),
+    ...(Object.keys(step.tags).length > 0 ? { tags: { ...step.tags } } : {}),
+    ...(Object.keys(step.properties).length > 0 ? { properties: { ...step.properties } } : {}),
+    inputs: stepInputs(step.inputs, resolved),
+    outputs: stepOutputs(step.outputs),
+    ...(Object.keys(step.environmentVariables).length > 0
+      ? { environment_variables: { ...step.environmentVariables } }
+      : {}),
+    ...(step.resources ? { resources: snakeKeys(restResources(step.resources)) } : {}),
+    ...(step.distribution ? { distribution: snakeKeys(restDistribution(step.distribution)) } : {}),
+    ...(step.limits?.timeout !== undefined
+      ? { limits: { job_limits_type: 'Command', timeout: isoDuration(step.limits.timeout) } }
+      : {}),
+    ...(step.identity ? { identity: snakeKeys(restIdentity(step.identity)) } : {}),
+    ...(services ? { services: snakeKeys(services) } : {}),
+    _source: 'YAML.JOB',
+  };
+}
