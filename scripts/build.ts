@@ -13,6 +13,9 @@ const common: BuildOptions = {
   format: 'cjs',
   // Without module-first resolution, core-rest-pipeline and friends end up in the bundle twice.
   mainFields: ['module', 'main'],
+  // ESM builds (storage-common's CRC64) read import.meta.url, which a CommonJS bundle lacks: give them the bundle's.
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   legalComments: 'linked',
   logLevel: 'warning',
   metafile: true,

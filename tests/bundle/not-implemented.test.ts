@@ -7,11 +7,6 @@ import { nodeRuntimes } from '../harness/runtimes';
 /** Steps whose work is planned: their bundles must validate inputs and then fail, never pretend to succeed. */
 const planned: { id: string; task: string; inputs: Record<string, string> }[] = [
   {
-    id: 'train',
-    task: 'AzureMLTrainV1',
-    inputs: { resourceGroup: 'rg', workspaceName: 'mlw', jobFile: 'job.yml' },
-  },
-  {
     id: 'register-model',
     task: 'AzureMLRegisterModelV1',
     inputs: { resourceGroup: 'rg', workspaceName: 'mlw', modelName: 'rain' },

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { JobBase } from '@azure/arm-machinelearning';
+import { armJsonRequest } from '../../azure/arm-raw';
 import { openDatastoreContainer, type DatastoreContainer } from '../../azure/datastore-blobs';
 import { MlflowTrackingClient } from '../../azure/mlflow-metrics';
 import { openWorkspaceSession, type WorkspaceSession } from '../../azure/workspace-session';
@@ -77,9 +78,17 @@ export async function runTrain(config: TrainConfig, context: StepContext): Promi
     return { result: 'succeeded', message: `Dry run: job '${jobName}' was validated and not submitted.` };
   }
 
-  const created = await session.call(`Submitting job '${jobName}'`, (o) =>
-    ml.jobs.createOrUpdate(rg, ws, jobName, rest.body, o),
-  );
+  // Not ml.jobs.createOrUpdate: its serializer drops the uri of every data input and output (see arm-raw.ts).
+  const created = (await session.call(`Submitting job '${jobName}'`, (o) =>
+    armJsonRequest(
+      ml,
+      session.access.cloud.armEndpoint,
+      'PUT',
+      `${session.workspaceId}/jobs/${jobName}`,
+      rest.body,
+      o,
+    ),
+  )) as unknown as JobBase;
   const studioUrl = studioLink(created, session, jobName);
   context.setOutput('studioUrl', studioUrl);
   logger.info(

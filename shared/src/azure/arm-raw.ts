@@ -1,0 +1,46 @@
+import { createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
+import type { PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
+import { machineLearningApiVersion } from './arm-clients';
+
+/**
+ * A JSON request through an SDK client's own pipeline (sign-in, retries, timeouts, user agent), for bodies the
+ * SDK's serializer would damage: @azure/arm-machinelearning 2.1.1 maps job inputs and outputs through a
+ * discriminator table that lacks the asset types (`JobInput.uri_folder`...), so it silently drops their `uri` and
+ * `mode`. Non-2xx answers become the RestError the SDK would throw, so callAzure words them the same way.
+ */
+export async function armJsonRequest(
+  client: { sendRequest(request: PipelineRequest): Promise<PipelineResponse> },
+  armEndpoint: string,
+  method: 'PUT' | 'PATCH' | 'POST',
+  resourcePath: string,
+  body: unknown,
+  options: { abortSignal?: AbortSignal; apiVersion?: string } = {},
+): Promise<Record<string, unknown>> {
+  const url = `${armEndpoint}${resourcePath}?api-version=${encodeURIComponent(options.apiVersion ?? machineLearningApiVersion)}`;
+  const request = createPipelineRequest({
+    url,
+    method,
+    body: JSON.stringify(body),
+    ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+  });
+  request.headers.set('content-type', 'application/json');
+  request.headers.set('accept', 'application/json');
+  const response = await client.sendRequest(request);
+  const text = response.bodyAsText ?? '';
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : {};
+  } catch {
+    parsed = { raw: text };
+  }
+  if (response.status < 200 || response.status >= 300) {
+    const error = (parsed as { error?: { code?: string; message?: string } }).error;
+    throw new RestError(error?.message ?? `${method} ${resourcePath} answered ${response.status}.`, {
+      code: error?.code ?? `Http${response.status}`,
+      statusCode: response.status,
+      request,
+      response,
+    });
+  }
+  return parsed as Record<string, unknown>;
+}

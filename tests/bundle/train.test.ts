@@ -1,0 +1,255 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEmulator, type Emulator } from '../emulator/emulator';
+import { describeEmulator } from '../emulator/start';
+import { runAsGitHubRunner } from '../harness/github-runner';
+import { runStepAs, type Host, type HostRun } from '../harness/host-run';
+import { repoRoot } from '../harness/runtimes';
+
+/** The bundled train step, as both hosts run it, against the emulator that runs Azure ML jobs for real. */
+const hosts: Host[] = ['azure-pipelines', 'github'];
+const weatherJob = join(repoRoot, 'examples/weather/train-job.yml');
+const fixtures = join(repoRoot, 'tests/fixtures/train-run');
+const docsExamples = join(repoRoot, 'tests/fixtures/train');
+let emulator: Emulator;
+let description: ReturnType<typeof describeEmulator>;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  description = describeEmulator(emulator);
+  const ws = emulator.workspaceId;
+  emulator.assets.addAmlCompute(ws, 'cpu-cluster');
+  emulator.assets.addAmlCompute(ws, 'gpu-cluster');
+  // What the Azure ML CLI documentation examples (tests/fixtures/train) refer to.
+  const image = { image: 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:latest' };
+  emulator.assets.addAssetVersion(
+    ws,
+    'environments',
+    'AzureML-sklearn-1.0-ubuntu20.04-py38-cpu',
+    '33',
+    image,
+  );
+  emulator.assets.addAssetVersion(
+    ws,
+    'environments',
+    'AzureML-pytorch-1.9-ubuntu18.04-py37-cuda11-gpu',
+    '6',
+    image,
+  );
+  const folder = (path: string) => ({
+    dataType: 'uri_folder',
+    dataUri: `azureml://datastores/workspaceblobstore/paths/${path}/`,
+  });
+  emulator.assets.addAssetVersion(ws, 'data', 'cifar-10-example', '1', folder('cifar'));
+  emulator.assets.addAssetVersion(ws, 'data', 'weather', '3', folder('weather'));
+  emulator.assets.addAssetVersion(ws, 'components', 'evaluate_model', '3', {
+    componentSpec: { name: 'evaluate_model', version: '3', type: 'command', command: 'python eval.py' },
+  });
+}, 60_000);
+afterAll(() => emulator.close());
+
+function signIn(host: Host): { inputs: Record<string, string>; env: Record<string, string> } {
+  return host === 'azure-pipelines'
+    ? {
+        inputs: { azureSubscription: description.azureDevOps.serviceConnectionId },
+        env: { ...description.env, ...description.azureDevOps.env },
+      }
+    : { inputs: { creds: description.github.env.INPUT_CREDS! }, env: description.env };
+}
+
+function train(host: Host, inputs: Record<string, string>): Promise<HostRun> {
+  const access = signIn(host);
+  return runStepAs(host, {
+    task: 'AzureMLTrainV1',
+    action: 'train',
+    inputs: {
+      ...access.inputs,
+      resourceGroup: emulator.resourceGroup,
+      workspaceName: emulator.workspaceName,
+      ...inputs,
+    },
+    extraEnv: access.env,
+    timeoutMs: 120_000,
+  });
+}
+
+const jobPuts = () => emulator.received('PUT', /\/jobs\/[^/]+$/);
+const codePuts = () => emulator.received('PUT', /\/codes\/[^/]+\/versions\/[^/]+$/);
+
+describe('train: the weather model, end to end', () => {
+  it.each(hosts)(
+    'trains it as %s: status, metrics, outputs, streamed log, summary, lineage',
+    async (host) => {
+      const run = await train(host, { jobFile: weatherJob, tags: 'team=forecasting' });
+      expect(run.errors).toEqual([]);
+      expect(run.succeeded).toBe(true);
+      const { jobName, jobStatus, studioUrl } = run.outputs;
+      expect(jobStatus).toBe('Completed');
+      expect(jobName).toMatch(/^weather-rain-\d{14}-[0-9a-f]{6}$/);
+      expect(studioUrl).toContain(encodeURIComponent(jobName!));
+
+      const metrics = JSON.parse(run.outputs.metrics!) as Record<string, number>;
+      for (const name of ['accuracy', 'precision', 'recall', 'f1']) {
+        expect(metrics[name]).toBeGreaterThan(0.3);
+        expect(metrics[name]).toBeLessThanOrEqual(1);
+      }
+      expect(JSON.parse(run.outputs.jobOutputs!)).toEqual({
+        model: `azureml://datastores/workspaceblobstore/paths/azureml/${jobName}/model/`,
+      });
+      // Status changes with their times, and the script's own output, streamed into the pipeline log.
+      expect(run.everythingPrinted).toMatch(new RegExp(`\\] Job '${jobName}' is Running\\.`));
+      expect(run.everythingPrinted).toMatch(/\] Job '[^']+' is Completed\./);
+      expect(run.everythingPrinted).toMatch(/epoch +1\/30 +train log loss/);
+      expect(run.summary).toContain('### Metrics');
+      expect(run.summary).toMatch(/\| f1 \| 0\.\d+ \|/);
+
+      const job = emulator.store.get(`${emulator.workspaceId}/jobs/${jobName}`)!;
+      const tags = (job.body['properties'] as { tags: Record<string, string> }).tags;
+      expect(tags).toMatchObject({ example: 'weather', team: 'forecasting', 'ci.host': host });
+      const evidence = JSON.parse(readFileSync(run.outputs.evidencePath!, 'utf8')) as Record<string, unknown>;
+      expect(JSON.stringify(evidence)).toContain(jobName);
+    },
+    150_000,
+  );
+
+  it('uploaded the unchanged weather code once across both runs', () => {
+    const weatherCode = codePuts();
+    expect(weatherCode).toHaveLength(1);
+    expect(jobPuts().length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('train: when the job does not succeed', () => {
+  it('a script that raises fails the step with the job error and the log tail', async () => {
+    const run = await train('github', { jobFile: join(fixtures, 'failing-job.yml') });
+    expect(run.succeeded).toBe(false);
+    expect(run.outputs.jobStatus).toBe('Failed');
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toContain('ended Failed');
+    expect(run.errors[0]).toContain("ValueError: column 'Humidity' has 12 missing values");
+    expect(run.summary).toContain('Last lines of the log');
+    expect(run.summary).toContain('epoch 1: loss 0.693');
+  }, 120_000);
+
+  it('a timeout cancels the job in Azure ML and says so', async () => {
+    const run = await train('azure-pipelines', {
+      jobFile: join(fixtures, 'sleepy-job.yml'),
+      timeoutMinutes: '0.1',
+    });
+    expect(run.result).toBe('Failed');
+    expect(run.errors.join('\n')).toContain('did not finish within the timeout');
+    expect(run.warnings.join('\n')).toMatch(/was asked to cancel in Azure ML/);
+    const jobName = run.outputs.jobName!;
+    expect(emulator.received('POST', new RegExp(`/jobs/${jobName}/cancel$`))).toHaveLength(1);
+    await expect(until(() => jobStatus(jobName) === 'Canceled')).resolves.toBe(true);
+  }, 120_000);
+
+  it('a cancelled pipeline run cancels the job', async () => {
+    const before = jobPuts().length;
+    const run = await runAsGitHubRunner({
+      action: 'train',
+      inputs: {
+        creds: description.github.env.INPUT_CREDS!,
+        'resource-group': emulator.resourceGroup,
+        'workspace-name': emulator.workspaceName,
+        'job-file': join(fixtures, 'sleepy-job.yml'),
+      },
+      extraEnv: description.env,
+      onStart: (child) => {
+        const timer = setInterval(() => {
+          if (jobPuts().length > before) {
+            clearInterval(timer);
+            setTimeout(() => child.kill('SIGINT'), 1500);
+          }
+        }, 100);
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations.map((a) => a.message).join('\n')).toMatch(/cancelled[\s\S]*asked to cancel/);
+    const jobName = run.outputs['job-name']!;
+    await expect(until(() => jobStatus(jobName) === 'Canceled')).resolves.toBe(true);
+  }, 120_000);
+});
+
+describe('train: dry run', () => {
+  it.each([
+    ['command job with local code, data and a conda environment', 'command-basic/job.yml'],
+    ['distributed command job on registered assets', 'command-distributed/job.yml'],
+    ['sweep job', 'sweep/job.yml'],
+    ['pipeline of inline steps', 'pipeline-inline/pipeline.yml'],
+    ['pipeline of component files and a registered component', 'pipeline-components/pipeline.yml'],
+  ])(
+    'accepts the docs %s, prints the request and creates nothing',
+    async (_, file) => {
+      // ARM writes (sign-in token requests and reading datastore keys are not writes).
+      const writes = () =>
+        emulator.requests.filter(
+          (r) => r.method !== 'GET' && r.path.startsWith('/subscriptions/') && !/listSecrets$/.test(r.path),
+        ).length;
+      const before = writes();
+      const run = await train('github', { jobFile: join(docsExamples, file), dryRun: 'true' });
+      expect(run.errors).toEqual([]);
+      expect(run.succeeded).toBe(true);
+      expect(run.outputs.jobStatus).toBe('NotSubmitted');
+      expect(run.everythingPrinted).toMatch(/Request that would be sent: PUT .*\/jobs\//);
+      expect(run.everythingPrinted).toContain('"jobType"');
+      expect(writes()).toBe(before);
+    },
+    60_000,
+  );
+
+  it.each([
+    ['typo-key.yml'],
+    ['wrong-type.yml'],
+    ['missing-command.yml'],
+    ['unknown-input.yml'],
+    ['missing-step-output.yml'],
+    ['cycle.yml'],
+    ['automl.yml'],
+    ['broken-component-pipeline.yml'],
+  ])(
+    'rejects broken %s at its file:line:column, before calling Azure',
+    async (file) => {
+      const before = emulator.requests.length;
+      const run = await train('azure-pipelines', {
+        jobFile: join(docsExamples, 'broken', file),
+        dryRun: 'true',
+      });
+      expect(run.result).toBe('Failed');
+      expect(run.locatedErrors.length).toBeGreaterThan(0);
+      expect(run.locatedErrors[0]).toMatchObject({
+        file: expect.stringMatching(/\.yml$/),
+        line: expect.stringMatching(/^\d+$/),
+      });
+      expect(emulator.requests.length).toBe(before);
+    },
+    60_000,
+  );
+
+  it('names a compute that does not exist at its line, with the computes there, and creates nothing', async () => {
+    const run = await train('github', {
+      jobFile: weatherJob,
+      set: 'compute=azureml:no-such-cluster',
+      dryRun: 'false',
+    });
+    expect(run.succeeded).toBe(false);
+    expect(run.errors[0]).toMatch(
+      /Compute 'no-such-cluster' was not found in workspace '[^']+' \(it has: .*cpu-cluster/,
+    );
+    expect(run.locatedErrors[0]).toMatchObject({ file: weatherJob });
+  }, 60_000);
+});
+
+function jobStatus(jobName: string): unknown {
+  const job = emulator.store.get(`${emulator.workspaceId}/jobs/${jobName}`);
+  return (job?.body['properties'] as { status?: string } | undefined)?.status;
+}
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return check();
+}
