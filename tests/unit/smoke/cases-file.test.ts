@@ -38,9 +38,17 @@ describe('the weather fixture', () => {
     expect(twoRows!.body).toContain('"index": [0, 1]');
     expect(JSON.parse(rainRow!.body)).toEqual({
       input_data: {
-        columns: ['Temperature_C', 'Humidity', 'Wind_Speed_kmh', 'Pressure_hPa'],
+        columns: [
+          'Temperature_C',
+          'Humidity',
+          'Wind_speed_kmph',
+          'Wind_bearing_degrees',
+          'Visibility_km',
+          'Pressure_millibars',
+          'Current_weather_condition',
+        ],
         index: [0],
-        data: [[13.2, 92.0, 30.5, 999.1]],
+        data: [[9.8, 97.0, 38.5, 185, 2.4, 993.1, 'rain']],
       },
     });
     expect(malformed!.request).toBeUndefined();
