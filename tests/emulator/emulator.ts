@@ -22,6 +22,7 @@ import { MachineLearningJobsEmulator } from './arm/mlJobs';
 import type { OperationManager } from './arm/operations';
 import type { ResourceStore } from './arm/store';
 import { createCertificates } from './certificates';
+import { JobRunner } from './job-runner';
 import { MlflowEmulator } from './mlflow';
 import { OidcIssuers } from './oidc';
 import { EmulatorServer, type Faults, type RecordedRequest } from './server';
@@ -80,6 +81,8 @@ export interface Emulator {
    */
   datastores: MachineLearningDatastoresEmulator;
   jobs: MachineLearningJobsEmulator;
+  /** Runs the jobs PUT through ARM, locally (`job-runner.ts`; README "Running jobs"). */
+  jobRunner: JobRunner;
   /** Microsoft.ContainerService managed clusters. */
   aks: ContainerServiceEmulator;
   /** Microsoft.KubernetesConfiguration extensions. */
@@ -178,6 +181,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     mlflow.register();
     const workspace = ml.createWorkspace({ resourceGroup, name: workspaceName, serviceUrl: url });
     await datastores.ready();
+    // Created last: nothing below can fail and leave its temp folder behind.
+    const jobRunner = new JobRunner({ arm, jobs, mlflow, blob, caPem: certificates.caPem });
+    jobRunner.attach();
     const resourceGroupId = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`;
     arm.rbac.grant(defaultApp.objectId, resourceGroupId, 'Contributor');
     const managedIdentityEndpoint = `${url}/msi/token`;
@@ -219,6 +225,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       assets,
       datastores,
       jobs,
+      jobRunner,
       aks,
       kubernetesConfiguration,
       aci,
@@ -245,6 +252,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         setRegistered: (namespace, registered) => arm.setProviderRegistered(namespace, registered),
       },
       close: async () => {
+        await jobRunner.close();
         await Promise.all([server.close(), blob?.close()]);
         certificates.dispose();
       },
