@@ -119,6 +119,35 @@ describe('train: the weather model, end to end', () => {
   });
 });
 
+describe('train: pipeline and sweep jobs run for real', () => {
+  it('runs the weather pipeline: steps in order, each log streamed in its own group, metrics of the steps', async () => {
+    const run = await train('azure-pipelines', {
+      jobFile: join(repoRoot, 'examples/weather/pipeline-job.yml'),
+    });
+    expect(run.errors).toEqual([]);
+    expect(run.outputs.jobStatus).toBe('Completed');
+    const metrics = JSON.parse(run.outputs.metrics!) as Record<string, number>;
+    expect(metrics['f1']).toBeGreaterThan(0.3);
+    const groups = [...run.everythingPrinted.matchAll(/##\[group\]Log of (\S+)/g)].map((m) => m[1]);
+    expect(new Set(groups).size).toBe(2);
+  }, 150_000);
+
+  it('runs the weather sweep: trials with sampled parameters, the best trial reported', async () => {
+    const run = await train('github', {
+      jobFile: join(repoRoot, 'examples/weather/sweep-job.yml'),
+      set: 'limits.max_total_trials=4',
+    });
+    expect(run.errors).toEqual([]);
+    expect(run.outputs.jobStatus).toBe('Completed');
+    expect(run.summary).toMatch(
+      /\*\*Best trial:\*\* `[^`]+_\d+`: f1 = 0\.\d+ \(maximize\), with .*learning_rate=/,
+    );
+    expect(run.summary).toContain('best of 4 trial(s)');
+    const metrics = JSON.parse(run.outputs.metrics!) as Record<string, number>;
+    expect(metrics['f1']).toBeGreaterThan(0.3);
+  }, 200_000);
+});
+
 describe('train: when the job does not succeed', () => {
   it('a script that raises fails the step with the job error and the log tail', async () => {
     const run = await train('github', { jobFile: join(fixtures, 'failing-job.yml') });
