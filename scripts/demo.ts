@@ -1,11 +1,15 @@
 /**
- * `npm run demo`: the smoke-test step, bundled, run exactly as the Azure Pipelines agent and the GitHub runner
- * run it, against a local scoring server for the weather model; then once against a broken model, to show what a
- * failing check looks like. Prints what each host would show. Later issues extend it to the whole flow.
+ * `npm run demo`: the bundled steps, run exactly as the Azure Pipelines agent and the GitHub runner run them,
+ * against the embedded Azure emulator: the train step trains the weather model (examples/weather) as a real job;
+ * then the smoke-test step checks a local scoring server for the weather model on both hosts, and once a broken
+ * model, to show what a failing check looks like. Prints what each host would show.
  */
 import { join } from 'node:path';
+import { startEmulator } from '../tests/emulator/emulator';
+import { describeEmulator } from '../tests/emulator/start';
 import { runAsAzurePipelinesAgent, type AgentRun } from '../tests/harness/azure-pipelines-agent';
 import { runAsGitHubRunner, type RunnerRun } from '../tests/harness/github-runner';
+import { withoutSecretCarriers } from '../tests/harness/host-run';
 import { repoRoot } from '../tests/harness/runtimes';
 import { startScoringServer } from '../tests/servers/scoring-servers';
 
@@ -35,9 +39,18 @@ function show(run: { log: string; outputs: Record<string, string>; result: strin
   console.log(indent(run.summary));
 }
 
+/** Long logs (a training job's) keep their head and tail. */
+function shortened(log: string, keep = 40): string {
+  const lines = log.split('\n').filter((line) => line.trim());
+  if (lines.length <= keep * 2) return lines.join('\n');
+  return [...lines.slice(0, keep), `... (${lines.length - keep * 2} lines) ...`, ...lines.slice(-keep)].join(
+    '\n',
+  );
+}
+
 const showAgent = (run: AgentRun) =>
   show({
-    log: run.displayedLog,
+    log: shortened(run.displayedLog),
     outputs: run.outputs,
     result: run.result ?? 'none reported',
     summary: run.summaries.join('\n'),
@@ -55,10 +68,42 @@ function assertNoLeak(name: string, texts: string[]): void {
     throw new Error(`${name}: the endpoint key leaked into the output`);
 }
 
+/** Trains the weather model with the bundled train step, as an Azure Pipelines task, on the emulator. */
+async function train(): Promise<boolean> {
+  const emulator = await startEmulator();
+  try {
+    emulator.assets.addAmlCompute(emulator.workspaceId, 'cpu-cluster');
+    const azure = describeEmulator(emulator);
+    console.log(
+      bold('\n▶ Azure Pipelines: AzureMLTrain@1 with examples/weather/train-job.yml (emulated Azure ML)\n'),
+    );
+    const run = await runAsAzurePipelinesAgent({
+      task: 'AzureMLTrainV1',
+      inputs: {
+        azureSubscription: azure.azureDevOps.serviceConnectionId,
+        resourceGroup: azure.resourceGroup,
+        workspaceName: azure.workspaceName,
+        jobFile: join(repoRoot, 'examples/weather/train-job.yml'),
+      },
+      extraEnv: { ...azure.env, ...azure.azureDevOps.env },
+      timeoutMs: 300_000,
+    });
+    showAgent(run);
+    if (
+      withoutSecretCarriers(run.stdout).includes(azure.clientSecret) ||
+      run.summaries.some((s) => s.includes(azure.clientSecret))
+    )
+      throw new Error('Azure Pipelines: the client secret leaked into the output');
+    return run.result === 'Succeeded';
+  } finally {
+    await emulator.close();
+  }
+}
+
 async function main(): Promise<void> {
+  let unexpected = (await train()) ? 0 : 1;
   const model = await startScoringServer('correct', { key: endpointKey });
   const broken = await startScoringServer('constant', { key: endpointKey });
-  let unexpected = 0;
   try {
     console.log(bold(`\n▶ Azure Pipelines: AzureMLSmokeTest@1 against ${model.scoringUri}\n`));
     const ado = await runAsAzurePipelinesAgent({
@@ -115,7 +160,7 @@ async function main(): Promise<void> {
   console.log(
     unexpected === 0
       ? bold(
-          '\n✔ demo finished: the healthy model passed on both hosts, the broken one was caught, the key never showed.\n',
+          '\n✔ demo finished: the weather model was trained, the healthy model passed on both hosts, the broken one was caught, no secret showed.\n',
         )
       : bold(`\n✘ demo: ${unexpected} run(s) did not end as expected\n`),
   );
