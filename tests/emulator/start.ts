@@ -7,8 +7,8 @@
  * WorkloadIdentityFederation one with `SYSTEM_OIDCREQUESTURI`; `github.env`: `INPUT_CREDS`; `github.oidc.env`:
  * `ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN`).
  */
-import { randomUUID } from 'node:crypto';
 import { startEmulator, type Emulator } from './emulator';
+import { azureRmServiceConnection } from './service-connections';
 
 /** What `npm run emulator` prints: endpoints, CA, the custom-cloud environment and sample credentials per host. */
 export function describeEmulator(emulator: Emulator) {
@@ -19,28 +19,12 @@ export function describeEmulator(emulator: Emulator) {
     // Azurite is path-style: the account is the first path segment, not a host name.
     AZUREML_STEPS_BLOB_ENDPOINT: `${new URL(emulator.blob.blobUrl).origin}/{account}`,
   };
-  const id = randomUUID();
-  const auth = {
+  const servicePrincipal = azureRmServiceConnection(emulator, 'ServicePrincipal', {
     authenticationType: 'spnKey',
     serviceprincipalid: emulator.clientId,
     serviceprincipalkey: emulator.clientSecret,
     tenantid: emulator.tenantId,
-  };
-  const data = {
-    subscriptionId: emulator.subscriptionId,
-    subscriptionName: 'Emulator subscription',
-    environment: 'AzureCloud',
-    scopeLevel: 'Subscription',
-    creationMode: 'Manual',
-  };
-  const servicePrincipal: Record<string, string> = {
-    [`ENDPOINT_URL_${id}`]: `${emulator.armUrl}/`,
-    [`ENDPOINT_AUTH_${id}`]: JSON.stringify({ scheme: 'ServicePrincipal', parameters: auth }),
-    [`ENDPOINT_AUTH_SCHEME_${id}`]: 'ServicePrincipal',
-  };
-  for (const [k, v] of Object.entries(auth))
-    servicePrincipal[`ENDPOINT_AUTH_PARAMETER_${id}_${k.toUpperCase()}`] = v;
-  for (const [k, v] of Object.entries(data)) servicePrincipal[`ENDPOINT_DATA_${id}_${k.toUpperCase()}`] = v;
+  });
   const ado = emulator.oidc.azureDevOps();
   const gh = emulator.oidc.github();
   return {
@@ -55,8 +39,8 @@ export function describeEmulator(emulator: Emulator) {
     workspaceName: emulator.workspaceName,
     env,
     azureDevOps: {
-      serviceConnectionId: id,
-      env: servicePrincipal,
+      serviceConnectionId: servicePrincipal.id,
+      env: servicePrincipal.env,
       workloadIdentity: { serviceConnectionId: ado.serviceConnectionId, subject: ado.subject, env: ado.env },
     },
     github: {
@@ -80,9 +64,10 @@ export function describeEmulator(emulator: Emulator) {
 
 async function main(): Promise<void> {
   const emulator = await startEmulator();
-  // The sample managed identity may use the workspace too.
+  // The sample managed identity may use the workspace too, and jobs have a compute to run on.
   emulator.rbac.grant(emulator.managedIdentity.systemAssigned.objectId);
-  process.stdout.write(`${JSON.stringify(describeEmulator(emulator))}\n`);
+  emulator.assets.addAmlCompute(emulator.workspaceId, 'cpu-cluster');
+  process.stdout.write(`${JSON.stringify({ ...describeEmulator(emulator), computeName: 'cpu-cluster' })}\n`);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
