@@ -4,6 +4,7 @@ import { load } from 'js-yaml';
 import { stepManifests } from '../../shared/src/steps/manifests';
 import { inputsFor, kebabCase, type HostKind, type StepManifest } from '../../shared/src/step/manifest';
 import { repoRoot } from '../harness/runtimes';
+import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 
 type Step = {
   task?: string;
@@ -38,6 +39,25 @@ function mismatches(manifest: StepManifest, host: HostKind, given: string[]) {
 }
 
 describe('examples', () => {
+  it("the GitHub workflow passes GitHub's own workflow parser", () => {
+    const file = join(repoRoot, 'examples/github/weather-mlops.yml');
+    const result = parseWorkflow(
+      { name: file, content: readFileSync(file, 'utf8') },
+      new NoOperationTraceWriter(),
+    );
+    expect(result.context.errors.getErrors().map((error) => error.message)).toEqual([]);
+    expect(result.value).toBeDefined();
+  });
+
+  it("GitHub's parser does report a broken workflow (the check above can fail)", () => {
+    const content = readFileSync(join(repoRoot, 'examples/github/weather-mlops.yml'), 'utf8').replace(
+      /^jobs:/m,
+      'jobz:',
+    );
+    const result = parseWorkflow({ name: 'broken.yml', content }, new NoOperationTraceWriter());
+    expect(result.context.errors.getErrors().length).toBeGreaterThan(0);
+  });
+
   it('use only inputs the Azure DevOps tasks declare, and every required one', () => {
     const document = load(readFileSync(join(repoRoot, 'examples/azure-pipelines.yml'), 'utf8'));
     const ours = stepsOf(document).filter((step) => /^AzureML\w+@1$/.test(step.task ?? ''));
