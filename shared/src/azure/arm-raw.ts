@@ -6,24 +6,39 @@ import { machineLearningApiVersion } from './arm-clients';
  * A JSON request through an SDK client's own pipeline (sign-in, retries, timeouts, user agent), for bodies the
  * SDK's serializer would damage: @azure/arm-machinelearning 2.1.1 maps job inputs and outputs through a
  * discriminator table that lacks the asset types (`JobInput.uri_folder`...), so it silently drops their `uri` and
- * `mode`. Non-2xx answers become the RestError the SDK would throw, so callAzure words them the same way.
+ * `mode`; its deserializer drops them from a job GET the same way. Non-2xx answers become the RestError the SDK
+ * would throw, so callAzure words them the same way.
  */
 export async function armJsonRequest(
   client: { sendRequest(request: PipelineRequest): Promise<PipelineResponse> },
   armEndpoint: string,
-  method: 'PUT' | 'PATCH' | 'POST',
+  method: 'GET' | 'PUT' | 'PATCH' | 'POST',
   resourcePath: string,
   body: unknown,
   options: { abortSignal?: AbortSignal; apiVersion?: string } = {},
 ): Promise<Record<string, unknown>> {
-  const url = `${armEndpoint}${resourcePath}?api-version=${encodeURIComponent(options.apiVersion ?? machineLearningApiVersion)}`;
+  return (await armJsonExchange(client, armEndpoint, method, resourcePath, body, options)).body;
+}
+
+/** One JSON request as armJsonRequest sends it, answered with the status and headers too (long-running writes). */
+export async function armJsonExchange(
+  client: { sendRequest(request: PipelineRequest): Promise<PipelineResponse> },
+  armEndpoint: string,
+  method: 'GET' | 'PUT' | 'PATCH' | 'POST' | 'DELETE',
+  resourcePath: string,
+  body: unknown,
+  options: { abortSignal?: AbortSignal; apiVersion?: string } = {},
+): Promise<{ status: number; headers: PipelineResponse['headers']; body: Record<string, unknown> }> {
+  const url = /^https:\/\//.test(resourcePath)
+    ? resourcePath
+    : `${armEndpoint}${resourcePath}?api-version=${encodeURIComponent(options.apiVersion ?? machineLearningApiVersion)}`;
   const request = createPipelineRequest({
     url,
     method,
-    body: JSON.stringify(body),
+    ...(method === 'GET' || method === 'DELETE' ? {} : { body: JSON.stringify(body) }),
     ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
   });
-  request.headers.set('content-type', 'application/json');
+  if (method !== 'GET' && method !== 'DELETE') request.headers.set('content-type', 'application/json');
   request.headers.set('accept', 'application/json');
   const response = await client.sendRequest(request);
   const text = response.bodyAsText ?? '';
@@ -42,5 +57,5 @@ export async function armJsonRequest(
       response,
     });
   }
-  return parsed as Record<string, unknown>;
+  return { status: response.status, headers: response.headers, body: parsed as Record<string, unknown> };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { JobBase } from '@azure/arm-machinelearning';
 import { armJsonRequest } from '../../azure/arm-raw';
 import { openDatastoreContainer, type DatastoreContainer } from '../../azure/datastore-blobs';
-import { MlflowTrackingClient } from '../../azure/mlflow-metrics';
+import { readJobMetrics, workspaceMlflow } from '../../azure/job-metrics';
 import { openWorkspaceSession, type WorkspaceSession } from '../../azure/workspace-session';
 import type { StepContext, StepOutcome } from '../../step/define';
 import { CancelledError } from '../../step/errors';
@@ -11,7 +11,6 @@ import type { TrainConfig } from './config';
 import { followJob, type FollowResult } from './follow-job';
 import { references, toRestJob, type JobSpec } from './job-spec';
 import { lineageTags } from './lineage';
-import { readJobMetrics } from './metrics';
 import { resolveReferences } from './resolve/resolve-references';
 import { renderTrainSummary } from './summary';
 
@@ -94,29 +93,22 @@ export async function runTrain(config: TrainConfig, context: StepContext): Promi
   logger.info(
     `Submitted ${config.spec.type} job '${jobName}' (experiment '${experimentName}'): ${studioUrl}`,
   );
+  const report = {
+    jobName,
+    jobType: config.spec.type,
+    experimentName,
+    studioUrl,
+    resolution: resolution.records,
+  };
   if (!config.wait) {
     context.setOutput('jobStatus', created.properties.status ?? 'NotStarted');
-    record(context, { jobName, studioUrl, resolution: resolution.records, request: rest.body });
-    context.appendSummary(
-      renderTrainSummary({
-        jobName,
-        jobType: config.spec.type,
-        experimentName,
-        studioUrl,
-        resolution: resolution.records,
-      }),
-    );
+    context.recordEvidence({ ...report, request: rest.body });
+    context.appendSummary(renderTrainSummary(report));
     return { result: 'succeeded', message: `Job '${jobName}' submitted; not waiting for it (wait: false).` };
   }
 
   const artifacts = await datastore('workspaceartifactstore');
-  const trackingUri = workspace.mlFlowTrackingUri;
-  const mlflow = trackingUri
-    ? new MlflowTrackingClient(session.credential, session.access.cloud, trackingUri, {
-        step: 'train',
-        host: context.environment.host,
-      })
-    : undefined;
+  const mlflow = workspaceMlflow(session, workspace.mlFlowTrackingUri);
   const followed = await followJob(azureJobWatch(session, jobName, artifacts, mlflow, signal), {
     jobName,
     logger,
@@ -131,41 +123,39 @@ export async function runTrain(config: TrainConfig, context: StepContext): Promi
     );
   context.setOutput('jobStatus', followed.status);
 
-  const final = await session.call(`Reading job '${jobName}'`, (o) => ml.jobs.get(rg, ws, jobName, o));
+  // Raw, like the PUT: the SDK's deserializer would drop the outputs' uris too.
+  const final = (await session.call(`Reading job '${jobName}'`, (o) =>
+    armJsonRequest(
+      ml,
+      session.access.cloud.armEndpoint,
+      'GET',
+      `${session.workspaceId}/jobs/${jobName}`,
+      undefined,
+      o,
+    ),
+  )) as unknown as JobBase;
   const outputs = jobOutputs(final, jobName);
   context.setOutput('jobOutputs', JSON.stringify(outputs));
   const metrics = mlflow ? await readJobMetrics(mlflow, config.spec, jobName, logger, signal) : undefined;
   context.setOutput('metrics', JSON.stringify(metrics?.values ?? {}));
-  const error = followed.status === 'Completed' ? undefined : await jobError(artifacts, jobName, signal);
-
-  record(context, {
-    jobName,
-    studioUrl,
+  const failed = followed.status !== 'Completed';
+  const error = failed ? await jobError(artifacts, jobName, signal) : undefined;
+  const ended = {
+    ...report,
     status: followed.status,
     durationMs: followed.durationMs,
-    history: followed.history,
-    metrics: metrics ?? null,
     outputs,
-    resolution: resolution.records,
-    request: rest.body,
+    ...(metrics ? { metrics } : {}),
     ...(error ? { error } : {}),
-    ...(followed.status === 'Completed' ? {} : { logTail: followed.logTail.map((l) => context.redact(l)) }),
+    ...(failed ? { logTail: followed.logTail.map((l) => context.redact(l)) } : {}),
+  };
+  context.recordEvidence({
+    ...ended,
+    metrics: metrics ?? null,
+    history: followed.history,
+    request: rest.body,
   });
-  context.appendSummary(
-    renderTrainSummary({
-      jobName,
-      jobType: config.spec.type,
-      experimentName,
-      studioUrl,
-      status: followed.status,
-      durationMs: followed.durationMs,
-      ...(metrics ? { metrics } : {}),
-      outputs,
-      resolution: resolution.records,
-      ...(error ? { error } : {}),
-      ...(followed.status === 'Completed' ? {} : { logTail: followed.logTail.map((l) => context.redact(l)) }),
-    }),
-  );
+  context.appendSummary(renderTrainSummary(ended));
   return outcome(followed, jobName, error);
 }
 
@@ -185,10 +175,6 @@ function outcome(followed: FollowResult, jobName: string, error: string | undefi
       (error ? `: ${error}` : '.') +
       (tail.length && !error ? `\nLast lines of its log:\n${tail.join('\n')}` : ''),
   };
-}
-
-function record(context: StepContext, details: Record<string, unknown>): void {
-  context.recordEvidence(details);
 }
 
 /** A name like the CLI's when the YAML gives none: readable, unique, valid for Azure ML (`[A-Za-z0-9_-]`). */
