@@ -1,8 +1,9 @@
 /**
  * `npm run demo`: the bundled steps, run exactly as the Azure Pipelines agent and the GitHub runner run them,
- * against the embedded Azure emulator: the train step trains the weather model (examples/weather) as a real job;
- * then the smoke-test step checks a local scoring server for the weather model on both hosts, and once a broken
- * model, to show what a failing check looks like. Prints what each host would show.
+ * against the embedded Azure emulator: the train step trains the weather model (examples/weather) as a real job and
+ * the register-model step registers its output, gated on its f1; then the smoke-test step checks a local scoring
+ * server for the weather model on both hosts, and once a broken model, to show what a failing check looks like.
+ * Prints what each host would show.
  */
 import { join } from 'node:path';
 import { startEmulator } from '../tests/emulator/emulator';
@@ -68,40 +69,67 @@ function assertNoLeak(name: string, texts: string[]): void {
     throw new Error(`${name}: the endpoint key leaked into the output`);
 }
 
-/** Trains the weather model with the bundled train step, as an Azure Pipelines task, on the emulator. */
-async function train(): Promise<boolean> {
+/**
+ * Trains the weather model with the bundled train step and registers it with the register-model step, as two tasks
+ * of one Azure Pipelines job, on one emulator (the registration reads the training job, its output and metrics).
+ * Returns how many runs did not end as expected.
+ */
+async function trainAndRegister(): Promise<number> {
   const emulator = await startEmulator();
   try {
     emulator.assets.addAmlCompute(emulator.workspaceId, 'cpu-cluster');
     const azure = describeEmulator(emulator);
+    const signIn = {
+      azureSubscription: azure.azureDevOps.serviceConnectionId,
+      resourceGroup: azure.resourceGroup,
+      workspaceName: azure.workspaceName,
+    };
+    const extraEnv = { ...azure.env, ...azure.azureDevOps.env };
+    const leaked = (run: AgentRun) =>
+      withoutSecretCarriers(run.stdout).includes(azure.clientSecret) ||
+      run.summaries.some((s) => s.includes(azure.clientSecret));
+
     console.log(
       bold('\n▶ Azure Pipelines: AzureMLTrain@1 with examples/weather/train-job.yml (emulated Azure ML)\n'),
     );
-    const run = await runAsAzurePipelinesAgent({
+    const train = await runAsAzurePipelinesAgent({
       task: 'AzureMLTrainV1',
-      inputs: {
-        azureSubscription: azure.azureDevOps.serviceConnectionId,
-        resourceGroup: azure.resourceGroup,
-        workspaceName: azure.workspaceName,
-        jobFile: join(repoRoot, 'examples/weather/train-job.yml'),
-      },
-      extraEnv: { ...azure.env, ...azure.azureDevOps.env },
+      inputs: { ...signIn, jobFile: join(repoRoot, 'examples/weather/train-job.yml') },
+      extraEnv,
       timeoutMs: 300_000,
     });
-    showAgent(run);
-    if (
-      withoutSecretCarriers(run.stdout).includes(azure.clientSecret) ||
-      run.summaries.some((s) => s.includes(azure.clientSecret))
-    )
-      throw new Error('Azure Pipelines: the client secret leaked into the output');
-    return run.result === 'Succeeded';
+    showAgent(train);
+    if (leaked(train)) throw new Error('Azure Pipelines: the client secret leaked into the output');
+    if (train.result !== 'Succeeded' || !train.outputs.jobName) return 2;
+
+    console.log(
+      bold(
+        `\n▶ Azure Pipelines: AzureMLRegisterModel@1 with the output 'model' of job ${train.outputs.jobName}, gated on f1\n`,
+      ),
+    );
+    const register = await runAsAzurePipelinesAgent({
+      task: 'AzureMLRegisterModelV1',
+      inputs: {
+        ...signIn,
+        modelName: 'rain-forecast',
+        jobName: train.outputs.jobName,
+        jobOutput: 'model',
+        compareMetric: 'f1',
+        baseline: 'latest',
+      },
+      extraEnv,
+      timeoutMs: 120_000,
+    });
+    showAgent(register);
+    if (leaked(register)) throw new Error('Azure Pipelines: the client secret leaked into the output');
+    return register.result === 'Succeeded' && register.outputs.modelId === 'azureml:rain-forecast:1' ? 0 : 1;
   } finally {
     await emulator.close();
   }
 }
 
 async function main(): Promise<void> {
-  let unexpected = (await train()) ? 0 : 1;
+  let unexpected = await trainAndRegister();
   const model = await startScoringServer('correct', { key: endpointKey });
   const broken = await startScoringServer('constant', { key: endpointKey });
   try {
@@ -160,7 +188,7 @@ async function main(): Promise<void> {
   console.log(
     unexpected === 0
       ? bold(
-          '\n✔ demo finished: the weather model was trained, the healthy model passed on both hosts, the broken one was caught, no secret showed.\n',
+          '\n✔ demo finished: the weather model was trained and registered, the healthy model passed on both hosts, the broken one was caught, no secret showed.\n',
         )
       : bold(`\n✘ demo: ${unexpected} run(s) did not end as expected\n`),
   );

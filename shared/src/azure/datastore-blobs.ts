@@ -19,6 +19,7 @@ import { AzureError, CancelledError, DataError } from '../step/errors';
 import { userAgentPrefix } from './arm-clients';
 import { blobServiceUrl, type AzureCloud } from './cloud';
 import { callAzure, toAzureError } from './errors';
+import type { WorkspaceSession } from './workspace-session';
 import { defaultRequestTimeoutMs, defaultRetryOptions, type AzureTransportOptions } from './pipeline-options';
 
 /** Which workspace a datastore belongs to. */
@@ -96,6 +97,30 @@ export async function openDatastoreContainer(
       addSecret: options.addSecret,
       requestTimeoutMs: options.requestTimeoutMs ?? defaultRequestTimeoutMs,
     },
+  };
+}
+
+/**
+ * Opens the datastores of a session's workspace on first use, each once: `(name?)` gives the named datastore's
+ * container, or the default datastore's when no name is given.
+ */
+export function datastoreOpener(
+  session: Pick<WorkspaceSession, 'ml' | 'resourceGroup' | 'workspaceName' | 'access' | 'clientOptions'>,
+  addSecret: (secret: string) => void,
+): (name?: string) => Promise<DatastoreContainer> {
+  const opened = new Map<string, Promise<DatastoreContainer>>();
+  return (name) => {
+    const key = name ?? '';
+    let open = opened.get(key);
+    if (!open) {
+      open = openDatastoreContainer(session.ml, session, session.access.cloud, {
+        ...session.clientOptions,
+        addSecret,
+        ...(name ? { datastoreName: name } : {}),
+      });
+      opened.set(key, open);
+    }
+    return open;
   };
 }
 

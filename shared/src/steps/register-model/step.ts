@@ -1,4 +1,11 @@
-import { notImplementedStep } from '../not-implemented';
+import { defineStep } from '../../step/define';
+import { parseRegisterModelConfig } from './config';
 import { registerModelManifest } from './manifest';
+import { runRegisterModel } from './run';
 
-export const registerModelStep = notImplementedStep(registerModelManifest, 'planned in issue #6');
+/** The register-model step: finds the model, gates it against a baseline, registers it once with its lineage. */
+export const registerModelStep = defineStep({
+  manifest: registerModelManifest,
+  parse: parseRegisterModelConfig,
+  run: runRegisterModel,
+});

@@ -12,6 +12,11 @@ export function jobArtifactPath(jobName: string, path: string): string {
   return `ExperimentRun/dcid.${jobName}/${path}`;
 }
 
+/** Where Azure ML writes a job output that names no path: `azureml/<job>/<output>/` on the default datastore. */
+export function defaultJobOutputUri(jobName: string, output: string): string {
+  return `azureml://datastores/workspaceblobstore/paths/azureml/${jobName}/${output}/`;
+}
+
 /** Follows a job through ARM (status), MLflow (child runs) and the artifact store (logs). */
 export function azureJobWatch(
   session: WorkspaceSession,

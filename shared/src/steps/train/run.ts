@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { JobBase } from '@azure/arm-machinelearning';
 import { armJsonRequest } from '../../azure/arm-raw';
-import { openDatastoreContainer, type DatastoreContainer } from '../../azure/datastore-blobs';
+import { datastoreOpener, type DatastoreContainer } from '../../azure/datastore-blobs';
 import { readJobMetrics, workspaceMlflow } from '../../azure/job-metrics';
 import { openWorkspaceSession, type WorkspaceSession } from '../../azure/workspace-session';
 import type { StepContext, StepOutcome } from '../../step/define';
 import { CancelledError } from '../../step/errors';
-import { azureJobWatch, jobArtifactPath, readFrom } from './azure-job-watch';
+import { azureJobWatch, defaultJobOutputUri, jobArtifactPath, readFrom } from './azure-job-watch';
 import type { TrainConfig } from './config';
 import { followJob, type FollowResult } from './follow-job';
 import { references, toRestJob, type JobSpec } from './job-spec';
@@ -22,21 +22,7 @@ export async function runTrain(config: TrainConfig, context: StepContext): Promi
   const workspace = await session.call(`Reading workspace '${rg}/${ws}'`, (o) =>
     ml.workspaces.get(rg, ws, o),
   );
-  const datastores = new Map<string, Promise<DatastoreContainer>>();
-  const datastore = (name?: string) => {
-    const key = name ?? '';
-    let open = datastores.get(key);
-    if (!open) {
-      open = openDatastoreContainer(ml, session, session.access.cloud, {
-        step: 'train',
-        host: context.environment.host,
-        addSecret: (secret) => context.addSecret(secret),
-        ...(name ? { datastoreName: name } : {}),
-      });
-      datastores.set(key, open);
-    }
-    return open;
-  };
+  const datastore = datastoreOpener(session, (secret) => context.addSecret(secret));
 
   logger.startGroup(`Resolving what ${config.jobFile} refers to`);
   const resolution = await resolveReferences(references(config.spec), {
@@ -199,7 +185,7 @@ function jobOutputs(job: JobBase, jobName: string): Record<string, string> {
   const declared = (job.properties as { outputs?: Record<string, unknown> }).outputs ?? {};
   for (const [name, output] of Object.entries(declared)) {
     const uri = (output as { uri?: string } | null)?.uri;
-    result[name] = uri ?? `azureml://datastores/workspaceblobstore/paths/azureml/${jobName}/${name}/`;
+    result[name] = uri ?? defaultJobOutputUri(jobName, name);
   }
   return result;
 }

@@ -1,5 +1,5 @@
 import type { JobBase } from '@azure/arm-machinelearning';
-import type { JobMetrics } from './metrics';
+import type { JobMetrics } from '../../azure/job-metrics';
 import type { ResolutionRecord } from './resolve/resolve-references';
 
 export interface TrainSummary {

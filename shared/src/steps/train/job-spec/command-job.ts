@@ -13,7 +13,7 @@ import {
 import { checkCommand } from './expressions';
 import { readInputs, readOutputs } from './io';
 import type { CommandJobSpec } from './model';
-import { fields, isMapping, type Node } from './read';
+import { fields, isMapping, type Node } from '../../../yaml/read-node';
 import { readCompute } from './sources';
 
 /** Keys every job type has. */

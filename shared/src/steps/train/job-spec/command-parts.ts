@@ -1,6 +1,15 @@
 /** The parts every command shares (command, code, environment, resources, distribution) and job-level extras. */
 import type { CommandParts, Distribution, Identity, JobService, QueueSettings, Resources } from './model';
-import { fields, integer, isMapping, oneOf, stringMap, text, textLike, type Node } from './read';
+import {
+  fields,
+  integer,
+  isMapping,
+  oneOf,
+  stringMap,
+  text,
+  textLike,
+  type Node,
+} from '../../../yaml/read-node';
 import { readCode, readEnvironment } from './sources';
 
 export const COMMAND_KEYS = [

@@ -9,8 +9,8 @@ import { readComponentInputs, readComponentOutputs } from './io';
 import type { ComponentSpec } from './model';
 import { localPath } from './names';
 import { asSpecDocument } from './overrides';
-import { describe } from './problems';
-import { boolean, fields, stringMap, textLike, Node } from './read';
+import { describe } from '../../../yaml/problems';
+import { boolean, fields, stringMap, textLike, Node } from '../../../yaml/read-node';
 
 const KEYS = [
   '$schema',
@@ -49,7 +49,7 @@ export function loadComponentFile(reference: Node, written: string): ComponentSp
     : path.join(path.dirname(reference.document.file), unprefixed);
   let root: Node;
   try {
-    root = Node.root(asSpecDocument(readYamlFile(shown)), reference.problems);
+    root = Node.root(asSpecDocument(readYamlFile(shown)), reference.problems, 'The job YAML');
   } catch (error) {
     if (!(error instanceof DataError)) throw error;
     reference.problems.add(error.message, error.location ?? { file: shown });

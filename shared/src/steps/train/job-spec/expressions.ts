@@ -1,6 +1,6 @@
 /** `${{...}}` expressions in commands and pipeline bindings, and the checks that they name real things. */
-import { closest } from './problems';
-import type { Node } from './read';
+import { closest } from '../../../yaml/problems';
+import type { Node } from '../../../yaml/read-node';
 
 export interface Expression {
   /** The text between the braces, trimmed: `inputs.learning_rate`. */

@@ -1,7 +1,7 @@
 /** Reading Azure ML CLI v2 job YAML for the train step: validate, list what to resolve, build the ARM request. */
 export { loadJobSpec } from './load-job-spec';
 export { parseSetOverrides, type SetOverride } from './set-overrides';
-export { JobSpecErrors } from './problems';
+export { YamlErrors as JobSpecErrors } from '../../../yaml/problems';
 export { references } from './references';
 export { anonymousComponent, ANONYMOUS_COMPONENT_NAME, type AnonymousComponent } from './rest-component';
 export type { Resolved } from './rest-parts';

@@ -22,7 +22,7 @@ import {
   localPath,
   looksLikeAsset,
 } from './names';
-import { boolean, entries, fields, number, oneOf, text, textLike, type Node } from './read';
+import { boolean, entries, fields, number, oneOf, text, textLike, type Node } from '../../../yaml/read-node';
 
 /** Where inputs are read: pipeline steps may bind to the pipeline; pipeline inputs may be grouped with dots. */
 export type IoPlace = 'job' | 'pipeline' | 'step';

@@ -4,8 +4,8 @@ import { readCommandJob } from './command-job';
 import type { JobSpec } from './model';
 import { applyOverrides } from './overrides';
 import { readPipelineJob } from './pipeline-job';
-import { describe, Problems } from './problems';
-import { isMapping, Node } from './read';
+import { describe, Problems } from '../../../yaml/problems';
+import { isMapping, Node } from '../../../yaml/read-node';
 import type { SetOverride } from './set-overrides';
 import { readSweepJob } from './sweep-job';
 
@@ -18,7 +18,7 @@ const SUPPORTED = ['command', 'pipeline', 'sweep'] as const;
 export function loadJobSpec(file: string, overrides: readonly SetOverride[] = []): JobSpec {
   const problems = new Problems();
   const document = applyOverrides(readYamlFile(file), overrides, problems);
-  const root = Node.root(document, problems);
+  const root = Node.root(document, problems, 'The job YAML');
   const spec = readJob(root);
   problems.throwIfAny();
   if (!spec) throw new Error(`${file}: the job was not read, yet no problem was reported`);

@@ -1,6 +1,6 @@
 /** Applies `set` overrides to a parsed job YAML while keeping the positions of what the file wrote. */
 import type { DocumentPath, LocatedDocument } from '../../../yaml/load-yaml';
-import { closest, describe, type Problems } from './problems';
+import { closest, describe, type Problems } from '../../../yaml/problems';
 import type { SetOverride } from './set-overrides';
 
 /** A parsed YAML document that also knows which of its values an override set. */

@@ -12,7 +12,7 @@ import type {
 } from './model';
 import type { ComponentReference, ComponentSpec } from './model';
 import type { ReadStep } from './pipeline-job';
-import type { Node } from './read';
+import type { Node } from '../../../yaml/read-node';
 
 const STEP_OUTPUT = /^parent\.jobs\.([^.]+)\.outputs\.([^.]+)$/;
 const PARENT_INPUT = /^parent\.inputs\.(.+)$/;

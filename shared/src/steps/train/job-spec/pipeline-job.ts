@@ -25,8 +25,8 @@ import type {
 } from './model';
 import { assetName, isFullId } from './names';
 import { checkBindings, inferStepComponent, localComponent } from './pipeline-bindings';
-import { describe } from './problems';
-import { boolean, fields, isMapping, stringMap, text, type Node } from './read';
+import { describe } from '../../../yaml/problems';
+import { boolean, fields, isMapping, stringMap, text, type Node } from '../../../yaml/read-node';
 import { readCompute, readEnvironment } from './sources';
 
 const KEYS = [...JOB_KEYS, 'jobs', 'settings'];

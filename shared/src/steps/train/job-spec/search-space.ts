@@ -1,7 +1,7 @@
 /** The `search_space` of a sweep job: one distribution per hyperparameter. */
 import type { SearchDistribution } from './model';
 import { IDENTIFIER } from './names';
-import { fields, integer, isMapping, number, oneOf, type Node } from './read';
+import { fields, integer, isMapping, number, oneOf, type Node } from '../../../yaml/read-node';
 
 const TYPES = [
   'choice',

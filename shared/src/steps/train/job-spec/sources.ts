@@ -13,7 +13,7 @@ import type {
   InlineEnvironment,
 } from './model';
 import { assetName, isFullId, isUri, localPath, looksLikeAsset } from './names';
-import { fields, isMapping, oneOf, stringMap, text, textLike, type Node } from './read';
+import { fields, isMapping, oneOf, stringMap, text, textLike, type Node } from '../../../yaml/read-node';
 
 const ENVIRONMENT_KEYS = [
   '$schema',

@@ -14,7 +14,16 @@ import {
 import { checkCommand } from './expressions';
 import { readInputs, readOutputs } from './io';
 import type { EarlyTermination, SamplingAlgorithm, SweepJobSpec } from './model';
-import { fields, integer, isMapping, number, oneOf, text, textLike, type Node } from './read';
+import {
+  fields,
+  integer,
+  isMapping,
+  number,
+  oneOf,
+  text,
+  textLike,
+  type Node,
+} from '../../../yaml/read-node';
 import { readSearchSpace } from './search-space';
 import { readCompute } from './sources';
 

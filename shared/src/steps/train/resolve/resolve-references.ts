@@ -6,7 +6,8 @@ import type { LoggerPort } from '../../../platform/ports';
 import { AzureError, DataError, type SourceLocation } from '../../../step/errors';
 import { anonymousComponent, JobSpecErrors } from '../job-spec';
 import type { AssetName, Reference } from '../job-spec';
-import { snapshot, type Snapshot } from './snapshot';
+import { uploadPrefix, uploadSnapshot } from './local-upload';
+import { snapshot } from './snapshot';
 
 /** What resolving needs: the workspace, where local files go, and whether anything may be created. */
 export interface ResolveContext {
@@ -266,11 +267,6 @@ async function create(
   throw new Error(`${reference.key} is looked up, not created`);
 }
 
-/** `LocalUpload/<hash>`: where the CLI puts local files; the hash makes the path (and the asset) reusable. */
-function uploadPrefix(files: Snapshot): string {
-  return `LocalUpload/${files.hash.slice(0, 32)}`;
-}
-
 /** A code asset name from the content hash (GUID-shaped, as the CLI's anonymous code assets are). */
 function codeAssetName(hash: string): string {
   const h = hash.slice(0, 32);
@@ -312,24 +308,11 @@ async function localCode(
 async function localInput(path: string, isFile: boolean, context: ResolveContext): Promise<ResolutionRecord> {
   const files = await snapshot(path, isFile);
   const container = await context.defaultDatastore();
-  const prefix = `${uploadPrefix(files)}/${files.name}`;
-  const uri = `azureml://datastores/${container.datastoreName}/paths/${prefix}${isFile ? '' : '/'}`;
-  const what = `input '${path}'`;
-  const detail = `${files.files.length} file(s), ${files.bytes} bytes`;
-  // The path holds a content hash: when its first file is there, the same content was uploaded before.
-  const first = isFile ? prefix : `${prefix}/${files.files[0] ?? ''}`;
-  if (await container.container.getBlobClient(first).exists({ abortSignal: context.signal }))
-    return { what, action: 'reused', id: uri, detail: `unchanged: ${detail}` };
-  if (context.dryRun) return { what, action: 'would upload', id: uri, detail };
-  if (isFile) {
-    await uploadDirectory(container, files.root, uploadPrefix(files), {
-      files: files.files,
-      signal: context.signal,
-    });
-  } else {
-    await uploadDirectory(container, files.root, prefix, { files: files.files, signal: context.signal });
-  }
-  return { what, action: 'uploaded', id: uri, detail };
+  const upload = await uploadSnapshot(container, files, isFile, {
+    dryRun: context.dryRun,
+    signal: context.signal,
+  });
+  return { what: `input '${path}'`, action: upload.action, id: upload.uri, detail: upload.detail };
 }
 
 async function inlineEnvironment(

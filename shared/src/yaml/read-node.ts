@@ -1,20 +1,22 @@
 /** Typed readers over a located YAML document: each reports what it expected at the value's position. */
-import type { SourceLocation } from '../../../step/errors';
-import type { DocumentPath } from '../../../yaml/load-yaml';
-import type { SpecDocument } from './overrides';
-import { closest, describe, type Problems } from './problems';
+import type { SourceLocation } from '../step/errors';
+import type { DocumentPath } from './load-yaml';
+import { closest, describe, type AnnotatedDocument, type Problems } from './problems';
 
 /** A value of a document with its path, so problems about it land at its file:line:column. */
 export class Node {
   constructor(
-    readonly document: SpecDocument,
+    readonly document: AnnotatedDocument,
     readonly problems: Problems,
     readonly path: DocumentPath,
     readonly value: unknown,
+    /** How messages name the whole document, e.g. "The job YAML". */
+    readonly rootName = 'The YAML file',
   ) {}
 
-  static root(document: SpecDocument, problems: Problems): Node {
-    return new Node(document, problems, [], document.value);
+  /** The document's root value; `rootName` is how messages name the whole document ("The job YAML"). */
+  static root(document: AnnotatedDocument, problems: Problems, rootName?: string): Node {
+    return new Node(document, problems, [], document.value, rootName);
   }
 
   get present(): boolean {
@@ -36,7 +38,7 @@ export class Node {
 
   child(key: string | number): Node {
     const value = isMapping(this.value) || Array.isArray(this.value) ? (this.value as never)[key] : undefined;
-    return new Node(this.document, this.problems, [...this.path, key], value);
+    return new Node(this.document, this.problems, [...this.path, key], value, this.rootName);
   }
 
   location(part: 'key' | 'value' = 'value'): SourceLocation {
@@ -66,7 +68,7 @@ export interface MappingRules {
 export function fields(node: Node, rules: MappingRules): Node | undefined {
   if (!isMapping(node.value)) {
     node.error(
-      `${node.label ? `'${node.label}'` : 'The job YAML'} must be a mapping (${rules.what}), got ${describe(node.value)}`,
+      `${node.label ? `'${node.label}'` : node.rootName} must be a mapping (${rules.what}), got ${describe(node.value)}`,
     );
     return undefined;
   }

@@ -1,10 +1,25 @@
-/** Collects every problem found in a job YAML (and the files it names) so they are reported together. */
-import { DataError, formatLocation, type SourceLocation } from '../../../step/errors';
-import type { DocumentPath } from '../../../yaml/load-yaml';
-import type { SpecDocument } from './overrides';
+/** Collects every problem found in a user's YAML (and the files it names) so they are reported together. */
+import { DataError, formatLocation, type SourceLocation } from '../step/errors';
+import type { DocumentPath, LocatedDocument } from './load-yaml';
 
-/** Several problems in a job YAML, reported at once; each keeps its own file:line:column. */
-export class JobSpecErrors extends DataError {
+/** Where a value came from when it was not written in the file (a CLI `--set`-like override input). */
+export interface ValueOrigin {
+  /** Name of the input, for messages. */
+  readonly input: string;
+  /** 1-based line of the input. */
+  readonly line: number;
+  /** The line as written. */
+  readonly text: string;
+}
+
+/** A located document whose values may have been changed after reading (train's `set` overrides). */
+export interface AnnotatedDocument extends LocatedDocument {
+  /** The override that set the value at `path` or one of its ancestors, when one did. */
+  overrideAt?(path: DocumentPath): ValueOrigin | undefined;
+}
+
+/** Several problems in a YAML file, reported at once; each keeps its own file:line:column. */
+export class YamlErrors extends DataError {
   constructor(readonly errors: readonly DataError[]) {
     // With one problem the location says where; with several, every line carries its own.
     super(
@@ -28,14 +43,19 @@ export class Problems {
     this.found.push(new DataError(message, location));
   }
 
-  /** Reports a problem at a path of a document, naming the `set` override that put the value there if any. */
-  at(document: SpecDocument, path: DocumentPath, message: string, part: 'key' | 'value' = 'value'): void {
-    const override = document.overrideAt(path);
+  /** Reports a problem at a path of a document, naming the override that put the value there if any. */
+  at(
+    document: AnnotatedDocument,
+    path: DocumentPath,
+    message: string,
+    part: 'key' | 'value' = 'value',
+  ): void {
+    const override = document.overrideAt?.(path);
     const note = override ? ` (set by line ${override.line} of '${override.input}': ${override.text})` : '';
     this.add(`${message}${note}`, document.locate(path, part));
   }
 
-  warn(document: SpecDocument, path: DocumentPath, message: string): void {
+  warn(document: AnnotatedDocument, path: DocumentPath, message: string): void {
     const location = document.locate(path, 'key');
     this.warnings.push(`${formatLocation(location)}: ${message}`);
   }
@@ -44,9 +64,9 @@ export class Problems {
     return this.found.length;
   }
 
-  /** Throws every problem found as one error; does nothing when there are none. */
+  /** Throws every problem found as one YamlErrors; does nothing when there are none. */
   throwIfAny(): void {
-    if (this.found.length > 0) throw new JobSpecErrors(inReadingOrder(this.found));
+    if (this.found.length > 0) throw new YamlErrors(inReadingOrder(this.found));
   }
 }
 

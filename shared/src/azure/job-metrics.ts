@@ -1,6 +1,32 @@
-import type { MlflowTrackingClient } from '../../azure/mlflow-metrics';
-import type { LoggerPort } from '../../platform/ports';
-import type { JobSpec } from './job-spec';
+import type { LoggerPort } from '../platform/ports';
+import { MlflowTrackingClient } from './mlflow-metrics';
+import type { WorkspaceSession } from './workspace-session';
+
+/** What reading a job's metrics needs to know of the job: its type, and a sweep's objective. */
+export type JobKind =
+  | { readonly type: 'command' }
+  | { readonly type: 'pipeline' }
+  | {
+      readonly type: 'sweep';
+      readonly objective: { readonly goal: 'maximize' | 'minimize'; readonly primaryMetric: string };
+    };
+
+/**
+ * The workspace's MLflow tracking client (its `mlFlowTrackingUri`, where a job's run id is the job name), signed
+ * in as the session is; undefined when the workspace has no tracking URI.
+ */
+export function workspaceMlflow(
+  session: WorkspaceSession,
+  mlFlowTrackingUri: string | undefined,
+): MlflowTrackingClient | undefined {
+  if (!mlFlowTrackingUri) return undefined;
+  return new MlflowTrackingClient(
+    session.credential,
+    session.access.cloud,
+    mlFlowTrackingUri,
+    session.clientOptions,
+  );
+}
 
 /** What a job logged: its metrics, and for a sweep the best trial by the objective. */
 export interface JobMetrics {
@@ -28,7 +54,7 @@ export interface JobMetrics {
  */
 export async function readJobMetrics(
   mlflow: MlflowTrackingClient,
-  spec: JobSpec,
+  spec: JobKind,
   jobName: string,
   logger: LoggerPort,
   signal: AbortSignal,

@@ -1,0 +1,243 @@
+import { existsSync, statSync } from 'node:fs';
+import type { WorkspaceRef } from '../../azure/workspace-session';
+import type { ParseContext } from '../../step/define';
+import { InputError, InputErrors, type SourceLocation } from '../../step/errors';
+import { existingFile, givenPath } from '../../step/input-paths';
+import type { StepInputs } from '../../step/inputs';
+import { workspaceRef } from '../workspace-inputs';
+import { parseBaseline, type GateSettings } from './gate';
+import { loadModelFile, type ModelFile } from './model-file';
+import { MODEL_NAME, RESERVED_PROPERTY_PREFIX, type ModelType } from './model-types';
+
+/** What to register. A job's output is resolved at run time: a named output first, else an artifact path. */
+export type ModelSource =
+  | {
+      readonly kind: 'job';
+      readonly jobName: string;
+      readonly output: string;
+      /** `either` for the `jobOutput` input; a model YAML's path says which. */
+      readonly where: 'named' | 'artifacts' | 'either';
+    }
+  /** A local file or folder, uploaded; `jobName` (optional) is the job that produced it. */
+  | {
+      readonly kind: 'local';
+      readonly path: string;
+      readonly isFile: boolean;
+      readonly jobName?: string;
+    }
+  /** A datastore URI or storage URL, registered as it is. */
+  | { readonly kind: 'uri'; readonly uri: string; readonly jobName?: string };
+
+export interface RegisterModelConfig {
+  readonly workspace: WorkspaceRef;
+  readonly modelName: string;
+  readonly source: ModelSource;
+  /** The model YAML, when the source came from one (for messages and its version's position). */
+  readonly modelFile?: ModelFile;
+  /** A fixed version (model YAML `version`); otherwise the next free number. */
+  readonly version?: string;
+  readonly versionLocation?: SourceLocation;
+  /** Given (input, then YAML); detected from an `MLmodel` file when undefined. */
+  readonly modelType?: ModelType;
+  readonly description?: string;
+  /** The YAML's tags, then the `tags` input. */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly properties: Readonly<Record<string, string>>;
+  readonly flavors?: ModelFile['flavors'];
+  readonly allowDuplicate: boolean;
+  readonly gate?: GateSettings;
+  /** Things accepted but not acted on, logged as warnings when the step runs. */
+  readonly warnings: readonly string[];
+}
+
+/** Validates the inputs and reads the model YAML (file:line:column errors); no network. */
+export function parseRegisterModelConfig(inputs: StepInputs, context: ParseContext): RegisterModelConfig {
+  const errors: InputError[] = [];
+  const warnings: string[] = [];
+  const shown = (name: string) => `'${inputs.displayName(name)}'`;
+  const collect = <T>(read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (error instanceof InputError) errors.push(error);
+      else throw error;
+      return fallback;
+    }
+  };
+
+  const modelName = inputs.requiredString('modelName');
+  if (!MODEL_NAME.test(modelName))
+    errors.push(
+      new InputError(
+        'modelName',
+        `Input ${shown('modelName')} must start with a letter or digit and hold only letters, digits, '-' and '_' (at most 255), got '${modelName}'.`,
+      ),
+    );
+  const jobName = inputs.string('jobName');
+  const jobOutput = inputs.string('jobOutput');
+  const modelPath = givenPath(inputs, 'modelPath', context);
+  const modelFilePath = existingFile(inputs, 'modelFile', context, errors);
+  const givenSources = [
+    ...(jobOutput !== undefined ? ['jobOutput'] : []),
+    ...(modelPath !== undefined ? ['modelPath'] : []),
+    ...(givenPath(inputs, 'modelFile', context) !== undefined ? ['modelFile'] : []),
+  ];
+  const sourceChoice = `${shown('jobOutput')} (with ${shown('jobName')}), ${shown('modelPath')} or ${shown('modelFile')}`;
+  if (givenSources.length === 0)
+    errors.push(
+      new InputError(
+        jobName ? 'jobOutput' : 'jobName',
+        jobName
+          ? `Input ${shown('jobOutput')} is required with ${shown('jobName')}: the job's output that holds the model (e.g. model), or an artifact path of the job. Or give ${shown('modelPath')} or ${shown('modelFile')}.`
+          : `Say what to register: give one of ${sourceChoice}.`,
+      ),
+    );
+  else if (givenSources.length > 1)
+    errors.push(
+      new InputError(
+        givenSources[1]!,
+        `Give one model source, not ${givenSources.map(shown).join(' and ')}: one of ${sourceChoice}.`,
+      ),
+    );
+  if (jobOutput !== undefined && jobName === undefined)
+    errors.push(
+      new InputError(
+        'jobName',
+        `Input ${shown('jobOutput')} needs ${shown('jobName')}: the job whose output it is.`,
+      ),
+    );
+  let local: { path: string; isFile: boolean } | undefined;
+  if (givenSources.length === 1 && givenSources[0] === 'modelPath' && modelPath !== undefined) {
+    if (!existsSync(modelPath))
+      errors.push(
+        new InputError(
+          'modelPath',
+          `Input ${shown('modelPath')}: '${inputs.string('modelPath') ?? ''}' does not exist (looked for ${modelPath}).`,
+        ),
+      );
+    else local = { path: modelPath, isFile: statSync(modelPath).isFile() };
+  }
+
+  const tags = collect(() => inputs.keyValues('tags'), {});
+  const properties = collect(() => inputs.keyValues('properties'), {});
+  const reserved = Object.keys(properties).filter((key) => key.startsWith(RESERVED_PROPERTY_PREFIX));
+  if (reserved.length > 0)
+    errors.push(
+      new InputError(
+        'properties',
+        `Input ${shown('properties')}: ${reserved.map((k) => `'${k}'`).join(', ')} ${reserved.length > 1 ? 'are' : 'is'} written by this step (lineage and re-run detection); use another name.`,
+      ),
+    );
+  const gate = collect(() => gateSettings(inputs, warnings), undefined);
+
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new InputErrors(errors);
+
+  // The model YAML is read once the inputs are sound: its problems are in a file, not in the inputs.
+  const file = modelFilePath ? loadModelFile(modelFilePath) : undefined;
+  const source = file
+    ? sourceOfFile(file, jobName)
+    : local
+      ? { kind: 'local' as const, ...local, ...(jobName ? { jobName } : {}) }
+      : undefined;
+  const chosen: ModelSource = source ?? {
+    kind: 'job',
+    jobName: jobName!,
+    output: jobOutput!,
+    where: 'either',
+  };
+  if (file) {
+    warnings.push(...file.warnings);
+    if (file.name !== undefined && file.name !== modelName)
+      warnings.push(
+        `${file.file}: the model YAML names the model '${file.name}'; input ${shown('modelName')} wins: it is registered as '${modelName}'.`,
+      );
+  }
+  const modelType = (inputs.string('modelType') as ModelType | undefined) ?? file?.type;
+  const description = inputs.string('description') ?? file?.description;
+  return {
+    workspace: workspaceRef(inputs),
+    modelName,
+    source: chosen,
+    ...(file ? { modelFile: file } : {}),
+    ...(file?.version !== undefined
+      ? { version: file.version, ...(file.versionLocation ? { versionLocation: file.versionLocation } : {}) }
+      : {}),
+    ...(modelType ? { modelType } : {}),
+    ...(description ? { description } : {}),
+    tags: { ...(file?.tags ?? {}), ...tags },
+    properties: { ...(file?.properties ?? {}), ...properties },
+    ...(file?.flavors ? { flavors: file.flavors } : {}),
+    allowDuplicate: inputs.boolean('allowDuplicate'),
+    ...(gate ? { gate } : {}),
+    warnings,
+  };
+}
+
+/** A model YAML's path as a source; `jobName` (the input) names the producing job when the path does not. */
+function sourceOfFile(file: ModelFile, jobName: string | undefined): ModelSource {
+  const path = file.path;
+  if (path.kind === 'job') {
+    if (jobName !== undefined && jobName !== path.jobName)
+      throw new InputError(
+        'jobName',
+        `Input 'jobName' is '${jobName}' but the model YAML's path is an output of job '${path.jobName}'.`,
+        file.pathLocation,
+      );
+    return { kind: 'job', jobName: path.jobName, output: path.output, where: path.where };
+  }
+  const producer = file.jobName ?? jobName;
+  if (file.jobName !== undefined && jobName !== undefined && file.jobName !== jobName)
+    throw new InputError(
+      'jobName',
+      `Input 'jobName' is '${jobName}' but the model YAML's job_name is '${file.jobName}'.`,
+      file.pathLocation,
+    );
+  return path.kind === 'local'
+    ? { kind: 'local', path: path.path, isFile: path.isFile, ...(producer ? { jobName: producer } : {}) }
+    : { kind: 'uri', uri: path.uri, ...(producer ? { jobName: producer } : {}) };
+}
+
+/** The gate, when `compareMetric` is given; gate inputs without it are ignored with a warning. */
+function gateSettings(inputs: StepInputs, warnings: string[]): GateSettings | undefined {
+  const shown = (name: string) => `'${inputs.displayName(name)}'`;
+  const metric = inputs.string('compareMetric');
+  const baselineText = inputs.string('baseline') ?? 'production';
+  const endpoint = inputs.string('baselineEndpoint');
+  const baseline = parseBaseline(baselineText, endpoint);
+  if (!baseline)
+    throw new InputError(
+      'baseline',
+      `Input ${shown('baseline')} must be production, latest or tag:<key>=<value>, got '${baselineText}'.`,
+    );
+  if (metric === undefined) {
+    const ignored = [
+      ...(endpoint !== undefined ? ['baselineEndpoint'] : []),
+      ...(inputs.number('minValue') !== undefined ? ['minValue'] : []),
+    ];
+    if (ignored.length)
+      warnings.push(
+        `${ignored.map(shown).join(' and ')} ${ignored.length > 1 ? 'are' : 'is'} ignored: there is no gate without ${shown('compareMetric')}.`,
+      );
+    return undefined;
+  }
+  if (baseline.kind === 'production' && !baseline.endpoint)
+    throw new InputError(
+      'baselineEndpoint',
+      `Input ${shown('baselineEndpoint')} is required with ${shown('baseline')} production: the online endpoint whose live model is the one to beat. Or compare with baseline latest or tag:<key>=<value>.`,
+    );
+  if (baseline.kind !== 'production' && endpoint !== undefined)
+    warnings.push(
+      `${shown('baselineEndpoint')} is ignored: the baseline is '${baselineText}', not production.`,
+    );
+  const minValue = inputs.number('minValue');
+  return {
+    metric,
+    higherIsBetter: inputs.boolean('higherIsBetter'),
+    minImprovement: inputs.number('minImprovement') ?? 0,
+    ...(minValue !== undefined ? { minValue } : {}),
+    baseline:
+      baseline.kind === 'production' ? { kind: 'production', endpoint: baseline.endpoint! } : baseline,
+    onFail: (inputs.string('onGateFail') ?? 'fail') as 'fail' | 'skip',
+  };
+}

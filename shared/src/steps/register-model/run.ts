@@ -1,0 +1,302 @@
+import type { ModelVersionProperties } from '@azure/arm-machinelearning';
+import { datastoreOpener } from '../../azure/datastore-blobs';
+import { workspaceMlflow } from '../../azure/job-metrics';
+import type { MlflowTrackingClient } from '../../azure/mlflow-metrics';
+import { openWorkspaceSession, type WorkspaceSession } from '../../azure/workspace-session';
+import type { StepContext, StepOutcome } from '../../step/define';
+import { lineageTags } from '../train/lineage';
+import { findBaseline, type BaselineModel } from './baseline';
+import type { RegisterModelConfig } from './config';
+import { evaluateGate, strongest, type BaselineReading, type GateResult, type GateSettings } from './gate';
+import { candidateMetrics, requireMetric, tagsOfMetrics, versionMetrics, type MetricSet } from './metrics';
+import { METRIC_TAG_PREFIX, modelReference, PROPERTY, TAG } from './model-types';
+import { findRegistered, registerVersion, type RegisteredVersion } from './registry';
+import { resolveSource, type ResolvedSource } from './source';
+import { renderRegisterModelSummary, type RegisterModelSummary } from './summary';
+
+/** Finds the model, gates it against the baseline, and registers it (once per source) with its lineage. */
+export async function runRegisterModel(
+  config: RegisterModelConfig,
+  context: StepContext,
+): Promise<StepOutcome> {
+  const { logger, signal } = context;
+  for (const warning of config.warnings) logger.warning(warning);
+  const session = openWorkspaceSession(config.workspace, 'register-model', context);
+  const datastore = datastoreOpener(session, (secret) => context.addSecret(secret));
+  const { modelName } = config;
+  context.setOutput('modelName', modelName);
+
+  const source = await resolveSource(config, { session, datastore, logger, signal });
+  logger.info(`Model: ${source.what} at ${source.modelUri} (${source.type}: ${source.typeReason}).`);
+  const lineage = lineageTags(context.environment);
+  const base = {
+    modelName,
+    sourceWhat: source.what,
+    modelUri: source.modelUri,
+    type: source.type,
+    typeReason: source.typeReason,
+    lineage,
+    dataAssets: source.job?.dataAssets ?? {},
+  };
+
+  if (!config.allowDuplicate) {
+    const existing = await findRegistered(session, modelName, source.key);
+    if (existing) return reportExisting(existing, source, base, context);
+  }
+
+  const mlflow = await mlflowOf(session, source, config);
+  const reading = { mlflow, logger, signal };
+  const candidate = await candidateMetrics(source.job, config.tags, reading);
+  let gate: GateResult | undefined;
+  let baselineMetrics: MetricSet | undefined;
+  if (config.gate) {
+    const judged = await judge(config.gate, session, source, candidate, reading, modelName);
+    gate = judged.result;
+    baselineMetrics = judged.baselineMetrics;
+    context.setOutput('gateResult', JSON.stringify(gate));
+    logger.info(`Gate on ${gate.metric}: ${gate.verdict}. ${gate.reason}`);
+  } else {
+    context.setOutput(
+      'gateResult',
+      JSON.stringify(noGate('no compareMetric was given: registered without a gate')),
+    );
+  }
+  const summaryBase = {
+    ...base,
+    ...(gate ? { gate } : { gateNote: 'no compareMetric given' }),
+    candidateMetrics: candidate.values,
+    ...(baselineMetrics ? { baselineMetrics: baselineMetrics.values } : {}),
+  };
+  const details = {
+    source: sourceRecord(source),
+    gate: gate ?? null,
+    candidateMetrics: candidate.values,
+    ...(baselineMetrics ? { baselineMetrics: baselineMetrics.values } : {}),
+  };
+
+  if (gate?.verdict === 'fail') {
+    context.setOutput('registered', false);
+    context.recordEvidence({ model: { name: modelName, registered: false }, ...details });
+    context.appendSummary(renderRegisterModelSummary({ ...summaryBase, outcome: 'not registered' }));
+    const message = `The gate refused the model: ${gate.reason} Nothing was registered.`;
+    if (config.gate?.onFail === 'skip') {
+      return { result: 'succeededWithIssues', message: `${message} (onGateFail: skip, registered=false)` };
+    }
+    return { result: 'failed', message };
+  }
+
+  const tags: Record<string, string> = {
+    ...lineage,
+    ...(source.job ? { [TAG.job]: source.job.name } : {}),
+    ...(candidate.job ? tagsOfMetrics(candidate.job.values) : {}),
+    ...Object.fromEntries(
+      Object.entries(source.job?.dataAssets ?? {}).map(([input, asset]) => [
+        `${TAG.dataPrefix}${input}`,
+        asset,
+      ]),
+    ),
+    ...(gate
+      ? {
+          [TAG.gateVerdict]: gate.verdict,
+          [TAG.gateMetric]: gate.metric,
+          [TAG.gateBaseline]: gate.baseline?.modelId ?? 'none',
+        }
+      : {}),
+    ...config.tags,
+  };
+  const properties: Record<string, string> = {
+    ...config.properties,
+    [PROPERTY.source]: source.key,
+    ...(source.job ? { [PROPERTY.job]: source.job.name } : {}),
+    ...(gate ? { [PROPERTY.gate]: JSON.stringify(gate) } : {}),
+  };
+  const body: ModelVersionProperties = {
+    description: config.description ?? `Registered by the register-model step from the ${source.what}.`,
+    tags,
+    properties,
+    modelType: source.type,
+    modelUri: source.modelUri,
+    ...(source.job ? { jobName: source.job.name } : {}),
+    ...(config.flavors
+      ? {
+          flavors: Object.fromEntries(
+            Object.entries(config.flavors).map(([k, data]) => [k, { data: { ...data } }]),
+          ),
+        }
+      : {}),
+  };
+  const registered = await registerVersion(
+    session,
+    modelName,
+    config.version !== undefined
+      ? { version: config.version, ...(config.versionLocation ? { location: config.versionLocation } : {}) }
+      : undefined,
+    body,
+  );
+  const modelId = modelReference(modelName, registered.version);
+  logger.info(`Registered ${modelId} from the ${source.what}.`);
+  context.setOutput('registered', true);
+  context.setOutput('modelVersion', registered.version);
+  context.setOutput('modelId', modelId);
+  context.recordEvidence({
+    model: {
+      name: modelName,
+      version: registered.version,
+      id: modelId,
+      armId: registered.resource.id,
+      registered: true,
+    },
+    ...details,
+    tags,
+    properties,
+  });
+  context.appendSummary(
+    renderRegisterModelSummary({
+      ...summaryBase,
+      outcome: 'registered',
+      version: registered.version,
+      modelId,
+    }),
+  );
+  return { result: 'succeeded', message: `Registered ${modelId}.` };
+}
+
+/** A re-run: the same source is registered already; that version is the answer (versions are immutable). */
+function reportExisting(
+  existing: RegisteredVersion,
+  source: ResolvedSource,
+  base: Omit<RegisterModelSummary, 'outcome' | 'candidateMetrics'>,
+  context: StepContext,
+): StepOutcome {
+  const modelId = modelReference(existing.name, existing.version);
+  const stored = existing.resource.properties.properties?.[PROPERTY.gate];
+  let gate: GateResult | undefined;
+  try {
+    gate = stored ? (JSON.parse(stored) as GateResult) : undefined;
+  } catch {
+    gate = undefined;
+  }
+  context.logger.info(
+    `The ${source.what} is registered already as ${modelId}: that version is the result (allowDuplicate is false).` +
+      (gate ? ' The gate is not evaluated again: its verdict when it was registered is kept.' : ''),
+  );
+  context.setOutput('registered', true);
+  context.setOutput('modelVersion', existing.version);
+  context.setOutput('modelId', modelId);
+  context.setOutput(
+    'gateResult',
+    JSON.stringify(gate ?? noGate(`${modelId} was registered before without a gate`)),
+  );
+  context.recordEvidence({
+    model: {
+      name: existing.name,
+      version: existing.version,
+      id: modelId,
+      armId: existing.resource.id,
+      registered: true,
+      existing: true,
+    },
+    source: sourceRecord(source),
+    gate: gate ?? null,
+  });
+  const recorded = existing.resource.properties.tags ?? {};
+  context.appendSummary(
+    renderRegisterModelSummary({
+      ...base,
+      outcome: 'existing',
+      version: existing.version,
+      modelId,
+      ...(gate ? { gate } : { gateNote: 'registered before without a gate' }),
+      candidateMetrics: Object.fromEntries(
+        Object.entries(recorded)
+          .filter(([k, v]) => k.startsWith(METRIC_TAG_PREFIX) && v !== null && Number.isFinite(Number(v)))
+          .map(([k, v]) => [k.slice(METRIC_TAG_PREFIX.length), Number(v)]),
+      ),
+    }),
+  );
+  return {
+    result: 'succeeded',
+    message: `${modelId} was registered before from the ${source.what}; nothing new was registered.`,
+  };
+}
+
+/** The `gateResult` output when there is no gate. */
+function noGate(reason: string): { verdict: 'none'; reason: string } {
+  return { verdict: 'none', reason };
+}
+
+/** The MLflow client, when metrics are needed: a source job to read, or a gate (the baseline's job). */
+async function mlflowOf(
+  session: WorkspaceSession,
+  source: ResolvedSource,
+  config: RegisterModelConfig,
+): Promise<MlflowTrackingClient | undefined> {
+  if (!source.job && !config.gate) return undefined;
+  const { ml, resourceGroup: rg, workspaceName: ws } = session;
+  const workspace = await session.call(`Reading workspace '${rg}/${ws}'`, (o) =>
+    ml.workspaces.get(rg, ws, o),
+  );
+  return workspaceMlflow(session, workspace.mlFlowTrackingUri);
+}
+
+/** Reads both sides of the gate and decides it. A metric missing on either side is an error, never a pass. */
+async function judge(
+  settings: GateSettings,
+  session: WorkspaceSession,
+  source: ResolvedSource,
+  candidate: MetricSet,
+  reading: Parameters<typeof candidateMetrics>[2],
+  modelName: string,
+): Promise<{ result: GateResult; baselineMetrics?: MetricSet }> {
+  const { metric } = settings;
+  const candidateReading = requireMetric(
+    candidate,
+    metric,
+    source.job ? `the candidate (${source.what})` : `the candidate (${source.what}, no source job)`,
+    source.job
+      ? 'Check compareMetric against the names the job logs.'
+      : `The gate needs the job that trained the model (jobName) or the value as a tag ${METRIC_TAG_PREFIX}${metric}=<value> in tags.`,
+  );
+  const choice = await findBaseline(session, settings.baseline, modelName);
+  if ('none' in choice) {
+    return { result: evaluateGate(settings, candidateReading, { none: choice.none }) };
+  }
+  const readings: { model: BaselineModel; metrics: MetricSet; value: number; source: string }[] = [];
+  for (const model of choice.models) {
+    const metrics = await versionMetrics(session, model.model, model.modelId, reading);
+    const found = requireMetric(metrics, metric, `the baseline ${model.modelId} (${model.chosen})`);
+    readings.push({ model, metrics, ...found });
+  }
+  const best = strongest(readings, settings.higherIsBetter);
+  const tied =
+    readings.length > 1 ? `; the strongest of ${readings.length} deployments tied for the most traffic` : '';
+  const baseline: BaselineReading = {
+    modelId: best.model.modelId,
+    chosen: `${best.model.chosen}${tied}`,
+    value: best.value,
+    source: best.source,
+  };
+  return { result: evaluateGate(settings, candidateReading, baseline), baselineMetrics: best.metrics };
+}
+
+function sourceRecord(source: ResolvedSource): Record<string, unknown> {
+  return {
+    key: source.key,
+    what: source.what,
+    modelUri: source.modelUri,
+    type: source.type,
+    typeReason: source.typeReason,
+    ...(source.upload ? { upload: source.upload } : {}),
+    ...(source.job
+      ? {
+          job: {
+            name: source.job.name,
+            status: source.job.status,
+            experimentName: source.job.experimentName,
+            dataAssets: source.job.dataAssets,
+            dataInputs: source.job.dataInputs,
+          },
+        }
+      : {}),
+  };
+}
