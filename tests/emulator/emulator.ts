@@ -25,6 +25,7 @@ import { createCertificates } from './certificates';
 import { JobRunner } from './job-runner';
 import { MlflowEmulator } from './mlflow';
 import { OidcIssuers } from './oidc';
+import { ScoringEmulator } from './scoring/index';
 import { EmulatorServer, type Faults, type RecordedRequest } from './server';
 import { startBlobStorage, type BlobStorage } from './storage';
 
@@ -89,6 +90,11 @@ export interface Emulator {
   kubernetesConfiguration: KubernetesConfigurationEmulator;
   /** Microsoft.ContainerInstance container groups. */
   aci: ContainerInstanceEmulator;
+  /**
+   * Local scoring servers behind online deployments and inference container groups, HTTPS listeners behind
+   * online endpoints (README "Scoring").
+   */
+  scoring: ScoringEmulator;
   /** Workspace discovery and MLflow tracking API. */
   mlflow: MlflowEmulator;
   /** Azurite blob service: the storage account behind each workspace's default datastore. */
@@ -184,6 +190,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     // Created last: nothing below can fail and leave its temp folder behind.
     const jobRunner = new JobRunner({ arm, jobs, mlflow, blob, caPem: certificates.caPem });
     jobRunner.attach();
+    const { caPem, certPem, keyPem } = certificates;
+    const scoring = new ScoringEmulator({ arm, ml, aci, aad, blob, caPem, certPem, keyPem });
+    scoring.attach();
     const resourceGroupId = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`;
     arm.rbac.grant(defaultApp.objectId, resourceGroupId, 'Contributor');
     const managedIdentityEndpoint = `${url}/msi/token`;
@@ -229,6 +238,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       aks,
       kubernetesConfiguration,
       aci,
+      scoring,
       mlflow,
       blob,
       registerApp: (app) => aad.registerApp(app),
@@ -252,7 +262,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         setRegistered: (namespace, registered) => arm.setProviderRegistered(namespace, registered),
       },
       close: async () => {
-        await jobRunner.close();
+        await Promise.all([jobRunner.close(), scoring.close()]);
         await Promise.all([server.close(), blob?.close()]);
         certificates.dispose();
       },

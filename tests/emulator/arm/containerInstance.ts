@@ -2,8 +2,9 @@
  * Microsoft.ContainerInstance container groups, following the REST spec
  * (`specification/containerinstance/resource-manager/Microsoft.ContainerInstance/stable/2023-05-01`, the SDK's
  * default; any api-version is accepted and recorded): PUT (long-running), GET with instance views, LIST, DELETE,
- * `restart` / `start` (long-running) and `stop`, and container logs. No container runs: the state, logs and the
- * group's address are data, settable by tests (`setState`, `setContainerLogs`, the `onCreated` hook).
+ * `restart` / `start` (long-running) and `stop`, and container logs. No container runs here: the state, logs and
+ * the group's address are data, settable by tests (`setState`, `setContainerLogs`) and by the `onCreated` hook
+ * (which the scoring emulator, `scoring/aci-scoring.ts`, uses to run a local inference server for a group).
  */
 import { randomInt } from 'node:crypto';
 import { armError, type EmulatorRequest, type EmulatorResponse } from '../server';
@@ -22,8 +23,15 @@ export type ContainerGroupState = 'Pending' | 'Running' | 'Succeeded' | 'Failed'
 export interface ContainerGroupEndpoint {
   ip?: string;
   fqdn?: string;
+  /** Also replaces the port of `ipAddress.ports[0]`, so that clients reading the group find the server. */
   port?: number;
+  /** The group's containers starting: the PUT operation completes once it settles, in the state it gives. */
+  ready?: Promise<ContainerGroupStart>;
 }
+
+/** How a group's start ended: running, or a container (init or not) that failed, with the reason. */
+export type ContainerGroupStart =
+  { state: 'Running' } | { state: 'Failed'; container: string; exitCode: number; reason: string };
 
 export interface ContainerInstanceHooks {
   /**
@@ -140,8 +148,17 @@ export class ContainerInstanceEmulator extends ResourceProvider implements Conta
     if (invalid) return invalid;
     const existing = this.arm.store.get(id);
     const group = this.groupResource(req, existing?.id ?? id, validated.input, existing);
-    if (!existing) await this.created(group);
-    return this.startWrite(req, group, 'containerGroups', !existing, (g) => applyState(g, 'Running'));
+    const { ready } = existing ? {} : await this.created(group);
+    const response = this.startWrite(req, group, 'containerGroups', !existing, (g) => applyStart(g));
+    const op = this.arm.operations.runningOn(group.id);
+    if (ready && op) {
+      const started = ready.then((outcome) => {
+        group.secrets['start'] = outcome;
+        return undefined;
+      });
+      this.arm.operations.waitFor(op, started);
+    }
+    return response;
   }
 
   /** The group as ACI returns it: secure values, secret volume contents and keys left out; address assigned. */
@@ -191,18 +208,21 @@ export class ContainerInstanceEmulator extends ResourceProvider implements Conta
     return group;
   }
 
-  /** Runs the `onCreated` hook and applies the address it returns. */
-  private async created(group: StoredResource): Promise<void> {
+  /** Runs the `onCreated` hook and applies the address it returns; gives back its `ready`, if any. */
+  private async created(group: StoredResource): Promise<Pick<ContainerGroupEndpoint, 'ready'>> {
     const address = properties(group)['ipAddress'];
     const generated: ContainerGroupEndpoint = isObject(address)
       ? { ip: address['ip'] as string | undefined, fqdn: address['fqdn'] as string | undefined }
       : {};
     const result = await this.onCreated?.(group);
-    const endpoint = typeof result === 'object' && result !== null ? result : undefined;
+    const { ready, ...endpoint } = typeof result === 'object' && result !== null ? result : {};
     group.secrets['endpoint'] = { ...generated, ...endpoint };
-    if (!isObject(address) || !endpoint) return;
+    if (!isObject(address)) return { ready };
     if (endpoint.ip !== undefined) address['ip'] = endpoint.ip;
     if (endpoint.fqdn !== undefined) address['fqdn'] = endpoint.fqdn;
+    const [first, ...rest] = list(address['ports']);
+    if (endpoint.port !== undefined && first) address['ports'] = [{ ...first, port: endpoint.port }, ...rest];
+    return { ready };
   }
 
   private deleted(group: StoredResource): void {
@@ -393,8 +413,8 @@ function ipAddress(requested: unknown, location: string, existing?: StoredResour
 
 // ---- instance views --------------------------------------------------------------------------------------
 
-function event(name: string, message: string, time: string): Json {
-  return { count: 1, firstTimestamp: time, lastTimestamp: time, name, message, type: 'Normal' };
+function event(name: string, message: string, time: string, type = 'Normal'): Json {
+  return { count: 1, firstTimestamp: time, lastTimestamp: time, name, message, type };
 }
 
 /** The `properties` object of a container definition. */
@@ -413,6 +433,16 @@ function instanceViewOf(container: Json): Json {
   const created: Json = { restartCount: 0, events: [] };
   props['instanceView'] = created;
   return created;
+}
+
+/** The events of a container that was started. */
+function startedEvents(container: Json, time: string): Json[] {
+  const image = String(propsOf(container)['image'] ?? '');
+  return [
+    event('Pulling', `pulling image "${image}"`, time),
+    event('Pulled', `Successfully pulled image "${image}"`, time),
+    event('Started', 'Started container', time),
+  ];
 }
 
 /** A container's `currentState` for a group state. */
@@ -443,23 +473,43 @@ function applyState(group: StoredResource, state: ContainerGroupState, exitCode?
   props['instanceView'] = { events: [], state };
   for (const container of list(props['containers'])) {
     const view = instanceViewOf(container);
-    const image = String(propsOf(container)['image'] ?? '');
     if (
       state === 'Running' &&
       isObject(view['currentState']) &&
       view['currentState']['state'] !== 'Running'
     ) {
-      view['events'] = [
-        event('Pulling', `pulling image "${image}"`, time),
-        event('Pulled', `Successfully pulled image "${image}"`, time),
-        event('Started', 'Started container', time),
-      ];
+      view['events'] = startedEvents(container, time);
     }
     view['currentState'] = containerState(state, time, view['currentState'], exitCode);
   }
   for (const container of list(props['initContainers'])) {
     const done = state === 'Pending' ? 'Pending' : 'Succeeded';
     instanceViewOf(container)['currentState'] = containerState(done, time, undefined);
+  }
+}
+
+/** What a start left (`secrets.start`): Running, or Failed with the failed container and its reason in events. */
+function applyStart(group: StoredResource): void {
+  const start = group.secrets['start'] as ContainerGroupStart | undefined;
+  if (start?.state !== 'Failed') return applyState(group, 'Running');
+  const props = properties(group);
+  const time = new Date().toISOString();
+  const message = `Container '${start.container}' terminated with exit code ${start.exitCode}: ${start.reason}`;
+  const failure = event('Failed', message, time, 'Warning');
+  const inits = list(props['initContainers']);
+  const isFailed = (c: Json) => String(c['name']).toLowerCase() === start.container.toLowerCase();
+  const initFailed = inits.some(isFailed);
+  props['instanceView'] = { events: [failure], state: 'Failed' };
+  for (const container of [...inits, ...list(props['containers'])]) {
+    const view = instanceViewOf(container);
+    if (isFailed(container)) {
+      view['events'] = [...startedEvents(container, time), failure];
+      view['currentState'] = containerState('Failed', time, undefined, start.exitCode);
+    } else {
+      // Nothing after a failed init container runs; before a failed server, the init containers completed.
+      const state = initFailed ? 'Pending' : inits.includes(container) ? 'Succeeded' : 'Running';
+      view['currentState'] = containerState(state, time, undefined);
+    }
   }
 }
 

@@ -14,6 +14,18 @@ const WS = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/p
 const EP = `${WS}/{workspaceName}/onlineEndpoints`;
 const DEP = `${EP}/{endpointName}/deployments`;
 
+/** What runs behind online endpoints and deployments (the scoring emulator, `scoring/`); every hook is optional. */
+export interface OnlineEndpointHooks {
+  /** A new endpoint (PUT): its `scoringUri` / `swaggerUri` (a local listener) instead of the generated ones. */
+  endpointCreated?(endpointId: string): Promise<{ scoringUri: string; swaggerUri: string } | undefined>;
+  /** A deployment PUT: its operation completes once the returned work settles; an error it gives fails it. */
+  deploymentWritten?(
+    deployment: StoredResource,
+  ): Promise<{ code: string; message: string } | undefined> | undefined;
+  /** An endpoint or deployment DELETE (an endpoint's deployments go with it): completes once the work settles. */
+  deleting?(resourceId: string): Promise<undefined> | undefined;
+}
+
 export interface WorkspaceOptions {
   resourceGroup: string;
   name: string;
@@ -22,6 +34,8 @@ export interface WorkspaceOptions {
 }
 
 export class MachineLearningEmulator {
+  hooks: OnlineEndpointHooks = {};
+
   constructor(
     private readonly arm: ArmEmulator,
     /** Called for each new workspace, to add what Azure ML creates with one (default datastores). */
@@ -160,8 +174,8 @@ export class MachineLearningEmulator {
 
   private withWorkspace(
     req: EmulatorRequest,
-    fn: (ws: StoredResource) => EmulatorResponse,
-  ): EmulatorResponse {
+    fn: (ws: StoredResource) => EmulatorResponse | Promise<EmulatorResponse>,
+  ): EmulatorResponse | Promise<EmulatorResponse> {
     const ws = this.lookup(req, this.workspaceId(req));
     return 'status' in ws ? ws : fn(ws);
   }
@@ -236,7 +250,7 @@ export class MachineLearningEmulator {
     return { input: body, props };
   }
 
-  private putEndpoint(req: EmulatorRequest, ws: StoredResource): EmulatorResponse {
+  private async putEndpoint(req: EmulatorRequest, ws: StoredResource): Promise<EmulatorResponse> {
     const id = `${ws.id}/onlineEndpoints/${req.params['endpointName'] ?? ''}`;
     const running = this.arm.operations.runningOn(id);
     if (running) return this.arm.conflict(running);
@@ -253,6 +267,13 @@ export class MachineLearningEmulator {
     const name = req.params['endpointName'] ?? '';
     const existing = this.arm.store.get(id);
     const location = String(input['location']);
+    // The URIs stay those the endpoint got when it was created.
+    const uris = existing
+      ? { scoringUri: properties(existing)['scoringUri'], swaggerUri: properties(existing)['swaggerUri'] }
+      : ((await this.hooks.endpointCreated?.(id)) ?? {
+          scoringUri: `https://${name}.${location}.inference.ml.azure.com/score`,
+          swaggerUri: `https://${name}.${location}.inference.ml.azure.com/swagger.json`,
+        });
     const identity: Json = isObject(input['identity'])
       ? { ...input['identity'] }
       : { type: 'SystemAssigned' };
@@ -277,8 +298,8 @@ export class MachineLearningEmulator {
           ...inputProps,
           traffic: inputProps['traffic'] ?? {},
           publicNetworkAccess: inputProps['publicNetworkAccess'] ?? 'Enabled',
-          scoringUri: `https://${name}.${location}.inference.ml.azure.com/score`,
-          swaggerUri: `https://${name}.${location}.inference.ml.azure.com/swagger.json`,
+          scoringUri: uris.scoringUri,
+          swaggerUri: uris.swaggerUri,
           provisioningState: existing ? 'Updating' : 'Creating',
         },
       },
@@ -311,7 +332,7 @@ export class MachineLearningEmulator {
         properties: { ...inputProps, provisioningState: existing ? 'Updating' : 'Creating' },
       },
     };
-    return this.startWrite(req, resource, 'deployments', !existing);
+    return this.startWrite(req, resource, 'deployments', !existing, (d) => this.hooks.deploymentWritten?.(d));
   }
 
   private startWrite(
@@ -319,6 +340,7 @@ export class MachineLearningEmulator {
     resource: StoredResource,
     type: string,
     created: boolean,
+    work?: (resource: StoredResource) => Promise<{ code: string; message: string } | undefined> | undefined,
   ): EmulatorResponse {
     this.arm.store.set(resource);
     const op = this.arm.operations.start({
@@ -333,6 +355,9 @@ export class MachineLearningEmulator {
         properties(resource)['provisioningState'] = 'Failed';
       },
     });
+    // A planned failure needs no real work behind it.
+    const pending = op.error ? undefined : work?.(resource);
+    if (pending) this.arm.operations.waitFor(op, pending);
     return this.arm.accepted(req, ML_NAMESPACE, op, resource.body, created);
   }
 
@@ -358,6 +383,8 @@ export class MachineLearningEmulator {
         properties(resource)['provisioningState'] = 'Failed';
       },
     });
+    const stopping = op.error ? undefined : this.hooks.deleting?.(resource.id);
+    if (stopping) this.arm.operations.waitFor(op, stopping);
     return this.arm.accepted(req, ML_NAMESPACE, op);
   }
 

@@ -7,8 +7,9 @@
  *  - `provisioning-state`: the PUT answers 201 with `properties.provisioningState: Creating|Updating`; the client
  *    polls the resource itself until `Succeeded`/`Failed`. (DELETE/POST cannot be polled that way: they complete
  *    synchronously in this style.)
- * Every operation completes after `polls` in-progress observations (default 1). All polling responses carry
- * `Retry-After` (default 0).
+ * Every operation completes after `polls` in-progress observations (default 1), and not before the work given to
+ * `waitFor` has settled. All polling responses carry `Retry-After` (default 0; at least 1 after 3 s of waiting
+ * for work).
  */
 import { randomUUID } from 'node:crypto';
 import type { EmulatorResponse } from '../server';
@@ -46,6 +47,8 @@ export interface Operation {
   failStatus: number;
   startTime: string;
   endTime?: string;
+  /** Set by `waitFor` while the work the operation stands for has not finished: polls do not complete it. */
+  waitingSince?: number;
   /** Side effects on success; returns the result served by a `location` poll. */
   onSucceeded: () => EmulatorResponse;
   /** Side effects on failure. */
@@ -60,6 +63,9 @@ export interface StartOperation {
   onSucceeded: () => EmulatorResponse;
   onFailed: () => void;
 }
+
+/** How long an operation waiting for work keeps the configured Retry-After before answering at least 1 s. */
+const WAITING_FAST_POLL_MS = 3000;
 
 const DEFAULTS: Record<string, Partial<LroSettings>> = {
   // What Azure ML does: PUT answers with Azure-AsyncOperation, DELETE and POST actions with Location.
@@ -155,11 +161,35 @@ export class OperationManager {
   observe(op: Operation): void {
     if (op.status !== 'InProgress') return;
     if (op.remainingPolls > 0) op.remainingPolls -= 1;
-    else this.complete(op);
+    else if (op.waitingSince === undefined) this.complete(op);
+  }
+
+  /**
+   * Keeps the operation in progress until `work` settles (real work behind it, e.g. a scoring server starting);
+   * an error it resolves to (or a rejection) fails the operation, unless a planned failure already will.
+   */
+  waitFor(op: Operation, work: Promise<{ code: string; message: string } | undefined>): void {
+    op.waitingSince = Date.now();
+    const settle = (error?: { code: string; message: string }) => {
+      op.waitingSince = undefined;
+      if (error && !op.error) op.error = error;
+    };
+    work.then(settle, (error: unknown) =>
+      settle({
+        code: 'InternalServerError',
+        message: error instanceof Error ? error.message : String(error),
+      }),
+    );
   }
 
   retryAfter(op: Operation): Record<string, string> {
-    return { 'retry-after': String(op.settings.retryAfterSeconds) };
+    // Clients honour Retry-After: 0 by polling in a tight loop; past a few seconds of real work, slow them down.
+    const slow = op.waitingSince !== undefined && Date.now() - op.waitingSince > WAITING_FAST_POLL_MS;
+    return {
+      'retry-after': String(
+        slow ? Math.max(1, op.settings.retryAfterSeconds) : op.settings.retryAfterSeconds,
+      ),
+    };
   }
 
   /** The `Azure-AsyncOperation` status body. */
