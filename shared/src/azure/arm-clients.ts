@@ -2,6 +2,7 @@ import { ContainerInstanceManagementClient } from '@azure/arm-containerinstance'
 import { ContainerServiceClient } from '@azure/arm-containerservice';
 import { SourceControlConfigurationClient } from '@azure/arm-kubernetesconfiguration';
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
+import type { PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import type { LoggerPort } from '../platform/ports';
 import { version } from '../version';
@@ -64,6 +65,25 @@ export function createMachineLearningClient(
     ...armClientSettings(target, options),
     apiVersion: machineLearningApiVersion,
   });
+}
+
+/**
+ * A transport for raw JSON requests (arm-raw.ts) that carry an api-version of their own, e.g. online endpoints at a
+ * version with `mirrorTraffic`. The client above cannot carry them: the SDK's api-version policy rewrites the
+ * `api-version` of every request it sends, raw ones included, to the pinned version. Same sign-in, retries,
+ * timeouts and user agent; only `sendRequest` is offered, so no SDK operation goes out at an unpinned version.
+ */
+export function createArmJsonTransport(
+  credential: TokenCredential,
+  target: ArmTarget,
+  options: ArmClientOptions,
+): { sendRequest(request: PipelineRequest): Promise<PipelineResponse> } {
+  const client = new AzureMachineLearningWorkspaces(
+    credential,
+    target.subscriptionId,
+    armClientSettings(target, options),
+  );
+  return { sendRequest: (request) => client.sendRequest(request) };
 }
 
 /** AKS managed clusters (checked before a Kubernetes deployment). */

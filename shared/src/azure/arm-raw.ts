@@ -7,7 +7,8 @@ import { machineLearningApiVersion } from './arm-clients';
  * SDK's serializer would damage: @azure/arm-machinelearning 2.1.1 maps job inputs and outputs through a
  * discriminator table that lacks the asset types (`JobInput.uri_folder`...), so it silently drops their `uri` and
  * `mode`; its deserializer drops them from a job GET the same way. Non-2xx answers become the RestError the SDK
- * would throw, so callAzure words them the same way.
+ * would throw, so callAzure words them the same way. `options.apiVersion` reaches Azure only through a client
+ * without the SDK's api-version policy (`createArmJsonTransport`): the pinned ML client rewrites it.
  */
 export async function armJsonRequest(
   client: { sendRequest(request: PipelineRequest): Promise<PipelineResponse> },

@@ -116,9 +116,8 @@ export const deployManifest: StepManifest = {
       label: 'Authentication',
       type: 'pickList',
       options: ['key', 'aml_token'],
-      default: 'key',
       group: 'deployment',
-      help: 'Endpoint authentication mode.',
+      help: "Endpoint authentication mode (default `key`, or the endpoint YAML's `auth_mode`).",
     },
     {
       name: 'trafficPercent',
@@ -127,7 +126,7 @@ export const deployManifest: StepManifest = {
       min: 0,
       max: 100,
       group: 'traffic',
-      help: 'Share of live traffic the new deployment gets once it succeeded (0 for a blue/green test first).',
+      help: "Share of live traffic the deployment gets once it succeeded (0 for a blue/green test first); the others share the rest in their current proportions. Default: 100 for the endpoint's first deployment, else its current share (0 for a new one).",
     },
     {
       name: 'mirrorPercent',

@@ -1,4 +1,11 @@
-import { notImplementedStep } from '../not-implemented';
+import { defineStep } from '../../step/define';
+import { parseDeployConfig } from './config';
 import { deployManifest } from './manifest';
+import { runDeploy } from './run';
 
-export const deployStep = notImplementedStep(deployManifest, 'planned in issue #7');
+/** The deploy step: managed and Kubernetes online endpoints (blue/green traffic, rollback) and ACI for test stages. */
+export const deployStep = defineStep({
+  manifest: deployManifest,
+  parse: parseDeployConfig,
+  run: runDeploy,
+});

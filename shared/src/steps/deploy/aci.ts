@@ -1,0 +1,386 @@
+/** The `aci` target against Azure: a container group serving the registered model, readiness, deletion. */
+import http from 'node:http';
+import https from 'node:https';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { ContainerGroup, ContainerInstanceManagementClient } from '@azure/arm-containerinstance';
+import { createContainerInstanceClient, pollingOptions, waitForOperation } from '../../azure/arm-clients';
+import {
+  datastoreOpener,
+  maxSasMinutes,
+  readOnlySasUrl,
+  type DatastoreContainer,
+} from '../../azure/datastore-blobs';
+import { callAzure } from '../../azure/errors';
+import { openWorkspaceSession, type WorkspaceSession } from '../../azure/workspace-session';
+import type { StepContext, StepOutcome } from '../../step/define';
+import { AzureError, CancelledError, DataError } from '../../step/errors';
+import { uploadPrefix, uploadSnapshot } from '../train/resolve/local-upload';
+import { snapshot } from '../train/resolve/snapshot';
+import { aciGroupBody, groupBaseUrl, sameGroup, type SasSource } from './aci-group';
+import type { AciDeployConfig, DeleteDeploymentConfig } from './config';
+import type { ModelRef } from './names';
+import { orMissing } from './online';
+import { recordReport, type DeployReport } from './summary';
+
+/** Where a registered model's files are: a datastore and a path in its container. */
+export interface ModelLocation {
+  /** Datastore name; undefined: the workspace's default datastore. */
+  readonly datastore?: string;
+  readonly path: string;
+}
+
+/**
+ * The datastore and path of a model version's `modelUri`: `azureml://datastores/<d>/paths/<p>`, the long
+ * `azureml://subscriptions/.../datastores/<d>/paths/<p>` form, or a blob URL inside the default datastore's
+ * container (`defaultContainerUrl`). Undefined for anything else (a registry, a job output not yet resolved).
+ */
+export function modelLocation(modelUri: string, defaultContainerUrl?: string): ModelLocation | undefined {
+  const datastore =
+    /^azureml:\/\/(?:subscriptions\/[^/]+\/resource[gG]roups\/[^/]+\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/[^/]+\/)?datastores\/([^/]+)\/paths\/(.+)$/i.exec(
+      modelUri,
+    );
+  if (datastore) return { datastore: datastore[1]!, path: decodeURIComponent(datastore[2]!) };
+  if (defaultContainerUrl && /^https:\/\//i.test(modelUri)) {
+    const base = defaultContainerUrl.replace(/\/+$/, '');
+    const url = modelUri.split('?')[0]!;
+    if (url.toLowerCase().startsWith(`${base.toLowerCase()}/`))
+      return { path: decodeURIComponent(url.slice(base.length + 1)) };
+  }
+  return undefined;
+}
+
+/** How long the SAS URLs live: the init container uses them at start, and again if ACI restarts the group. */
+export function sasMinutes(timeoutMinutes: number): number {
+  return Math.min(maxSasMinutes, Math.max(60, timeoutMinutes * 2));
+}
+
+const POLL_MS = 1_000;
+
+/** Deploys the model to an ACI container group (created, or left alone when it already serves the same). */
+export async function deployAci(
+  config: AciDeployConfig,
+  context: StepContext,
+  report: DeployReport,
+): Promise<StepOutcome> {
+  const { logger } = context;
+  for (const warning of config.warnings) logger.warning(warning);
+  const session = openWorkspaceSession(config.workspace, 'deploy', context);
+  const { ml, resourceGroup: rg, workspaceName: ws } = session;
+  const workspace = await session.call(`Reading workspace '${rg}/${ws}'`, (o) =>
+    ml.workspaces.get(rg, ws, o),
+  );
+  const location = workspace.location ?? '';
+  const aci = createContainerInstanceClient(session.credential, session.target, session.clientOptions);
+  const name = config.endpointName;
+
+  const datastore = datastoreOpener(session, (secret) => context.addSecret(secret));
+  const model = await modelSource(
+    session,
+    config.model,
+    datastore,
+    sasMinutes(config.timeoutMinutes),
+    context,
+  );
+  const defaultStore = await datastore();
+  const files = await snapshot(config.codePath, false);
+  if (files.files.length === 0) throw new DataError(`Code folder '${config.codePath}' has no files.`);
+  const upload = await uploadSnapshot(defaultStore, files, false, { signal: context.signal });
+  logger.info(`Scoring code ${config.codePath}: ${upload.action} ${upload.uri} (${upload.detail}).`);
+  const codeSas = readOnlySasUrl(
+    defaultStore,
+    { prefix: `${uploadPrefix(files)}/${files.name}` },
+    sasMinutes(config.timeoutMinutes),
+  );
+  const code: SasSource = { url: codeSas.url, prefix: `${uploadPrefix(files)}/${files.name}` };
+
+  const body = aciGroupBody({
+    location,
+    modelId: config.model.text,
+    codeHash: files.hash,
+    scoringScript: config.scoringScript,
+    modelFolder: config.model.name,
+    model: model.source,
+    code,
+    environmentVariables: config.environmentVariables,
+    cpu: config.cpu,
+    memoryGb: config.memoryGb,
+    ...(config.dnsLabel ? { dnsLabel: config.dnsLabel } : {}),
+  });
+  const existing = await orMissing(() =>
+    session.call(`Reading container group '${name}'`, (o) => aci.containerGroups.get(rg, name, o)),
+  );
+  const running = existing?.instanceView?.state === 'Running';
+  let group: ContainerGroup;
+  let created = false;
+  if (existing && sameGroup(body, existing) && running) {
+    logger.info(
+      `Container group '${name}' already serves ${config.model.text} with this code and settings: nothing to change.`,
+    );
+    group = existing;
+  } else {
+    if (existing) {
+      // Most container group properties cannot be updated in place; ACI's advice is to delete and create again.
+      report.changes.push(
+        running
+          ? `replaced container group '${name}' (model, code or settings changed)`
+          : `replaced container group '${name}' (it was ${existing.instanceView?.state ?? 'not running'})`,
+      );
+      await deleteGroup(aci, session, name, context);
+    } else {
+      report.changes.push(`created container group '${name}'`);
+    }
+    const deadline = AbortSignal.any([context.signal, AbortSignal.timeout(config.timeoutMinutes * 60_000)]);
+    const failure = await createGroup(aci, session, name, body, deadline, context);
+    created = true;
+    if (failure) return failed(aci, session, config, report, failure, created, context);
+    group = await session.call(`Reading container group '${name}'`, (o) =>
+      aci.containerGroups.get(rg, name, o),
+    );
+  }
+
+  const deadline = Date.now() + config.timeoutMinutes * 60_000;
+  const ready = await waitUntilServing(aci, session, name, group, deadline, context);
+  if ('problem' in ready) return failed(aci, session, config, report, ready.problem, created, context);
+
+  const scoringUri = `${ready.baseUrl}/score`;
+  const swaggerUri = `${ready.baseUrl}/swagger.json`;
+  context.setOutput('scoringUri', scoringUri);
+  context.setOutput('swaggerUri', swaggerUri);
+  logger.warning(
+    `ACI container group '${name}' has no key authentication: anyone who reaches ${scoringUri} can score. Use it for test stages only, and remove it afterwards (action delete-deployment, target aci).`,
+  );
+  report.scoringUri = scoringUri;
+  if (report.changes.length === 0) report.changes.push('nothing to change');
+  recordReport(context, report, {
+    group: name,
+    image: body.containers[0]?.image,
+    modelUri: model.uri,
+    sasExpiresOn: model.expiresOn,
+  });
+  const message =
+    report.changes[0] === 'nothing to change'
+      ? `Nothing to change: container group '${name}' already serves ${config.model.text} at ${scoringUri}.`
+      : `Container group '${name}' serves ${config.model.text} at ${scoringUri}.`;
+  return { result: 'succeeded', message };
+}
+
+/** Deletes the container group of `endpointName` (nothing to do when it does not exist). */
+export async function deleteAci(
+  config: DeleteDeploymentConfig,
+  context: StepContext,
+  report: DeployReport,
+): Promise<StepOutcome> {
+  const session = openWorkspaceSession(config.workspace, 'deploy', context);
+  const aci = createContainerInstanceClient(session.credential, session.target, session.clientOptions);
+  const name = config.endpointName;
+  const existing = await orMissing(() =>
+    session.call(`Reading container group '${name}'`, (o) =>
+      aci.containerGroups.get(session.resourceGroup, name, o),
+    ),
+  );
+  if (!existing) {
+    report.changes.push('nothing to change');
+    recordReport(context, report, {});
+    return { result: 'succeeded', message: `Container group '${name}' does not exist: nothing to delete.` };
+  }
+  await deleteGroup(aci, session, name, context);
+  report.changes.push(`deleted container group '${name}'`);
+  recordReport(context, report, {});
+  return { result: 'succeeded', message: `Container group '${name}' was deleted.` };
+}
+
+async function modelSource(
+  session: WorkspaceSession,
+  ref: ModelRef,
+  datastore: (name?: string) => Promise<DatastoreContainer>,
+  minutes: number,
+  context: StepContext,
+): Promise<{ source: SasSource; uri: string; expiresOn: string }> {
+  const { ml, resourceGroup: rg, workspaceName: ws } = session;
+  const version = await orMissing(() =>
+    session.call(`Reading model ${ref.text}`, (o) => ml.modelVersions.get(rg, ws, ref.name, ref.version, o)),
+  );
+  if (!version)
+    throw new AzureError(
+      `Model '${ref.name}' version ${ref.version} was not found in workspace '${ws}' (${ref.text}): register it first (the register-model step outputs the id to deploy).`,
+      'ModelNotFound',
+      404,
+    );
+  const uri = version.properties.modelUri ?? '';
+  const defaultStore = await datastore();
+  const where = modelLocation(uri, defaultStore.container.url);
+  if (!where)
+    throw new DataError(
+      `Model ${ref.text} is stored at '${uri}': the aci target downloads models from the workspace's datastores only (azureml://datastores/<name>/paths/<path>). Deploy it to a managed endpoint instead.`,
+    );
+  const store = where.datastore ? await datastore(where.datastore) : defaultStore;
+  const path = where.path.replace(/^\/+/, '');
+  const isFile =
+    !path.endsWith('/') &&
+    (await store.container.getBlobClient(path).exists({ abortSignal: context.signal }));
+  const sas = isFile
+    ? readOnlySasUrl(store, { blob: path }, minutes)
+    : readOnlySasUrl(store, { prefix: path }, minutes);
+  context.logger.info(
+    `Model ${ref.text}: ${uri} (${isFile ? 'a file' : 'a folder'}), read by the init container with a read-only SAS valid until ${sas.expiresOn.toISOString()}.`,
+  );
+  return {
+    source: isFile ? { url: sas.url } : { url: sas.url, prefix: path },
+    uri,
+    expiresOn: sas.expiresOn.toISOString(),
+  };
+}
+
+async function createGroup(
+  aci: ContainerInstanceManagementClient,
+  session: WorkspaceSession,
+  name: string,
+  body: ContainerGroup,
+  signal: AbortSignal,
+  context: StepContext,
+): Promise<string | undefined> {
+  const what = `Creating container group '${name}'`;
+  const poller = await session.call(what, (o) =>
+    aci.containerGroups.beginCreateOrUpdate(session.resourceGroup, name, body, {
+      ...o,
+      abortSignal: signal,
+      ...pollingOptions(2_000),
+    }),
+  );
+  try {
+    await waitForOperation(poller, what, context.logger, { signal });
+    return undefined;
+  } catch (error) {
+    if (context.signal.aborted)
+      throw new CancelledError(`The run was cancelled while ${what.toLowerCase()}.`);
+    if (signal.aborted) return `Container group '${name}' was not created within the timeout.`;
+    return `${what} failed: ${(error as Error).message.split('\n')[0]}`;
+  }
+}
+
+async function deleteGroup(
+  aci: ContainerInstanceManagementClient,
+  session: WorkspaceSession,
+  name: string,
+  context: StepContext,
+): Promise<void> {
+  const what = `Deleting container group '${name}'`;
+  const poller = await session.call(what, (o) =>
+    aci.containerGroups.beginDelete(session.resourceGroup, name, { ...o, ...pollingOptions(2_000) }),
+  );
+  await callAzure(session.about(what), () =>
+    waitForOperation(poller, what, context.logger, { signal: context.signal }),
+  );
+}
+
+/** Waits for the group to run, then for the inference server to answer `GET /` with 200. */
+async function waitUntilServing(
+  aci: ContainerInstanceManagementClient,
+  session: WorkspaceSession,
+  name: string,
+  first: ContainerGroup,
+  deadline: number,
+  context: StepContext,
+): Promise<{ baseUrl: string } | { problem: string }> {
+  let group = first;
+  for (;;) {
+    const state = group.instanceView?.state;
+    if (state === 'Running') break;
+    if (state === 'Failed' || state === 'Stopped' || state === 'Succeeded')
+      return { problem: `Container group '${name}' is ${state}${describeContainers(group)}.` };
+    if (Date.now() > deadline)
+      return {
+        problem: `Container group '${name}' did not run within the timeout (state ${state ?? 'unknown'}).`,
+      };
+    await delay(POLL_MS, undefined, { signal: context.signal });
+    group = await session.call(`Reading container group '${name}'`, (o) =>
+      aci.containerGroups.get(session.resourceGroup, name, o),
+    );
+  }
+  const baseUrl = groupBaseUrl(group);
+  if (!baseUrl) return { problem: `Container group '${name}' has no IP address.` };
+  let last = '';
+  for (;;) {
+    const answer = await httpGet(`${baseUrl}/`, 5_000, context.signal);
+    if (answer === 200) {
+      context.logger.info(`Container group '${name}' answers GET ${baseUrl}/ with 200.`);
+      return { baseUrl };
+    }
+    last = typeof answer === 'number' ? `HTTP ${answer}` : answer;
+    if (Date.now() > deadline)
+      return {
+        problem: `The inference server of container group '${name}' did not answer GET ${baseUrl}/ within the timeout (last: ${last}).`,
+      };
+    await delay(POLL_MS, undefined, { signal: context.signal });
+  }
+}
+
+function describeContainers(group: ContainerGroup): string {
+  const states = [...(group.initContainers ?? []), ...group.containers]
+    .map((c) => {
+      const current = c.instanceView?.currentState;
+      if (!current?.state) return undefined;
+      const exit = current.exitCode !== undefined ? `, exit code ${current.exitCode}` : '';
+      return `${c.name} ${current.state}${exit}${current.detailStatus ? ` (${current.detailStatus})` : ''}`;
+    })
+    .filter(Boolean);
+  return states.length ? `: ${states.join('; ')}` : '';
+}
+
+/** GET a URL: the status code, or the connection failure's code. */
+function httpGet(url: string, timeoutMs: number, signal: AbortSignal): Promise<number | string> {
+  return new Promise((resolve) => {
+    const get = url.startsWith('https:') ? https.get : http.get;
+    const request = get(url, { timeout: timeoutMs, signal }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    request.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
+async function failed(
+  aci: ContainerInstanceManagementClient,
+  session: WorkspaceSession,
+  config: AciDeployConfig,
+  report: DeployReport,
+  problem: string,
+  created: boolean,
+  context: StepContext,
+): Promise<StepOutcome> {
+  const name = config.endpointName;
+  const group = await orMissing(() =>
+    session.call(`Reading container group '${name}'`, (o) =>
+      aci.containerGroups.get(session.resourceGroup, name, o),
+    ),
+  ).catch(() => undefined);
+  const logTail: string[] = [];
+  for (const container of [...(group?.initContainers ?? []), ...(group?.containers ?? [])]) {
+    const logs = await aci.containers
+      .listLogs(session.resourceGroup, name, container.name, { tail: 40, abortSignal: context.signal })
+      .catch(() => undefined);
+    const lines = (logs?.content ?? '').split(/\r?\n/).filter((line) => line.trim() !== '');
+    if (lines.length) logTail.push(`--- ${container.name} ---`, ...lines.map((l) => context.redact(l)));
+  }
+  if (logTail.length) {
+    context.logger.startGroup(`Logs of container group '${name}'`);
+    for (const line of logTail) context.logger.info(line);
+    context.logger.endGroup();
+  }
+  if (created && config.rollbackOnFailure) {
+    await deleteGroup(aci, session, name, context).then(
+      () => report.changes.push(`deleted the failed container group '${name}' (rollbackOnFailure)`),
+      (error: unknown) =>
+        context.logger.warning(`Could not delete container group '${name}': ${(error as Error).message}`),
+    );
+  }
+  report.logTail = logTail;
+  report.error = problem;
+  recordReport(context, report, { group: name });
+  const tail = logTail.slice(-15);
+  return {
+    result: 'failed',
+    message: `${problem}${tail.length ? `\nLast lines of its logs:\n${tail.join('\n')}` : ''}`,
+  };
+}

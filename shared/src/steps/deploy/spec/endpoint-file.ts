@@ -1,0 +1,135 @@
+/** Reads an Azure ML CLI v2 online endpoint YAML (`az ml online-endpoint create -f`) with file:line:column errors. */
+import { readYamlFile } from '../../../yaml/load-yaml';
+import { Problems } from '../../../yaml/problems';
+import { fields, oneOf, stringMap, text, textLike, Node } from '../../../yaml/read-node';
+
+export type AuthMode = 'Key' | 'AMLToken' | 'AADToken';
+
+/** What the endpoint YAML says; every field optional (explicit inputs override them). */
+export interface EndpointFile {
+  readonly file: string;
+  readonly name?: string;
+  readonly authMode?: AuthMode;
+  readonly compute?: string;
+  readonly description?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly properties: Readonly<Record<string, string>>;
+  readonly publicNetworkAccess?: 'Enabled' | 'Disabled';
+  readonly identity?: EndpointIdentity;
+  /** Keys read and not used, with where they are (`file:line:col: message`). */
+  readonly warnings: readonly string[];
+}
+
+export interface EndpointIdentity {
+  readonly type: 'SystemAssigned' | 'UserAssigned' | 'SystemAssigned,UserAssigned' | 'None';
+  readonly userAssignedIdentities?: readonly string[];
+}
+
+const KEYS = [
+  '$schema',
+  'name',
+  'description',
+  'tags',
+  'properties',
+  'auth_mode',
+  'compute',
+  'identity',
+  'public_network_access',
+  'traffic',
+  'mirror_traffic',
+  'kind',
+  'location',
+] as const;
+
+const AUTH_MODES = { key: 'Key', aml_token: 'AMLToken', aad_token: 'AADToken' } as const;
+
+/** Loads and validates the endpoint YAML; every problem at once as a YamlErrors (a DataError). */
+export function loadEndpointFile(file: string): EndpointFile {
+  const problems = new Problems();
+  const root = Node.root(readYamlFile(file), problems, 'The endpoint YAML');
+  const spec = readEndpoint(root, file);
+  problems.throwIfAny();
+  return { ...spec, warnings: problems.warnings };
+}
+
+function readEndpoint(root: Node, file: string): Omit<EndpointFile, 'warnings'> {
+  const empty = { file, tags: {}, properties: {} };
+  if (!fields(root, { what: 'an online endpoint', keys: KEYS })) return empty;
+  for (const key of ['traffic', 'mirror_traffic'] as const) {
+    if (root.child(key).present)
+      root.problems.warn(
+        root.document,
+        [key],
+        `'${key}' is ignored: the step sets traffic itself (trafficPercent, mirrorPercent, action set-traffic)`,
+      );
+  }
+  for (const key of ['kind', 'location'] as const) {
+    if (root.child(key).present)
+      root.problems.warn(
+        root.document,
+        [key],
+        `'${key}' is ignored: the endpoint is created in the workspace's region`,
+      );
+  }
+  const name = text(root.child('name'));
+  const auth = oneOf(root.child('auth_mode'), Object.keys(AUTH_MODES) as (keyof typeof AUTH_MODES)[]);
+  const compute = text(root.child('compute'), 'the Kubernetes compute, e.g. azureml:aks-prod');
+  const description = textLike(root.child('description'));
+  const access = oneOf(root.child('public_network_access'), ['enabled', 'disabled'] as const);
+  const identity = readIdentity(root.child('identity'));
+  return {
+    ...empty,
+    ...(name !== undefined ? { name } : {}),
+    ...(auth ? { authMode: AUTH_MODES[auth] } : {}),
+    ...(compute !== undefined ? { compute } : {}),
+    ...(description !== undefined ? { description } : {}),
+    tags: stringMap(root.child('tags')),
+    properties: stringMap(root.child('properties')),
+    ...(access ? { publicNetworkAccess: access === 'enabled' ? 'Enabled' : 'Disabled' } : {}),
+    ...(identity ? { identity } : {}),
+  };
+}
+
+const IDENTITY_TYPES = {
+  system_assigned: 'SystemAssigned',
+  user_assigned: 'UserAssigned',
+  'system_assigned,user_assigned': 'SystemAssigned,UserAssigned',
+  none: 'None',
+} as const;
+
+function readIdentity(node: Node): EndpointIdentity | undefined {
+  if (!node.present) return undefined;
+  if (
+    !fields(node, {
+      what: 'the endpoint identity',
+      keys: ['type', 'user_assigned_identities'],
+      required: ['type'],
+    })
+  )
+    return undefined;
+  const type = oneOf(node.child('type'), Object.keys(IDENTITY_TYPES) as (keyof typeof IDENTITY_TYPES)[]);
+  const ids: string[] = [];
+  const list = node.child('user_assigned_identities');
+  if (list.present) {
+    if (!Array.isArray(list.value)) list.expected('a list of { resource_id: <identity id> }');
+    else
+      list.value.forEach((_, index) => {
+        const item = list.child(index);
+        if (
+          !fields(item, {
+            what: 'a user-assigned identity',
+            keys: ['resource_id'],
+            required: ['resource_id'],
+          })
+        )
+          return;
+        const id = text(item.child('resource_id'), 'the resource id of a user-assigned identity');
+        if (id !== undefined) ids.push(id);
+      });
+  }
+  if (!type) return undefined;
+  const mapped = IDENTITY_TYPES[type];
+  if (mapped.includes('UserAssigned') && ids.length === 0)
+    node.error(`'${node.label}' of type ${type} needs 'user_assigned_identities'`);
+  return { type: mapped, ...(ids.length ? { userAssignedIdentities: ids } : {}) };
+}

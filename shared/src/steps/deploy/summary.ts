@@ -1,0 +1,113 @@
+import type { StepContext } from '../../step/define';
+import type { DeployConfig } from './config';
+import type { Traffic } from './traffic';
+import { describeTraffic } from './traffic';
+
+/** What a deploy run did, for the job summary and the evidence JSON. */
+export interface DeployReport {
+  target: 'managed' | 'kubernetes' | 'aci';
+  endpoint: string;
+  deployment?: string;
+  model?: string;
+  scoringUri?: string;
+  trafficBefore?: Traffic;
+  trafficAfter?: Traffic;
+  mirrorBefore?: Traffic;
+  mirrorAfter?: Traffic;
+  /** Pre-flight checks (AKS) and what they found. */
+  checks: { check: string; ok: boolean; detail: string }[];
+  /** What changed, in order; `nothing to change` when nothing did. */
+  changes: string[];
+  error?: string;
+  logTail?: string[];
+}
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const targets = {
+  managed: 'managed online endpoint',
+  kubernetes: 'Kubernetes online endpoint (AKS)',
+  aci: 'Azure Container Instances (test only)',
+};
+
+/** The deploy step's part of the job summary: target, model, deployment, traffic before → after, checks, changes. */
+export function renderDeploySummary(report: DeployReport): string {
+  const rows = [
+    `| Target | ${targets[report.target]} |`,
+    `| Endpoint | \`${cell(report.endpoint)}\` |`,
+    ...(report.deployment ? [`| Deployment | \`${cell(report.deployment)}\` |`] : []),
+    ...(report.model ? [`| Model | \`${cell(report.model)}\` |`] : []),
+    ...(report.scoringUri ? [`| Scoring URI | ${cell(report.scoringUri)} |`] : []),
+    ...(report.trafficBefore || report.trafficAfter
+      ? [
+          `| Traffic | ${cell(describeTraffic(report.trafficBefore ?? {}))} → ${cell(describeTraffic(report.trafficAfter ?? report.trafficBefore ?? {}))} |`,
+        ]
+      : []),
+    ...(report.mirrorBefore &&
+    report.mirrorAfter &&
+    (Object.keys(report.mirrorBefore).length > 0 || Object.keys(report.mirrorAfter).length > 0)
+      ? [
+          `| Mirrored traffic | ${cell(describeTraffic(report.mirrorBefore))} → ${cell(describeTraffic(report.mirrorAfter))} |`,
+        ]
+      : []),
+  ];
+  const parts = [['| | |', '|---|---|', ...rows].join('\n')];
+  if (report.checks.length > 0)
+    parts.push(
+      [
+        '**Checks:**',
+        ...report.checks.map((c) => `- ${c.ok ? '✅' : '❌'} ${cell(c.check)}: ${cell(c.detail)}`),
+      ].join('\n'),
+    );
+  parts.push(
+    report.changes.length === 0 || (report.changes.length === 1 && report.changes[0] === 'nothing to change')
+      ? '**Changes:** nothing to change.'
+      : ['**Changes:**', ...report.changes.map((c) => `- ${cell(c)}`)].join('\n'),
+  );
+  if (report.error) parts.push(`**Error:** ${cell(report.error)}`);
+  if (report.logTail?.length)
+    parts.push(['**Last lines of the log:**', '```', ...report.logTail, '```'].join('\n'));
+  return parts.join('\n\n');
+}
+
+/** The report of a run before anything happened: what it is about. */
+export function initialReport(config: DeployConfig): DeployReport {
+  const deployment =
+    config.action === 'deploy' && config.target !== 'aci'
+      ? config.deployment.name
+      : config.action === 'delete-deployment'
+        ? config.deploymentName
+        : undefined;
+  const model =
+    config.action !== 'deploy'
+      ? undefined
+      : config.target === 'aci'
+        ? config.model.text
+        : config.deployment.model.text;
+  return {
+    target: config.target,
+    endpoint: config.endpointName,
+    ...(deployment ? { deployment } : {}),
+    ...(model ? { model } : {}),
+    checks: [],
+    changes: [],
+  };
+}
+
+const recorded = new WeakSet<DeployReport>();
+
+/** Writes the report to the evidence and the job summary, once. */
+export function recordReport(
+  context: StepContext,
+  report: DeployReport,
+  extra: Record<string, unknown> = {},
+): void {
+  if (recorded.has(report)) return;
+  recorded.add(report);
+  context.recordEvidence({ ...report, ...extra });
+  context.appendSummary(renderDeploySummary(report));
+}
+
+/** Whether the report was written (a failure after that needs no second section). */
+export function isRecorded(report: DeployReport): boolean {
+  return recorded.has(report);
+}

@@ -1,0 +1,36 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readInputs } from '../../../shared/src/step/inputs';
+import { parseDeployConfig, type DeployConfig } from '../../../shared/src/steps/deploy/config';
+import { deployManifest } from '../../../shared/src/steps/deploy/manifest';
+
+/** A workspace folder with the given files (relative path → content). */
+export function workspace(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'deploy-unit-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+/** The inputs every deploy needs, as the Azure DevOps host names them. */
+export const base = { azureSubscription: 'ml-connection', resourceGroup: 'rg-ml', workspaceName: 'mlw' };
+
+/** Parses the deploy inputs as Azure DevOps would give them; throws what parse throws (input errors included). */
+export function parse(values: Record<string, string>, dir = workspace()): DeployConfig {
+  const { inputs, errors } = readInputs(deployManifest, { get: (name) => values[name] }, 'azure-pipelines');
+  if (errors.length > 0) throw errors[0];
+  return parseDeployConfig(inputs, { workspaceDir: dir });
+}
+
+/** The message of what parse throws. */
+export function parseError(values: Record<string, string>, dir?: string): string {
+  try {
+    parse(values, dir);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected the inputs to be refused');
+}
