@@ -71,8 +71,3 @@ export class AzureError extends StepError {
 export class CancelledError extends StepError {
   readonly kind = 'cancelled';
 }
-
-/** A step whose work is not built yet: it must fail, never succeed silently. */
-export class NotImplementedError extends StepError {
-  readonly kind = 'not-implemented';
-}
