@@ -1,8 +1,8 @@
 /** Azure Container Instances through the real SDK (@azure/arm-containerinstance) against the emulator. */
 import { request } from 'node:https';
 import { ContainerInstanceManagementClient, type ContainerGroup } from '@azure/arm-containerinstance';
-import { ClientSecretCredential } from '@azure/identity';
 import { startEmulator, type Emulator } from './emulator';
+import { emulatorCredential } from './test-clients';
 
 let emulator: Emulator;
 let aci: ContainerInstanceManagementClient;
@@ -13,15 +13,14 @@ function client(
   clientId = emulator.clientId,
   secret = emulator.clientSecret,
 ): ContainerInstanceManagementClient {
-  const credential = new ClientSecretCredential(emulator.tenantId, clientId, secret, {
-    authorityHost: emulator.authorityHost,
-    disableInstanceDiscovery: true,
-    tlsOptions: emulator.tlsOptions,
-  });
-  return new ContainerInstanceManagementClient(credential, emulator.subscriptionId, {
-    ...emulator.armClientOptions,
-    retryOptions: { maxRetries: 0 },
-  });
+  return new ContainerInstanceManagementClient(
+    emulatorCredential(emulator, clientId, secret),
+    emulator.subscriptionId,
+    {
+      ...emulator.armClientOptions,
+      retryOptions: { maxRetries: 0 },
+    },
+  );
 }
 
 function groupId(name: string): string {

@@ -12,6 +12,7 @@ import { createPipelineRequest } from '@azure/core-rest-pipeline';
 import { ClientSecretCredential } from '@azure/identity';
 import type { StoredResource } from './arm/store';
 import { startEmulator, type Emulator } from './emulator';
+import { emulatorCredential } from './test-clients';
 
 let emulator: Emulator;
 let client: AzureMachineLearningWorkspaces;
@@ -20,13 +21,7 @@ let ws: string;
 
 const poll = { updateIntervalInMs: 0 };
 
-function credential(clientId = emulator.clientId, secret = emulator.clientSecret): ClientSecretCredential {
-  return new ClientSecretCredential(emulator.tenantId, clientId, secret, {
-    authorityHost: emulator.authorityHost,
-    disableInstanceDiscovery: true,
-    tlsOptions: emulator.tlsOptions,
-  });
-}
+const credential = (clientId?: string, secret?: string) => emulatorCredential(emulator, clientId, secret);
 
 function armClient(cred: ClientSecretCredential): AzureMachineLearningWorkspaces {
   return new AzureMachineLearningWorkspaces(cred, emulator.subscriptionId, {

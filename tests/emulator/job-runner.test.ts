@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { request } from 'node:https';
 import {
   AzureMachineLearningWorkspaces,
   type AzureBlobDatastore,
@@ -25,6 +24,7 @@ import { JobFailure } from './jobs/job-handle';
 import { durationMs } from './jobs/rest';
 import { gridSize, sampleTrials } from './jobs/sampling';
 import { startEmulator, type Emulator } from './emulator';
+import { emulatorCredential, requestJson } from './test-clients';
 
 let emulator: Emulator;
 let credential: ClientSecretCredential;
@@ -144,43 +144,11 @@ async function submit(name: string, props: JobBaseProperties): Promise<JobBase> 
 async function putJob(name: string, props: JobBaseProperties): Promise<void> {
   const token = await credential.getToken('https://management.azure.com/.default');
   const url = `${emulator.armUrl}${emulator.workspaceId}/jobs/${name}?api-version=2022-10-01`;
-  const { status, body } = await https('PUT', url, token.token, { properties: props });
-  if (status !== 201) throw new Error(`PUT ${name}: ${status} ${JSON.stringify(body)}`);
-}
-
-function https(
-  method: string,
-  url: string,
-  token: string,
-  payload?: unknown,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const data = payload === undefined ? undefined : JSON.stringify(payload);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method,
-        ca: emulator.caPem,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(data ? { 'content-type': 'application/json' } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({
-            status: res.statusCode ?? 0,
-            body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-          });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
+  const { status, body } = await requestJson(emulator, 'PUT', url, {
+    token: token.token,
+    body: { properties: props },
   });
+  if (status !== 201) throw new Error(`PUT ${name}: ${status} ${JSON.stringify(body)}`);
 }
 
 function commandJob(command: string, extra: Record<string, unknown> = {}): JobBaseProperties {
@@ -229,7 +197,7 @@ const logOf = (job: string, offset = 0) =>
 async function mlflowGet(path: string, query: Record<string, string>): Promise<Record<string, unknown>> {
   const token = await credential.getToken('https://ml.azure.com/.default');
   const url = `${emulator.armUrl}/mlflow/v1.0${emulator.workspaceId}/api/2.0/mlflow/${path}?${new URLSearchParams(query).toString()}`;
-  const { status, body } = await https('GET', url, token.token);
+  const { status, body } = await requestJson(emulator, 'GET', url, { token: token.token });
   if (status !== 200) throw new Error(`${status}: ${JSON.stringify(body)}`);
   return body;
 }
@@ -275,11 +243,7 @@ beforeAll(async () => {
   emulator = await startEmulator();
   rg = emulator.resourceGroup;
   ws = emulator.workspaceName;
-  credential = new ClientSecretCredential(emulator.tenantId, emulator.clientId, emulator.clientSecret, {
-    authorityHost: emulator.authorityHost,
-    disableInstanceDiscovery: true,
-    tlsOptions: emulator.tlsOptions,
-  });
+  credential = emulatorCredential(emulator);
   client = new AzureMachineLearningWorkspaces(credential, emulator.subscriptionId, emulator.armClientOptions);
   const store = await client.datastores.get(rg, ws, 'workspaceblobstore');
   datastoreContainer = (store.properties as AzureBlobDatastore).containerName as string;

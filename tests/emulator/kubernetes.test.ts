@@ -4,9 +4,9 @@
  */
 import { ContainerServiceClient } from '@azure/arm-containerservice';
 import { SourceControlConfigurationClient } from '@azure/arm-kubernetesconfiguration';
-import { ClientSecretCredential } from '@azure/identity';
 import { load } from 'js-yaml';
 import { startEmulator, type Emulator } from './emulator';
+import { emulatorCredential } from './test-clients';
 
 let emulator: Emulator;
 let aks: ContainerServiceClient;
@@ -15,13 +15,7 @@ let extensions: SourceControlConfigurationClient;
 const poll = { updateIntervalInMs: 0 };
 const AKS = 'Microsoft.ContainerService';
 
-function credential(clientId = emulator.clientId, secret = emulator.clientSecret): ClientSecretCredential {
-  return new ClientSecretCredential(emulator.tenantId, clientId, secret, {
-    authorityHost: emulator.authorityHost,
-    disableInstanceDiscovery: true,
-    tlsOptions: emulator.tlsOptions,
-  });
-}
+const credential = (clientId?: string, secret?: string) => emulatorCredential(emulator, clientId, secret);
 
 function clients(clientId?: string, secret?: string) {
   const options = { ...emulator.armClientOptions, retryOptions: { maxRetries: 0 } };

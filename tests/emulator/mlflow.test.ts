@@ -3,13 +3,13 @@
  * https://ml.azure.com/.default), the shared reader (shared/src/azure/mlflow-metrics.ts), raw MLflow REST
  * writers, MLflow error bodies, audience and role checks.
  */
-import { request } from 'node:https';
 import { ClientSecretCredential } from '@azure/identity';
 import { createMachineLearningClient } from '../../shared/src/azure/arm-clients';
 import { resolveCloud, type AzureCloud } from '../../shared/src/azure/cloud';
 import { mlflowApiBase, MlflowTrackingClient, RunNotFoundError } from '../../shared/src/azure/mlflow-metrics';
 import { AzureError } from '../../shared/src/step/errors';
 import { startEmulator, type Emulator } from './emulator';
+import { emulatorCredential, requestJson } from './test-clients';
 import { parseFilter, SearchSyntaxError } from './mlflow-search';
 
 let emulator: Emulator;
@@ -20,13 +20,7 @@ let tracking: MlflowTrackingClient;
 
 const ML_SCOPE = 'https://ml.azure.com/.default';
 
-function newCredential(clientId = emulator.clientId, secret = emulator.clientSecret): ClientSecretCredential {
-  return new ClientSecretCredential(emulator.tenantId, clientId, secret, {
-    authorityHost: emulator.authorityHost,
-    disableInstanceDiscovery: true,
-    tlsOptions: emulator.tlsOptions,
-  });
-}
+const newCredential = (clientId?: string, secret?: string) => emulatorCredential(emulator, clientId, secret);
 
 const reader = (cred = credential) =>
   new MlflowTrackingClient(cred, cloud, trackingUri, {
@@ -37,39 +31,8 @@ const reader = (cred = credential) =>
   });
 
 /** A raw HTTPS call to the emulator (JSON in and out). */
-function call(
-  method: string,
-  url: string,
-  options: { token?: string; body?: unknown } = {},
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const req = request(
-      url,
-      {
-        method,
-        ca: emulator.caPem,
-        headers: {
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-          ...(payload ? { 'content-type': 'application/json' } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({
-            status: res.statusCode ?? 0,
-            body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-          });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const call = (method: string, url: string, options?: { token?: string; body?: unknown }) =>
+  requestJson(emulator, method, url, options);
 
 const api = (path: string) => `${mlflowApiBase(trackingUri)}/${path}`;
 const mlToken = async () => (await credential.getToken(ML_SCOPE)).token;

@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ContainerInstanceManagementClient, type ContainerGroup } from '@azure/arm-containerinstance';
 import { AzureMachineLearningWorkspaces, type OnlineDeployment } from '@azure/arm-machinelearning';
-import { ClientSecretCredential } from '@azure/identity';
 import {
   ContainerClient,
   ContainerSASPermissions,
@@ -25,6 +24,7 @@ import {
 import { freePort, InferenceServer } from './scoring/inference-process';
 import { authorize, NO_VALID_DEPLOYMENTS, route } from './scoring/routing';
 import { startEmulator, type Emulator } from './emulator';
+import { emulatorCredential } from './test-clients';
 
 const repo = join(__dirname, '..', '..');
 const twoRows = readFileSync(join(repo, 'examples/weather/requests/two-rows.json'), 'utf8');
@@ -240,11 +240,7 @@ beforeAll(async () => {
   [emulator] = await Promise.all([startEmulator(), train]);
   rg = emulator.resourceGroup;
   ws = emulator.workspaceName;
-  const credential = new ClientSecretCredential(emulator.tenantId, emulator.clientId, emulator.clientSecret, {
-    authorityHost: emulator.authorityHost,
-    disableInstanceDiscovery: true,
-    tlsOptions: emulator.tlsOptions,
-  });
+  const credential = emulatorCredential(emulator);
   client = new AzureMachineLearningWorkspaces(credential, emulator.subscriptionId, emulator.armClientOptions);
   aci = new ContainerInstanceManagementClient(credential, emulator.subscriptionId, emulator.armClientOptions);
   const store = await client.datastores.get(rg, ws, 'workspaceblobstore');

@@ -1,19 +1,13 @@
 /** The real SDKs (@azure/identity, @azure/arm-machinelearning) against the emulator. */
 import { AzureMachineLearningWorkspaces, type OnlineEndpoint } from '@azure/arm-machinelearning';
-import { ClientSecretCredential } from '@azure/identity';
 import type { LroStyle } from './arm/operations';
 import { startEmulator, type Emulator } from './emulator';
+import { emulatorCredential } from './test-clients';
 
 let emulator: Emulator;
 let client: AzureMachineLearningWorkspaces;
 
-function credential(secret = emulator.clientSecret): ClientSecretCredential {
-  return new ClientSecretCredential(emulator.tenantId, emulator.clientId, secret, {
-    authorityHost: emulator.authorityHost,
-    disableInstanceDiscovery: true,
-    tlsOptions: emulator.tlsOptions,
-  });
-}
+const credential = (secret?: string) => emulatorCredential(emulator, undefined, secret);
 
 function endpointBody(description: string): OnlineEndpoint {
   return {

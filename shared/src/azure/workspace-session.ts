@@ -1,4 +1,4 @@
-import type { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
+import type { AzureMachineLearningWorkspaces, Workspace } from '@azure/arm-machinelearning';
 import type { TokenCredential } from '@azure/identity';
 import type { StepContext } from '../step/define';
 import { createMachineLearningClient, type ArmClientOptions, type ArmTarget } from './arm-clients';
@@ -59,4 +59,10 @@ export function openWorkspaceSession(
     about,
     call: (operation, run) => callAzure(about(operation), () => run({ abortSignal: context.signal })),
   };
+}
+
+/** Reads the session's workspace (its location, MLflow tracking URI and the rest). */
+export function readWorkspace(session: WorkspaceSession): Promise<Workspace> {
+  const { ml, resourceGroup: rg, workspaceName: ws } = session;
+  return session.call(`Reading workspace '${rg}/${ws}'`, (o) => ml.workspaces.get(rg, ws, o));
 }

@@ -44,6 +44,17 @@ export class InputErrors extends StepError {
   }
 }
 
+/** Runs one input read and adds what it throws as input errors to `errors`, so later reads still run. */
+export function collectInputErrors(errors: InputError[], read: () => void): void {
+  try {
+    read();
+  } catch (error) {
+    if (error instanceof InputError) errors.push(error);
+    else if (error instanceof InputErrors) errors.push(...error.errors);
+    else throw error;
+  }
+}
+
 /** A user's data file (cases, YAML, CSV) is unreadable or malformed. */
 export class DataError extends StepError {
   readonly kind = 'data';

@@ -9,7 +9,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { armError, type EmulatorRequest, type EmulatorResponse } from '../server';
 import type { ArmEmulator } from './index';
-import { isObject, ok, properties, systemData, type Json } from './resource';
+import {
+  findResource,
+  isObject,
+  listChildren,
+  ok,
+  properties,
+  readPolled,
+  seededSystemData,
+  startProvisioning,
+  systemData,
+  type Json,
+} from './resource';
 import type { StoredResource } from './store';
 
 /** Lookups, 404s, lists and long-running writes shared by the container resource providers. */
@@ -32,36 +43,18 @@ export abstract class ResourceProvider {
     return `/subscriptions/${req.params['subscriptionId'] ?? ''}/resourceGroups/${req.params['resourceGroupName'] ?? ''}`;
   }
 
-  /** `Microsoft.X/type/name[/...]`, the part of an id after its first `/providers/`, as ARM's 404 names it. */
-  protected typePath(id: string): string {
-    const marker = '/providers/';
-    const i = id.toLowerCase().indexOf(marker);
-    return i < 0 ? id : id.slice(i + marker.length);
-  }
-
-  /** The resource, or ARM's 404 (subscription, resource group, then the resource itself). */
-  protected lookup(req: EmulatorRequest, id: string): StoredResource | EmulatorResponse {
-    const scope = this.arm.checkScope(req);
-    if (scope) return scope;
-    return (
-      this.arm.store.get(id) ?? this.arm.notFound(this.typePath(id), req.params['resourceGroupName'] ?? '')
-    );
-  }
-
   protected withResource(
     req: EmulatorRequest,
     id: string,
     fn: (resource: StoredResource) => EmulatorResponse | Promise<EmulatorResponse>,
   ): EmulatorResponse | Promise<EmulatorResponse> {
-    const found = this.lookup(req, id);
+    const found = findResource(this.arm, req, id);
     return 'status' in found ? found : fn(found);
   }
 
   /** Children of `parentId` (e.g. `.../providers/Microsoft.ContainerService` + `managedClusters`). */
   protected list(req: EmulatorRequest, parentId: string, typeSegment: string): EmulatorResponse {
-    const scope = this.arm.checkScope(req);
-    if (scope) return scope;
-    return ok({ value: this.arm.store.children(parentId, typeSegment).map((r) => r.body) });
+    return listChildren(this.arm, req, parentId, typeSegment);
   }
 
   /**
@@ -86,17 +79,7 @@ export abstract class ResourceProvider {
 
   /** GET of a resource; in the `provisioning-state` style this is the poll that advances its operation. */
   protected read(resource: StoredResource): EmulatorResponse {
-    const op = this.arm.operations.runningOn(resource.id);
-    if (
-      op?.resourceId.toLowerCase() !== resource.id.toLowerCase() ||
-      op.settings.style !== 'provisioning-state'
-    ) {
-      return ok(resource.body);
-    }
-    this.arm.operations.observe(op);
-    const current = this.arm.store.get(resource.id);
-    if (!current) return this.arm.notFound(this.typePath(resource.id), '');
-    return { ...ok(current.body), headers: this.arm.operations.retryAfter(op) };
+    return readPolled(this.arm, resource);
   }
 
   /** Stores the resource (provisioning) and answers the PUT as a long-running operation; `finish` on success. */
@@ -107,20 +90,7 @@ export abstract class ResourceProvider {
     created: boolean,
     finish: (resource: StoredResource) => void = () => undefined,
   ): EmulatorResponse {
-    this.arm.store.set(resource);
-    const op = this.arm.operations.start({
-      resourceId: resource.id,
-      resourceType: type,
-      method: 'PUT',
-      onSucceeded: () => {
-        properties(resource)['provisioningState'] = 'Succeeded';
-        finish(resource);
-        return ok(resource.body);
-      },
-      onFailed: () => {
-        properties(resource)['provisioningState'] = 'Failed';
-      },
-    });
+    const op = startProvisioning(this.arm, resource, type, finish);
     return this.arm.accepted(req, this.namespace, op, resource.body, created);
   }
 
@@ -209,19 +179,6 @@ export abstract class ResourceProvider {
     }
     return { input: body, props };
   }
-}
-
-/** `systemData` of resources the emulator seeds itself (not created through a request). */
-export function seededSystemData(): Json {
-  const now = new Date().toISOString();
-  return {
-    createdAt: now,
-    createdBy: 'emulator',
-    createdByType: 'Application',
-    lastModifiedAt: now,
-    lastModifiedBy: 'emulator',
-    lastModifiedByType: 'Application',
-  };
 }
 
 /**

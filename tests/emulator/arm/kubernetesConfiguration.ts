@@ -7,9 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { armError, type EmulatorRequest, type EmulatorResponse } from '../server';
-import { ResourceProvider, seededSystemData } from './containerService';
+import { ResourceProvider } from './containerService';
 import type { ArmEmulator } from './index';
-import { isObject, properties, systemData, type Json } from './resource';
+import { isObject, properties, seededSystemData, systemData, type Json } from './resource';
 import type { StoredResource } from './store';
 
 export const KC_NAMESPACE = 'Microsoft.KubernetesConfiguration';

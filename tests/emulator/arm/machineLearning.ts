@@ -6,7 +6,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { armError, type EmulatorRequest, type EmulatorResponse } from '../server';
 import type { ArmEmulator } from './index';
-import { isObject, newKey, ok, properties, systemData, type Json } from './resource';
+import {
+  findResource,
+  isObject,
+  listChildren,
+  newKey,
+  ok,
+  properties,
+  readPolled,
+  seededSystemData,
+  startProvisioning,
+  systemData,
+  type Json,
+} from './resource';
 import type { StoredResource } from './store';
 
 export const ML_NAMESPACE = 'Microsoft.MachineLearningServices';
@@ -67,14 +79,7 @@ export class MachineLearningEmulator {
         kind: 'Default',
         sku: { name: 'Basic', tier: 'Basic' },
         identity: { type: 'SystemAssigned', principalId: randomUUID(), tenantId: this.arm.options.tenantId },
-        systemData: {
-          createdAt: now,
-          createdBy: 'emulator',
-          createdByType: 'Application',
-          lastModifiedAt: now,
-          lastModifiedBy: 'emulator',
-          lastModifiedByType: 'Application',
-        },
+        systemData: seededSystemData(now),
         properties: {
           workspaceId: randomUUID(),
           description: '',
@@ -158,30 +163,16 @@ export class MachineLearningEmulator {
     return `${this.endpointId(req)}/deployments/${req.params['deploymentName'] ?? ''}`;
   }
 
-  /** `Microsoft.MachineLearningServices/workspaces/w/...` as ARM's 404 message names it. */
-  private typePath(id: string): string {
-    const i = id.toLowerCase().indexOf(`/providers/${ML_NAMESPACE.toLowerCase()}/`);
-    return id.slice(i + '/providers/'.length);
-  }
-
-  private lookup(req: EmulatorRequest, id: string): StoredResource | EmulatorResponse {
-    const scope = this.arm.checkScope(req);
-    if (scope) return scope;
-    return (
-      this.arm.store.get(id) ?? this.arm.notFound(this.typePath(id), req.params['resourceGroupName'] ?? '')
-    );
-  }
-
   private withWorkspace(
     req: EmulatorRequest,
     fn: (ws: StoredResource) => EmulatorResponse | Promise<EmulatorResponse>,
   ): EmulatorResponse | Promise<EmulatorResponse> {
-    const ws = this.lookup(req, this.workspaceId(req));
+    const ws = findResource(this.arm, req, this.workspaceId(req));
     return 'status' in ws ? ws : fn(ws);
   }
 
   private withEndpoint(req: EmulatorRequest, fn: (ep: StoredResource) => EmulatorResponse): EmulatorResponse {
-    const ep = this.lookup(req, this.endpointId(req));
+    const ep = findResource(this.arm, req, this.endpointId(req));
     return 'status' in ep ? ep : fn(ep);
   }
 
@@ -189,31 +180,18 @@ export class MachineLearningEmulator {
     req: EmulatorRequest,
     fn: (d: StoredResource) => EmulatorResponse,
   ): EmulatorResponse {
-    const d = this.lookup(req, this.deploymentId(req));
+    const d = findResource(this.arm, req, this.deploymentId(req));
     return 'status' in d ? d : fn(d);
   }
 
   private list(req: EmulatorRequest, parentId: string, typeSegment: string): EmulatorResponse {
-    const scope = this.arm.checkScope(req);
-    if (scope) return scope;
     const parent = typeSegment === 'workspaces' ? `${parentId}/providers/${ML_NAMESPACE}` : parentId;
-    return ok({ value: this.arm.store.children(parent, typeSegment).map((r) => r.body) });
+    return listChildren(this.arm, req, parent, typeSegment);
   }
 
   /** GET of a resource; in the `provisioning-state` style this is the poll that advances its operation. */
   private read(resource: StoredResource): EmulatorResponse {
-    const op = this.arm.operations.runningOn(resource.id);
-    if (
-      op &&
-      op.resourceId.toLowerCase() === resource.id.toLowerCase() &&
-      op.settings.style === 'provisioning-state'
-    ) {
-      this.arm.operations.observe(op);
-      const current = this.arm.store.get(resource.id);
-      if (!current) return this.arm.notFound(this.typePath(resource.id), '');
-      return { ...ok(current.body), headers: this.arm.operations.retryAfter(op) };
-    }
-    return ok(resource.body);
+    return readPolled(this.arm, resource);
   }
 
   // ---- writes --------------------------------------------------------------------------------------------
@@ -342,19 +320,7 @@ export class MachineLearningEmulator {
     created: boolean,
     work?: (resource: StoredResource) => Promise<{ code: string; message: string } | undefined> | undefined,
   ): EmulatorResponse {
-    this.arm.store.set(resource);
-    const op = this.arm.operations.start({
-      resourceId: resource.id,
-      resourceType: type,
-      method: 'PUT',
-      onSucceeded: () => {
-        properties(resource)['provisioningState'] = 'Succeeded';
-        return ok(resource.body);
-      },
-      onFailed: () => {
-        properties(resource)['provisioningState'] = 'Failed';
-      },
-    });
+    const op = startProvisioning(this.arm, resource, type);
     // A planned failure needs no real work behind it.
     const pending = op.error ? undefined : work?.(resource);
     if (pending) this.arm.operations.waitFor(op, pending);

@@ -8,7 +8,17 @@ import type { BlobAccount } from '../storage';
 import type { ArmEmulator } from './index';
 import { ML_NAMESPACE } from './machineLearning';
 import { pagedResponse } from './paging';
-import { isObject, ok, properties, systemData, type Json } from './resource';
+import {
+  findResource,
+  isObject,
+  ok,
+  properties,
+  readPolled,
+  seededSystemData,
+  startProvisioning,
+  systemData,
+  type Json,
+} from './resource';
 import type { StoredResource } from './store';
 
 export interface MlAssetsOptions {
@@ -27,23 +37,6 @@ export function workspaceIdOf(req: EmulatorRequest): string {
     `/subscriptions/${req.params['subscriptionId'] ?? ''}/resourceGroups/${req.params['resourceGroupName'] ?? ''}` +
     `/providers/${ML_NAMESPACE}/workspaces/${req.params['workspaceName'] ?? ''}`
   );
-}
-
-/** `Microsoft.MachineLearningServices/workspaces/w/...` as ARM's 404 message names it. */
-export function typePath(id: string): string {
-  const i = id.toLowerCase().indexOf(`/providers/${ML_NAMESPACE.toLowerCase()}/`);
-  return id.slice(i + '/providers/'.length);
-}
-
-/** The resource, or the 404 for it (or for its subscription / resource group). */
-export function findResource(
-  arm: ArmEmulator,
-  req: EmulatorRequest,
-  id: string,
-): StoredResource | EmulatorResponse {
-  const scope = arm.checkScope(req);
-  if (scope) return scope;
-  return arm.store.get(id) ?? arm.notFound(typePath(id), req.params['resourceGroupName'] ?? '');
 }
 
 /**
@@ -427,7 +420,7 @@ export class MachineLearningAssetsEmulator {
         type: `${ML_NAMESPACE}/workspaces/computes`,
         location,
         tags: {},
-        systemData: this.seedSystemData(now),
+        systemData: seededSystemData(now),
         properties: computeProperties(props, location, now, 'Succeeded'),
       },
     });
@@ -475,8 +468,8 @@ export class MachineLearningAssetsEmulator {
     const containerId = `${workspace.id}/${spec.segment}/${name}`;
     const container =
       this.arm.store.get(containerId) ??
-      this.arm.store.set(this.newContainer(spec, containerId, name, built.props, this.seedSystemData(now)));
-    const created = this.newVersion(spec, container, version, built.props, this.seedSystemData(now));
+      this.arm.store.set(this.newContainer(spec, containerId, name, built.props, seededSystemData(now)));
+    const created = this.newVersion(spec, container, version, built.props, seededSystemData(now));
     this.refreshContainer(container);
     return created;
   }
@@ -523,32 +516,11 @@ export class MachineLearningAssetsEmulator {
     return `${workspaceIdOf(req)}/computes/${req.params['computeName'] ?? ''}`;
   }
 
-  private seedSystemData(now: string): Json {
-    return {
-      createdAt: now,
-      createdBy: 'emulator',
-      createdByType: 'Application',
-      lastModifiedAt: now,
-      lastModifiedBy: 'emulator',
-      lastModifiedByType: 'Application',
-    };
-  }
-
   /** GET of a resource; in the `provisioning-state` style this is the poll that advances its operation. */
   private read(req: EmulatorRequest, id: string): EmulatorResponse {
     const found = findResource(this.arm, req, id);
     if ('status' in found) return found;
-    const op = this.arm.operations.runningOn(found.id);
-    if (
-      op?.resourceId.toLowerCase() === found.id.toLowerCase() &&
-      op.settings.style === 'provisioning-state'
-    ) {
-      this.arm.operations.observe(op);
-      const current = this.arm.store.get(found.id);
-      if (!current) return this.arm.notFound(typePath(found.id), req.params['resourceGroupName'] ?? '');
-      return { ...ok(current.body), headers: this.arm.operations.retryAfter(op) };
-    }
-    return ok(found.body);
+    return readPolled(this.arm, found, req.params['resourceGroupName'] ?? '');
   }
 
   private badRequest(req: EmulatorRequest, message: string): EmulatorResponse {
@@ -870,19 +842,7 @@ export class MachineLearningAssetsEmulator {
         properties: computeProperties(input, location, createdOn, existing ? 'Updating' : 'Creating'),
       },
     };
-    this.arm.store.set(resource);
-    const op = this.arm.operations.start({
-      resourceId: resource.id,
-      resourceType: 'computes',
-      method: 'PUT',
-      onSucceeded: () => {
-        properties(resource)['provisioningState'] = 'Succeeded';
-        return ok(resource.body);
-      },
-      onFailed: () => {
-        properties(resource)['provisioningState'] = 'Failed';
-      },
-    });
+    const op = startProvisioning(this.arm, resource, 'computes');
     return this.arm.accepted(req, ML_NAMESPACE, op, resource.body, !existing);
   }
 

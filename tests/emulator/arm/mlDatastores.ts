@@ -13,9 +13,9 @@ import type { EmulatorRequest, EmulatorResponse } from '../server';
 import type { BlobAccount } from '../storage';
 import type { ArmEmulator } from './index';
 import { ML_NAMESPACE } from './machineLearning';
-import { findResource, userError, workspaceIdOf } from './mlAssets';
+import { userError, workspaceIdOf } from './mlAssets';
 import { pagedResponse } from './paging';
-import { isObject, ok, systemData, type Json } from './resource';
+import { findResource, isObject, ok, seededSystemData, systemData, type Json } from './resource';
 import type { StoredResource } from './store';
 
 export interface MlDatastoresOptions {
@@ -81,19 +81,10 @@ export class MachineLearningDatastoresEmulator {
     const built = datastoreProperties(props);
     if ('problem' in built) throw new Error(built.problem);
     const id = `${workspace.id}/datastores/${name}`;
-    const now = new Date().toISOString();
-    const seedData = {
-      createdAt: now,
-      createdBy: 'emulator',
-      createdByType: 'Application',
-      lastModifiedAt: now,
-      lastModifiedBy: 'emulator',
-      lastModifiedByType: 'Application',
-    };
     return this.arm.store.set({
       id,
       secrets: built.secrets === undefined ? {} : { secrets: built.secrets },
-      body: { id, name, type: TYPE, properties: built.properties, systemData: seedData },
+      body: { id, name, type: TYPE, properties: built.properties, systemData: seededSystemData() },
     });
   }
 

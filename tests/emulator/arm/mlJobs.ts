@@ -5,9 +5,9 @@
 import type { EmulatorRequest, EmulatorResponse } from '../server';
 import type { ArmEmulator } from './index';
 import { ML_NAMESPACE } from './machineLearning';
-import { findResource, listViewOf, sameJson, userError, visibleIn, workspaceIdOf } from './mlAssets';
+import { listViewOf, sameJson, userError, visibleIn, workspaceIdOf } from './mlAssets';
 import { pagedResponse } from './paging';
-import { isObject, ok, properties, systemData, type Json } from './resource';
+import { findResource, isObject, ok, properties, systemData, type Json } from './resource';
 import type { StoredResource } from './store';
 
 const JOBS = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${ML_NAMESPACE}/workspaces/{workspaceName}/jobs`;

@@ -1,6 +1,8 @@
 /** Small pieces every emulated resource provider shares: JSON checks, `systemData`, ARM's 200 answer. */
 import { randomBytes } from 'node:crypto';
 import type { EmulatorRequest, EmulatorResponse } from '../server';
+import type { ArmEmulator } from './index';
+import type { Operation } from './operations';
 import type { StoredResource } from './store';
 
 export type Json = Record<string, unknown>;
@@ -35,4 +37,90 @@ export function properties(resource: StoredResource): Json {
 
 export function ok(body: unknown): EmulatorResponse {
   return { status: 200, body };
+}
+
+/** `systemData` of resources the emulator seeds itself (not created through a request). */
+export function seededSystemData(now = new Date().toISOString()): Json {
+  return {
+    createdAt: now,
+    createdBy: 'emulator',
+    createdByType: 'Application',
+    lastModifiedAt: now,
+    lastModifiedBy: 'emulator',
+    lastModifiedByType: 'Application',
+  };
+}
+
+/** `Microsoft.X/type/name[/...]`, the part of an id after its first `/providers/`, as ARM's 404 names it. */
+export function typePath(id: string): string {
+  const marker = '/providers/';
+  const i = id.toLowerCase().indexOf(marker);
+  return i < 0 ? id : id.slice(i + marker.length);
+}
+
+/** The resource, or ARM's 404 (subscription, resource group, then the resource itself). */
+export function findResource(
+  arm: ArmEmulator,
+  req: EmulatorRequest,
+  id: string,
+): StoredResource | EmulatorResponse {
+  const scope = arm.checkScope(req);
+  if (scope) return scope;
+  return arm.store.get(id) ?? arm.notFound(typePath(id), req.params['resourceGroupName'] ?? '');
+}
+
+/** Children of `parentId` of one type (e.g. `.../providers/Microsoft.ContainerService` + `managedClusters`). */
+export function listChildren(
+  arm: ArmEmulator,
+  req: EmulatorRequest,
+  parentId: string,
+  typeSegment: string,
+): EmulatorResponse {
+  const scope = arm.checkScope(req);
+  if (scope) return scope;
+  return ok({ value: arm.store.children(parentId, typeSegment).map((r) => r.body) });
+}
+
+/**
+ * GET of a stored resource; in the `provisioning-state` style this is the poll that advances its operation.
+ * `resourceGroup` is what the 404 names when the operation removed the resource meanwhile.
+ */
+export function readPolled(arm: ArmEmulator, resource: StoredResource, resourceGroup = ''): EmulatorResponse {
+  const op = arm.operations.runningOn(resource.id);
+  if (
+    op?.resourceId.toLowerCase() !== resource.id.toLowerCase() ||
+    op.settings.style !== 'provisioning-state'
+  ) {
+    return ok(resource.body);
+  }
+  arm.operations.observe(op);
+  const current = arm.store.get(resource.id);
+  if (!current) return arm.notFound(typePath(resource.id), resourceGroup);
+  return { ...ok(current.body), headers: arm.operations.retryAfter(op) };
+}
+
+/**
+ * Stores the resource (provisioning) and starts the long-running PUT that ends it: `provisioningState` becomes
+ * Succeeded (then `finish` runs) or Failed.
+ */
+export function startProvisioning(
+  arm: ArmEmulator,
+  resource: StoredResource,
+  type: string,
+  finish: (resource: StoredResource) => void = () => undefined,
+): Operation {
+  arm.store.set(resource);
+  return arm.operations.start({
+    resourceId: resource.id,
+    resourceType: type,
+    method: 'PUT',
+    onSucceeded: () => {
+      properties(resource)['provisioningState'] = 'Succeeded';
+      finish(resource);
+      return ok(resource.body);
+    },
+    onFailed: () => {
+      properties(resource)['provisioningState'] = 'Failed';
+    },
+  });
 }

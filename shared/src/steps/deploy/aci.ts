@@ -11,7 +11,7 @@ import {
   type DatastoreContainer,
 } from '../../azure/datastore-blobs';
 import { callAzure } from '../../azure/errors';
-import { openWorkspaceSession, type WorkspaceSession } from '../../azure/workspace-session';
+import { openWorkspaceSession, readWorkspace, type WorkspaceSession } from '../../azure/workspace-session';
 import type { StepContext, StepOutcome } from '../../step/define';
 import { AzureError, CancelledError, DataError } from '../../step/errors';
 import { uploadPrefix, uploadSnapshot } from '../train/resolve/local-upload';
@@ -65,10 +65,8 @@ export async function deployAci(
   const { logger } = context;
   for (const warning of config.warnings) logger.warning(warning);
   const session = openWorkspaceSession(config.workspace, 'deploy', context);
-  const { ml, resourceGroup: rg, workspaceName: ws } = session;
-  const workspace = await session.call(`Reading workspace '${rg}/${ws}'`, (o) =>
-    ml.workspaces.get(rg, ws, o),
-  );
+  const { resourceGroup: rg } = session;
+  const workspace = await readWorkspace(session);
   const location = workspace.location ?? '';
   const aci = createContainerInstanceClient(session.credential, session.target, session.clientOptions);
   const name = config.endpointName;

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkspaceRef } from '../../azure/workspace-session';
 import type { ParseContext } from '../../step/define';
-import { DataError, formatLocation, InputError, InputErrors } from '../../step/errors';
+import { collectInputErrors, DataError, formatLocation, InputError, InputErrors } from '../../step/errors';
 import { YamlErrors } from '../../yaml/problems';
 import { existingFile, givenPath } from '../../step/input-paths';
 import type { StepInputs } from '../../step/inputs';
@@ -180,7 +180,7 @@ export function parseDeployConfig(inputs: StepInputs, context: ParseContext): De
           'traffic',
           `Input ${shown('traffic')} is required for action set-traffic, e.g. 'blue=0,green=100'.`,
         );
-      else collect(errors, () => (traffic = parseTraffic(text, inputs.displayName('traffic'))));
+      else collectInputErrors(errors, () => (traffic = parseTraffic(text, inputs.displayName('traffic'))));
       throwIfAny(errors);
       return { ...common, action, target: target as 'managed' | 'kubernetes', traffic };
     }
@@ -488,16 +488,6 @@ function checkDeploymentName(
 /** Whether the user gave the input (defaults count too: only ask about inputs the manifest gives no default). */
 function given(inputs: StepInputs, name: string): boolean {
   return name in inputs.publicValues();
-}
-
-function collect(errors: InputError[], read: () => void): void {
-  try {
-    read();
-  } catch (error) {
-    if (error instanceof InputError) errors.push(error);
-    else if (error instanceof InputErrors) errors.push(...error.errors);
-    else throw error;
-  }
 }
 
 function throwIfAny(errors: InputError[]): void {

@@ -1,6 +1,6 @@
 import type { OnlineDeployment } from '@azure/arm-machinelearning';
 import { datastoreOpener } from '../../azure/datastore-blobs';
-import { openWorkspaceSession, type WorkspaceSession } from '../../azure/workspace-session';
+import { openWorkspaceSession, readWorkspace, type WorkspaceSession } from '../../azure/workspace-session';
 import type { StepContext, StepOutcome } from '../../step/define';
 import { AssertionFailure, AzureError, CancelledError, DataError } from '../../step/errors';
 import type { EnvironmentReference, FixedId, Reference } from '../train/job-spec';
@@ -91,9 +91,7 @@ async function deployOnline(
   const endpointName = config.endpointName;
   const name = config.deployment.name;
   const model = config.deployment.model;
-  const workspace = await session.call(`Reading workspace '${rg}/${ws}'`, (o) =>
-    ml.workspaces.get(rg, ws, o),
-  );
+  const workspace = await readWorkspace(session);
   const location = workspace.location ?? '';
 
   // ---- what exists, and what must exist first ------------------------------------------------------------------
@@ -298,17 +296,15 @@ async function deployOnline(
         `mirrored traffic ${describeTraffic(onlyExisting(endpoint.mirrorTraffic, names))} → ${describeTraffic(mirrorPlan.traffic)}`,
       );
   }
-  report.trafficAfter = everyDeployment(finalEndpoint.traffic, names);
-  report.mirrorAfter = onlyExisting(finalEndpoint.mirrorTraffic, names);
-  await outputs(config, context, endpoints, finalEndpoint, report);
+  const trafficAfter = await outputsAfter(config, context, endpoints, finalEndpoint, names, report);
   const nothing = report.changes.length === 0;
   if (nothing) report.changes.push('nothing to change');
   recordReport(context, report, { resolution: records, deploymentBody: body });
   return {
     result: 'succeeded',
     message: nothing
-      ? `Nothing to change: deployment '${name}' of '${endpointName}' already runs ${model.text} (traffic ${describeTraffic(report.trafficAfter)}).`
-      : `Deployment '${name}' of '${endpointName}' runs ${model.text}; traffic ${describeTraffic(report.trafficAfter)}.`,
+      ? `Nothing to change: deployment '${name}' of '${endpointName}' already runs ${model.text} (traffic ${describeTraffic(trafficAfter)}).`
+      : `Deployment '${name}' of '${endpointName}' runs ${model.text}; traffic ${describeTraffic(trafficAfter)}.`,
   };
 }
 
@@ -426,16 +422,14 @@ async function setTraffic(
     );
     report.changes.push(`traffic ${describeTraffic(before)} → ${describeTraffic(traffic)}`);
   }
-  report.trafficAfter = everyDeployment(final.traffic, names);
-  report.mirrorAfter = onlyExisting(final.mirrorTraffic, names);
-  await outputs(config, context, endpoints, final, report);
+  const trafficAfter = await outputsAfter(config, context, endpoints, final, names, report);
   recordReport(context, report);
   return {
     result: 'succeeded',
     message:
       report.changes[0] === 'nothing to change'
-        ? `Nothing to change: traffic of '${endpointName}' is already ${describeTraffic(report.trafficAfter)}.`
-        : `Traffic of '${endpointName}': ${describeTraffic(before)} → ${describeTraffic(report.trafficAfter)}.`,
+        ? `Nothing to change: traffic of '${endpointName}' is already ${describeTraffic(trafficAfter)}.`
+        : `Traffic of '${endpointName}': ${describeTraffic(before)} → ${describeTraffic(trafficAfter)}.`,
   };
 }
 
@@ -495,13 +489,11 @@ async function deleteDeployment(
   await endpoints.deleteDeployment(endpointName, found.name);
   report.changes.push(`deleted deployment '${found.name}'`);
   const remaining = names.filter((n) => n !== found.name);
-  report.trafficAfter = everyDeployment(current.traffic, remaining);
-  report.mirrorAfter = onlyExisting(current.mirrorTraffic, remaining);
-  await outputs(config, context, endpoints, current, report);
+  const trafficAfter = await outputsAfter(config, context, endpoints, current, remaining, report);
   recordReport(context, report);
   return {
     result: 'succeeded',
-    message: `Deployment '${found.name}' of '${endpointName}' was deleted; traffic ${describeTraffic(report.trafficAfter)}.`,
+    message: `Deployment '${found.name}' of '${endpointName}' was deleted; traffic ${describeTraffic(trafficAfter)}.`,
   };
 }
 
@@ -520,20 +512,27 @@ async function requireEndpoint(
   return endpoint;
 }
 
-/** The outputs every online action sets: URIs, the key (key auth; a secret), the traffic after. */
-async function outputs(
+/**
+ * What every online action that succeeded ends with: the traffic after (over `names`, the deployments there are
+ * now) in the report, and the outputs: URIs, the key (key auth; a secret), that traffic. Returns that traffic.
+ */
+async function outputsAfter(
   config: { endpointName: string },
   context: StepContext,
   endpoints: OnlineEndpoints,
   endpoint: EndpointState,
+  names: string[],
   report: DeployReport,
-): Promise<void> {
+): Promise<Traffic> {
+  const trafficAfter = everyDeployment(endpoint.traffic, names);
+  report.trafficAfter = trafficAfter;
+  report.mirrorAfter = onlyExisting(endpoint.mirrorTraffic, names);
   if (endpoint.scoringUri) {
     context.setOutput('scoringUri', endpoint.scoringUri);
     report.scoringUri = endpoint.scoringUri;
   }
   if (endpoint.swaggerUri) context.setOutput('swaggerUri', endpoint.swaggerUri);
-  context.setOutput('traffic', trafficJson(report.trafficAfter ?? endpoint.traffic));
+  context.setOutput('traffic', trafficJson(trafficAfter));
   if (endpoint.authMode.toLowerCase() === 'key') {
     const key = await endpoints.primaryKey(config.endpointName);
     if (key) context.setOutput('endpointKey', key);
@@ -542,6 +541,7 @@ async function outputs(
       `Online endpoint '${config.endpointName}' uses ${endpoint.authMode} auth: no key is output (the smoke-test step gets a token itself when given endpointName).`,
     );
   }
+  return trafficAfter;
 }
 
 function quote(config: { shown: (input: string) => string }, input: string): string {

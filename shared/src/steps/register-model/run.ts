@@ -2,7 +2,7 @@ import type { ModelVersionProperties } from '@azure/arm-machinelearning';
 import { datastoreOpener } from '../../azure/datastore-blobs';
 import { workspaceMlflow } from '../../azure/job-metrics';
 import type { MlflowTrackingClient } from '../../azure/mlflow-metrics';
-import { openWorkspaceSession, type WorkspaceSession } from '../../azure/workspace-session';
+import { openWorkspaceSession, readWorkspace, type WorkspaceSession } from '../../azure/workspace-session';
 import type { StepContext, StepOutcome } from '../../step/define';
 import { lineageTags } from '../train/lineage';
 import { findBaseline, type BaselineModel } from './baseline';
@@ -232,10 +232,7 @@ async function mlflowOf(
   config: RegisterModelConfig,
 ): Promise<MlflowTrackingClient | undefined> {
   if (!source.job && !config.gate) return undefined;
-  const { ml, resourceGroup: rg, workspaceName: ws } = session;
-  const workspace = await session.call(`Reading workspace '${rg}/${ws}'`, (o) =>
-    ml.workspaces.get(rg, ws, o),
-  );
+  const workspace = await readWorkspace(session);
   return workspaceMlflow(session, workspace.mlFlowTrackingUri);
 }
 

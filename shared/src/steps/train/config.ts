@@ -1,6 +1,6 @@
 import type { WorkspaceRef } from '../../azure/workspace-session';
 import type { ParseContext } from '../../step/define';
-import { InputError, InputErrors } from '../../step/errors';
+import { collectInputErrors, InputError, InputErrors } from '../../step/errors';
 import { existingFile } from '../../step/input-paths';
 import type { StepInputs } from '../../step/inputs';
 import { workspaceRef } from '../workspace-inputs';
@@ -28,17 +28,8 @@ export function parseTrainConfig(inputs: StepInputs, context: ParseContext): Tra
   const jobFile = existingFile(inputs, 'jobFile', context, errors);
   let tags: Record<string, string> = {};
   let overrides: ReturnType<typeof parseSetOverrides> = [];
-  const collect = (read: () => void) => {
-    try {
-      read();
-    } catch (error) {
-      if (error instanceof InputError) errors.push(error);
-      else if (error instanceof InputErrors) errors.push(...error.errors);
-      else throw error;
-    }
-  };
-  collect(() => (tags = inputs.keyValues('tags')));
-  collect(() => (overrides = parseSetOverrides(inputs.string('set') ?? '', 'set')));
+  collectInputErrors(errors, () => (tags = inputs.keyValues('tags')));
+  collectInputErrors(errors, () => (overrides = parseSetOverrides(inputs.string('set') ?? '', 'set')));
   if (errors.length > 0 || !jobFile) throw new InputErrors(errors);
   const spec = loadJobSpec(jobFile, overrides);
   const experimentName = inputs.string('experimentName');

@@ -3,7 +3,7 @@ import type { JobBase } from '@azure/arm-machinelearning';
 import { armJsonRequest } from '../../azure/arm-raw';
 import { datastoreOpener, type DatastoreContainer } from '../../azure/datastore-blobs';
 import { readJobMetrics, workspaceMlflow } from '../../azure/job-metrics';
-import { openWorkspaceSession, type WorkspaceSession } from '../../azure/workspace-session';
+import { openWorkspaceSession, readWorkspace, type WorkspaceSession } from '../../azure/workspace-session';
 import type { StepContext, StepOutcome } from '../../step/define';
 import { CancelledError } from '../../step/errors';
 import { azureJobWatch, defaultJobOutputUri, jobArtifactPath, readFrom } from './azure-job-watch';
@@ -18,10 +18,8 @@ import { renderTrainSummary } from './summary';
 export async function runTrain(config: TrainConfig, context: StepContext): Promise<StepOutcome> {
   const { logger, signal } = context;
   const session = openWorkspaceSession(config.workspace, 'train', context);
-  const { ml, resourceGroup: rg, workspaceName: ws } = session;
-  const workspace = await session.call(`Reading workspace '${rg}/${ws}'`, (o) =>
-    ml.workspaces.get(rg, ws, o),
-  );
+  const { ml, workspaceName: ws } = session;
+  const workspace = await readWorkspace(session);
   const datastore = datastoreOpener(session, (secret) => context.addSecret(secret));
 
   logger.startGroup(`Resolving what ${config.jobFile} refers to`);

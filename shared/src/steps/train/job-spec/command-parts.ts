@@ -12,15 +12,17 @@ import {
 } from '../../../yaml/read-node';
 import { readCode, readEnvironment } from './sources';
 
-export const COMMAND_KEYS = [
+/** The keys `readCommandParts` reads: what every command (job, sweep trial, component, pipeline step) has. */
+export const COMMAND_PART_KEYS = [
   'command',
   'code',
   'environment',
   'environment_variables',
   'resources',
   'distribution',
-  'queue_settings',
 ];
+
+export const COMMAND_KEYS = [...COMMAND_PART_KEYS, 'queue_settings'];
 
 export const COMMAND_HINTS = {
   command: 'the command to run, e.g. python train.py --data ${{inputs.data}}',

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DataError } from '../../../step/errors';
 import { readYamlFile } from '../../../yaml/load-yaml';
 import { declaredNames } from './command-job';
-import { COMMAND_HINTS, readCommandParts } from './command-parts';
+import { COMMAND_HINTS, COMMAND_PART_KEYS, readCommandParts } from './command-parts';
 import { checkCommand } from './expressions';
 import { readComponentInputs, readComponentOutputs } from './io';
 import type { ComponentSpec } from './model';
@@ -24,12 +24,7 @@ const KEYS = [
   'type',
   'inputs',
   'outputs',
-  'command',
-  'code',
-  'environment',
-  'environment_variables',
-  'resources',
-  'distribution',
+  ...COMMAND_PART_KEYS,
   'additional_includes',
 ];
 

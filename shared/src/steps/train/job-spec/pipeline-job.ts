@@ -3,6 +3,7 @@ import path from 'node:path';
 import { declaredNames, JOB_KEYS } from './command-job';
 import {
   COMMAND_HINTS,
+  COMMAND_PART_KEYS,
   readCommandLimits,
   readCommandParts,
   readDistribution,
@@ -45,12 +46,7 @@ const STEP_KEYS = [
   'properties',
   'experiment_name',
   'comment',
-  'command',
-  'code',
-  'environment',
-  'environment_variables',
-  'resources',
-  'distribution',
+  ...COMMAND_PART_KEYS,
   'limits',
   'identity',
   'services',
