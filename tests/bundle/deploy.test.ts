@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { describeEmulator } from '../emulator/start';
+import { emulatorSignIn, runOnEmulator } from '../harness/emulator-run';
 import { runStepAs, type Host, type HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
 
@@ -70,33 +71,17 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-function signIn(host: Host): { inputs: Record<string, string>; env: Record<string, string> } {
-  return host === 'azure-pipelines'
-    ? {
-        inputs: { azureSubscription: description.azureDevOps.serviceConnectionId },
-        env: { ...description.env, ...description.azureDevOps.env },
-      }
-    : { inputs: { creds: description.github.env.INPUT_CREDS! }, env: description.env };
-}
-
 function deploy(host: Host, inputs: Record<string, string>): Promise<HostRun> {
-  const access = signIn(host);
-  return runStepAs(host, {
+  return runOnEmulator(host, description, {
     task: 'AzureMLDeployV1',
     action: 'deploy',
-    inputs: {
-      ...access.inputs,
-      resourceGroup: emulator.resourceGroup,
-      workspaceName: emulator.workspaceName,
-      ...inputs,
-    },
-    extraEnv: access.env,
+    inputs,
     timeoutMs: 90_000,
   });
 }
 
 function smokeTest(host: Host, inputs: Record<string, string>): Promise<HostRun> {
-  const access = signIn(host);
+  const access = emulatorSignIn(host, description);
   const byName = inputs['endpointName'] !== undefined;
   return runStepAs(host, {
     task: 'AzureMLSmokeTestV1',

@@ -9,7 +9,8 @@ import {
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { describeEmulator } from '../emulator/start';
 import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME } from '../emulator/storage';
-import { runStepAs, type Host, type HostRun } from '../harness/host-run';
+import { runOnEmulator } from '../harness/emulator-run';
+import type { Host, HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
 
 /**
@@ -31,29 +32,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => emulator.close());
 
-function signIn(host: Host): { inputs: Record<string, string>; env: Record<string, string> } {
-  return host === 'azure-pipelines'
-    ? {
-        inputs: { azureSubscription: description.azureDevOps.serviceConnectionId },
-        env: { ...description.env, ...description.azureDevOps.env },
-      }
-    : { inputs: { creds: description.github.env.INPUT_CREDS! }, env: description.env };
-}
-
 function runStep(host: Host, task: string, action: string, inputs: Record<string, string>): Promise<HostRun> {
-  const access = signIn(host);
-  return runStepAs(host, {
-    task,
-    action,
-    inputs: {
-      ...access.inputs,
-      resourceGroup: emulator.resourceGroup,
-      workspaceName: emulator.workspaceName,
-      ...inputs,
-    },
-    extraEnv: access.env,
-    timeoutMs: 120_000,
-  });
+  return runOnEmulator(host, description, { task, action, inputs });
 }
 
 const register = (host: Host, inputs: Record<string, string>) =>

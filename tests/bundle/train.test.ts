@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/emulator';
 import { describeEmulator } from '../emulator/start';
 import { runAsGitHubRunner } from '../harness/github-runner';
-import { runStepAs, type Host, type HostRun } from '../harness/host-run';
+import { runOnEmulator } from '../harness/emulator-run';
+import type { Host, HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
 
 /** The bundled train step, as both hosts run it, against the emulator that runs Azure ML jobs for real. */
@@ -48,29 +49,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => emulator.close());
 
-function signIn(host: Host): { inputs: Record<string, string>; env: Record<string, string> } {
-  return host === 'azure-pipelines'
-    ? {
-        inputs: { azureSubscription: description.azureDevOps.serviceConnectionId },
-        env: { ...description.env, ...description.azureDevOps.env },
-      }
-    : { inputs: { creds: description.github.env.INPUT_CREDS! }, env: description.env };
-}
-
 function train(host: Host, inputs: Record<string, string>): Promise<HostRun> {
-  const access = signIn(host);
-  return runStepAs(host, {
-    task: 'AzureMLTrainV1',
-    action: 'train',
-    inputs: {
-      ...access.inputs,
-      resourceGroup: emulator.resourceGroup,
-      workspaceName: emulator.workspaceName,
-      ...inputs,
-    },
-    extraEnv: access.env,
-    timeoutMs: 120_000,
-  });
+  return runOnEmulator(host, description, { task: 'AzureMLTrainV1', action: 'train', inputs });
 }
 
 const jobPuts = () => emulator.received('PUT', /\/jobs\/[^/]+$/);

@@ -22,7 +22,8 @@ export function azureJobWatch(
   session: WorkspaceSession,
   jobName: string,
   artifacts: DatastoreContainer,
-  mlflow: MlflowTrackingClient | undefined,
+  /** Where child jobs are found (pipeline steps, sweep trials); undefined for a job that has none. */
+  children: MlflowTrackingClient | undefined,
   signal: AbortSignal,
 ): JobWatch {
   const { ml, resourceGroup, workspaceName } = session;
@@ -34,8 +35,8 @@ export function azureJobWatch(
       return job.properties.status ?? 'Unknown';
     },
     children: async () => {
-      if (!mlflow) return [];
-      const runs = await mlflow.searchChildRuns(jobName, signal);
+      if (!children) return [];
+      const runs = await children.searchChildRuns(jobName, signal);
       return runs.map((run) => run.runId);
     },
     readLog: (name, offset) =>

@@ -93,14 +93,17 @@ export async function runTrain(config: TrainConfig, context: StepContext): Promi
 
   const artifacts = await datastore('workspaceartifactstore');
   const mlflow = workspaceMlflow(session, workspace.mlFlowTrackingUri);
-  const followed = await followJob(azureJobWatch(session, jobName, artifacts, mlflow, signal), {
-    jobName,
-    logger,
-    signal,
-    timeoutMs: config.timeoutMinutes * 60_000,
-    cancelOnStop: config.cancelOnTimeout,
-    streamLogs: config.streamLogs,
-  });
+  const followed = await followJob(
+    azureJobWatch(session, jobName, artifacts, config.spec.type === 'command' ? undefined : mlflow, signal),
+    {
+      jobName,
+      logger,
+      signal,
+      timeoutMs: config.timeoutMinutes * 60_000,
+      cancelOnStop: config.cancelOnTimeout,
+      streamLogs: config.streamLogs,
+    },
+  );
   if (followed.ending === 'stopped')
     throw new CancelledError(
       `The run was cancelled while job '${jobName}' was ${followed.status}${followed.cancelRequested ? '; the job was asked to cancel' : ''}.`,

@@ -195,16 +195,16 @@ async function assetVersionId(context: ResolveContext, kind: AssetKind, asset: A
       problem: `${label} '${asset.name}' version ${version} was not found in workspace '${ws}' (${asset.text}). Register it first, or use ${asset.name}@latest.`,
     };
   }
-  try {
+  const latest = await orMissing(session, `Listing the versions of ${asset.text}`, async (o) => {
     for await (const version of operations.list(rg, ws, asset.name, {
       orderBy: 'createdtime desc',
       top: 1,
-      abortSignal: context.signal,
+      ...o,
     }))
       if (version.id) return version.id;
-  } catch (error) {
-    if (!(await isNotFound(session, error))) throw error;
-  }
+    return undefined;
+  });
+  if (latest) return latest;
   return {
     problem: `${label} '${asset.name}' has no version in workspace '${ws}' (${asset.text}). Register it first.`,
   };
@@ -222,15 +222,6 @@ async function orMissing<T>(
     if (error instanceof AzureError && error.statusCode === 404) return undefined;
     throw error;
   }
-}
-
-async function isNotFound(session: WorkspaceSession, error: unknown): Promise<boolean> {
-  try {
-    await session.call('Listing versions', () => Promise.reject(error));
-  } catch (mapped) {
-    if (mapped instanceof AzureError && mapped.statusCode === 404) return true;
-  }
-  return false;
 }
 
 // ---- uploads and registrations ------------------------------------------------------------------------------
