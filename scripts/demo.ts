@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../tests/emulator/emulator';
 import { describeEmulator } from '../tests/emulator/start';
+import { runOnEmulator } from '../tests/harness/emulator-run';
 import { runStepAs, type Host, type HostRun } from '../tests/harness/host-run';
 import { repoRoot } from '../tests/harness/runtimes';
 import { stepManifests } from '../shared/src/steps/manifests';
@@ -60,25 +61,15 @@ class Flow {
       manifest.id === 'drift-check' ||
       (manifest.id === 'smoke-test' && !step.inputs.endpointName)
     );
-    const azureInputs: Record<string, string> = needsAzure
-      ? {
-          ...(step.host === 'azure-pipelines'
-            ? { azureSubscription: this.azure.azureDevOps.serviceConnectionId }
-            : { creds: this.azure.github.env.INPUT_CREDS! }),
-          resourceGroup: this.azure.resourceGroup,
-          workspaceName: this.azure.workspaceName,
-        }
-      : {};
-    const run = await runStepAs(step.host, {
+    const task = {
       task: `${manifest.taskName}V1`,
       action: step.step,
-      inputs: { ...azureInputs, ...step.inputs },
-      extraEnv: {
-        ...this.azure.env,
-        ...(step.host === 'azure-pipelines' ? this.azure.azureDevOps.env : {}),
-      },
+      inputs: step.inputs,
       timeoutMs: 600_000,
-    });
+    };
+    const run = needsAzure
+      ? await runOnEmulator(step.host, this.azure, task)
+      : await runStepAs(step.host, { ...task, extraEnv: this.azure.env });
     const expected = step.expect ?? 'Succeeded';
     if (run.result !== expected) this.unexpected++;
     this.checkNoLeak(step.title, run);
