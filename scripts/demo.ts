@@ -6,8 +6,8 @@
  * Actions (the same steps run on either host). Ends with the evidence a production approver reads.
  */
 import { join } from 'node:path';
-import { startEmulator, type Emulator } from '../tests/emulator/emulator';
-import { describeEmulator } from '../tests/emulator/start';
+import { startEmulator, type Emulator } from '../emulator/emulator';
+import { describeEmulator } from '../emulator/start';
 import { runOnEmulator } from '../tests/harness/emulator-run';
 import { runStepAs, type Host, type HostRun } from '../tests/harness/host-run';
 import { repoRoot } from '../tests/harness/runtimes';

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
-import { startEmulator, type Emulator } from '../emulator/emulator';
-import { describeEmulator } from '../emulator/start';
+import { startEmulator, type Emulator } from '../../emulator/emulator';
+import { describeEmulator } from '../../emulator/start';
 import { emulatorSignIn, runOnEmulator } from '../harness/emulator-run';
 import { runStepAs, type Host, type HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';

@@ -6,9 +6,9 @@ import {
   StorageSharedKeyCredential,
   type StoragePipelineOptions,
 } from '@azure/storage-blob';
-import { startEmulator, type Emulator } from '../emulator/emulator';
-import { describeEmulator } from '../emulator/start';
-import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME } from '../emulator/storage';
+import { startEmulator, type Emulator } from '../../emulator/emulator';
+import { describeEmulator } from '../../emulator/start';
+import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME } from '../../emulator/storage';
 import { runOnEmulator } from '../harness/emulator-run';
 import type { Host, HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';

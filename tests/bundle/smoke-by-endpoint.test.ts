@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { azureCliSession } from '../emulator/azure-cli';
-import { createClientCertificate } from '../emulator/certificates';
-import { describeEmulator } from '../emulator/start';
-import { startEmulator, type Emulator } from '../emulator/emulator';
-import { azureRmServiceConnection } from '../emulator/service-connections';
+import { azureCliSession } from '../../emulator/azure-cli';
+import { createClientCertificate } from '../../emulator/certificates';
+import { describeEmulator } from '../../emulator/start';
+import { startEmulator, type Emulator } from '../../emulator/emulator';
+import { azureRmServiceConnection } from '../../emulator/service-connections';
 import { runAsAzurePipelinesAgent } from '../harness/azure-pipelines-agent';
 import { runAsGitHubRunner } from '../harness/github-runner';
 import { withoutSecretCarriers } from '../harness/host-run';

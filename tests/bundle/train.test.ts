@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmulator, type Emulator } from '../emulator/emulator';
-import { describeEmulator } from '../emulator/start';
+import { startEmulator, type Emulator } from '../../emulator/emulator';
+import { describeEmulator } from '../../emulator/start';
 import { runAsGitHubRunner } from '../harness/github-runner';
 import { runOnEmulator } from '../harness/emulator-run';
 import type { Host, HostRun } from '../harness/host-run';

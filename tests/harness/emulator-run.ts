@@ -1,4 +1,4 @@
-import type { describeEmulator } from '../emulator/start';
+import type { describeEmulator } from '../../emulator/start';
 import { runStepAs, type Host, type HostRun } from './host-run';
 
 type EmulatorDescription = ReturnType<typeof describeEmulator>;

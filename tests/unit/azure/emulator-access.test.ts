@@ -19,7 +19,7 @@ import { createCredential } from '../../../shared/src/azure/credentials';
 import { callAzure } from '../../../shared/src/azure/errors';
 import { AzureError } from '../../../shared/src/step/errors';
 import { version } from '../../../shared/src/version';
-import { startEmulator, type Emulator } from '../../emulator/emulator';
+import { startEmulator, type Emulator } from '../../../emulator/emulator';
 
 let emulator: Emulator;
 let cloud: AzureCloud;

@@ -4,7 +4,7 @@ import { beginArmJsonOperation, type RawOperationState } from '../../../shared/s
 import { resolveCloud } from '../../../shared/src/azure/cloud';
 import { createCredential } from '../../../shared/src/azure/credentials';
 import { AzureError } from '../../../shared/src/step/errors';
-import { startEmulator, type Emulator } from '../../emulator/emulator';
+import { startEmulator, type Emulator } from '../../../emulator/emulator';
 
 /** Raw long-running writes (endpoints with mirrorTraffic) follow ARM's async contract, at their own api-version. */
 let emulator: Emulator;

@@ -14,7 +14,7 @@ export const APP_ROOT = '/var/azureml-app';
 export const MODEL_ROOT = '/var/azureml-models';
 
 /**
- * The variables the init container reads (and the emulator reads the same way: tests/emulator/README.md,
+ * The variables the init container reads (and the emulator reads the same way: emulator/README.md,
  * "Scoring"). SAS URLs go as secure values: ACI never returns them.
  */
 export const ACI_ENV = {

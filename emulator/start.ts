@@ -1,0 +1,86 @@
+/**
+ * Starts the emulator and serves until SIGINT/SIGTERM: `tsx emulator/start.ts` (`npm run emulator`).
+ * Prints ONE JSON line: URLs, ids, `env` (what any bundled step needs: `NODE_EXTRA_CA_CERTS`,
+ * `AZUREML_STEPS_ARM_ENDPOINT`, `AZUREML_STEPS_AUTHORITY_HOST`, `AZUREML_STEPS_BLOB_ENDPOINT`) and working
+ * sample credentials per host
+ * (`azureDevOps.env`: a ServicePrincipal service connection; `azureDevOps.workloadIdentity.env`: a
+ * WorkloadIdentityFederation one with `SYSTEM_OIDCREQUESTURI`; `github.env`: `INPUT_CREDS`; `github.oidc.env`:
+ * `ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN`).
+ */
+import { startEmulator, type Emulator } from './emulator';
+import { azureRmServiceConnection } from './service-connections';
+
+/** What `npm run emulator` prints: endpoints, CA, the custom-cloud environment and sample credentials per host. */
+export function describeEmulator(emulator: Emulator) {
+  const env = {
+    NODE_EXTRA_CA_CERTS: emulator.caPath,
+    AZUREML_STEPS_ARM_ENDPOINT: emulator.armUrl,
+    AZUREML_STEPS_AUTHORITY_HOST: emulator.authorityHost,
+    // Azurite is path-style: the account is the first path segment, not a host name.
+    AZUREML_STEPS_BLOB_ENDPOINT: `${new URL(emulator.blob.blobUrl).origin}/{account}`,
+  };
+  const servicePrincipal = azureRmServiceConnection(emulator, 'ServicePrincipal', {
+    authenticationType: 'spnKey',
+    serviceprincipalid: emulator.clientId,
+    serviceprincipalkey: emulator.clientSecret,
+    tenantid: emulator.tenantId,
+  });
+  const ado = emulator.oidc.azureDevOps();
+  const gh = emulator.oidc.github();
+  return {
+    armUrl: emulator.armUrl,
+    authorityHost: emulator.authorityHost,
+    caPath: emulator.caPath,
+    tenantId: emulator.tenantId,
+    clientId: emulator.clientId,
+    clientSecret: emulator.clientSecret,
+    subscriptionId: emulator.subscriptionId,
+    resourceGroup: emulator.resourceGroup,
+    workspaceName: emulator.workspaceName,
+    env,
+    azureDevOps: {
+      serviceConnectionId: servicePrincipal.id,
+      env: servicePrincipal.env,
+      workloadIdentity: { serviceConnectionId: ado.serviceConnectionId, subject: ado.subject, env: ado.env },
+    },
+    github: {
+      env: {
+        INPUT_CREDS: JSON.stringify({
+          clientId: emulator.clientId,
+          clientSecret: emulator.clientSecret,
+          subscriptionId: emulator.subscriptionId,
+          tenantId: emulator.tenantId,
+        }),
+      },
+      oidc: { clientId: emulator.clientId, tenantId: emulator.tenantId, subject: gh.subject, env: gh.env },
+    },
+    managedIdentity: {
+      env: emulator.managedIdentity.env,
+      clientId: emulator.managedIdentity.systemAssigned.clientId,
+      objectId: emulator.managedIdentity.systemAssigned.objectId,
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const emulator = await startEmulator();
+  // The sample managed identity may use the workspace too, and jobs have a compute to run on.
+  emulator.rbac.grant(emulator.managedIdentity.systemAssigned.objectId);
+  emulator.assets.addAmlCompute(emulator.workspaceId, 'cpu-cluster');
+  process.stdout.write(`${JSON.stringify({ ...describeEmulator(emulator), computeName: 'cpu-cluster' })}\n`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void emulator.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  });
+}
