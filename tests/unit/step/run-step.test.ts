@@ -87,6 +87,20 @@ function evidenceOf(platform: ReturnType<typeof memoryPlatform>): {
   return JSON.parse(readFileSync(platform.recorded.outputs.evidencePath!, 'utf8'));
 }
 
+/** One summary and one evidence record, each holding the step's rendered report. */
+function expectReportedOnce(
+  platform: ReturnType<typeof memoryPlatform>,
+  result: string,
+  heading: string,
+  section: string,
+  notes: string[],
+): void {
+  expect(platform.recorded.summaries).toHaveLength(1);
+  expect(platform.recorded.summaries[0]).toContain(heading);
+  expect(platform.recorded.summaries[0]).toContain(section);
+  expect(evidenceOf(platform)).toMatchObject({ result, details: { notes } });
+}
+
 describe('runStep', () => {
   it('masks secret inputs before the step runs and redacts them everywhere we write', async () => {
     const platform = memoryPlatform({ target: 't', apiKey: 'sk-live-1234567890' });
@@ -273,13 +287,10 @@ describe('runStep', () => {
       );
       expect(result).toBe('failed');
       expect(renders).toEqual([{ result: 'failed', message: 'step two broke', error: failure }]);
-      expect(platform.recorded.summaries).toHaveLength(1);
-      expect(platform.recorded.summaries[0]).toContain('❌ failed');
-      expect(platform.recorded.summaries[0]).toContain('step one\nended failed: step two broke');
-      expect(evidenceOf(platform)).toMatchObject({
-        result: 'failed',
-        details: { notes: ['target t', 'step one'] },
-      });
+      expectReportedOnce(platform, 'failed', '❌ failed', 'step one\nended failed: step two broke', [
+        'target t',
+        'step one',
+      ]);
     });
 
     it('on cancellation during the run', async () => {
@@ -302,13 +313,13 @@ describe('runStep', () => {
       expect(result).toBe('cancelled');
       expect(renders).toHaveLength(1);
       expect(renders[0]).toMatchObject({ result: 'cancelled', message: 'The run was cancelled.' });
-      expect(platform.recorded.summaries).toHaveLength(1);
-      expect(platform.recorded.summaries[0]).toContain('⏹️ cancelled');
-      expect(platform.recorded.summaries[0]).toContain('waiting\nended cancelled: The run was cancelled.');
-      expect(evidenceOf(platform)).toMatchObject({
-        result: 'cancelled',
-        details: { notes: ['target t', 'waiting'] },
-      });
+      expectReportedOnce(
+        platform,
+        'cancelled',
+        '⏹️ cancelled',
+        'waiting\nended cancelled: The run was cancelled.',
+        ['target t', 'waiting'],
+      );
     });
 
     it('not at all when the inputs are invalid: only the result is written', async () => {
