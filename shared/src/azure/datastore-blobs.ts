@@ -306,6 +306,8 @@ async function listFiles(dir: string): Promise<{ path: string; bytes: number }[]
       code === 'ENOENT' || code === 'ENOTDIR'
         ? `Directory '${dir}' does not exist (or is not a directory): nothing to upload.`
         : `Directory '${dir}' cannot be read: ${(error as Error).message}`,
+      undefined,
+      { cause: error },
     );
   }
   const files: { path: string; bytes: number }[] = [];

@@ -22,7 +22,8 @@ export const defaultWorkspaceRole = 'AzureML Data Scientist';
 
 /**
  * Turns what the Azure SDKs throw (RestError, AuthenticationError, CredentialUnavailableError, a request
- * timeout) into an AzureError whose message names the fix. Other errors are returned unchanged.
+ * timeout) into an AzureError whose message names the fix, with the SDK's error as its `cause` (shown in debug
+ * mode). Other errors are returned unchanged.
  */
 export function toAzureError(error: unknown, context: AzureErrorContext = {}): unknown {
   if (error instanceof StepError) return error;
@@ -30,22 +31,37 @@ export function toAzureError(error: unknown, context: AzureErrorContext = {}): u
   for (const candidate of causes(error)) {
     const aadstsMatch = /AADSTS(\d+)/.exec(candidate.message);
     if (candidate.name === 'AuthenticationError' || aadstsMatch) {
-      return fromAuthentication(candidate as AuthenticationErrorLike, aadstsMatch?.[1], prefix, context);
+      return fromAuthentication(
+        candidate as AuthenticationErrorLike,
+        aadstsMatch?.[1],
+        prefix,
+        context,
+        error,
+      );
     }
     if (candidate.name === 'CredentialUnavailableError') {
       return new AzureError(
         `${prefix}${firstLine(candidate.message)} ${credentialUnavailableFix(context.host)}`,
         'CredentialUnavailable',
+        undefined,
+        undefined,
+        { cause: error },
       );
     }
     if (candidate.name === 'RestError' && typeof (candidate as RestErrorLike).statusCode === 'number') {
-      return fromRestError(candidate as RestErrorLike, prefix, context);
+      return fromRestError(candidate as RestErrorLike, prefix, context, error);
     }
   }
   // Our request timeout aborts the request (core-rest-pipeline does not retry aborts). A cancelled run aborts too,
   // but runStep reports cancellation itself whatever the interrupted call threw.
   if (error instanceof Error && error.name === 'AbortError') {
-    return new AzureError(`${prefix}Azure did not answer within the request timeout.`, 'RequestTimeout');
+    return new AzureError(
+      `${prefix}Azure did not answer within the request timeout.`,
+      'RequestTimeout',
+      undefined,
+      undefined,
+      { cause: error },
+    );
   }
   return error;
 }
@@ -75,7 +91,12 @@ interface AuthenticationErrorLike extends Error {
   };
 }
 
-function fromRestError(error: RestErrorLike, prefix: string, context: AzureErrorContext): AzureError {
+function fromRestError(
+  error: RestErrorLike,
+  prefix: string,
+  context: AzureErrorContext,
+  original: unknown,
+): AzureError {
   const code = error.code || `HTTP${error.statusCode}`;
   const correlationId =
     error.response?.headers.get('x-ms-correlation-request-id') ??
@@ -93,7 +114,9 @@ function fromRestError(error: RestErrorLike, prefix: string, context: AzureError
     fix =
       'The subscription belongs to another tenant: use the tenant id of that subscription in the sign-in settings.';
   }
-  return new AzureError(`${prefix}${message}${fix ? ` ${fix}` : ''}`, code, error.statusCode, correlationId);
+  return new AzureError(`${prefix}${message}${fix ? ` ${fix}` : ''}`, code, error.statusCode, correlationId, {
+    cause: original,
+  });
 }
 
 function authorizationFix(message: string, context: AzureErrorContext): string {
@@ -118,6 +141,7 @@ function fromAuthentication(
   aadsts: string | undefined,
   prefix: string,
   context: AzureErrorContext,
+  original: unknown,
 ): AzureError {
   const description = error.errorResponse?.errorDescription || error.message;
   const code = aadsts ? `AADSTS${aadsts}` : error.errorResponse?.error || 'AuthenticationFailed';
@@ -163,7 +187,9 @@ function fromAuthentication(
   // AAD's own sentence, without the trace/correlation ids and timestamps around it (the id is kept apart).
   const aadSentence =
     /AADSTS\d+:.*?(?=\s+Trace ID:|\r?\n|$)/.exec(description)?.[0] ?? firstLine(description);
-  return new AzureError(`${prefix}${fix} (${aadSentence})`, code, error.statusCode, correlationId);
+  return new AzureError(`${prefix}${fix} (${aadSentence})`, code, error.statusCode, correlationId, {
+    cause: original,
+  });
 }
 
 function credentialsLocation(host: AzureErrorContext['host']): string {

@@ -127,7 +127,9 @@ function pipelineFederation(): PipelineFederation {
 }
 
 /** Entry of every Azure DevOps task bundle. */
-export async function runOnAzurePipelines<Config>(step: StepDefinition<Config>): Promise<void> {
+export async function runOnAzurePipelines<Config, Report>(
+  step: StepDefinition<Config, Report>,
+): Promise<void> {
   // The bundle is also loaded by the worker threads a step starts (drift profiling): only the main thread runs it.
   if (!isMainThread) return;
   await runStep(step, azurePipelinesPlatform(step.manifest.taskName));

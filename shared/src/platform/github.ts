@@ -74,7 +74,7 @@ function runEnvironment(): RunEnvironment {
 }
 
 /** Entry of every GitHub Action bundle. */
-export async function runOnGitHub<Config>(step: StepDefinition<Config>): Promise<void> {
+export async function runOnGitHub<Config, Report>(step: StepDefinition<Config, Report>): Promise<void> {
   // The bundle is also loaded by the worker threads a step starts (drift profiling): only the main thread runs it.
   if (!isMainThread) return;
   await runStep(step, githubPlatform());

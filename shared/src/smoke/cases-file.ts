@@ -477,6 +477,7 @@ function readText(file: string, where: SourceLocation, shown = file): string {
     throw new DataError(
       `request file '${shown}' ${reason}${shown === file ? '' : ` (looked for ${file})`}`,
       where,
+      { cause: error },
     );
   }
 }

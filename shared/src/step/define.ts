@@ -11,10 +11,6 @@ export interface StepContext {
   readonly signal: AbortSignal;
   /** Sets an output declared in the manifest (secret outputs are masked and set as secret). */
   setOutput(name: string, value: string | number | boolean): void;
-  /** Adds markdown to this step's section of the job summary. Registered secrets are redacted. */
-  appendSummary(markdown: string): void;
-  /** Adds step-specific details to the evidence JSON. */
-  recordEvidence(details: Record<string, unknown>): void;
   /** Registers a secret found at run time (a key, a token): masked by the host and redacted from our files. */
   addSecret(value: string): void;
   /** Replaces every registered secret in a text by `***`; for files the host does not mask (JUnit, reports). */
@@ -32,14 +28,45 @@ export interface StepOutcome {
   readonly message?: string;
 }
 
-export interface StepDefinition<Config> {
+/** How the run ended, as its report is rendered: returned, threw, or was cancelled. */
+export interface StepEnding {
+  readonly result: StepResult;
+  /** The step's result message (secrets redacted), when it has one. */
+  readonly message?: string;
+  /** What ended the run when it threw: the error, or the cancellation when the run was cancelled. */
+  readonly error?: unknown;
+}
+
+/** A step's report as written: its part of the job summary and its details in the evidence JSON. */
+export interface RenderedReport {
+  /** Markdown after the heading runStep writes (result and message); nothing when the step has nothing to add. */
+  readonly summary?: string;
+  /** Step-specific details of the evidence JSON. */
+  readonly evidence?: Record<string, unknown>;
+}
+
+/**
+ * How a step reports: `start` makes the report run() fills as it goes; runStep renders it once when the run
+ * ended, whichever way, and writes the summary and the evidence.
+ */
+export interface StepReporter<Config, Report> {
+  start(config: Config): Report;
+  /** `redact` hides every secret registered during the run; use it before text is escaped (markdown, JSON). */
+  render(report: Report, ending: StepEnding, redact: (text: string) => string): RenderedReport;
+}
+
+export interface StepDefinition<Config, Report = undefined> {
   readonly manifest: StepManifest;
   /** Turns typed inputs into a validated config. Pure: no network, no writes. Throws InputError(s). */
   parse(inputs: StepInputs, context: ParseContext): Config;
-  /** Does the work. Throws typed errors (StepError subclasses) for expected failures. */
-  run(config: Config, context: StepContext): Promise<StepOutcome>;
+  /** The step's report; a step without one writes the result only. */
+  readonly report?: StepReporter<Config, Report>;
+  /** Does the work, filling `report` as it goes. Throws typed errors (StepError subclasses) for expected failures. */
+  run(config: Config, context: StepContext, report: Report): Promise<StepOutcome>;
 }
 
-export function defineStep<Config>(definition: StepDefinition<Config>): StepDefinition<Config> {
+export function defineStep<Config, Report = undefined>(
+  definition: StepDefinition<Config, Report>,
+): StepDefinition<Config, Report> {
   return definition;
 }

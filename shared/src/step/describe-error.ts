@@ -6,8 +6,17 @@ export interface DescribedError {
   readonly cancelled: boolean;
 }
 
-/** Turns any thrown value into the one message the user sees; stacks only in debug mode. */
+/**
+ * Turns any thrown value into the one message the user sees. In debug mode only, the message goes on with what
+ * lies under it: the stack of an unexpected error, and the chain of errors ours replaced (`cause`).
+ */
 export function describeError(error: unknown, debug: boolean): DescribedError {
+  const described = describeOnly(error, debug);
+  const causes = debug ? describeCauses(error) : '';
+  return causes ? { ...described, message: `${described.message}${causes}` } : described;
+}
+
+function describeOnly(error: unknown, debug: boolean): DescribedError {
   if (error instanceof InputErrors) {
     const only = error.errors.length === 1 ? error.errors[0] : undefined;
     if (only)
@@ -39,6 +48,35 @@ export function describeError(error: unknown, debug: boolean): DescribedError {
     return { message: `Unexpected error: ${error.message}${detail}`, cancelled: false };
   }
   return { message: `Unexpected error: ${String(error)}`, cancelled: false };
+}
+
+/** How deep a cause chain is followed: SDK errors wrap a few levels at most; a cycle must not loop. */
+const MAX_CAUSES = 5;
+
+/** `Caused by:` lines for each error under `error`: name, message, code, status, then its stack. */
+function describeCauses(error: unknown): string {
+  const seen = new Set<unknown>([error]);
+  const lines: string[] = [];
+  let cause = (error as { cause?: unknown } | null | undefined)?.cause;
+  while (cause !== undefined && cause !== null && !seen.has(cause) && seen.size <= MAX_CAUSES) {
+    seen.add(cause);
+    lines.push(`Caused by: ${describeCause(cause)}`);
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return lines.length ? `\n${lines.join('\n')}` : '';
+}
+
+function describeCause(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  const { code, statusCode, status } = cause as { code?: unknown; statusCode?: unknown; status?: unknown };
+  const httpStatus = statusCode ?? status;
+  const facts: string[] = [];
+  if (code !== undefined) facts.push(`code ${String(code)}`);
+  if (httpStatus !== undefined) facts.push(`HTTP ${String(httpStatus)}`);
+  const head = `${cause.name}: ${cause.message}${facts.length ? ` (${facts.join(', ')})` : ''}`;
+  // A stack starts with `name: message`; only the frames are new.
+  const frames = cause.stack?.split('\n').filter((line) => /^\s+at /.test(line)) ?? [];
+  return [head, ...frames].join('\n');
 }
 
 function withLocation(message: string, location: SourceLocation | undefined): string {

@@ -12,14 +12,18 @@ export function formatLocation(location: SourceLocation): string {
     : `${location.file}:${location.line}:${location.column}`;
 }
 
-/** Base of every error a step raises on purpose; runStep turns these into one clear message. */
+/**
+ * Base of every error a step raises on purpose; runStep turns these into one clear message. When it replaces an
+ * error from below (an SDK's, the file system's), that error is its `cause`: shown in debug mode only.
+ */
 export abstract class StepError extends Error {
   abstract readonly kind: string;
   constructor(
     message: string,
     readonly location?: SourceLocation,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = new.target.name;
   }
 }
@@ -31,8 +35,9 @@ export class InputError extends StepError {
     readonly input: string,
     message: string,
     location?: SourceLocation,
+    options?: ErrorOptions,
   ) {
-    super(message, location);
+    super(message, location, options);
   }
 }
 
@@ -73,8 +78,9 @@ export class AzureError extends StepError {
     readonly code: string,
     readonly statusCode?: number,
     readonly correlationId?: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, undefined, options);
   }
 }
 

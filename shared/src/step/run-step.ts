@@ -3,9 +3,10 @@ import { writeEvidence, evidenceSchema } from '../evidence/evidence-file';
 import type { Platform, StepResult } from '../platform/ports';
 import { version } from '../version';
 import { cancellationOnSignals } from './cancellation';
-import type { StepContext, StepDefinition } from './define';
+import type { RenderedReport, StepContext, StepDefinition, StepEnding } from './define';
 import { describeError } from './describe-error';
 import { CancelledError, InputErrors } from './errors';
+import type { StepManifest } from './manifest';
 import { readInputs, type StepInputs } from './inputs';
 import { SecretRegistry } from './secrets';
 
@@ -15,11 +16,12 @@ export interface RunStepOptions {
 }
 
 /**
- * The one place that decides a step's result. Order: read inputs, mask secrets, validate, act; then
- * outputs, evidence and summary are written whatever happened, and every error becomes one clear message.
+ * The one place that decides a step's result. Order: read inputs, mask secrets, validate, act; then the step's
+ * report is rendered once and outputs, evidence and summary are written whatever happened (success, failure,
+ * cancellation), and every error becomes one clear message.
  */
-export async function runStep<Config>(
-  step: StepDefinition<Config>,
+export async function runStep<Config, Report>(
+  step: StepDefinition<Config, Report>,
   platform: Platform,
   options: RunStepOptions = {},
 ): Promise<StepResult> {
@@ -29,11 +31,10 @@ export async function runStep<Config>(
   const secrets = new SecretRegistry(logger);
   const cancellation = options.signal ? undefined : cancellationOnSignals();
   const signal = options.signal ?? cancellation!.signal;
-  const summarySections: string[] = [];
-  const details: Record<string, unknown> = {};
   let inputs: StepInputs | undefined;
-  let result: StepResult;
-  let message: string | undefined;
+  // Set once the config is valid: a run that never started has nothing to report but its result.
+  let started: { report: Report } | undefined;
+  let ending: StepEnding;
 
   try {
     const read = readInputs(manifest, platform.inputs, environment.host);
@@ -41,36 +42,15 @@ export async function runStep<Config>(
     for (const secret of inputs.secrets()) secrets.add(secret);
     if (read.errors.length > 0) throw new InputErrors(read.errors);
     const config = step.parse(inputs, { workspaceDir: environment.workspaceDir });
-
-    const context: StepContext = {
-      logger,
-      environment,
-      identity: platform.identity,
-      signal,
-      setOutput(name, value) {
-        const spec = manifest.outputs.find((output) => output.name === name);
-        if (!spec) throw new Error(`step sets output '${name}' that its manifest does not declare`);
-        const text = String(value);
-        if (spec.secret) {
-          secrets.add(text);
-          platform.outputs.setSecret(name, text);
-        } else {
-          platform.outputs.set(name, secrets.redact(text));
-        }
-      },
-      appendSummary: (markdown) => summarySections.push(markdown),
-      recordEvidence: (record) => Object.assign(details, record),
-      addSecret: (value) => secrets.add(value),
-      redact: (text) => secrets.redact(text),
-    };
+    started = { report: step.report?.start(config) as Report };
+    const context = stepContext(manifest, platform, secrets, signal);
     if (signal.aborted)
       throw signal.reason instanceof Error ? signal.reason : new CancelledError('The run was cancelled.');
-    const outcome = await step.run(config, context);
-    result = outcome.result;
-    message = outcome.message;
-    if (message) {
-      if (result === 'failed') logger.error(secrets.redact(message));
-      else if (result === 'succeededWithIssues') logger.warning(secrets.redact(message));
+    const outcome = await step.run(config, context, started.report);
+    ending = outcome;
+    if (outcome.message) {
+      if (outcome.result === 'failed') logger.error(secrets.redact(outcome.message));
+      else if (outcome.result === 'succeededWithIssues') logger.warning(secrets.redact(outcome.message));
     }
   } catch (error) {
     // Once cancelled, whatever the interrupted work threw (a reset socket, an abort) is a consequence, not the cause.
@@ -80,50 +60,41 @@ export async function runStep<Config>(
         : new CancelledError('The run was cancelled.')
       : error;
     const described = describeError(cause, logger.isDebug);
-    result = described.cancelled ? 'cancelled' : 'failed';
-    message = described.message;
-    logger.error(secrets.redact(message), described.location);
+    ending = {
+      result: described.cancelled ? 'cancelled' : 'failed',
+      message: described.message,
+      error: cause,
+    };
+    logger.error(secrets.redact(described.message), described.location);
   } finally {
     cancellation?.dispose();
   }
 
-  const safeMessage = message === undefined ? undefined : secrets.redact(message);
+  const { result } = ending;
+  const safeMessage = ending.message === undefined ? undefined : secrets.redact(ending.message);
+  const rendered =
+    step.report && started
+      ? renderReport(
+          step.report.render,
+          started.report,
+          { ...ending, message: safeMessage },
+          platform,
+          secrets,
+        )
+      : {};
   if (manifest.outputs.some((output) => output.name === 'evidencePath')) {
-    try {
-      const finishedAt = new Date();
-      const path = writeEvidence(
-        environment.tempDir,
-        {
-          schema: evidenceSchema,
-          step: manifest.id,
-          task: `${manifest.taskName}@1`,
-          version,
-          host: environment.host,
-          startedAt: startedAt.toISOString(),
-          finishedAt: finishedAt.toISOString(),
-          durationMs: finishedAt.getTime() - startedAt.getTime(),
-          result,
-          ...(safeMessage === undefined ? {} : { message: safeMessage }),
-          run: {
-            runUrl: environment.runUrl,
-            commit: environment.commit,
-            repository: environment.repository,
-            branch: environment.branch,
-            triggeredBy: environment.triggeredBy,
-          },
-          inputs: inputs?.publicValues() ?? {},
-          details,
-        },
-        (text) => secrets.redact(text),
-      );
-      platform.outputs.set('evidencePath', path);
-    } catch (error) {
-      logger.warning(`Could not write the evidence file: ${(error as Error).message}`);
-    }
+    writeEvidenceOutput(platform, secrets, {
+      manifest,
+      startedAt,
+      result,
+      message: safeMessage,
+      inputs: inputs?.publicValues() ?? {},
+      details: rendered.evidence ?? {},
+    });
   }
-
   try {
-    const markdown = composeStepSummary(manifest.friendlyName, result, summarySections, safeMessage);
+    const sections = rendered.summary ? [rendered.summary] : [];
+    const markdown = composeStepSummary(manifest.friendlyName, result, sections, safeMessage);
     await platform.summary.publish(secrets.redact(markdown));
   } catch (error) {
     logger.warning(`Could not publish the job summary: ${(error as Error).message}`);
@@ -132,4 +103,94 @@ export async function runStep<Config>(
   // The message was already logged above (with its file location when it has one).
   platform.result.complete(result, safeMessage);
   return result;
+}
+
+/** What run() may touch: the host's logger, environment and identity, our outputs and secrets, the signal. */
+function stepContext(
+  manifest: StepManifest,
+  platform: Platform,
+  secrets: SecretRegistry,
+  signal: AbortSignal,
+): StepContext {
+  return {
+    logger: platform.logger,
+    environment: platform.environment,
+    identity: platform.identity,
+    signal,
+    setOutput(name, value) {
+      const spec = manifest.outputs.find((output) => output.name === name);
+      if (!spec) throw new Error(`step sets output '${name}' that its manifest does not declare`);
+      const text = String(value);
+      if (spec.secret) {
+        secrets.add(text);
+        platform.outputs.setSecret(name, text);
+      } else {
+        platform.outputs.set(name, secrets.redact(text));
+      }
+    },
+    addSecret: (value) => secrets.add(value),
+    redact: (text) => secrets.redact(text),
+  };
+}
+
+/** The step's report, rendered once; a renderer that throws costs the report, never the result. */
+function renderReport<Report>(
+  render: (report: Report, ending: StepEnding, redact: (text: string) => string) => RenderedReport,
+  report: Report,
+  ending: StepEnding,
+  platform: Platform,
+  secrets: SecretRegistry,
+): RenderedReport {
+  try {
+    return render(report, ending, (text) => secrets.redact(text));
+  } catch (error) {
+    platform.logger.warning(`Could not render the step's report: ${(error as Error).message}`);
+    return {};
+  }
+}
+
+function writeEvidenceOutput(
+  platform: Platform,
+  secrets: SecretRegistry,
+  run: {
+    manifest: StepManifest;
+    startedAt: Date;
+    result: StepResult;
+    message: string | undefined;
+    inputs: Record<string, string | number | boolean>;
+    details: Record<string, unknown>;
+  },
+): void {
+  const { environment } = platform;
+  try {
+    const finishedAt = new Date();
+    const path = writeEvidence(
+      environment.tempDir,
+      {
+        schema: evidenceSchema,
+        step: run.manifest.id,
+        task: `${run.manifest.taskName}@1`,
+        version,
+        host: environment.host,
+        startedAt: run.startedAt.toISOString(),
+        finishedAt: finishedAt.toISOString(),
+        durationMs: finishedAt.getTime() - run.startedAt.getTime(),
+        result: run.result,
+        ...(run.message === undefined ? {} : { message: run.message }),
+        run: {
+          runUrl: environment.runUrl,
+          commit: environment.commit,
+          repository: environment.repository,
+          branch: environment.branch,
+          triggeredBy: environment.triggeredBy,
+        },
+        inputs: run.inputs,
+        details: run.details,
+      },
+      (text) => secrets.redact(text),
+    );
+    platform.outputs.set('evidencePath', path);
+  } catch (error) {
+    platform.logger.warning(`Could not write the evidence file: ${(error as Error).message}`);
+  }
 }

@@ -8,7 +8,7 @@ import { smokeTestStep } from './smoke-test/step';
 import { trainStep } from './train/step';
 
 const runner =
-  <Config>(step: StepDefinition<Config>) =>
+  <Config, Report>(step: StepDefinition<Config, Report>) =>
   (platform: Platform): Promise<StepResult> =>
     runStep(step, platform);
 

@@ -28,6 +28,7 @@ export function parseYaml(text: string, file: string): LocatedDocument {
       throw new DataError(
         `${file} is not valid YAML: ${error.reason}`,
         mark ? { file, line: mark.line + 1, column: mark.column + 1 } : { file },
+        { cause: error },
       );
     }
     throw error;
@@ -59,9 +60,11 @@ export function readYamlFile(file: string): LocatedDocument {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new DataError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-      file,
-    });
+    throw new DataError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { file },
+      { cause: error },
+    );
   }
   return parseYaml(text, file);
 }

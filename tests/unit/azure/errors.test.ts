@@ -28,6 +28,15 @@ function aadError(status: number, aadsts: string, text: string): AuthenticationE
 }
 
 describe('toAzureError', () => {
+  test('keeps the SDK error as the cause, for debug mode', () => {
+    const sdkError = restError(404, 'ResourceNotFound', 'The workspace was not found.');
+    const error = toAzureError(sdkError, { operation: 'Reading workspace' }) as AzureError;
+    expect(error).toBeInstanceOf(AzureError);
+    expect(error.cause).toBe(sdkError);
+    const wrapped = new Error('outer', { cause: sdkError });
+    expect((toAzureError(wrapped) as AzureError).cause).toBe(wrapped);
+  });
+
   test('403 AuthorizationFailed names the role, the scope and the az command', () => {
     const error = toAzureError(
       restError(

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LoggerPort } from '../../../shared/src/platform/ports';
-import type { StepContext } from '../../../shared/src/step/define';
+import type { StepContext, StepEnding, StepOutcome } from '../../../shared/src/step/define';
 import { readInputs, type StepInputs } from '../../../shared/src/step/inputs';
 import { smokeTestManifest } from '../../../shared/src/steps/smoke-test/manifest';
 import { smokeTestStep } from '../../../shared/src/steps/smoke-test/step';
@@ -69,12 +69,28 @@ export function fakeContext(
         throw new Error(`undeclared output ${name}`);
       context.outputs[name] = value;
     },
-    appendSummary: (markdown) => void context.summary.push(markdown),
-    recordEvidence: (details) => void Object.assign(context.evidence, details),
     addSecret: (value) => void secrets.push(value),
     redact: (text) => secrets.reduce((result, secret) => result.split(secret).join('***'), text),
   };
   return context;
+}
+
+/** Runs the step and renders its report as runStep does, into the context's `summary` and `evidence`. */
+export async function runSmokeStep(config: SmokeTestConfig, context: FakeContext): Promise<StepOutcome> {
+  const reporter = smokeTestStep.report!;
+  const report = reporter.start(config);
+  let ending: StepEnding = { result: 'failed' };
+  try {
+    ending = await smokeTestStep.run(config, context, report);
+    return ending as StepOutcome;
+  } catch (error) {
+    ending = { result: 'failed', error };
+    throw error;
+  } finally {
+    const rendered = reporter.render(report, ending, context.redact);
+    if (rendered.summary) context.summary.push(rendered.summary);
+    Object.assign(context.evidence, rendered.evidence);
+  }
 }
 
 /** A fresh temporary directory holding the given files. */

@@ -8,7 +8,7 @@ import {
   type ScoringServer,
   type ScoringServerOptions,
 } from '../../servers/scoring-servers';
-import { fakeContext, parseConfig, smokeInputs, tempFiles, type FakeContext } from './helpers';
+import { fakeContext, parseConfig, runSmokeStep, smokeInputs, tempFiles, type FakeContext } from './helpers';
 
 const KEY = 'sk-test-3f9a7c1e2b5d4a6f';
 const servers: ScoringServer[] = [];
@@ -52,7 +52,7 @@ async function run(
   const context = fakeContext({ secrets: smokeInputs(inputs).secrets(), ...options });
   const result: Run = { context };
   try {
-    result.outcome = await smokeTestStep.run(config, context);
+    result.outcome = await runSmokeStep(config, context);
   } catch (error) {
     result.error = error as Error;
   }
@@ -258,7 +258,7 @@ describe('smoke-test step against real scoring servers', () => {
       originalInfo(message);
       if (message.startsWith('Measuring latency') && count++ === 0) void target.close();
     };
-    const outcome = await smokeTestStep.run(config, context);
+    const outcome = await runSmokeStep(config, context);
     expect(outcome.result).toBe('failed');
     expect(outcome.message).toMatch(
       /^latency of case 'two-rows' failed: expected every latency request answered 2xx, got 5 of 5 failed \(first: connection refused \(ECONNREFUSED\)\)$/,

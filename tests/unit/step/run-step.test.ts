@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { defineStep, type StepContext } from '../../../shared/src/step/define';
+import { RestError } from '@azure/core-rest-pipeline';
+import { toAzureError } from '../../../shared/src/azure/errors';
+import { defineStep, type StepContext, type StepEnding } from '../../../shared/src/step/define';
 import { AssertionFailure, AzureError, DataError, InputError } from '../../../shared/src/step/errors';
 import type { StepManifest } from '../../../shared/src/step/manifest';
 import { runStep } from '../../../shared/src/step/run-step';
@@ -44,15 +46,70 @@ function stepThat(
   });
 }
 
+interface ExampleReport {
+  notes: string[];
+  echoed?: string;
+}
+
+/** A step with a report: its notes become the summary section, the ending is rendered too. */
+function reportingStep(
+  run: (
+    config: { target: string; key?: string },
+    context: StepContext,
+    report: ExampleReport,
+  ) => Promise<void>,
+  renders: StepEnding[] = [],
+) {
+  return defineStep({
+    manifest,
+    parse: (inputs) => ({ target: inputs.requiredString('target'), key: inputs.string('apiKey') }),
+    report: {
+      start: (config): ExampleReport => ({ notes: [`target ${config.target}`] }),
+      render: (report, ending) => {
+        renders.push(ending);
+        return {
+          summary: [...report.notes, `ended ${ending.result}: ${ending.message ?? ''}`].join('\n'),
+          evidence: { notes: report.notes, ...(report.echoed ? { echoed: report.echoed } : {}) },
+        };
+      },
+    },
+    run: async (config, context, report) => {
+      await run(config, context, report);
+      return { result: 'succeeded', message: 'all done' };
+    },
+  });
+}
+
+function evidenceOf(platform: ReturnType<typeof memoryPlatform>): {
+  result: string;
+  details: Record<string, unknown>;
+} {
+  return JSON.parse(readFileSync(platform.recorded.outputs.evidencePath!, 'utf8'));
+}
+
+/** One summary and one evidence record, each holding the step's rendered report. */
+function expectReportedOnce(
+  platform: ReturnType<typeof memoryPlatform>,
+  result: string,
+  heading: string,
+  section: string,
+  notes: string[],
+): void {
+  expect(platform.recorded.summaries).toHaveLength(1);
+  expect(platform.recorded.summaries[0]).toContain(heading);
+  expect(platform.recorded.summaries[0]).toContain(section);
+  expect(evidenceOf(platform)).toMatchObject({ result, details: { notes } });
+}
+
 describe('runStep', () => {
   it('masks secret inputs before the step runs and redacts them everywhere we write', async () => {
     const platform = memoryPlatform({ target: 't', apiKey: 'sk-live-1234567890' });
     let maskedBeforeRun: string[] = [];
     const result = await runStep(
-      stepThat(async (config, context) => {
+      reportingStep(async (config, context, report) => {
         maskedBeforeRun = [...platform.recorded.masked];
-        context.appendSummary(`called with ${config.key}`);
-        context.recordEvidence({ echoed: config.key });
+        report.notes.push(`called with ${config.key}`);
+        report.echoed = config.key;
         context.setOutput('answer', `key was ${config.key}`);
       }),
       platform,
@@ -193,5 +250,134 @@ describe('runStep', () => {
     );
     expect(platform.recorded.result).toBe('failed');
     expect(platform.recorded.logs.find((l) => l.level === 'error')?.message).toMatch(/does not declare/);
+  });
+
+  describe('writes the step report once, however the run ends', () => {
+    it('on success', async () => {
+      const platform = memoryPlatform({ target: 't' });
+      const renders: StepEnding[] = [];
+      const result = await runStep(
+        reportingStep(async (_config, _context, report) => void report.notes.push('step one'), renders),
+        platform,
+        { signal: never },
+      );
+      expect(result).toBe('succeeded');
+      expect(renders).toEqual([{ result: 'succeeded', message: 'all done' }]);
+      expect(platform.recorded.summaries).toHaveLength(1);
+      expect(platform.recorded.summaries[0]).toBe(
+        '## Example step: ✅ succeeded\n\ntarget t\nstep one\nended succeeded: all done\n',
+      );
+      expect(evidenceOf(platform)).toMatchObject({
+        result: 'succeeded',
+        details: { notes: ['target t', 'step one'] },
+      });
+    });
+
+    it('on a thrown failure, with what was done before it and the error', async () => {
+      const platform = memoryPlatform({ target: 't' });
+      const renders: StepEnding[] = [];
+      const failure = new AssertionFailure('step two broke');
+      const result = await runStep(
+        reportingStep(async (_config, _context, report) => {
+          report.notes.push('step one');
+          throw failure;
+        }, renders),
+        platform,
+        { signal: never },
+      );
+      expect(result).toBe('failed');
+      expect(renders).toEqual([{ result: 'failed', message: 'step two broke', error: failure }]);
+      expectReportedOnce(platform, 'failed', '❌ failed', 'step one\nended failed: step two broke', [
+        'target t',
+        'step one',
+      ]);
+    });
+
+    it('on cancellation during the run', async () => {
+      const controller = new AbortController();
+      const platform = memoryPlatform({ target: 't' });
+      const renders: StepEnding[] = [];
+      const result = await runStep(
+        reportingStep(
+          (_config, context, report) =>
+            new Promise((_resolve, reject) => {
+              report.notes.push('waiting');
+              context.signal.addEventListener('abort', () => reject(new Error('socket hang up')));
+              setTimeout(() => controller.abort(), 5);
+            }),
+          renders,
+        ),
+        platform,
+        { signal: controller.signal },
+      );
+      expect(result).toBe('cancelled');
+      expect(renders).toHaveLength(1);
+      expect(renders[0]).toMatchObject({ result: 'cancelled', message: 'The run was cancelled.' });
+      expectReportedOnce(
+        platform,
+        'cancelled',
+        '⏹️ cancelled',
+        'waiting\nended cancelled: The run was cancelled.',
+        ['target t', 'waiting'],
+      );
+    });
+
+    it('not at all when the inputs are invalid: only the result is written', async () => {
+      const platform = memoryPlatform({});
+      const renders: StepEnding[] = [];
+      expect(
+        await runStep(
+          reportingStep(async () => undefined, renders),
+          platform,
+          { signal: never },
+        ),
+      ).toBe('failed');
+      expect(renders).toEqual([]);
+      expect(platform.recorded.summaries).toHaveLength(1);
+      expect(evidenceOf(platform).details).toEqual({});
+    });
+  });
+
+  describe('shows the error under ours (its cause) in debug mode only', () => {
+    const sdkError = () =>
+      new RestError('The subscription was not found.', { statusCode: 404, code: 'SubscriptionNotFound' });
+    const failing = () =>
+      stepThat(async () => Promise.reject(toAzureError(sdkError(), { operation: 'Reading workspace' })));
+
+    it('in debug mode: name, message, code, status and stack of the cause', async () => {
+      const platform = memoryPlatform({ target: 't' }, { debug: true });
+      await runStep(failing(), platform, { signal: never });
+      const message = platform.recorded.logs.find((l) => l.level === 'error')?.message ?? '';
+      expect(message).toMatch(/^Reading workspace failed: The subscription was not found\. /);
+      expect(message).toContain(
+        '\nCaused by: RestError: The subscription was not found. (code SubscriptionNotFound, HTTP 404)\n',
+      );
+      expect(message).toMatch(/Caused by: .*\n\s+at /);
+    });
+
+    it('without debug mode: our message only', async () => {
+      const platform = memoryPlatform({ target: 't' });
+      await runStep(failing(), platform, { signal: never });
+      const message = platform.recorded.logs.find((l) => l.level === 'error')?.message ?? '';
+      expect(message).toMatch(/^Reading workspace failed: The subscription was not found\./);
+      expect(message).not.toContain('Caused by');
+      expect(message).not.toContain('\n');
+    });
+
+    it('redacts secrets in the cause too', async () => {
+      const platform = memoryPlatform({ target: 't', apiKey: 'sk-live-1234567890' }, { debug: true });
+      await runStep(
+        stepThat(async () =>
+          Promise.reject(
+            new DataError('cannot read', undefined, { cause: new Error('key sk-live-1234567890') }),
+          ),
+        ),
+        platform,
+        { signal: never },
+      );
+      const message = platform.recorded.logs.find((l) => l.level === 'error')?.message ?? '';
+      expect(message).toContain('Caused by: Error: key ***');
+      expect(message).not.toContain('sk-live-1234567890');
+    });
   });
 });

@@ -68,10 +68,11 @@ export class JsonlReader {
     try {
       value = JSON.parse(buffer.toString('utf8', first, last));
     } catch (error) {
-      throw new DataError(`${this.file}:${line}: not valid JSON (${(error as Error).message}).`, {
-        file: this.file,
-        line,
-      });
+      throw new DataError(
+        `${this.file}:${line}: not valid JSON (${(error as Error).message}).`,
+        { file: this.file, line },
+        { cause: error },
+      );
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value))
       throw new DataError(

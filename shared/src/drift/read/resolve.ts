@@ -77,6 +77,8 @@ export function resolveDataSpec(
       code === 'ENOENT'
         ? `${inputName}: "${text}" does not exist.`
         : `${inputName}: cannot read "${text}" (${code ?? String(error)}).`,
+      undefined,
+      { cause: error },
     );
   }
   if (stats.isDirectory()) {

@@ -20,7 +20,7 @@ import { aciGroupBody, groupBaseUrl, sameGroup, type SasSource } from './aci-gro
 import type { AciDeployConfig, DeleteDeploymentConfig } from './config';
 import type { ModelRef } from './names';
 import { orMissing } from './online';
-import { recordReport, type DeployReport } from './summary';
+import type { DeployReport } from './summary';
 
 /** Where a registered model's files are: a datastore and a path in its container. */
 export interface ModelLocation {
@@ -149,12 +149,12 @@ export async function deployAci(
   );
   report.scoringUri = scoringUri;
   if (report.changes.length === 0) report.changes.push('nothing to change');
-  recordReport(context, report, {
+  report.evidence = {
     group: name,
     image: body.containers[0]?.image,
     modelUri: model.uri,
     sasExpiresOn: model.expiresOn,
-  });
+  };
   const message =
     report.changes[0] === 'nothing to change'
       ? `Nothing to change: container group '${name}' already serves ${config.model.text} at ${scoringUri}.`
@@ -178,12 +178,10 @@ export async function deleteAci(
   );
   if (!existing) {
     report.changes.push('nothing to change');
-    recordReport(context, report, {});
     return { result: 'succeeded', message: `Container group '${name}' does not exist: nothing to delete.` };
   }
   await deleteGroup(aci, session, name, context);
   report.changes.push(`deleted container group '${name}'`);
-  recordReport(context, report, {});
   return { result: 'succeeded', message: `Container group '${name}' was deleted.` };
 }
 
@@ -375,7 +373,7 @@ async function failed(
   }
   report.logTail = logTail;
   report.error = problem;
-  recordReport(context, report, { group: name });
+  report.evidence = { group: name };
   const tail = logTail.slice(-15);
   return {
     result: 'failed',

@@ -20,7 +20,7 @@ import {
 import { INFERENCE_IMAGE } from './aci-group';
 import { sameId } from './names';
 import { OnlineEndpoints, orMissing, type EndpointState } from './online';
-import { initialReport, isRecorded, recordReport, type DeployReport } from './summary';
+import type { DeployReport } from './summary';
 import {
   applySplit,
   defaultShare,
@@ -34,20 +34,16 @@ import {
   type Traffic,
 } from './traffic';
 
-/** Runs the action the inputs ask for; a success says in the log what changed (or that nothing did). */
-export async function runDeploy(config: DeployConfig, context: StepContext): Promise<StepOutcome> {
-  const report = initialReport(config);
-  let outcome: StepOutcome;
-  try {
-    outcome = await dispatch(config, context, report);
-  } catch (error) {
-    // The summary and evidence say what was done before the failure, whatever failed.
-    if (!isRecorded(report)) {
-      report.error ??= (error instanceof Error ? error.message : String(error)).split('\n')[0];
-      recordReport(context, report);
-    }
-    throw error;
-  }
+/**
+ * Runs the action the inputs ask for, noting in `report` what it does as it goes (runStep writes the report,
+ * whatever happened); a success says in the log what changed (or that nothing did).
+ */
+export async function runDeploy(
+  config: DeployConfig,
+  context: StepContext,
+  report: DeployReport,
+): Promise<StepOutcome> {
+  const outcome = await dispatch(config, context, report);
   // runStep logs the message of a failure; a success's message is the step's last word in the log too.
   if (outcome.result === 'succeeded' && outcome.message) context.logger.info(outcome.message);
   return outcome;
@@ -101,7 +97,6 @@ async function deployOnline(
     report.checks.push(...preflight.results);
     if (preflight.problem) {
       report.error = preflight.problem;
-      recordReport(context, report);
       throw new AssertionFailure(preflight.problem);
     }
     if (preflight.attached)
@@ -299,7 +294,7 @@ async function deployOnline(
   const trafficAfter = await outputsAfter(config, context, endpoints, finalEndpoint, names, report);
   const nothing = report.changes.length === 0;
   if (nothing) report.changes.push('nothing to change');
-  recordReport(context, report, { resolution: records, deploymentBody: body });
+  report.evidence = { resolution: records, deploymentBody: body };
   return {
     result: 'succeeded',
     message: nothing
@@ -361,7 +356,6 @@ async function failedDeployment(
   } else {
     rollback = ` The failed deployment '${name}' was kept (rollbackOnFailure is false).`;
   }
-  recordReport(context, report);
   const lines = tail.slice(-15);
   return {
     result: 'failed',
@@ -423,7 +417,6 @@ async function setTraffic(
     report.changes.push(`traffic ${describeTraffic(before)} → ${describeTraffic(traffic)}`);
   }
   const trafficAfter = await outputsAfter(config, context, endpoints, final, names, report);
-  recordReport(context, report);
   return {
     result: 'succeeded',
     message:
@@ -447,7 +440,6 @@ async function deleteDeployment(
   const found = deployments.find((d) => d.name.toLowerCase() === name.toLowerCase());
   if (!endpoint || !found) {
     report.changes.push('nothing to change');
-    recordReport(context, report);
     return {
       result: 'succeeded',
       message: endpoint
@@ -471,7 +463,6 @@ async function deleteDeployment(
             .join(',')}'`
         : 'it is the only deployment with traffic: deploy another one and move the traffic to it first (action set-traffic), or delete the endpoint';
     report.error = `deployment '${found.name}' still has ${share} % of the traffic`;
-    recordReport(context, report);
     throw new AssertionFailure(
       `Deployment '${found.name}' of '${endpointName}' still gets ${share} % of the live traffic (${describeTraffic(before)}); it was not deleted. Fix: ${fix}.`,
     );
@@ -490,7 +481,6 @@ async function deleteDeployment(
   report.changes.push(`deleted deployment '${found.name}'`);
   const remaining = names.filter((n) => n !== found.name);
   const trafficAfter = await outputsAfter(config, context, endpoints, current, remaining, report);
-  recordReport(context, report);
   return {
     result: 'succeeded',
     message: `Deployment '${found.name}' of '${endpointName}' was deleted; traffic ${describeTraffic(trafficAfter)}.`,

@@ -1,4 +1,4 @@
-import type { StepContext } from '../../step/define';
+import type { StepReporter } from '../../step/define';
 import type { DeployConfig } from './config';
 import type { Traffic } from './traffic';
 import { describeTraffic } from './traffic';
@@ -20,6 +20,8 @@ export interface DeployReport {
   changes: string[];
   error?: string;
   logTail?: string[];
+  /** For the evidence only, after the rest: what was sent or used (deployment body, resolution, container group). */
+  evidence?: Record<string, unknown>;
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -93,21 +95,19 @@ export function initialReport(config: DeployConfig): DeployReport {
   };
 }
 
-const recorded = new WeakSet<DeployReport>();
+/**
+ * The deploy step's report: the summary and the evidence say what was done, and on a failure what was done
+ * before it and what failed (the error's first line when the step did not say it itself).
+ */
+export const deployReporter: StepReporter<DeployConfig, DeployReport> = {
+  start: initialReport,
+  render(report, ending) {
+    const { evidence, ...shown } = report;
+    if ('error' in ending) shown.error ??= firstLine(ending.error);
+    return { summary: renderDeploySummary(shown), evidence: { ...shown, ...evidence } };
+  },
+};
 
-/** Writes the report to the evidence and the job summary, once. */
-export function recordReport(
-  context: StepContext,
-  report: DeployReport,
-  extra: Record<string, unknown> = {},
-): void {
-  if (recorded.has(report)) return;
-  recorded.add(report);
-  context.recordEvidence({ ...report, ...extra });
-  context.appendSummary(renderDeploySummary(report));
-}
-
-/** Whether the report was written (a failure after that needs no second section). */
-export function isRecorded(report: DeployReport): boolean {
-  return recorded.has(report);
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }

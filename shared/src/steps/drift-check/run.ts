@@ -12,6 +12,7 @@ import {
   renderReportMarkdown,
 } from '../../drift/report';
 import type { StepContext, StepOutcome } from '../../step/define';
+import { finalReporter, type FinalReport } from '../../step/final-report';
 import { DataError, InputError, InputErrors } from '../../step/errors';
 import type { DriftCheckConfig } from './config';
 import { GATE_METRICS } from './thresholds-file';
@@ -20,8 +21,17 @@ const ICONS = { pass: '✔', warn: '⚠', fail: '✘', skipped: '⏭', insuffici
 /** Features named in the step's result message before the rest are counted. */
 const NAMED_IN_MESSAGE = 5;
 
+/** The drift-check step's report, once the drift is judged: the markdown report, and the verdict per feature. */
+export type DriftCheckReport = FinalReport<string>;
+
+export const driftCheckReporter = finalReporter<DriftCheckConfig, string>((markdown) => markdown);
+
 /** Profiles both sides, compares every feature, judges the dataset, writes the reports, decides the outcome. */
-export async function runDriftCheck(config: DriftCheckConfig, context: StepContext): Promise<StepOutcome> {
+export async function runDriftCheck(
+  config: DriftCheckConfig,
+  context: StepContext,
+  reported: DriftCheckReport,
+): Promise<StepOutcome> {
   const { logger, signal } = context;
   logger.info(`Profiling baseline '${config.baselineData}' and current '${config.currentData}'`);
   const startedAt = Date.now();
@@ -57,6 +67,8 @@ export async function runDriftCheck(config: DriftCheckConfig, context: StepConte
       throw new InputError(
         'writeBaselineProfile',
         `Cannot write the baseline profile ${baselineProfile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        undefined,
+        { cause: error },
       );
     }
     logger.info(
@@ -133,8 +145,8 @@ export async function runDriftCheck(config: DriftCheckConfig, context: StepConte
   context.setOutput('reportJson', files.json);
   context.setOutput('reportHtml', files.html);
   context.setOutput('baselineProfile', baselineProfile ?? '');
-  context.appendSummary(markdown);
-  context.recordEvidence({
+  reported.summary = markdown;
+  reported.evidence = {
     status: verdict.status,
     method: config.method,
     driftShare: verdict.driftShare,
@@ -153,7 +165,7 @@ export async function runDriftCheck(config: DriftCheckConfig, context: StepConte
       gate: f.gate ? { metric: f.gate.metric, value: f.gate.value, threshold: f.gate.threshold } : null,
       ...(f.notes.length > 0 ? { notes: f.notes } : {}),
     })),
-  });
+  };
   return outcome(config, report.features, verdict);
 }
 
@@ -244,6 +256,8 @@ function writeReports(outputDir: string, files: readonly (readonly [string, stri
     throw new InputError(
       'outputDir',
       `Cannot write the drift reports to ${outputDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      undefined,
+      { cause: error },
     );
   }
 }

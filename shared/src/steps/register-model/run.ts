@@ -12,12 +12,13 @@ import { candidateMetrics, requireMetric, tagsOfMetrics, versionMetrics, type Me
 import { METRIC_TAG_PREFIX, modelReference, PROPERTY, TAG } from './model-types';
 import { findRegistered, registerVersion, type RegisteredVersion } from './registry';
 import { resolveSource, type ResolvedSource } from './source';
-import { renderRegisterModelSummary, type RegisterModelSummary } from './summary';
+import type { RegisterModelReport, RegisterModelSummary } from './summary';
 
 /** Finds the model, gates it against the baseline, and registers it (once per source) with its lineage. */
 export async function runRegisterModel(
   config: RegisterModelConfig,
   context: StepContext,
+  report: RegisterModelReport,
 ): Promise<StepOutcome> {
   const { logger, signal } = context;
   for (const warning of config.warnings) logger.warning(warning);
@@ -41,7 +42,7 @@ export async function runRegisterModel(
 
   if (!config.allowDuplicate) {
     const existing = await findRegistered(session, modelName, source.key);
-    if (existing) return reportExisting(existing, source, base, context);
+    if (existing) return reportExisting(existing, source, base, context, report);
   }
 
   const mlflow = await mlflowOf(session, source, config);
@@ -76,8 +77,8 @@ export async function runRegisterModel(
 
   if (gate?.verdict === 'fail') {
     context.setOutput('registered', false);
-    context.recordEvidence({ model: { name: modelName, registered: false }, ...details });
-    context.appendSummary(renderRegisterModelSummary({ ...summaryBase, outcome: 'not registered' }));
+    report.evidence = { model: { name: modelName, registered: false }, ...details };
+    report.summary = { ...summaryBase, outcome: 'not registered' };
     const message = `The gate refused the model: ${gate.reason} Nothing was registered.`;
     if (config.gate?.onFail === 'skip') {
       return { result: 'succeededWithIssues', message: `${message} (onGateFail: skip, registered=false)` };
@@ -138,7 +139,7 @@ export async function runRegisterModel(
   context.setOutput('registered', true);
   context.setOutput('modelVersion', registered.version);
   context.setOutput('modelId', modelId);
-  context.recordEvidence({
+  report.evidence = {
     model: {
       name: modelName,
       version: registered.version,
@@ -149,15 +150,13 @@ export async function runRegisterModel(
     ...details,
     tags,
     properties,
-  });
-  context.appendSummary(
-    renderRegisterModelSummary({
-      ...summaryBase,
-      outcome: 'registered',
-      version: registered.version,
-      modelId,
-    }),
-  );
+  };
+  report.summary = {
+    ...summaryBase,
+    outcome: 'registered',
+    version: registered.version,
+    modelId,
+  };
   return { result: 'succeeded', message: `Registered ${modelId}.` };
 }
 
@@ -167,6 +166,7 @@ function reportExisting(
   source: ResolvedSource,
   base: Omit<RegisterModelSummary, 'outcome' | 'candidateMetrics'>,
   context: StepContext,
+  report: RegisterModelReport,
 ): StepOutcome {
   const modelId = modelReference(existing.name, existing.version);
   const stored = existing.resource.properties.properties?.[PROPERTY.gate];
@@ -187,7 +187,7 @@ function reportExisting(
     'gateResult',
     JSON.stringify(gate ?? noGate(`${modelId} was registered before without a gate`)),
   );
-  context.recordEvidence({
+  report.evidence = {
     model: {
       name: existing.name,
       version: existing.version,
@@ -198,22 +198,20 @@ function reportExisting(
     },
     source: sourceRecord(source),
     gate: gate ?? null,
-  });
+  };
   const recorded = existing.resource.properties.tags ?? {};
-  context.appendSummary(
-    renderRegisterModelSummary({
-      ...base,
-      outcome: 'existing',
-      version: existing.version,
-      modelId,
-      ...(gate ? { gate } : { gateNote: 'registered before without a gate' }),
-      candidateMetrics: Object.fromEntries(
-        Object.entries(recorded)
-          .filter(([k, v]) => k.startsWith(METRIC_TAG_PREFIX) && v !== null && Number.isFinite(Number(v)))
-          .map(([k, v]) => [k.slice(METRIC_TAG_PREFIX.length), Number(v)]),
-      ),
-    }),
-  );
+  report.summary = {
+    ...base,
+    outcome: 'existing',
+    version: existing.version,
+    modelId,
+    ...(gate ? { gate } : { gateNote: 'registered before without a gate' }),
+    candidateMetrics: Object.fromEntries(
+      Object.entries(recorded)
+        .filter(([k, v]) => k.startsWith(METRIC_TAG_PREFIX) && v !== null && Number.isFinite(Number(v)))
+        .map(([k, v]) => [k.slice(METRIC_TAG_PREFIX.length), Number(v)]),
+    ),
+  };
   return {
     result: 'succeeded',
     message: `${modelId} was registered before from the ${source.what}; nothing new was registered.`,

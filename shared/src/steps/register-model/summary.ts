@@ -1,3 +1,5 @@
+import { finalReporter, type FinalReport } from '../../step/final-report';
+import type { RegisterModelConfig } from './config';
 import { formatMetric, type GateResult } from './gate';
 
 export interface RegisterModelSummary {
@@ -18,6 +20,13 @@ export interface RegisterModelSummary {
   readonly candidateMetrics: Readonly<Record<string, number>>;
   readonly baselineMetrics?: Readonly<Record<string, number>>;
 }
+
+/** What the register-model step reports once the outcome is known: registered, found already, or held back. */
+export type RegisterModelReport = FinalReport<RegisterModelSummary>;
+
+export const registerModelReporter = finalReporter<RegisterModelConfig, RegisterModelSummary>(
+  renderRegisterModelSummary,
+);
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 

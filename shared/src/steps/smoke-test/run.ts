@@ -6,11 +6,12 @@ import { ScoringClient } from '../../smoke/http-client';
 import { renderJUnit, type JUnitCase } from '../../smoke/junit';
 import { measureLatency, type LatencyStats } from '../../smoke/latency';
 import { waitUntilReady, type Clock, type Readiness } from '../../smoke/readiness';
-import { formatMs, renderSummary, type ResultRow } from '../../smoke/report';
+import { formatMs, renderSummary, type ResultRow, type SmokeSummary } from '../../smoke/report';
 import { checkNotConstant, runCases, type CaseOutcome, type CheckOutcome } from '../../smoke/run-cases';
 import type { StepContext, StepOutcome } from '../../step/define';
+import { finalReporter, type FinalReport } from '../../step/final-report';
 import { AssertionFailure, CancelledError, InputError } from '../../step/errors';
-import type { SmokeTestConfig } from './config';
+import type { SmokeTestConfig, SmokeTestRequest } from './config';
 
 /** Seams for tests: time and randomness of the readiness wait. */
 export interface SmokeTestDependencies {
@@ -25,10 +26,16 @@ type LatencyOutcome =
 const OUTCOME_NAMES = ['p50Ms', 'p95Ms', 'p99Ms'] as const;
 const CHECK_MARKS = { passed: '✔', failed: '✘', skipped: '⏭' } as const;
 
+/** The smoke-test step's report, once the cases ran (or the endpoint never became ready): results and latency. */
+export type SmokeTestReport = FinalReport<SmokeSummary>;
+
+export const smokeTestReporter = finalReporter<SmokeTestRequest, SmokeSummary>(renderSummary);
+
 /** Waits for the endpoint, runs the cases, measures latency, then judges and reports. */
 export async function runSmokeTest(
   config: SmokeTestConfig,
   context: StepContext,
+  reported: SmokeTestReport,
   dependencies: SmokeTestDependencies = {},
 ): Promise<StepOutcome> {
   const { plan, authKey } = config;
@@ -65,7 +72,7 @@ export async function runSmokeTest(
       });
     } catch (error) {
       if (error instanceof AssertionFailure)
-        report(config, context, startedAt, notReadyOutcomes(config, error.message), [], {
+        conclude(config, context, reported, startedAt, notReadyOutcomes(config, error.message), [], {
           kind: 'skipped',
           reason: 'the endpoint never became ready',
         });
@@ -96,7 +103,7 @@ export async function runSmokeTest(
       latency = await measure(config, context, () => client.send(body, signal), latencyCase.name);
     }
 
-    return report(config, context, startedAt, outcomes, checks, latency, readiness);
+    return conclude(config, context, reported, startedAt, outcomes, checks, latency, readiness);
   } finally {
     client.close();
   }
@@ -170,10 +177,11 @@ function notReadyOutcomes(config: SmokeTestConfig, reason: string): CaseOutcome[
   }));
 }
 
-/** Sets the outputs, writes the summary, evidence and JUnit, and turns the results into the step's outcome. */
-function report(
+/** Sets the outputs, fills the report, writes the JUnit file, and turns the results into the step's outcome. */
+function conclude(
   config: SmokeTestConfig,
   context: StepContext,
+  reported: SmokeTestReport,
   startedAt: Date,
   outcomes: readonly CaseOutcome[],
   checks: readonly CheckOutcome[],
@@ -216,18 +224,43 @@ function report(
     ...checks.map((c) => ({ name: c.name, result: c.result, reason: redact(c.reason ?? '') })),
     latencyRow,
   ];
-  context.appendSummary(
-    renderSummary({
-      scoringUri: config.scoringUri,
-      ...(config.deploymentName ? { deploymentName: config.deploymentName } : {}),
-      ...(readiness ? { readiness } : {}),
-      rows,
-      latency: latency.kind === 'measured' ? latency.stats : { skipped: latency.reason },
-      ...(config.maxP95Ms === undefined ? {} : { maxP95Ms: config.maxP95Ms }),
-    }),
-  );
+  reported.summary = {
+    scoringUri: config.scoringUri,
+    ...(config.deploymentName ? { deploymentName: config.deploymentName } : {}),
+    ...(readiness ? { readiness } : {}),
+    rows,
+    latency: latency.kind === 'measured' ? latency.stats : { skipped: latency.reason },
+    ...(config.maxP95Ms === undefined ? {} : { maxP95Ms: config.maxP95Ms }),
+  };
 
-  context.recordEvidence({
+  reported.evidence = evidenceOf(config, outcomes, checks, latency, readiness, passed, redact);
+
+  if (config.junitFile) writeJUnit(config.junitFile, context, startedAt, outcomes, checks, latency);
+
+  if (passed) return { result: 'succeeded' };
+  const failedCase = failedCases[0];
+  const failedCheck = failedChecks[0];
+  let message: string;
+  if (failedCase) message = `case '${failedCase.name}' failed: ${describeFailure(failedCase.failures[0]!)}`;
+  else if (failedCheck) message = `check '${failedCheck.name}' failed: ${failedCheck.reason}`;
+  else message = `latency of case '${config.plan.latencyCase}' failed: ${describeFailure(latencyFailure!)}`;
+  const more = failedCases.length + failedChecks.length + (latencyFailure ? 1 : 0) - 1;
+  if (more > 0) message += ` (and ${more} more failure${more === 1 ? '' : 's'}: see the summary)`;
+  return { result: 'failed', message: redact(message) };
+}
+
+/** The evidence's details: every case, check and latency figure, answers and reasons redacted. */
+function evidenceOf(
+  config: SmokeTestConfig,
+  outcomes: readonly CaseOutcome[],
+  checks: readonly CheckOutcome[],
+  latency: LatencyOutcome,
+  readiness: Readiness | undefined,
+  passed: boolean,
+  redact: (text: string) => string,
+): Record<string, unknown> {
+  const latencyFailure = latency.kind === 'measured' ? latency.failure : undefined;
+  return {
     scoringUri: config.scoringUri,
     deploymentName: config.deploymentName ?? null,
     casesSource: config.plan.source,
@@ -272,20 +305,7 @@ function report(
             maxP95Ms: config.maxP95Ms ?? null,
             ...(latencyFailure ? { failure: redact(describeFailure(latencyFailure)) } : {}),
           },
-  });
-
-  if (config.junitFile) writeJUnit(config.junitFile, context, startedAt, outcomes, checks, latency);
-
-  if (passed) return { result: 'succeeded' };
-  const failedCase = failedCases[0];
-  const failedCheck = failedChecks[0];
-  let message: string;
-  if (failedCase) message = `case '${failedCase.name}' failed: ${describeFailure(failedCase.failures[0]!)}`;
-  else if (failedCheck) message = `check '${failedCheck.name}' failed: ${failedCheck.reason}`;
-  else message = `latency of case '${config.plan.latencyCase}' failed: ${describeFailure(latencyFailure!)}`;
-  const more = failedCases.length + failedChecks.length + (latencyFailure ? 1 : 0) - 1;
-  if (more > 0) message += ` (and ${more} more failure${more === 1 ? '' : 's'}: see the summary)`;
-  return { result: 'failed', message: redact(message) };
+  };
 }
 
 function writeJUnit(
@@ -347,6 +367,8 @@ function writeJUnit(
     throw new InputError(
       'junitFile',
       `Cannot write the JUnit file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      undefined,
+      { cause: error },
     );
   }
   context.logger.info(`JUnit results written to ${file}`);

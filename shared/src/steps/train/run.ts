@@ -12,10 +12,14 @@ import { followJob, type FollowResult } from './follow-job';
 import { references, toRestJob, type JobSpec } from './job-spec';
 import { lineageTags } from './lineage';
 import { resolveReferences } from './resolve/resolve-references';
-import { renderTrainSummary } from './summary';
+import type { TrainReport } from './summary';
 
 /** Resolves what the YAML refers to, submits the job (or prints it, in a dry run), follows it, reports it. */
-export async function runTrain(config: TrainConfig, context: StepContext): Promise<StepOutcome> {
+export async function runTrain(
+  config: TrainConfig,
+  context: StepContext,
+  reported: TrainReport,
+): Promise<StepOutcome> {
   const { logger, signal } = context;
   const session = openWorkspaceSession(config.workspace, 'train', context);
   const { ml, workspaceName: ws } = session;
@@ -47,17 +51,15 @@ export async function runTrain(config: TrainConfig, context: StepContext): Promi
     for (const line of JSON.stringify(rest.body, null, 2).split('\n')) logger.info(line);
     logger.endGroup();
     context.setOutput('jobStatus', 'NotSubmitted');
-    context.recordEvidence({ dryRun: true, jobName, request: rest.body, resolution: resolution.records });
-    context.appendSummary(
-      renderTrainSummary({
-        dryRun: true,
-        jobName,
-        jobType: config.spec.type,
-        experimentName,
-        resolution: resolution.records,
-        request: rest.body,
-      }),
-    );
+    reported.evidence = { dryRun: true, jobName, request: rest.body, resolution: resolution.records };
+    reported.summary = {
+      dryRun: true,
+      jobName,
+      jobType: config.spec.type,
+      experimentName,
+      resolution: resolution.records,
+      request: rest.body,
+    };
     return { result: 'succeeded', message: `Dry run: job '${jobName}' was validated and not submitted.` };
   }
 
@@ -86,8 +88,8 @@ export async function runTrain(config: TrainConfig, context: StepContext): Promi
   };
   if (!config.wait) {
     context.setOutput('jobStatus', created.properties.status ?? 'NotStarted');
-    context.recordEvidence({ ...report, request: rest.body });
-    context.appendSummary(renderTrainSummary(report));
+    reported.evidence = { ...report, request: rest.body };
+    reported.summary = report;
     return { result: 'succeeded', message: `Job '${jobName}' submitted; not waiting for it (wait: false).` };
   }
 
@@ -136,13 +138,13 @@ export async function runTrain(config: TrainConfig, context: StepContext): Promi
     ...(error ? { error } : {}),
     ...(failed ? { logTail: followed.logTail.map((l) => context.redact(l)) } : {}),
   };
-  context.recordEvidence({
+  reported.evidence = {
     ...ended,
     metrics: metrics ?? null,
     history: followed.history,
     request: rest.body,
-  });
-  context.appendSummary(renderTrainSummary(ended));
+  };
+  reported.summary = ended;
   return outcome(followed, jobName, error);
 }
 

@@ -1,5 +1,7 @@
 import type { JobBase } from '@azure/arm-machinelearning';
 import type { JobMetrics } from '../../azure/job-metrics';
+import { finalReporter, type FinalReport } from '../../step/final-report';
+import type { TrainConfig } from './config';
 import type { ResolutionRecord } from './resolve/resolve-references';
 
 export interface TrainSummary {
@@ -17,6 +19,11 @@ export interface TrainSummary {
   readonly error?: string;
   readonly logTail?: readonly string[];
 }
+
+/** What the train step reports once the job is known: validated (dry run), submitted, or followed to its end. */
+export type TrainReport = FinalReport<TrainSummary>;
+
+export const trainReporter = finalReporter<TrainConfig, TrainSummary>(renderTrainSummary);
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 

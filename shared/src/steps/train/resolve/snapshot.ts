@@ -64,7 +64,9 @@ async function walk(
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
-    throw new DataError(`Code folder '${dir}' cannot be read: ${(error as Error).message}`);
+    throw new DataError(`Code folder '${dir}' cannot be read: ${(error as Error).message}`, undefined, {
+      cause: error,
+    });
   }
   const files: string[] = [];
   for (const entry of entries) {
