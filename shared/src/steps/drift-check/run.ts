@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { compareFeature, inferFeatureType, judgeDataset } from '../../drift/compare';
+import { metricInfo } from '../../drift/metrics';
 import type { ColumnProfile, DatasetProfile, FeatureComparison, FeatureType } from '../../drift/model';
 import { profileBoth, saveProfile } from '../../drift/profile';
 import {
@@ -14,7 +15,6 @@ import {
 import type { StepContext, StepOutcome } from '../../step/define';
 import { DataError, InputError, InputErrors } from '../../step/errors';
 import type { DriftCheckConfig } from './config';
-import { GATE_METRICS } from './thresholds-file';
 
 const ICONS = { pass: '✔', warn: '⚠', fail: '✘', skipped: '⏭', insufficient_data: '?' } as const;
 /** Features named in the step's result message before the rest are counted. */
@@ -70,7 +70,7 @@ export async function runDriftCheck(config: DriftCheckConfig, context: StepConte
     const name = baselineColumn.name;
     const inferred = inferFeatureType(baselineColumn, plan.overrides.get(name));
     const threshold = config.thresholds?.features.get(name);
-    if (threshold?.metric && !GATE_METRICS[threshold.metric].types.includes(inferred.type)) {
+    if (threshold?.metric && !metricInfo(threshold.metric).types.includes(inferred.type)) {
       const other = inferred.type === 'numeric' ? 'categorical' : 'numeric';
       throw new InputError(
         'thresholdsFile',
