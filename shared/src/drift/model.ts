@@ -3,6 +3,7 @@
  * keeps), comparisons (statistics of one feature, baseline against current), and the report.
  * Data flows one way: files -> DatasetProfile (x2) -> FeatureComparison[] -> DriftReport -> JSON, markdown, HTML.
  */
+import type { MetricName } from './metrics';
 
 export type FeatureType = 'numeric' | 'categorical';
 export type FeatureStatus = 'pass' | 'warn' | 'fail' | 'skipped' | 'insufficient_data';
@@ -56,26 +57,12 @@ export interface DatasetProfile {
   readonly seed: number;
 }
 
-/** The statistics of one feature. Keys as in drift-report.json; absent where they do not apply. */
-export interface FeatureMetrics {
-  wasserstein_normalized?: number;
-  ks_statistic?: number;
-  ks_pvalue?: number;
-  psi?: number;
-  jensen_shannon?: number;
-  chi2_statistic?: number;
-  chi2_pvalue?: number;
-  l_infinity?: number;
-  z_pvalue?: number;
-  unseen_share?: number;
-  out_of_range_share?: number;
-  missing_rate_baseline?: number;
-  missing_rate_current?: number;
-}
+/** The statistics of one feature. Keys as in drift-report.json (see ./metrics); absent where they do not apply. */
+export type FeatureMetrics = { [K in MetricName]?: number };
 
 /** The metric a feature is judged on. `higherIsDrift` is false for p-values (drift when below the threshold). */
 export interface Gate {
-  readonly metric: keyof FeatureMetrics;
+  readonly metric: MetricName;
   readonly value: number;
   readonly threshold: number;
   readonly higherIsDrift: boolean;

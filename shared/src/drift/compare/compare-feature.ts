@@ -2,6 +2,7 @@
  * One feature, baseline against current: every metric that applies, the method's gate, a status, notes, what the
  * charts draw and a summary of each side. docs/drift-methods.md describes the methods for users.
  */
+import type { MetricName } from '../metrics';
 import type {
   ColumnProfile,
   DriftMethod,
@@ -9,7 +10,6 @@ import type {
   FeatureMetrics,
   FeatureStatus,
   FeatureType,
-  Gate,
   SideSummary,
 } from '../model';
 import {
@@ -32,7 +32,7 @@ import {
   twoProportionZTest,
   wasserstein1,
 } from '../stats';
-import { chooseGate, comparisonFor, DEFAULT_ALPHA, judgeGate } from './gate';
+import { chooseGate, comparisonFor, judgeGate } from './gate';
 
 /** What compareFeature needs besides the two profiles. */
 export interface CompareOptions {
@@ -44,7 +44,7 @@ export interface CompareOptions {
   /** Fraction of the threshold at which a feature warns (0.5). */
   readonly warnThreshold: number;
   /** Per-feature gate metric and threshold (thresholdsFile). */
-  readonly override?: { readonly metric?: keyof FeatureMetrics; readonly threshold?: number };
+  readonly override?: { readonly metric?: MetricName; readonly threshold?: number };
   readonly critical: boolean;
 }
 
@@ -67,11 +67,11 @@ interface Counts {
   readonly currentTotal: number;
 }
 
-interface Partial {
+/** What the statistics of one feature type found: the gate's threshold follows from the metric (gate.ts). */
+interface Measured {
   metrics: FeatureMetrics;
   notes: string[];
-  defaultMetric: keyof FeatureMetrics;
-  defaultThreshold: number;
+  defaultMetric: MetricName;
   distribution: FeatureComparison['distribution'];
 }
 
@@ -87,7 +87,6 @@ export function compareFeature(
     missing_rate_baseline: missingRate(baseline),
     missing_rate_current: missingRate(current),
   };
-  const typeThreshold = options.type === 'numeric' ? options.numericThreshold : options.categoricalThreshold;
   const base = {
     name: baseline.name,
     type: options.type,
@@ -98,46 +97,67 @@ export function compareFeature(
     baseline: sideSummary(baseline, options.type),
     current: sideSummary(current, options.type),
   };
-  const skipped = (note: string): FeatureComparison => ({
+  const measured = measure(baseline, current, options);
+  if (typeof measured === 'string') {
+    return {
+      ...base,
+      status: 'skipped',
+      metrics,
+      notes: [measured],
+      distribution: EMPTY_DISTRIBUTION,
+      summary,
+    };
+  }
+  Object.assign(metrics, measured.metrics);
+  const { status, gate, notes } = judgeFeature(metrics, measured, options, summary);
+  return {
     ...base,
-    status: 'skipped',
+    status,
+    ...(gate ? { gate } : {}),
     metrics,
-    notes: [note],
-    distribution: EMPTY_DISTRIBUTION,
+    notes,
+    distribution: measured.distribution,
     summary,
-  });
+  };
+}
 
-  if (baseline.rows === baseline.missing) return skipped('no values in the baseline');
-  if (current.rows === current.missing) return skipped('no values in the current data');
-  let partial: Partial;
+/** The statistics of a feature of the given type, or why it cannot be compared. */
+function measure(
+  baseline: ColumnProfile,
+  current: ColumnProfile,
+  options: CompareOptions,
+): Measured | string {
+  if (baseline.rows === baseline.missing) return 'no values in the baseline';
+  if (current.rows === current.missing) return 'no values in the current data';
   if (options.type === 'numeric') {
     const b = baseline.numeric;
     const c = current.numeric;
-    if (!b || b.count === 0 || b.sample.length === 0) return skipped('no numeric values in the baseline');
-    if (!c || c.count === 0 || c.sample.length === 0) return skipped('no numeric values in the current data');
-    partial = compareNumeric(baseline, current, options, typeThreshold);
-  } else {
-    const b = categoryCounts(baseline);
-    const c = categoryCounts(current);
-    if (b === undefined || c === undefined) {
-      const side = b === undefined ? 'baseline' : 'current data';
-      return skipped(`too many distinct values in the ${side} to compare as categories`);
-    }
-    if (total(b) === 0) return skipped('no values in the baseline');
-    if (total(c) === 0) return skipped('no values in the current data');
-    partial = compareCategorical(unionCounts(b, c), options, typeThreshold);
+    if (!b || b.count === 0 || b.sample.length === 0) return 'no numeric values in the baseline';
+    if (!c || c.count === 0 || c.sample.length === 0) return 'no numeric values in the current data';
+    return compareNumeric(baseline, current, options);
   }
-  Object.assign(metrics, partial.metrics);
-  const notes = partial.notes;
-  const chosen = chooseGate(
-    metrics,
-    partial.defaultMetric,
-    partial.defaultThreshold,
-    typeThreshold,
-    options.override,
-  );
-  if (chosen.note) notes.push(chosen.note);
-  const gate: Gate | undefined = chosen.gate;
+  const b = categoryCounts(baseline);
+  const c = categoryCounts(current);
+  if (b === undefined || c === undefined) {
+    const side = b === undefined ? 'baseline' : 'current data';
+    return `too many distinct values in the ${side} to compare as categories`;
+  }
+  if (total(b) === 0) return 'no values in the baseline';
+  if (total(c) === 0) return 'no values in the current data';
+  return compareCategorical(unionCounts(b, c), options);
+}
+
+/** The gate and the status it gives; too few values on a side make the status insufficient_data. */
+function judgeFeature(
+  metrics: FeatureMetrics,
+  measured: Measured,
+  options: CompareOptions,
+  summary: FeatureComparison['summary'],
+): Pick<FeatureComparison, 'status' | 'gate' | 'notes'> {
+  const typeThreshold = options.type === 'numeric' ? options.numericThreshold : options.categoricalThreshold;
+  const notes = measured.notes;
+  const { gate, note } = chooseGate(metrics, measured.defaultMetric, typeThreshold, options.override);
+  if (note) notes.push(note);
   let status: FeatureStatus = gate
     ? judgeGate(gate, options.warnThreshold, comparisonFor(options.method, gate.metric))
     : 'skipped';
@@ -150,15 +170,7 @@ export function compareFeature(
         'the metrics are reported but not judged',
     );
   }
-  return {
-    ...base,
-    status,
-    ...(gate ? { gate } : {}),
-    metrics,
-    notes,
-    distribution: partial.distribution,
-    summary,
-  };
+  return { status, ...(gate ? { gate } : {}), notes };
 }
 
 function missingRate(profile: ColumnProfile): number {
@@ -238,62 +250,21 @@ function percent(x: number): string {
 
 // ------------------------------------------------------------------------------------------------ numeric
 
-function compareNumeric(
-  baseline: ColumnProfile,
-  current: ColumnProfile,
-  options: CompareOptions,
-  typeThreshold: number,
-): Partial {
+function compareNumeric(baseline: ColumnProfile, current: ColumnProfile, options: CompareOptions): Measured {
   const b = baseline.numeric!;
   const c = current.numeric!;
-  const notes: string[] = [];
-  if (b.sampled || c.sampled) {
-    notes.push(
-      `distribution statistics on seeded samples (baseline ${b.sample.length} of ${b.count}, current ` +
-        `${c.sample.length} of ${c.count} values); mean, std, min and max are exact`,
-    );
-  }
-  const nonNumeric = (p: ColumnProfile): number => p.rows - p.missing - (p.numeric?.count ?? 0);
-  if (nonNumeric(baseline) > 0 || nonNumeric(current) > 0) {
-    notes.push(
-      `non-numeric values ignored (baseline ${nonNumeric(baseline)}, current ${nonNumeric(current)})`,
-    );
-  }
+  const notes = numericNotes(baseline, current);
   // Sorted copies: the profile's arrays are left as they are.
   const a = sortedCopy(b.sample);
   const z = sortedCopy(c.sample);
   const w1 = wasserstein1(a, z);
-  const popStd = Math.sqrt(b.m2 / b.count);
   const metrics: FeatureMetrics = {};
   const below = countBelow(z, b.min);
   const above = z.length - countAtMost(z, b.max);
   metrics.out_of_range_share = (below + above) / z.length;
+  if (options.method === 'azure') return azureNumeric(baseline, current, { a, z, w1 }, metrics, notes);
 
-  if (options.method === 'azure') {
-    // Spark's stddev is the sample standard deviation.
-    const sampleStd = b.count > 1 ? Math.sqrt(b.m2 / (b.count - 1)) : 0;
-    metrics.wasserstein_normalized = w1 / Math.max(sampleStd, 0.001);
-    if (b.count < KS_MAX_AUTO_N && c.count < KS_MAX_AUTO_N) {
-      const ks = ks2samp(a, z);
-      metrics.ks_statistic = ks.statistic;
-      metrics.ks_pvalue = ks.pvalue;
-    } else {
-      notes.push('Azure ML computes no KS test on 10000 rows or more: not reported');
-    }
-    const edges = sturgesSmallerEdges(a, z);
-    const hb = histogramSorted(a, edges);
-    const hc = histogramSorted(z, edges);
-    metrics.jensen_shannon = jensenShannonDistance(hb, hc, 2);
-    metrics.psi = psiLaplace(hb, hc);
-    return {
-      metrics,
-      notes,
-      defaultMetric: 'wasserstein_normalized',
-      defaultThreshold: typeThreshold,
-      distribution: { labels: binLabels(edges), baseline: shares(hb), current: shares(hc) },
-    };
-  }
-
+  const popStd = Math.sqrt(b.m2 / b.count);
   metrics.wasserstein_normalized = w1 / Math.max(popStd, 0.001);
   const ks = ks2samp(a, z);
   metrics.ks_statistic = ks.statistic;
@@ -311,12 +282,78 @@ function compareNumeric(
       metrics,
       notes,
       defaultMetric: 'wasserstein_normalized',
-      defaultThreshold: typeThreshold,
       distribution: { labels: binLabels(edges), baseline: shares(hb), current: shares(hc) },
     };
   }
+  return evidentlyNumeric(baseline, current, { a, z }, metrics, notes);
+}
 
-  // Evidently: its statistics on values, the auto choice on the baseline size and the unique values of both.
+/** Samples in place of the full columns, values that are not numbers. */
+function numericNotes(baseline: ColumnProfile, current: ColumnProfile): string[] {
+  const b = baseline.numeric!;
+  const c = current.numeric!;
+  const notes: string[] = [];
+  if (b.sampled || c.sampled) {
+    notes.push(
+      `distribution statistics on seeded samples (baseline ${b.sample.length} of ${b.count}, current ` +
+        `${c.sample.length} of ${c.count} values); mean, std, min and max are exact`,
+    );
+  }
+  const nonNumeric = (p: ColumnProfile): number => p.rows - p.missing - (p.numeric?.count ?? 0);
+  if (nonNumeric(baseline) > 0 || nonNumeric(current) > 0) {
+    notes.push(
+      `non-numeric values ignored (baseline ${nonNumeric(baseline)}, current ${nonNumeric(current)})`,
+    );
+  }
+  return notes;
+}
+
+/** Both sides' numeric samples, sorted. */
+interface SortedSamples {
+  readonly a: Float64Array;
+  readonly z: Float64Array;
+}
+
+function azureNumeric(
+  baseline: ColumnProfile,
+  current: ColumnProfile,
+  { a, z, w1 }: SortedSamples & { readonly w1: number },
+  metrics: FeatureMetrics,
+  notes: string[],
+): Measured {
+  const b = baseline.numeric!;
+  const c = current.numeric!;
+  // Spark's stddev is the sample standard deviation.
+  const sampleStd = b.count > 1 ? Math.sqrt(b.m2 / (b.count - 1)) : 0;
+  metrics.wasserstein_normalized = w1 / Math.max(sampleStd, 0.001);
+  if (b.count < KS_MAX_AUTO_N && c.count < KS_MAX_AUTO_N) {
+    const ks = ks2samp(a, z);
+    metrics.ks_statistic = ks.statistic;
+    metrics.ks_pvalue = ks.pvalue;
+  } else {
+    notes.push('Azure ML computes no KS test on 10000 rows or more: not reported');
+  }
+  const edges = sturgesSmallerEdges(a, z);
+  const hb = histogramSorted(a, edges);
+  const hc = histogramSorted(z, edges);
+  metrics.jensen_shannon = jensenShannonDistance(hb, hc, 2);
+  metrics.psi = psiLaplace(hb, hc);
+  return {
+    metrics,
+    notes,
+    defaultMetric: 'wasserstein_normalized',
+    distribution: { labels: binLabels(edges), baseline: shares(hb), current: shares(hc) },
+  };
+}
+
+/** Evidently: its statistics on values, the auto choice on the baseline size and the unique values of both. */
+function evidentlyNumeric(
+  baseline: ColumnProfile,
+  current: ColumnProfile,
+  { a, z }: SortedSamples,
+  metrics: FeatureMetrics,
+  notes: string[],
+): Measured {
   const perValue = distinctUnion(baseline, current);
   const uniqueBoth = perValue?.keys.length ?? Infinity;
   const baselineUnique = baseline.numeric?.distinct?.size ?? Infinity;
@@ -335,27 +372,18 @@ function compareNumeric(
   }
   metrics.psi = psiEvidently(hb, hc);
   metrics.jensen_shannon = jensenShannonDistance(hb, hc);
-  let defaultMetric: keyof FeatureMetrics;
-  let defaultThreshold = typeThreshold;
+  const small = baseline.numeric!.count <= EVIDENTLY_SMALL_ROWS;
+  let defaultMetric: MetricName;
   if (perValue !== undefined && uniqueBoth <= 5) {
     addEvidentlyCategoricalTests(metrics, notes, perValue);
-    if (b.count <= EVIDENTLY_SMALL_ROWS) {
-      defaultMetric = uniqueBoth > 2 ? 'chi2_pvalue' : 'z_pvalue';
-      defaultThreshold = DEFAULT_ALPHA;
-    } else {
-      defaultMetric = 'jensen_shannon';
-    }
-  } else if (b.count <= EVIDENTLY_SMALL_ROWS) {
-    defaultMetric = 'ks_pvalue';
-    defaultThreshold = DEFAULT_ALPHA;
+    defaultMetric = !small ? 'jensen_shannon' : uniqueBoth > 2 ? 'chi2_pvalue' : 'z_pvalue';
   } else {
-    defaultMetric = 'wasserstein_normalized';
+    defaultMetric = small ? 'ks_pvalue' : 'wasserstein_normalized';
   }
   return {
     metrics,
     notes,
     defaultMetric,
-    defaultThreshold,
     distribution: { labels, baseline: shares(hb), current: shares(hc) },
   };
 }
@@ -379,7 +407,7 @@ function distinctUnion(baseline: ColumnProfile, current: ColumnProfile): Counts 
 
 // ------------------------------------------------------------------------------------------------ categorical
 
-function compareCategorical(counts: Counts, options: CompareOptions, typeThreshold: number): Partial {
+function compareCategorical(counts: Counts, options: CompareOptions): Measured {
   const metrics: FeatureMetrics = {};
   const notes: string[] = [];
   const { keys, baseline: hb, current: hc, baselineTotal: nb, currentTotal: nc } = counts;
@@ -417,8 +445,7 @@ function compareCategorical(counts: Counts, options: CompareOptions, typeThresho
     metrics.z_pvalue = z;
   }
 
-  let defaultMetric: keyof FeatureMetrics = 'jensen_shannon';
-  let defaultThreshold = typeThreshold;
+  let defaultMetric: MetricName = 'jensen_shannon';
   if (options.method === 'distance') {
     metrics.jensen_shannon = jensenShannonDistance(hb, hc, 2);
     metrics.psi = psiEpsilon(hb, hc);
@@ -433,12 +460,9 @@ function compareCategorical(counts: Counts, options: CompareOptions, typeThresho
     metrics.jensen_shannon = jensenShannonDistance(hb, hc);
     metrics.psi = psiEvidently(Float64Array.from(hb), Float64Array.from(hc));
     addEvidentlyCategoricalTests(metrics, notes, counts);
-    if (nb <= EVIDENTLY_SMALL_ROWS) {
-      defaultMetric = keys.length > 2 ? 'chi2_pvalue' : 'z_pvalue';
-      defaultThreshold = DEFAULT_ALPHA;
-    }
+    if (nb <= EVIDENTLY_SMALL_ROWS) defaultMetric = keys.length > 2 ? 'chi2_pvalue' : 'z_pvalue';
   }
-  return { metrics, notes, defaultMetric, defaultThreshold, distribution: chartCategories(counts) };
+  return { metrics, notes, defaultMetric, distribution: chartCategories(counts) };
 }
 
 /** Evidently's z test: values mapped to 1 when equal to the first of the sorted keys. */

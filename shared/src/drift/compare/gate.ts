@@ -1,15 +1,6 @@
 /** Choosing the gate metric of a feature and judging it against its threshold. */
+import { higherIsDrift, metricInfo, type MetricName } from '../metrics';
 import type { DriftMethod, FeatureMetrics, FeatureStatus, Gate } from '../model';
-
-/** Metrics that are p-values: drift when the value is below the threshold. */
-export const PVALUE_METRICS: ReadonlySet<keyof FeatureMetrics> = new Set([
-  'ks_pvalue',
-  'chi2_pvalue',
-  'z_pvalue',
-]);
-
-/** The significance level of the p-value tests when no threshold is given (Evidently's and Azure's 0.05). */
-export const DEFAULT_ALPHA = 0.05;
 
 /** How a gate value is compared with its threshold; the methods differ (see docs/drift-methods.md). */
 export interface Comparison {
@@ -19,7 +10,7 @@ export interface Comparison {
   readonly inclusiveBelow: boolean;
 }
 
-export function comparisonFor(method: DriftMethod, metric: keyof FeatureMetrics): Comparison {
+export function comparisonFor(method: DriftMethod, metric: MetricName): Comparison {
   return {
     strictAbove: method === 'azure',
     inclusiveBelow: method === 'evidently' && metric === 'ks_pvalue',
@@ -44,23 +35,24 @@ export function judgeGate(gate: Gate, warnThreshold: number, comparison: Compari
 }
 
 /**
- * The gate: the override's metric if the feature has it (threshold: the override's, else 0.05 for p-values,
- * else the type's), otherwise the method's default metric. Returns a note when an override metric is missing.
+ * The gate: the override's metric if the feature has it, otherwise the method's default metric. The threshold is
+ * the override's, else the metric's default (0.05 for p-values), else the type's. Returns a note when an override
+ * metric is missing.
  */
 export function chooseGate(
   metrics: FeatureMetrics,
-  defaultMetric: keyof FeatureMetrics,
-  defaultThreshold: number,
+  defaultMetric: MetricName,
   typeThreshold: number,
-  override: { readonly metric?: keyof FeatureMetrics; readonly threshold?: number } | undefined,
+  override: { readonly metric?: MetricName; readonly threshold?: number } | undefined,
 ): { gate?: Gate; note?: string } {
+  const thresholdOf = (name: MetricName) => metricInfo(name).defaultThreshold ?? typeThreshold;
   let metric = defaultMetric;
-  let threshold = defaultThreshold;
+  let threshold = thresholdOf(defaultMetric);
   let note: string | undefined;
   if (override?.metric !== undefined && override.metric !== defaultMetric) {
     if (metrics[override.metric] !== undefined) {
       metric = override.metric;
-      threshold = PVALUE_METRICS.has(metric) ? DEFAULT_ALPHA : typeThreshold;
+      threshold = thresholdOf(metric);
     } else {
       note = `metric ${override.metric} does not apply to this feature; judged on ${defaultMetric}`;
     }
@@ -70,6 +62,6 @@ export function chooseGate(
   }
   const value = metrics[metric];
   if (value === undefined) return note === undefined ? {} : { note };
-  const gate: Gate = { metric, value, threshold, higherIsDrift: !PVALUE_METRICS.has(metric) };
+  const gate: Gate = { metric, value, threshold, higherIsDrift: higherIsDrift(metric) };
   return note === undefined ? { gate } : { gate, note };
 }

@@ -2,7 +2,8 @@
  * drift-report.html: one self-contained page (inline CSS and SVG, no script, nothing fetched) that an approver
  * opens from the pipeline's artifacts. It holds aggregates only (shares per bin or category, moments), no rows.
  */
-import type { DriftReport, FeatureComparison, FeatureMetrics, SideSummary } from '../model';
+import { METRIC_NAMES } from '../metrics';
+import type { DriftReport, FeatureComparison, SideSummary } from '../model';
 import {
   BASELINE_COLOUR,
   CURRENT_COLOUR,
@@ -31,22 +32,6 @@ const ICON: Record<FeatureComparison['status'], string> = {
 
 /** Source files listed per side before the rest are counted. */
 const MAX_FILES_SHOWN = 10;
-
-const METRIC_ORDER: readonly (keyof FeatureMetrics)[] = [
-  'wasserstein_normalized',
-  'ks_statistic',
-  'ks_pvalue',
-  'psi',
-  'jensen_shannon',
-  'chi2_statistic',
-  'chi2_pvalue',
-  'l_infinity',
-  'z_pvalue',
-  'unseen_share',
-  'out_of_range_share',
-  'missing_rate_baseline',
-  'missing_rate_current',
-];
 
 const STYLE = `
 :root { color-scheme: light; --fail: #B03A00; --warn: #8A5A00; --pass: #006B4F; --muted: #5A5A5A; }
@@ -197,7 +182,7 @@ function featureSection(feature: FeatureComparison, index: number): string {
 }
 
 function metricsTable(feature: FeatureComparison): string {
-  const rows = METRIC_ORDER.filter((m) => feature.metrics[m] !== undefined).map((metric) => {
+  const rows = METRIC_NAMES.filter((m) => feature.metrics[m] !== undefined).map((metric) => {
     const gated = feature.gate?.metric === metric;
     return `<tr${gated ? ' class="gate"' : ''}><th scope="row"><code>${metric}</code>${gated ? ' (gate)' : ''}</th><td class="num">${formatNumber(feature.metrics[metric]!)}</td></tr>`;
   });

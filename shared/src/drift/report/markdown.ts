@@ -1,5 +1,6 @@
 import { escapeCell } from '../../smoke/report';
-import type { DriftReport, FeatureComparison, FeatureMetrics } from '../model';
+import { summaryMetrics } from '../metrics';
+import type { DriftReport, FeatureComparison } from '../model';
 import {
   driftedFeatureNames,
   formatCount,
@@ -9,12 +10,6 @@ import {
   STATUS_ICON,
   statusWord,
 } from './format';
-
-/** The extra metrics shown beside the gate, by feature type, in this order. */
-const KEY_METRICS: Record<FeatureComparison['type'], readonly (keyof FeatureMetrics)[]> = {
-  numeric: ['wasserstein_normalized', 'ks_pvalue', 'psi', 'out_of_range_share'],
-  categorical: ['jensen_shannon', 'chi2_pvalue', 'psi', 'unseen_share'],
-};
 
 /** The job-summary section: verdict line, drifted share, then one row per feature, worst first. */
 export function renderReportMarkdown(report: DriftReport, options: { reportHtml?: string } = {}): string {
@@ -51,7 +46,7 @@ export function renderReportMarkdown(report: DriftReport, options: { reportHtml?
 
 function otherMetrics(feature: FeatureComparison): string {
   const shown: string[] = [];
-  for (const metric of KEY_METRICS[feature.type]) {
+  for (const metric of summaryMetrics(feature.type)) {
     const value = feature.metrics[metric];
     if (value !== undefined && metric !== feature.gate?.metric)
       shown.push(`${metric} ${formatNumber(value)}`);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { compareFeature, inferFeatureType, judgeDataset } from '../../drift/compare';
+import { compareFeature, inferFeatureType, judgeDataset, type InferredType } from '../../drift/compare';
+import { metricInfo } from '../../drift/metrics';
 import type { ColumnProfile, DatasetProfile, FeatureComparison, FeatureType } from '../../drift/model';
 import { profileBoth, saveProfile } from '../../drift/profile';
 import {
@@ -15,7 +16,7 @@ import type { StepContext, StepOutcome } from '../../step/define';
 import { finalReporter, type FinalReport } from '../../step/final-report';
 import { DataError, InputError, InputErrors } from '../../step/errors';
 import type { DriftCheckConfig } from './config';
-import { GATE_METRICS } from './thresholds-file';
+import type { FeatureThreshold } from './thresholds-file';
 
 const ICONS = { pass: '✔', warn: '⚠', fail: '✘', skipped: '⏭', insufficient_data: '?' } as const;
 /** Features named in the step's result message before the rest are counted. */
@@ -59,59 +60,14 @@ export async function runDriftCheck(
   let baselineProfile: string | undefined;
   if (config.writeBaselineProfile) {
     baselineProfile = config.writeBaselineProfile;
-    try {
-      mkdirSync(path.dirname(baselineProfile), { recursive: true });
-      saveProfile(baseline, baselineProfile);
-    } catch (error) {
-      if (error instanceof InputError || error instanceof DataError) throw error;
-      throw new InputError(
-        'writeBaselineProfile',
-        `Cannot write the baseline profile ${baselineProfile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-        undefined,
-        { cause: error },
-      );
-    }
+    writeBaselineProfile(baseline, baselineProfile);
     logger.info(
       `Baseline profile written to ${baselineProfile}: give it as the baseline data of later runs.`,
     );
   }
 
   const plan = planFeatures(config, columns, baseline, current);
-  const features: FeatureComparison[] = [];
-  for (const [baselineColumn, currentColumn] of plan.pairs) {
-    const name = baselineColumn.name;
-    const inferred = inferFeatureType(baselineColumn, plan.overrides.get(name));
-    const threshold = config.thresholds?.features.get(name);
-    if (threshold?.metric && !GATE_METRICS[threshold.metric].types.includes(inferred.type)) {
-      const other = inferred.type === 'numeric' ? 'categorical' : 'numeric';
-      throw new InputError(
-        'thresholdsFile',
-        `metric '${threshold.metric}' does not apply to '${name}', which is ${inferred.type} (${inferred.source === 'override' ? 'set by input' : 'inferred'}); choose a ${inferred.type} metric or list '${name}' in '${config.inputNames[`${other}Features`]}'.`,
-        threshold.metricLocation ?? threshold.location,
-      );
-    }
-    const comparison = compareFeature(baselineColumn, currentColumn, {
-      method: config.method,
-      type: inferred.type,
-      typeSource: inferred.source,
-      numericThreshold: config.numericThreshold,
-      categoricalThreshold: config.categoricalThreshold,
-      warnThreshold: config.warnThreshold,
-      ...(threshold
-        ? {
-            override: {
-              ...(threshold.metric ? { metric: threshold.metric } : {}),
-              ...(threshold.threshold === undefined ? {} : { threshold: threshold.threshold }),
-            },
-          }
-        : {}),
-      critical: config.criticalFeatures.includes(name),
-    });
-    features.push(comparison);
-    logger.info(
-      `${ICONS[comparison.status]} ${name} (${comparison.type}): ${comparison.status}${comparison.gate ? `, ${gateText(comparison.gate)}` : ''}${comparison.notes.length > 0 ? ` (${comparison.notes.join('; ')})` : ''}`,
-    );
-  }
+  const features = compareFeatures(config, plan, logger);
 
   const verdict = judgeDataset(features, { driftShare: config.driftShare });
   const report = buildReport({
@@ -157,16 +113,89 @@ export async function runDriftCheck(
     sources: report.sources,
     reports: files,
     baselineProfile: baselineProfile ?? null,
-    features: report.features.map((f) => ({
-      name: f.name,
-      type: f.type,
-      status: f.status,
-      critical: f.critical,
-      gate: f.gate ? { metric: f.gate.metric, value: f.gate.value, threshold: f.gate.threshold } : null,
-      ...(f.notes.length > 0 ? { notes: f.notes } : {}),
-    })),
+    features: report.features.map(featureEvidence),
   };
   return outcome(config, report.features, verdict);
+}
+
+/** What the evidence file keeps of a feature: its verdict, not its statistics. */
+function featureEvidence(f: FeatureComparison) {
+  return {
+    name: f.name,
+    type: f.type,
+    status: f.status,
+    critical: f.critical,
+    gate: f.gate ? { metric: f.gate.metric, value: f.gate.value, threshold: f.gate.threshold } : null,
+    ...(f.notes.length > 0 ? { notes: f.notes } : {}),
+  };
+}
+
+function writeBaselineProfile(baseline: DatasetProfile, file: string): void {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    saveProfile(baseline, file);
+  } catch (error) {
+    if (error instanceof InputError || error instanceof DataError) throw error;
+    throw new InputError(
+      'writeBaselineProfile',
+      `Cannot write the baseline profile ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      undefined,
+      { cause: error },
+    );
+  }
+}
+
+/** Compares every planned feature, logging one line each. */
+function compareFeatures(
+  config: DriftCheckConfig,
+  plan: FeaturePlan,
+  logger: StepContext['logger'],
+): FeatureComparison[] {
+  const features: FeatureComparison[] = [];
+  for (const [baselineColumn, currentColumn] of plan.pairs) {
+    const name = baselineColumn.name;
+    const inferred = inferFeatureType(baselineColumn, plan.overrides.get(name));
+    const threshold = config.thresholds?.features.get(name);
+    if (threshold) checkMetricApplies(config, threshold, inferred);
+    const comparison = compareFeature(baselineColumn, currentColumn, {
+      method: config.method,
+      type: inferred.type,
+      typeSource: inferred.source,
+      numericThreshold: config.numericThreshold,
+      categoricalThreshold: config.categoricalThreshold,
+      warnThreshold: config.warnThreshold,
+      ...(threshold
+        ? {
+            override: {
+              ...(threshold.metric ? { metric: threshold.metric } : {}),
+              ...(threshold.threshold === undefined ? {} : { threshold: threshold.threshold }),
+            },
+          }
+        : {}),
+      critical: config.criticalFeatures.includes(name),
+    });
+    features.push(comparison);
+    logger.info(
+      `${ICONS[comparison.status]} ${name} (${comparison.type}): ${comparison.status}${comparison.gate ? `, ${gateText(comparison.gate)}` : ''}${comparison.notes.length > 0 ? ` (${comparison.notes.join('; ')})` : ''}`,
+    );
+  }
+  return features;
+}
+
+/** A thresholds-file metric of the other feature type is an error at the metric's line. */
+function checkMetricApplies(
+  config: DriftCheckConfig,
+  threshold: FeatureThreshold,
+  inferred: InferredType,
+): void {
+  if (!threshold.metric || metricInfo(threshold.metric).types.includes(inferred.type)) return;
+  const name = threshold.feature;
+  const other = inferred.type === 'numeric' ? 'categorical' : 'numeric';
+  throw new InputError(
+    'thresholdsFile',
+    `metric '${threshold.metric}' does not apply to '${name}', which is ${inferred.type} (${inferred.source === 'override' ? 'set by input' : 'inferred'}); choose a ${inferred.type} metric or list '${name}' in '${config.inputNames[`${other}Features`]}'.`,
+    threshold.metricLocation ?? threshold.location,
+  );
 }
 
 interface FeaturePlan {

@@ -9,32 +9,9 @@
  * ```
  * Every problem is reported with its file:line:column.
  */
-import type { FeatureMetrics, FeatureType } from '../../drift/model';
+import { GATE_METRIC_NAMES, isGateMetric, metricInfo, type GateMetric } from '../../drift/metrics';
 import { DataError, formatLocation, type SourceLocation } from '../../step/errors';
 import { readYamlFile, type DocumentPath, type LocatedDocument } from '../../yaml/load-yaml';
-
-export type GateMetric = Exclude<keyof FeatureMetrics, 'missing_rate_baseline' | 'missing_rate_current'>;
-
-interface MetricRule {
-  readonly types: readonly FeatureType[];
-  /** P-values and shares live in [0, 1]; distances such as PSI do not. */
-  readonly atMostOne: boolean;
-}
-
-/** The metrics a feature can be gated on, and the feature types that have them. */
-export const GATE_METRICS: Readonly<Record<GateMetric, MetricRule>> = {
-  wasserstein_normalized: { types: ['numeric'], atMostOne: false },
-  ks_statistic: { types: ['numeric'], atMostOne: true },
-  ks_pvalue: { types: ['numeric'], atMostOne: true },
-  psi: { types: ['numeric', 'categorical'], atMostOne: false },
-  jensen_shannon: { types: ['numeric', 'categorical'], atMostOne: true },
-  chi2_statistic: { types: ['categorical'], atMostOne: false },
-  chi2_pvalue: { types: ['categorical'], atMostOne: true },
-  l_infinity: { types: ['categorical'], atMostOne: true },
-  z_pvalue: { types: ['categorical'], atMostOne: true },
-  unseen_share: { types: ['categorical'], atMostOne: true },
-  out_of_range_share: { types: ['numeric'], atMostOne: true },
-};
 
 export interface FeatureThreshold {
   readonly feature: string;
@@ -129,10 +106,10 @@ function parseEntry(
   let metric: GateMetric | undefined;
   if ('metric' in entry) {
     const value = entry.metric;
-    if (typeof value === 'string' && value in GATE_METRICS) metric = value as GateMetric;
+    if (typeof value === 'string' && isGateMetric(value)) metric = value;
     else {
       report(
-        `'metric' of '${feature}' must be one of ${Object.keys(GATE_METRICS).join(', ')}; got ${describe(value)}`,
+        `'metric' of '${feature}' must be one of ${GATE_METRIC_NAMES.join(', ')}; got ${describe(value)}`,
         [...at, 'metric'],
       );
       ok = false;
@@ -167,7 +144,7 @@ function validThreshold(
     report(`the threshold of '${feature}' must be greater than 0, got ${value}`, at);
     return false;
   }
-  if (metric && GATE_METRICS[metric].atMostOne && value > 1) {
+  if (metric && metricInfo(metric).atMostOne && value > 1) {
     report(`the threshold of '${feature}' must be at most 1 for ${metric}, got ${value}`, at);
     return false;
   }
