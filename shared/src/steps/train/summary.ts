@@ -1,6 +1,6 @@
 import type { JobBase } from '@azure/arm-machinelearning';
-import type { JobMetrics } from '../../azure/job-metrics';
-import type { ResolutionRecord } from './resolve/resolve-references';
+import type { JobMetrics } from '../../azureml/job-metrics';
+import type { ResolutionRecord } from '../../azureml/resolve-references';
 
 export interface TrainSummary {
   readonly jobName: string;

@@ -13,15 +13,8 @@ import {
   type OutputValue,
   type PrimitiveType,
 } from './model';
-import {
-  assetName,
-  DOTTED_IDENTIFIER,
-  IDENTIFIER,
-  isFullId,
-  isUri,
-  localPath,
-  looksLikeAsset,
-} from './names';
+import { assetName, isFullId, isUri, localPath, looksLikeAsset } from '../../../azureml/asset-names';
+import { DOTTED_IDENTIFIER, IDENTIFIER } from './identifiers';
 import { boolean, entries, fields, number, oneOf, text, textLike, type Node } from '../../../yaml/read-node';
 
 /** Where inputs are read: pipeline steps may bind to the pipeline; pipeline inputs may be grouped with dots. */

@@ -24,11 +24,12 @@ import type {
   PipelineSettings,
   PipelineStep,
 } from './model';
-import { assetName, isFullId } from './names';
+import { assetName, isFullId } from '../../../azureml/asset-names';
 import { checkBindings, inferStepComponent, localComponent } from './pipeline-bindings';
 import { describe } from '../../../yaml/problems';
 import { boolean, fields, isMapping, stringMap, text, type Node } from '../../../yaml/read-node';
-import { readCompute, readEnvironment } from './sources';
+import { readEnvironment } from '../../../azureml/sources';
+import { readCompute } from './compute';
 
 const KEYS = [...JOB_KEYS, 'jobs', 'settings'];
 
