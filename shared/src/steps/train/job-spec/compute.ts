@@ -1,7 +1,7 @@
 /** Reads the `compute` of a job or pipeline step into a reference. */
 import { isFullId } from '../../../azureml/asset-names';
 import { text, type Node } from '../../../yaml/read-node';
-import type { ComputeReference, FixedId } from './model';
+import type { ComputeReference, FixedId } from '../../../azureml/references';
 
 /** `compute`: `azureml:<name>`, a bare name, or a full ARM id; `local` is refused. */
 export function readCompute(node: Node): ComputeReference | FixedId | undefined {

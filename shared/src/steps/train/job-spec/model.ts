@@ -1,7 +1,6 @@
 /** The typed model of an Azure ML CLI v2 job YAML (command, pipeline or sweep job) after validation. */
 import type { SourceLocation } from '../../../step/errors';
 import type {
-  AssetName,
   AssetReference,
   CodeReference,
   ComputeReference,
@@ -9,27 +8,12 @@ import type {
   DataType,
   EnvironmentReference,
   FixedId,
-  InlineEnvironment,
   LocalInputReference,
   ComponentReference as AnyComponentReference,
   Reference as AnyReference,
 } from '../../../azureml/references';
 
-export { DATA_TYPES } from '../../../azureml/references';
-export type {
-  AssetName,
-  AssetReference,
-  CodeReference,
-  ComputeReference,
-  DatastoreReference,
-  DataType,
-  EnvironmentReference,
-  FixedId,
-  InlineEnvironment,
-  LocalInputReference,
-};
-
-/** Something to look up or create in the workspace before the job is submitted. */
+/** Something to look up or create in the workspace before the job is submitted (a local component is a ComponentSpec). */
 export type Reference = AnyReference<ComponentSpec>;
 /** The component of a pipeline step: a local one (file, inline or the step itself) to register, or a workspace one. */
 export type ComponentReference = AnyComponentReference<ComponentSpec>;

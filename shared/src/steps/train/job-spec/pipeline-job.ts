@@ -19,12 +19,12 @@ import { readInputs, readOutputs } from './io';
 import type {
   ComponentReference,
   ComponentSpec,
-  FixedId,
   PipelineJobSpec,
   PipelineSettings,
   PipelineStep,
 } from './model';
 import { assetName, isFullId } from '../../../azureml/asset-names';
+import type { FixedId } from '../../../azureml/references';
 import { checkBindings, inferStepComponent, localComponent } from './pipeline-bindings';
 import { describe } from '../../../yaml/problems';
 import { boolean, fields, isMapping, stringMap, text, type Node } from '../../../yaml/read-node';
