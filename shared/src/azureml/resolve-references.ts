@@ -51,7 +51,7 @@ export type AnonymousComponentOf<Spec> = (
 export const ANONYMOUS_ENVIRONMENT_NAME = 'CliV2AnonymousEnvironment';
 
 /**
- * Resolves every reference of a job: first looks up everything that must already exist (computes, datastores,
+ * Resolves every reference of a job or deployment: first looks up everything that must already exist (computes, datastores,
  * assets) and reports every missing one at its file:line at once, before anything is created; then uploads local
  * code and inputs (content-hashed: unchanged content is reused) and registers inline environments and
  * components. In a dry run nothing is created: the ids are the ones the uploads would get, since they are hashes.
@@ -78,7 +78,7 @@ export async function resolveReferences<Spec>(
     }),
   );
   if (problems.length > 0) throw new YamlErrors(problems);
-  // Sequential: a local component needs its code and environment resolved first (references() orders them).
+  // Sequential: a local component needs its code and environment resolved first (the caller orders them so).
   for (const reference of references.filter(creates)) {
     const record = await create(reference, resolved, context, anonymousComponent);
     resolved.set(reference.key, record.id);
