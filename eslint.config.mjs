@@ -1,21 +1,60 @@
 // @ts-check
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Import boundaries (docs/architecture.md). ESLint replaces a rule's options when several blocks set it, so every
+// block that sets no-restricted-imports lists all the patterns that apply to its files.
+
+/** @typedef {{ group?: string[], regex?: string, message: string }} ImportPattern */
+
+/** @type {ImportPattern} */
 const hostLibraries = {
-  patterns: [
-    {
-      // @actions/workflow-parser is a test tool (it checks the example workflow), not a host library.
-      group: [
-        'azure-pipelines-task-lib',
-        'azure-pipelines-task-lib/*',
-        '@actions/*',
-        '!@actions/workflow-parser',
-      ],
-      message: 'Host libraries belong in shared/src/platform/ only (the platform seam, DESIGN.md §3).',
-    },
+  // @actions/workflow-parser is a test tool (it checks the example workflow), not a host library.
+  group: [
+    'azure-pipelines-task-lib',
+    'azure-pipelines-task-lib/*',
+    '@actions/*',
+    '!@actions/workflow-parser',
   ],
+  message: 'Host libraries belong in shared/src/platform/ only (the platform seam, docs/architecture.md).',
 };
+
+/** @type {ImportPattern} */
+const testsAndEmulator = {
+  regex: String.raw`^\.{1,2}/(.*/)?(tests|emulator)(/|$)`,
+  message:
+    'Product code (shared/, tasks/, actions/) never imports the tests or the emulator: move what both need into ' +
+    'shared/src (see docs/architecture.md).',
+};
+
+/** The step folders: shared/src/steps/<id>/. */
+const stepIds = readdirSync(path.join(import.meta.dirname, 'shared/src/steps'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+
+/**
+ * A step folder never imports another step folder, nor the tables of every step (steps/index.ts, manifests.ts);
+ * what several steps use lives in a shared layer or in steps/common-inputs.ts and steps/workspace-inputs.ts.
+ * @param {string} id
+ * @returns {ImportPattern}
+ */
+function otherSteps(id) {
+  const others = [...stepIds.filter((other) => other !== id), 'index', 'manifests'];
+  return {
+    regex: String.raw`^(\.\./)+(steps/)?(${others.join('|')})(/|$)`,
+    message:
+      `Code in shared/src/steps/${id}/ does not import another step: move what several steps use into a shared ` +
+      'layer (shared/src/azureml/, shared/src/step/, ...) or steps/common-inputs.ts / steps/workspace-inputs.ts ' +
+      '(see docs/architecture.md).',
+  };
+}
+
+/** @param {ImportPattern[]} patterns */
+const restrictImports = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
+const productCode = ['shared/**', 'tasks/**', 'actions/**'];
 
 export default tseslint.config(
   { ignores: ['**/dist/**', 'out/**', 'node_modules/**', 'coverage/**'] },
@@ -39,13 +78,16 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': ['error', hostLibraries],
+      ...restrictImports([hostLibraries]),
     },
   },
-  {
-    files: ['shared/src/platform/**'],
-    rules: { 'no-restricted-imports': 'off' },
-  },
+  { files: productCode, rules: restrictImports([hostLibraries, testsAndEmulator]) },
+  ...stepIds.map((id) => ({
+    files: [`shared/src/steps/${id}/**`],
+    rules: restrictImports([hostLibraries, testsAndEmulator, otherSteps(id)]),
+  })),
+  // The platform seam is where host libraries are used.
+  { files: ['shared/src/platform/**'], rules: restrictImports([testsAndEmulator]) },
   {
     files: ['**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -1,12 +1,16 @@
 /**
  * Workspace discovery and the MLflow tracking API: real tokens (ClientSecretCredential, scope
- * https://ml.azure.com/.default), the shared reader (shared/src/azure/mlflow-metrics.ts), raw MLflow REST
+ * https://ml.azure.com/.default), the shared reader (shared/src/azureml/mlflow-metrics.ts), raw MLflow REST
  * writers, MLflow error bodies, audience and role checks.
  */
 import { ClientSecretCredential } from '@azure/identity';
 import { createMachineLearningClient } from '../../shared/src/azure/arm-clients';
 import { resolveCloud, type AzureCloud } from '../../shared/src/azure/cloud';
-import { mlflowApiBase, MlflowTrackingClient, RunNotFoundError } from '../../shared/src/azure/mlflow-metrics';
+import {
+  mlflowApiBase,
+  MlflowTrackingClient,
+  RunNotFoundError,
+} from '../../shared/src/azureml/mlflow-metrics';
 import { AzureError } from '../../shared/src/step/errors';
 import { startEmulator, type Emulator } from '../emulator';
 import { emulatorCredential, requestJson } from './test-clients';

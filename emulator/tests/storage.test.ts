@@ -1,6 +1,6 @@
 /**
  * Azurite behind the emulator: datastores through the real ARM SDK, their account key against Azurite with the
- * real @azure/storage-blob SDK (through shared/src/azure/datastore-blobs.ts), uploads, read-only SAS.
+ * real @azure/storage-blob SDK (through shared/src/azureml/datastore-blobs.ts), uploads, read-only SAS.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ import {
   readOnlySasUrl,
   uploadDirectory,
   type DatastoreContainer,
-} from '../../shared/src/azure/datastore-blobs';
+} from '../../shared/src/azureml/datastore-blobs';
 import { AzureError, CancelledError, DataError } from '../../shared/src/step/errors';
 import { createCertificates } from '../certificates';
 import { startEmulator, type Emulator } from '../emulator';

@@ -1,5 +1,5 @@
 import type { AzureSignInValues } from '../azure/auth-config';
-import type { WorkspaceRef } from '../azure/workspace-session';
+import type { WorkspaceRef } from '../azureml/workspace-session';
 import type { StepInputs } from '../step/inputs';
 
 const signInInputs = ['azureSubscription', 'clientId', 'tenantId', 'subscriptionId', 'creds'] as const;

@@ -9,13 +9,13 @@ import {
   maxSasMinutes,
   readOnlySasUrl,
   type DatastoreContainer,
-} from '../../azure/datastore-blobs';
+} from '../../azureml/datastore-blobs';
 import { callAzure } from '../../azure/errors';
-import { openWorkspaceSession, readWorkspace, type WorkspaceSession } from '../../azure/workspace-session';
+import { openWorkspaceSession, readWorkspace, type WorkspaceSession } from '../../azureml/workspace-session';
 import type { StepContext, StepOutcome } from '../../step/define';
 import { AzureError, CancelledError, DataError } from '../../step/errors';
-import { uploadPrefix, uploadSnapshot } from '../train/resolve/local-upload';
-import { snapshot } from '../train/resolve/snapshot';
+import { uploadPrefix, uploadSnapshot } from '../../azureml/local-upload';
+import { snapshot } from '../../azureml/snapshot';
 import { aciGroupBody, groupBaseUrl, sameGroup, type SasSource } from './aci-group';
 import type { AciDeployConfig, DeleteDeploymentConfig } from './config';
 import type { ModelRef } from './names';

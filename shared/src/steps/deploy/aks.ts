@@ -7,7 +7,7 @@ import {
   waitForOperation,
 } from '../../azure/arm-clients';
 import { callAzure } from '../../azure/errors';
-import type { WorkspaceSession } from '../../azure/workspace-session';
+import type { WorkspaceSession } from '../../azureml/workspace-session';
 import type { StepContext } from '../../step/define';
 import { AssertionFailure, AzureError } from '../../step/errors';
 import {

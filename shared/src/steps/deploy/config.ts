@@ -1,13 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { WorkspaceRef } from '../../azure/workspace-session';
+import type { WorkspaceRef } from '../../azureml/workspace-session';
 import type { ParseContext } from '../../step/define';
 import { collectInputErrors, DataError, formatLocation, InputError, InputErrors } from '../../step/errors';
 import { YamlErrors } from '../../yaml/problems';
 import { existingFile, givenPath } from '../../step/input-paths';
 import type { StepInputs } from '../../step/inputs';
-import type { CodeReference, EnvironmentReference, FixedId } from '../train/job-spec';
-import { assetName, isFullId } from '../train/job-spec/names';
+import type { CodeReference, EnvironmentReference, FixedId } from '../../azureml/references';
+import { assetName, isFullId } from '../../azureml/asset-names';
 import { workspaceRef } from '../workspace-inputs';
 import {
   computeName,

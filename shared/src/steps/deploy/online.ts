@@ -7,7 +7,7 @@ import { armJsonRequest } from '../../azure/arm-raw';
 import { beginArmJsonOperation } from '../../azure/arm-raw-operation';
 import { createArmJsonTransport, pollingOptions, waitForOperation } from '../../azure/arm-clients';
 import { callAzure } from '../../azure/errors';
-import type { WorkspaceSession } from '../../azure/workspace-session';
+import type { WorkspaceSession } from '../../azureml/workspace-session';
 import type { StepContext } from '../../step/define';
 import { AzureError } from '../../step/errors';
 import { endpointApiVersion, type EndpointBody } from './desired';

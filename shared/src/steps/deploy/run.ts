@@ -1,10 +1,10 @@
 import type { OnlineDeployment } from '@azure/arm-machinelearning';
-import { datastoreOpener } from '../../azure/datastore-blobs';
-import { openWorkspaceSession, readWorkspace, type WorkspaceSession } from '../../azure/workspace-session';
+import { datastoreOpener } from '../../azureml/datastore-blobs';
+import { openWorkspaceSession, readWorkspace, type WorkspaceSession } from '../../azureml/workspace-session';
 import type { StepContext, StepOutcome } from '../../step/define';
 import { AssertionFailure, AzureError, CancelledError, DataError } from '../../step/errors';
-import type { EnvironmentReference, FixedId, Reference } from '../train/job-spec';
-import { resolveReferences, type ResolutionRecord } from '../train/resolve/resolve-references';
+import type { EnvironmentReference, FixedId, Reference } from '../../azureml/references';
+import { resolveReferences, type ResolutionRecord } from '../../azureml/resolve-references';
 import { deleteAci, deployAci } from './aci';
 import { checkKubernetes } from './aks';
 import type { DeleteDeploymentConfig, DeployConfig, OnlineDeployConfig, SetTrafficConfig } from './config';

@@ -1,4 +1,4 @@
-import type { WorkspaceSession } from '../../azure/workspace-session';
+import type { WorkspaceSession } from '../../azureml/workspace-session';
 import { AzureError, DataError } from '../../step/errors';
 import { liveDeployments, type BaselineSpec } from './gate';
 import { modelReference } from './model-types';

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import type { WorkspaceRef } from '../../azure/workspace-session';
+import type { WorkspaceRef } from '../../azureml/workspace-session';
 import type { ParseContext } from '../../step/define';
 import { InputError, InputErrors, type SourceLocation } from '../../step/errors';
 import { existingFile, givenPath } from '../../step/input-paths';

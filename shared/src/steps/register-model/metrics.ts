@@ -1,6 +1,6 @@
-import { readJobMetrics, type JobMetrics } from '../../azure/job-metrics';
-import type { MlflowTrackingClient } from '../../azure/mlflow-metrics';
-import type { WorkspaceSession } from '../../azure/workspace-session';
+import { readJobMetrics, type JobMetrics } from '../../azureml/job-metrics';
+import type { MlflowTrackingClient } from '../../azureml/mlflow-metrics';
+import type { WorkspaceSession } from '../../azureml/workspace-session';
 import type { LoggerPort } from '../../platform/ports';
 import { DataError } from '../../step/errors';
 import type { MetricReading } from './gate';

@@ -1,5 +1,5 @@
 import type { ModelVersion, ModelVersionProperties } from '@azure/arm-machinelearning';
-import type { WorkspaceSession } from '../../azure/workspace-session';
+import type { WorkspaceSession } from '../../azureml/workspace-session';
 import { AzureError, DataError, type SourceLocation } from '../../step/errors';
 import { PROPERTY } from './model-types';
 

@@ -1,10 +1,10 @@
 import type { ModelVersionProperties } from '@azure/arm-machinelearning';
-import { datastoreOpener } from '../../azure/datastore-blobs';
-import { workspaceMlflow } from '../../azure/job-metrics';
-import type { MlflowTrackingClient } from '../../azure/mlflow-metrics';
-import { openWorkspaceSession, readWorkspace, type WorkspaceSession } from '../../azure/workspace-session';
+import { datastoreOpener } from '../../azureml/datastore-blobs';
+import { workspaceMlflow } from '../../azureml/job-metrics';
+import type { MlflowTrackingClient } from '../../azureml/mlflow-metrics';
+import { openWorkspaceSession, readWorkspace, type WorkspaceSession } from '../../azureml/workspace-session';
 import type { StepContext, StepOutcome } from '../../step/define';
-import { lineageTags } from '../train/lineage';
+import { lineageTags } from '../../azureml/lineage';
 import { findBaseline, type BaselineModel } from './baseline';
 import type { RegisterModelConfig } from './config';
 import { evaluateGate, strongest, type BaselineReading, type GateResult, type GateSettings } from './gate';

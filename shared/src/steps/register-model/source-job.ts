@@ -1,8 +1,8 @@
 import { armJsonRequest } from '../../azure/arm-raw';
-import type { JobKind } from '../../azure/job-metrics';
-import type { WorkspaceSession } from '../../azure/workspace-session';
+import type { JobKind } from '../../azureml/job-metrics';
+import type { WorkspaceSession } from '../../azureml/workspace-session';
 import { AzureError } from '../../step/errors';
-import { defaultJobOutputUri } from '../train/azure-job-watch';
+import { defaultJobOutputUri } from '../../azureml/job-artifacts';
 
 /** What the step needs of a job: how it ended, its outputs, and the data it read (lineage). */
 export interface JobFacts {

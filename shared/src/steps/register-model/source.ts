@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DatastoreContainer } from '../../azure/datastore-blobs';
-import type { WorkspaceSession } from '../../azure/workspace-session';
+import type { DatastoreContainer } from '../../azureml/datastore-blobs';
+import type { WorkspaceSession } from '../../azureml/workspace-session';
 import type { LoggerPort } from '../../platform/ports';
 import { DataError, InputError } from '../../step/errors';
-import { jobArtifactPath } from '../train/azure-job-watch';
-import { uploadSnapshot, type LocalUpload } from '../train/resolve/local-upload';
-import { snapshot } from '../train/resolve/snapshot';
+import { jobArtifactPath } from '../../azureml/job-artifacts';
+import { uploadSnapshot, type LocalUpload } from '../../azureml/local-upload';
+import { snapshot } from '../../azureml/snapshot';
 import type { ModelSource, RegisterModelConfig } from './config';
 import { MLMODEL_FILE, type ModelType } from './model-types';
 import { readJob, type JobFacts } from './source-job';

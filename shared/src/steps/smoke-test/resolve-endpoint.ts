@@ -1,4 +1,4 @@
-import { openWorkspaceSession } from '../../azure/workspace-session';
+import { openWorkspaceSession } from '../../azureml/workspace-session';
 import type { StepContext } from '../../step/define';
 import { AzureError } from '../../step/errors';
 import type { EndpointByName } from './config';

@@ -1,21 +1,9 @@
 import { RestError } from '@azure/core-rest-pipeline';
-import type { DatastoreContainer } from '../../azure/datastore-blobs';
-import type { MlflowTrackingClient } from '../../azure/mlflow-metrics';
-import type { WorkspaceSession } from '../../azure/workspace-session';
+import type { DatastoreContainer } from '../../azureml/datastore-blobs';
+import { jobArtifactPath } from '../../azureml/job-artifacts';
+import type { MlflowTrackingClient } from '../../azureml/mlflow-metrics';
+import type { WorkspaceSession } from '../../azureml/workspace-session';
 import type { JobWatch } from './follow-job';
-
-/**
- * Where Azure ML keeps a job's files in the workspace artifact store (`workspaceartifactstore`, container
- * `azureml`): `ExperimentRun/dcid.<job name>/...`, e.g. `user_logs/std_log.txt`.
- */
-export function jobArtifactPath(jobName: string, path: string): string {
-  return `ExperimentRun/dcid.${jobName}/${path}`;
-}
-
-/** Where Azure ML writes a job output that names no path: `azureml/<job>/<output>/` on the default datastore. */
-export function defaultJobOutputUri(jobName: string, output: string): string {
-  return `azureml://datastores/workspaceblobstore/paths/azureml/${jobName}/${output}/`;
-}
 
 /** Follows a job through ARM (status), MLflow (child runs) and the artifact store (logs). */
 export function azureJobWatch(

@@ -1,4 +1,4 @@
-import type { WorkspaceRef } from '../../azure/workspace-session';
+import type { WorkspaceRef } from '../../azureml/workspace-session';
 import type { ParseContext } from '../../step/define';
 import { collectInputErrors, InputError, InputErrors } from '../../step/errors';
 import { existingFile } from '../../step/input-paths';

@@ -1,17 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { JobBase } from '@azure/arm-machinelearning';
 import { armJsonRequest } from '../../azure/arm-raw';
-import { datastoreOpener, type DatastoreContainer } from '../../azure/datastore-blobs';
-import { readJobMetrics, workspaceMlflow } from '../../azure/job-metrics';
-import { openWorkspaceSession, readWorkspace, type WorkspaceSession } from '../../azure/workspace-session';
+import { datastoreOpener, type DatastoreContainer } from '../../azureml/datastore-blobs';
+import { defaultJobOutputUri, jobArtifactPath } from '../../azureml/job-artifacts';
+import { readJobMetrics, workspaceMlflow } from '../../azureml/job-metrics';
+import { lineageTags } from '../../azureml/lineage';
+import { resolveReferences } from '../../azureml/resolve-references';
+import { openWorkspaceSession, readWorkspace, type WorkspaceSession } from '../../azureml/workspace-session';
 import type { StepContext, StepOutcome } from '../../step/define';
 import { CancelledError } from '../../step/errors';
-import { azureJobWatch, defaultJobOutputUri, jobArtifactPath, readFrom } from './azure-job-watch';
+import { azureJobWatch, readFrom } from './azure-job-watch';
 import type { TrainConfig } from './config';
 import { followJob, type FollowResult } from './follow-job';
-import { references, toRestJob, type JobSpec } from './job-spec';
-import { lineageTags } from './lineage';
-import { resolveReferences } from './resolve/resolve-references';
+import { anonymousComponent, references, toRestJob, type JobSpec } from './job-spec';
 import type { TrainReport } from './summary';
 
 /** Resolves what the YAML refers to, submits the job (or prints it, in a dry run), follows it, reports it. */
@@ -27,13 +28,17 @@ export async function runTrain(
   const datastore = datastoreOpener(session, (secret) => context.addSecret(secret));
 
   logger.startGroup(`Resolving what ${config.jobFile} refers to`);
-  const resolution = await resolveReferences(references(config.spec), {
-    session,
-    defaultDatastore: () => datastore(),
-    dryRun: config.dryRun,
-    logger,
-    signal,
-  }).finally(() => logger.endGroup());
+  const resolution = await resolveReferences(
+    references(config.spec),
+    {
+      session,
+      defaultDatastore: () => datastore(),
+      dryRun: config.dryRun,
+      logger,
+      signal,
+    },
+    anonymousComponent,
+  ).finally(() => logger.endGroup());
 
   const rest = toRestJob(config.spec, resolution.resolved, {
     ...(config.experimentName ? { experimentName: config.experimentName } : {}),

@@ -1,8 +1,8 @@
 import type { JobBase } from '@azure/arm-machinelearning';
-import type { JobMetrics } from '../../azure/job-metrics';
+import type { JobMetrics } from '../../azureml/job-metrics';
+import type { ResolutionRecord } from '../../azureml/resolve-references';
 import { finalReporter, type FinalReport } from '../../step/final-report';
 import type { TrainConfig } from './config';
-import type { ResolutionRecord } from './resolve/resolve-references';
 
 export interface TrainSummary {
   readonly jobName: string;

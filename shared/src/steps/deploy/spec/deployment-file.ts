@@ -17,8 +17,8 @@ import {
   textLike,
   Node,
 } from '../../../yaml/read-node';
-import type { CodeReference, EnvironmentReference, FixedId } from '../../train/job-spec';
-import { readCode, readEnvironment } from '../../train/job-spec/sources';
+import type { CodeReference, EnvironmentReference, FixedId } from '../../../azureml/references';
+import { readCode, readEnvironment } from '../../../azureml/sources';
 import { parseModelId, type ModelRef } from '../names';
 
 /** Seconds-based probe settings as the YAML writes them. */

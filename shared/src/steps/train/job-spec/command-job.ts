@@ -14,7 +14,7 @@ import { checkCommand } from './expressions';
 import { readInputs, readOutputs } from './io';
 import type { CommandJobSpec } from './model';
 import { fields, isMapping, type Node } from '../../../yaml/read-node';
-import { readCompute } from './sources';
+import { readCompute } from './compute';
 
 /** Keys every job type has. */
 export const JOB_KEYS = [

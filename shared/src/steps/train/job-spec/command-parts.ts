@@ -10,7 +10,7 @@ import {
   textLike,
   type Node,
 } from '../../../yaml/read-node';
-import { readCode, readEnvironment } from './sources';
+import { readCode, readEnvironment } from '../../../azureml/sources';
 
 /** The keys `readCommandParts` reads: what every command (job, sweep trial, component, pipeline step) has. */
 export const COMMAND_PART_KEYS = [

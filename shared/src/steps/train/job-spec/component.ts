@@ -7,7 +7,7 @@ import { COMMAND_HINTS, COMMAND_PART_KEYS, readCommandParts } from './command-pa
 import { checkCommand } from './expressions';
 import { readComponentInputs, readComponentOutputs } from './io';
 import type { ComponentSpec } from './model';
-import { localPath } from './names';
+import { localPath } from '../../../azureml/asset-names';
 import { asSpecDocument } from './overrides';
 import { describe } from '../../../yaml/problems';
 import { boolean, fields, stringMap, textLike, Node } from '../../../yaml/read-node';

@@ -1,27 +1,19 @@
 /** Inputs and outputs of jobs, pipeline steps and components. */
 import {
-  DATA_TYPES,
   INPUT_MODES,
   OUTPUT_MODES,
   PRIMITIVE_TYPES,
   type ComponentInput,
   type ComponentOutput,
-  type DataType,
   type InputMode,
   type InputValue,
   type Literal,
   type OutputValue,
   type PrimitiveType,
 } from './model';
-import {
-  assetName,
-  DOTTED_IDENTIFIER,
-  IDENTIFIER,
-  isFullId,
-  isUri,
-  localPath,
-  looksLikeAsset,
-} from './names';
+import { assetName, isFullId, isUri, localPath, looksLikeAsset } from '../../../azureml/asset-names';
+import { DATA_TYPES, type DataType } from '../../../azureml/references';
+import { DOTTED_IDENTIFIER, IDENTIFIER } from './identifiers';
 import { boolean, entries, fields, number, oneOf, text, textLike, type Node } from '../../../yaml/read-node';
 
 /** Where inputs are read: pipeline steps may bind to the pipeline; pipeline inputs may be grouped with dots. */

@@ -1,14 +1,23 @@
 /** The typed model of an Azure ML CLI v2 job YAML (command, pipeline or sweep job) after validation. */
 import type { SourceLocation } from '../../../step/errors';
+import type {
+  AssetReference,
+  CodeReference,
+  ComputeReference,
+  DatastoreReference,
+  DataType,
+  EnvironmentReference,
+  FixedId,
+  LocalInputReference,
+  ComponentReference as AnyComponentReference,
+  Reference as AnyReference,
+} from '../../../azureml/references';
 
-export const DATA_TYPES = [
-  'uri_file',
-  'uri_folder',
-  'mltable',
-  'mlflow_model',
-  'custom_model',
-  'triton_model',
-] as const;
+/** Something to look up or create in the workspace before the job is submitted (a local component is a ComponentSpec). */
+export type Reference = AnyReference<ComponentSpec>;
+/** The component of a pipeline step: a local one (file, inline or the step itself) to register, or a workspace one. */
+export type ComponentReference = AnyComponentReference<ComponentSpec>;
+
 export const PRIMITIVE_TYPES = ['integer', 'number', 'string', 'boolean'] as const;
 export const INPUT_MODES = [
   'ro_mount',
@@ -20,98 +29,10 @@ export const INPUT_MODES = [
 ] as const;
 export const OUTPUT_MODES = ['rw_mount', 'upload', 'direct'] as const;
 
-export type DataType = (typeof DATA_TYPES)[number];
 export type PrimitiveType = (typeof PRIMITIVE_TYPES)[number];
 export type InputMode = (typeof INPUT_MODES)[number];
 export type OutputMode = (typeof OUTPUT_MODES)[number];
 export type Literal = string | number | boolean;
-
-/** A workspace asset named `azureml:name:version` or `azureml:name@latest`. */
-export interface AssetName {
-  readonly name: string;
-  readonly version?: string;
-  readonly label?: 'latest';
-  /** As written, e.g. `azureml:cifar10:1`. */
-  readonly text: string;
-}
-
-/** Something to look up or create in the workspace before the job is submitted. */
-export type Reference =
-  | CodeReference
-  | EnvironmentReference
-  | ComputeReference
-  | DatastoreReference
-  | AssetReference
-  | LocalInputReference
-  | ComponentReference;
-
-interface ReferenceBase {
-  /** Identical things share a key: the resolver looks each key up once; `resolved` maps keys to ids. */
-  readonly key: string;
-  /** Where it was first written. */
-  readonly location: SourceLocation;
-}
-
-/** Code to upload (a local folder or file) or a registered code asset. */
-export type CodeReference = ReferenceBase & { readonly kind: 'code' } & (
-    | { readonly source: 'local'; readonly path: string; readonly isFile: boolean }
-    | { readonly source: 'workspace'; readonly asset: AssetName }
-  );
-
-export interface InlineEnvironment {
-  readonly image?: string;
-  readonly condaFile?: { readonly path?: string; readonly content: string };
-  /** A local folder (absolute) or an http(s) URL, with the Dockerfile path inside it. */
-  readonly build?: { readonly path: string; readonly local: boolean; readonly dockerfilePath?: string };
-  readonly osType?: 'linux' | 'windows';
-  readonly description?: string;
-  readonly tags: Readonly<Record<string, string>>;
-}
-
-/** An environment to register anonymously (inline definition) or a workspace environment to find. */
-export type EnvironmentReference = ReferenceBase & { readonly kind: 'environment' } & (
-    | ({ readonly source: 'inline' } & InlineEnvironment)
-    | { readonly source: 'workspace'; readonly asset: AssetName }
-  );
-
-export interface ComputeReference extends ReferenceBase {
-  readonly kind: 'compute';
-  readonly name: string;
-}
-
-export interface DatastoreReference extends ReferenceBase {
-  readonly kind: 'datastore';
-  readonly name: string;
-}
-
-/** A registered data or model asset used as an input. */
-export interface AssetReference extends ReferenceBase {
-  readonly kind: 'asset';
-  readonly assetType: 'data' | 'model';
-  readonly asset: AssetName;
-  readonly inputType: DataType;
-}
-
-/** A local file or folder used as an input: uploaded to the default datastore. */
-export interface LocalInputReference extends ReferenceBase {
-  readonly kind: 'localInput';
-  readonly path: string;
-  readonly isFile: boolean;
-  readonly inputType: DataType;
-}
-
-/** The component of a pipeline step: a local one (file, inline or the step itself) to register, or a workspace one. */
-export type ComponentReference = ReferenceBase & { readonly kind: 'component'; readonly step: string } & (
-    | { readonly source: 'local'; readonly spec: ComponentSpec }
-    | { readonly source: 'workspace'; readonly asset: AssetName }
-  );
-
-/** An id given in full (an ARM id, an `azureml://registries/...` or storage URI): nothing to look up. */
-export interface FixedId {
-  readonly kind: 'fixed';
-  readonly id: string;
-  readonly location: SourceLocation;
-}
 
 export type InputValue =
   | {

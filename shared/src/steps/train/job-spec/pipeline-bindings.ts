@@ -4,13 +4,13 @@ import { declares, expressions } from './expressions';
 import type {
   ComponentInput,
   ComponentOutput,
-  DataType,
   InputValue,
   OutputValue,
   PipelineStep,
   PrimitiveType,
 } from './model';
 import type { ComponentReference, ComponentSpec } from './model';
+import type { DataType } from '../../../azureml/references';
 import type { ReadStep } from './pipeline-job';
 import type { Node } from '../../../yaml/read-node';
 

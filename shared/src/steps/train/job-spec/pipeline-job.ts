@@ -19,16 +19,17 @@ import { readInputs, readOutputs } from './io';
 import type {
   ComponentReference,
   ComponentSpec,
-  FixedId,
   PipelineJobSpec,
   PipelineSettings,
   PipelineStep,
 } from './model';
-import { assetName, isFullId } from './names';
+import { assetName, isFullId } from '../../../azureml/asset-names';
+import type { FixedId } from '../../../azureml/references';
 import { checkBindings, inferStepComponent, localComponent } from './pipeline-bindings';
 import { describe } from '../../../yaml/problems';
 import { boolean, fields, isMapping, stringMap, text, type Node } from '../../../yaml/read-node';
-import { readCompute, readEnvironment } from './sources';
+import { readEnvironment } from '../../../azureml/sources';
+import { readCompute } from './compute';
 
 const KEYS = [...JOB_KEYS, 'jobs', 'settings'];
 

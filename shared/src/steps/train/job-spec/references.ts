@@ -1,5 +1,6 @@
 /** What a job needs from the workspace before it can be submitted. */
-import type { CommandParts, FixedId, InputValue, JobSpec, PipelineSettings, Reference } from './model';
+import type { FixedId } from '../../../azureml/references';
+import type { CommandParts, InputValue, JobSpec, PipelineSettings, Reference } from './model';
 
 const ORDER: readonly Reference['kind'][] = [
   'code',

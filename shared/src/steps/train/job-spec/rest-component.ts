@@ -1,18 +1,13 @@
 /** Anonymous components: what the CLI registers for a pipeline step whose component is local. */
 import { createHash } from 'node:crypto';
-import type { ComponentVersion } from '@azure/arm-machinelearning';
+import type { AnonymousComponent } from '../../../azureml/resolve-references';
 import type { ComponentReference, ComponentSpec } from './model';
 import { idOf, type Resolved } from './rest-parts';
 
 /** The name the CLI registers anonymous components under; the version is a hash of the component. */
 export const ANONYMOUS_COMPONENT_NAME = 'azureml_anonymous';
 
-export interface AnonymousComponent {
-  readonly name: string;
-  readonly version: string;
-  /** Body of PUT .../components/{name}/versions/{version}. */
-  readonly body: ComponentVersion;
-}
+export type { AnonymousComponent };
 
 /**
  * The component version to register for a step's local component, once its code and environment are resolved.

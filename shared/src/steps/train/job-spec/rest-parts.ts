@@ -15,7 +15,6 @@ import type {
 } from '@azure/arm-machinelearning';
 import type {
   Distribution,
-  FixedId,
   Identity,
   InputMode,
   InputValue,
@@ -26,6 +25,7 @@ import type {
   Reference,
   Resources,
 } from './model';
+import type { FixedId } from '../../../azureml/references';
 
 /** The ARM id or URI of each resolved reference, by reference key. */
 export type Resolved = ReadonlyMap<string, string>;

@@ -1,6 +1,6 @@
 /** The `search_space` of a sweep job: one distribution per hyperparameter. */
 import type { SearchDistribution } from './model';
-import { IDENTIFIER } from './names';
+import { IDENTIFIER } from './identifiers';
 import { fields, integer, isMapping, number, oneOf, type Node } from '../../../yaml/read-node';
 
 const TYPES = [

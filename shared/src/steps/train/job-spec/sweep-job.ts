@@ -25,7 +25,7 @@ import {
   type Node,
 } from '../../../yaml/read-node';
 import { readSearchSpace } from './search-space';
-import { readCompute } from './sources';
+import { readCompute } from './compute';
 
 const KEYS = [
   ...JOB_KEYS,

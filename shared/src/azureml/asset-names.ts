@@ -1,7 +1,7 @@
 /** How the CLI tells apart the strings that name things: workspace assets, full ids, URIs and local paths. */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { AssetName } from './model';
+import type { AssetName } from './references';
 
 const ASSET = /^azureml:([A-Za-z0-9][A-Za-z0-9_.-]*)(?::([A-Za-z0-9_.-]+)|@(latest))$/;
 
@@ -41,8 +41,3 @@ export function localPath(text: string, yamlFile: string): LocalPath {
   if (!existsSync(resolved)) return { path: resolved, exists: false, isFile: false };
   return { path: resolved, exists: true, isFile: statSync(resolved).isFile() };
 }
-
-/** Names of inputs, outputs and search-space parameters, as the service accepts them. */
-export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Pipeline inputs may be grouped with dots. */
-export const DOTTED_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;

@@ -1,4 +1,4 @@
-import type { RunEnvironment } from '../../platform/ports';
+import type { RunEnvironment } from '../platform/ports';
 
 /**
  * Tags that tie an Azure ML job (and later its model) to the pipeline run that made it: commit, repository,

@@ -16,11 +16,15 @@ import {
   type StoragePipelineOptions,
 } from '@azure/storage-blob';
 import { AzureError, CancelledError, DataError } from '../step/errors';
-import { userAgentPrefix } from './arm-clients';
-import { blobServiceUrl, type AzureCloud } from './cloud';
-import { callAzure, toAzureError } from './errors';
+import { userAgentPrefix } from '../azure/arm-clients';
+import { blobServiceUrl, type AzureCloud } from '../azure/cloud';
+import { callAzure, toAzureError } from '../azure/errors';
 import type { WorkspaceSession } from './workspace-session';
-import { defaultRequestTimeoutMs, defaultRetryOptions, type AzureTransportOptions } from './pipeline-options';
+import {
+  defaultRequestTimeoutMs,
+  defaultRetryOptions,
+  type AzureTransportOptions,
+} from '../azure/pipeline-options';
 
 /** Which workspace a datastore belongs to. */
 export interface WorkspaceRef {

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ignoreMatcher, snapshot } from '../../../shared/src/steps/train/resolve/snapshot';
+import { ignoreMatcher, snapshot } from '../../../shared/src/azureml/snapshot';
 
 let dir: string;
 beforeEach(() => {

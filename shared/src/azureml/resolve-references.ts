@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { DatastoreContainer } from '../../../azure/datastore-blobs';
-import { uploadDirectory } from '../../../azure/datastore-blobs';
-import type { WorkspaceSession } from '../../../azure/workspace-session';
-import type { LoggerPort } from '../../../platform/ports';
-import { AzureError, DataError, type SourceLocation } from '../../../step/errors';
-import { anonymousComponent, JobSpecErrors } from '../job-spec';
-import type { AssetName, Reference } from '../job-spec';
+import type { ComponentVersion } from '@azure/arm-machinelearning';
+import type { DatastoreContainer } from './datastore-blobs';
+import { uploadDirectory } from './datastore-blobs';
+import type { WorkspaceSession } from './workspace-session';
+import type { LoggerPort } from '../platform/ports';
+import { AzureError, DataError, type SourceLocation } from '../step/errors';
+import { YamlErrors } from '../yaml/problems';
 import { uploadPrefix, uploadSnapshot } from './local-upload';
+import type { AssetName, ComponentReference, Reference } from './references';
 import { snapshot } from './snapshot';
 
 /** What resolving needs: the workspace, where local files go, and whether anything may be created. */
@@ -32,18 +33,34 @@ export interface Resolution {
   readonly records: ResolutionRecord[];
 }
 
+/** A component version to register for a local component, once its code and environment are resolved. */
+export interface AnonymousComponent {
+  readonly name: string;
+  readonly version: string;
+  /** Body of PUT .../components/{name}/versions/{version}. */
+  readonly body: ComponentVersion;
+}
+
+/** How a local component of type `Spec` becomes the component version to register (the train step's pipelines). */
+export type AnonymousComponentOf<Spec> = (
+  reference: Extract<ComponentReference<Spec>, { source: 'local' }>,
+  resolved: ReadonlyMap<string, string>,
+) => AnonymousComponent;
+
 /** The anonymous environment name the CLI uses for inline environments; the version is a hash of the definition. */
 export const ANONYMOUS_ENVIRONMENT_NAME = 'CliV2AnonymousEnvironment';
 
 /**
- * Resolves every reference of a job: first looks up everything that must already exist (computes, datastores,
+ * Resolves every reference of a job or deployment: first looks up everything that must already exist (computes, datastores,
  * assets) and reports every missing one at its file:line at once, before anything is created; then uploads local
  * code and inputs (content-hashed: unchanged content is reused) and registers inline environments and
  * components. In a dry run nothing is created: the ids are the ones the uploads would get, since they are hashes.
  */
-export async function resolveReferences(
-  references: readonly Reference[],
+export async function resolveReferences<Spec>(
+  references: readonly Reference<Spec>[],
   context: ResolveContext,
+  /** Needed when `references` hold local components. */
+  anonymousComponent?: AnonymousComponentOf<Spec>,
 ): Promise<Resolution> {
   const resolved = new Map<string, string>();
   const records: ResolutionRecord[] = [];
@@ -60,10 +77,10 @@ export async function resolveReferences(
       }
     }),
   );
-  if (problems.length > 0) throw new JobSpecErrors(problems);
-  // Sequential: a local component needs its code and environment resolved first (references() orders them).
+  if (problems.length > 0) throw new YamlErrors(problems);
+  // Sequential: a local component needs its code and environment resolved first (the caller orders them so).
   for (const reference of references.filter(creates)) {
-    const record = await create(reference, resolved, context);
+    const record = await create(reference, resolved, context, anonymousComponent);
     resolved.set(reference.key, record.id);
     records.push(record);
     context.logger.info(
@@ -226,10 +243,11 @@ async function orMissing<T>(
 
 // ---- uploads and registrations ------------------------------------------------------------------------------
 
-async function create(
-  reference: Reference,
+async function create<Spec>(
+  reference: Reference<Spec>,
   resolved: ReadonlyMap<string, string>,
   context: ResolveContext,
+  anonymousComponent: AnonymousComponentOf<Spec> | undefined,
 ): Promise<ResolutionRecord> {
   switch (reference.kind) {
     case 'code':
@@ -242,6 +260,8 @@ async function create(
       return inlineEnvironment(reference, context);
     case 'component': {
       if (reference.source !== 'local') break;
+      if (!anonymousComponent)
+        throw new Error(`${reference.key} is a local component, and nothing makes its version`);
       const { name, version, body } = anonymousComponent(reference, resolved);
       const { ml, resourceGroup: rg, workspaceName: ws, workspaceId } = context.session;
       return register(

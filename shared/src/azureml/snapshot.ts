@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import { DataError } from '../../../step/errors';
+import { DataError } from '../step/errors';
 
 /** The files of a local code folder (or one file) as Azure ML would snapshot them, and their content hash. */
 export interface Snapshot {

@@ -1,19 +1,13 @@
-/** Reads the `code`, `environment` and `compute` of a job, step or component into references. */
+/** Reads the `code` and `environment` of a job, step, component or deployment YAML into references. */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { dump } from 'js-yaml';
-import { DataError } from '../../../step/errors';
-import { parseYaml } from '../../../yaml/load-yaml';
-import type {
-  CodeReference,
-  ComputeReference,
-  EnvironmentReference,
-  FixedId,
-  InlineEnvironment,
-} from './model';
-import { assetName, isFullId, isUri, localPath, looksLikeAsset } from './names';
-import { fields, isMapping, oneOf, stringMap, text, textLike, type Node } from '../../../yaml/read-node';
+import { DataError } from '../step/errors';
+import { parseYaml } from '../yaml/load-yaml';
+import type { CodeReference, EnvironmentReference, FixedId, InlineEnvironment } from './references';
+import { assetName, isFullId, isUri, localPath, looksLikeAsset } from './asset-names';
+import { fields, isMapping, oneOf, stringMap, text, textLike, type Node } from '../yaml/read-node';
 
 const ENVIRONMENT_KEYS = [
   '$schema',
@@ -169,24 +163,4 @@ function readCondaFile(node: Node): InlineEnvironment['condaFile'] | undefined {
     return undefined;
   }
   return { path: local.path, content };
-}
-
-/** `compute`: `azureml:<name>`, a bare name, or a full ARM id; `local` is refused. */
-export function readCompute(node: Node): ComputeReference | FixedId | undefined {
-  const value = text(node, 'the name of a compute, e.g. azureml:cpu-cluster');
-  if (value === undefined) return undefined;
-  const location = node.location();
-  if (isFullId(value)) return { kind: 'fixed', id: value.replace(/^azureml:(?=\/)/, ''), location };
-  const name = value.replace(/^azureml:/, '');
-  if (name === 'local') {
-    node.error(
-      `'${node.label}': local runs are not supported by the train step; name a compute cluster of the workspace`,
-    );
-    return undefined;
-  }
-  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(name)) {
-    node.error(`'${node.label}' must be azureml:<compute name> or a compute name, got '${value}'`);
-    return undefined;
-  }
-  return { kind: 'compute', name, key: `compute:${name}`, location };
 }

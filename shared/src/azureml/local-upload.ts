@@ -1,4 +1,4 @@
-import { uploadDirectory, type DatastoreContainer } from '../../../azure/datastore-blobs';
+import { uploadDirectory, type DatastoreContainer } from './datastore-blobs';
 import type { Snapshot } from './snapshot';
 
 /** `LocalUpload/<hash>`: where the CLI puts local files; the hash makes the path (and the asset) reusable. */

@@ -1,10 +1,10 @@
 import type { AzureMachineLearningWorkspaces, Workspace } from '@azure/arm-machinelearning';
 import type { TokenCredential } from '@azure/identity';
 import type { StepContext } from '../step/define';
-import { createMachineLearningClient, type ArmClientOptions, type ArmTarget } from './arm-clients';
-import { resolveAzureAccess, type AzureAccess, type AzureSignInValues } from './auth-config';
-import { createCredential } from './credentials';
-import { callAzure, type AzureErrorContext } from './errors';
+import { createMachineLearningClient, type ArmClientOptions, type ArmTarget } from '../azure/arm-clients';
+import { resolveAzureAccess, type AzureAccess, type AzureSignInValues } from '../azure/auth-config';
+import { createCredential } from '../azure/credentials';
+import { callAzure, type AzureErrorContext } from '../azure/errors';
 
 /** The workspace a step works in, as its inputs name it. */
 export interface WorkspaceRef {

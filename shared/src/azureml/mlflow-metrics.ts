@@ -10,10 +10,10 @@ import {
 } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import { AzureError } from '../step/errors';
-import { userAgentPrefix } from './arm-clients';
-import type { AzureCloud } from './cloud';
-import { defaultWorkspaceRole, toAzureError } from './errors';
-import { pipelineOptions, type AzureTransportOptions } from './pipeline-options';
+import { userAgentPrefix } from '../azure/arm-clients';
+import type { AzureCloud } from '../azure/cloud';
+import { defaultWorkspaceRole, toAzureError } from '../azure/errors';
+import { pipelineOptions, type AzureTransportOptions } from '../azure/pipeline-options';
 
 export interface MlflowClientOptions extends AzureTransportOptions {
   /** Step id and host for the user agent (as the ARM clients send it). */

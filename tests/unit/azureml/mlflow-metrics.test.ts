@@ -1,5 +1,5 @@
 import { azureClouds } from '../../../shared/src/azure/cloud';
-import { mlflowApiBase, MlflowTrackingClient } from '../../../shared/src/azure/mlflow-metrics';
+import { mlflowApiBase, MlflowTrackingClient } from '../../../shared/src/azureml/mlflow-metrics';
 import { AzureError } from '../../../shared/src/step/errors';
 
 describe('mlflowApiBase', () => {

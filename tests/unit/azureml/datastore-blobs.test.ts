@@ -9,7 +9,7 @@ import {
   storagePipelineOptions,
   uploadDirectory,
   type DatastoreContainer,
-} from '../../../shared/src/azure/datastore-blobs';
+} from '../../../shared/src/azureml/datastore-blobs';
 import { DataError } from '../../../shared/src/step/errors';
 
 const key = Buffer.alloc(32, 7).toString('base64');
