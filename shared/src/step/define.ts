@@ -32,14 +32,19 @@ export interface StepOutcome {
   readonly message?: string;
 }
 
-export interface StepDefinition<Config> {
-  readonly manifest: StepManifest;
-  /** Turns typed inputs into a validated config. Pure: no network, no writes. Throws InputError(s). */
-  parse(inputs: StepInputs, context: ParseContext): Config;
+export interface StepDefinition<Config, M extends StepManifest = StepManifest> {
+  readonly manifest: M;
+  /**
+   * Turns the inputs, typed by this step's manifest, into a validated config. Pure: no network, no writes.
+   * Throws InputError(s).
+   */
+  parse(inputs: StepInputs<M>, context: ParseContext): Config;
   /** Does the work. Throws typed errors (StepError subclasses) for expected failures. */
   run(config: Config, context: StepContext): Promise<StepOutcome>;
 }
 
-export function defineStep<Config>(definition: StepDefinition<Config>): StepDefinition<Config> {
+export function defineStep<Config, M extends StepManifest>(
+  definition: StepDefinition<Config, M>,
+): StepDefinition<Config, M> {
   return definition;
 }
