@@ -29,6 +29,10 @@ export class StepInputs<M extends StepManifest = StepManifest> {
     return this.specs.has(name);
   }
 
+  // The typed accessors cast once, here: readInputs converted each value against this same manifest, so its
+  // literal types (options, defaults) describe the values.
+
+  /** A text input; a pickList is read with `choice`, which types it by its options. */
   string<N extends TextName<M>>(name: N): Filled<SpecNamed<M, N>, string> {
     return this.text(name) as Filled<SpecNamed<M, N>, string>;
   }

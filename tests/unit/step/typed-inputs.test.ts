@@ -5,16 +5,10 @@ import { defineStep } from '../../../shared/src/step/define';
 import type { StepManifest } from '../../../shared/src/step/manifest';
 import { deployManifest } from '../../../shared/src/steps/deploy/manifest';
 import { trainManifest } from '../../../shared/src/steps/train/manifest';
+import { exampleStep } from './example-manifest';
 
 const manifest = {
-  id: 'example',
-  taskName: 'Example',
-  taskId: '00000000-0000-4000-8000-000000000000',
-  friendlyName: 'Example',
-  description: 'Example',
-  category: 'Test',
-  instanceNameFormat: 'Example',
-  groups: [],
+  ...exampleStep,
   inputs: [
     { name: 'jobFile', label: 'Job', type: 'filePath', help: 'Job.' },
     { name: 'baseline', label: 'Baseline', type: 'string', default: 'production', help: 'Baseline.' },
@@ -32,7 +26,6 @@ const manifest = {
     { name: 'ratio', label: 'Ratio', type: 'number', default: '1.5', help: 'Ratio.' },
     { name: 'wait', label: 'Wait', type: 'boolean', default: 'true', help: 'Wait.' },
   ],
-  outputs: [],
 } as const satisfies StepManifest;
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
