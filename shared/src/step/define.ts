@@ -55,18 +55,21 @@ export interface StepReporter<Config, Report> {
   render(report: Report, ending: StepEnding, redact: (text: string) => string): RenderedReport;
 }
 
-export interface StepDefinition<Config, Report = undefined> {
-  readonly manifest: StepManifest;
-  /** Turns typed inputs into a validated config. Pure: no network, no writes. Throws InputError(s). */
-  parse(inputs: StepInputs, context: ParseContext): Config;
+export interface StepDefinition<Config, Report = undefined, M extends StepManifest = StepManifest> {
+  readonly manifest: M;
+  /**
+   * Turns the inputs, typed by this step's manifest, into a validated config. Pure: no network, no writes.
+   * Throws InputError(s).
+   */
+  parse(inputs: StepInputs<M>, context: ParseContext): Config;
   /** The step's report; a step without one writes the result only. */
   readonly report?: StepReporter<Config, Report>;
   /** Does the work, filling `report` as it goes. Throws typed errors (StepError subclasses) for expected failures. */
   run(config: Config, context: StepContext, report: Report): Promise<StepOutcome>;
 }
 
-export function defineStep<Config, Report = undefined>(
-  definition: StepDefinition<Config, Report>,
-): StepDefinition<Config, Report> {
+export function defineStep<Config, Report = undefined, M extends StepManifest = StepManifest>(
+  definition: StepDefinition<Config, Report, M>,
+): StepDefinition<Config, Report, M> {
   return definition;
 }

@@ -1,9 +1,17 @@
 import { InputError } from './errors';
+import type { ChoiceOf, Filled, InputName, InputNameOfType, SpecNamed, TextType } from './input-types';
 import { hostName, inputsFor, type HostKind, type InputSpec, type StepManifest } from './manifest';
 import type { InputPort } from '../platform/ports';
 
-/** Inputs of one step run, converted to their manifest types. Accessors throw on names the manifest lacks. */
-export class StepInputs {
+type TextName<M extends StepManifest> = InputNameOfType<M, TextType>;
+type NumberName<M extends StepManifest> = InputNameOfType<M, 'integer' | 'number'>;
+
+/**
+ * Inputs of one step run, converted to their manifest types. Typed by the manifest (see input-types.ts): names
+ * are checked at compile time, choices give their options' union, and inputs with a default are never undefined.
+ * Accessors also throw at run time on names the manifest lacks.
+ */
+export class StepInputs<M extends StepManifest = StepManifest> {
   constructor(
     private readonly specs: ReadonlyMap<string, InputSpec>,
     private readonly values: ReadonlyMap<string, string | boolean | number>,
@@ -11,39 +19,48 @@ export class StepInputs {
   ) {}
 
   /** The name the user wrote for this input on their host (kebab-case on GitHub). */
-  displayName(name: string): string {
+  displayName(name: InputName<M>): string {
     this.spec(name);
     return hostName(name, this.host);
   }
 
   /** Whether this host offers the input (sign-in inputs differ between Azure DevOps and GitHub). */
-  has(name: string): boolean {
+  has(name: InputName<M>): boolean {
     return this.specs.has(name);
   }
 
-  string(name: string): string | undefined {
-    const value = this.value(name, ['string', 'multiLine', 'pickList', 'filePath', 'azureConnection']);
-    return value === undefined ? undefined : String(value);
+  // The typed accessors cast once, here: readInputs converted each value against this same manifest, so its
+  // literal types (options, defaults) describe the values.
+
+  /** A text input; a pickList is read with `choice`, which types it by its options. */
+  string<N extends TextName<M>>(name: N): Filled<SpecNamed<M, N>, string> {
+    return this.text(name) as Filled<SpecNamed<M, N>, string>;
   }
 
-  requiredString(name: string): string {
-    const value = this.string(name);
+  requiredString(name: TextName<M>): string {
+    const value = this.text(name);
     if (value === undefined) throw new InputError(name, `Input '${this.displayName(name)}' is required.`);
     return value;
   }
 
-  boolean(name: string): boolean {
+  /** A pickList's value, one of its options (readInputs refused any other). */
+  choice<N extends InputNameOfType<M, 'pickList'>>(name: N): ChoiceOf<SpecNamed<M, N>> {
+    const value = this.value(name, ['pickList']);
+    return (value === undefined ? undefined : String(value)) as ChoiceOf<SpecNamed<M, N>>;
+  }
+
+  boolean(name: InputNameOfType<M, 'boolean'>): boolean {
     return this.value(name, ['boolean']) === true;
   }
 
-  number(name: string): number | undefined {
+  number<N extends NumberName<M>>(name: N): Filled<SpecNamed<M, N>, number> {
     const value = this.value(name, ['integer', 'number']);
-    return value === undefined ? undefined : Number(value);
+    return (value === undefined ? undefined : Number(value)) as Filled<SpecNamed<M, N>, number>;
   }
 
   /** Non-empty, trimmed lines of a multi-line input (commas also separate items). */
-  list(name: string): string[] {
-    const value = this.string(name);
+  list(name: TextName<M>): string[] {
+    const value = this.text(name);
     if (value === undefined) return [];
     return value
       .split(/[\r\n,]+/)
@@ -55,9 +72,9 @@ export class StepInputs {
    * A multi-line `key=value` input (tags, properties) as a record; the value may contain `=`. A line without a
    * key or `=` is an InputError naming the input and the line.
    */
-  keyValues(name: string): Record<string, string> {
+  keyValues(name: TextName<M>): Record<string, string> {
     const result: Record<string, string> = {};
-    const lines = (this.string(name) ?? '').split(/\r?\n/);
+    const lines = (this.text(name) ?? '').split(/\r?\n/);
     lines.forEach((raw, index) => {
       const line = raw.trim();
       if (!line || line.startsWith('#')) return;
@@ -89,6 +106,12 @@ export class StepInputs {
     return result;
   }
 
+  /** Any input read as text; pickList values too, for code that has no use for their union. */
+  private text(name: string): string | undefined {
+    const value = this.value(name, ['string', 'multiLine', 'pickList', 'filePath', 'azureConnection']);
+    return value === undefined ? undefined : String(value);
+  }
+
   private spec(name: string): InputSpec {
     const spec = this.specs.get(name);
     if (!spec) throw new Error(`step reads input '${name}' that its manifest does not declare`);
@@ -107,11 +130,11 @@ export class StepInputs {
  * Reads every input the manifest declares for the host, applies defaults and converts types.
  * Returns all problems at once so the user can fix them in one go.
  */
-export function readInputs(
-  manifest: StepManifest,
+export function readInputs<M extends StepManifest>(
+  manifest: M,
   port: InputPort,
   host: HostKind | 'local',
-): { inputs: StepInputs; errors: InputError[] } {
+): { inputs: StepInputs<M>; errors: InputError[] } {
   const specs = host === 'local' ? [...manifest.inputs] : inputsFor(manifest, host);
   const values = new Map<string, string | boolean | number>();
   const errors: InputError[] = [];
@@ -128,7 +151,7 @@ export function readInputs(
     if (converted instanceof InputError) errors.push(converted);
     else values.set(spec.name, converted);
   }
-  return { inputs: new StepInputs(new Map(specs.map((s) => [s.name, s])), values, host), errors };
+  return { inputs: new StepInputs<M>(new Map(specs.map((s) => [s.name, s])), values, host), errors };
 }
 
 function convert(spec: InputSpec, text: string, shown: string): string | boolean | number | InputError {

@@ -1,10 +1,10 @@
 import type { GroupSpec, InputSpec } from '../step/manifest';
 
 /** The Azure sign-in group, shared by every step that calls Azure. */
-export const azureGroup: GroupSpec = { name: 'azure', displayName: 'Azure' };
+export const azureGroup = { name: 'azure', displayName: 'Azure' } as const satisfies GroupSpec;
 
 /** How each host signs in to Azure (DESIGN.md §4): a service connection on Azure DevOps, OIDC or creds on GitHub. */
-export const azureSignInInputs: readonly InputSpec[] = [
+export const azureSignInInputs = [
   {
     name: 'azureSubscription',
     label: 'Azure Resource Manager connection',
@@ -47,9 +47,9 @@ export const azureSignInInputs: readonly InputSpec[] = [
     hosts: ['github'],
     help: 'Service principal JSON as azure/login accepts it (clientId, clientSecret, tenantId, subscriptionId). Prefer OIDC.',
   },
-];
+] as const satisfies readonly InputSpec[];
 
-export const workspaceInputs: readonly InputSpec[] = [
+export const workspaceInputs = [
   {
     name: 'resourceGroup',
     label: 'Resource group',
@@ -66,7 +66,7 @@ export const workspaceInputs: readonly InputSpec[] = [
     group: 'azure',
     help: 'Name of the Azure Machine Learning workspace.',
   },
-];
+] as const satisfies readonly InputSpec[];
 
 export const evidenceOutput = {
   name: 'evidencePath',
@@ -74,5 +74,12 @@ export const evidenceOutput = {
 } as const;
 
 /** The same inputs for a step that calls Azure only in some of its modes (smoke-test by endpoint name). */
-export const optional = (inputs: readonly InputSpec[]): InputSpec[] =>
-  inputs.map((input) => ({ ...input, required: false }));
+export function optional<const S extends InputSpec>(inputs: readonly S[]): Optional<S>[];
+export function optional(inputs: readonly InputSpec[]): Optional<InputSpec>[] {
+  return inputs.map((input) => ({ ...input, required: false }));
+}
+
+/** A spec with `required: false`, its name, type and default kept for typed reads. */
+type Optional<S extends InputSpec> = S extends InputSpec
+  ? Omit<S, 'required'> & { readonly required: false }
+  : never;

@@ -1,15 +1,9 @@
 import { readInputs } from '../../../shared/src/step/inputs';
 import type { StepManifest } from '../../../shared/src/step/manifest';
+import { exampleStep } from './example-manifest';
 
 const manifest: StepManifest = {
-  id: 'example',
-  taskName: 'Example',
-  taskId: '00000000-0000-4000-8000-000000000000',
-  friendlyName: 'Example',
-  description: 'Example',
-  category: 'Test',
-  instanceNameFormat: 'Example',
-  groups: [],
+  ...exampleStep,
   inputs: [
     { name: 'scoringUri', label: 'URI', type: 'string', required: true, help: 'Where to send requests.' },
     { name: 'apiKey', label: 'Key', type: 'string', secret: true, help: 'Key.' },
@@ -26,7 +20,6 @@ const manifest: StepManifest = {
       help: 'Conn.',
     },
   ],
-  outputs: [],
 };
 
 const read = (values: Record<string, string>, host: 'github' | 'azure-pipelines' = 'github') =>

@@ -5,6 +5,7 @@ import type { ParseContext } from '../../step/define';
 import { collectInputErrors, DataError, formatLocation, InputError, InputErrors } from '../../step/errors';
 import { YamlErrors } from '../../yaml/problems';
 import { existingFile, givenPath } from '../../step/input-paths';
+import type { InputName } from '../../step/input-types';
 import type { StepInputs } from '../../step/inputs';
 import type { CodeReference, EnvironmentReference, FixedId } from '../../azureml/references';
 import { assetName, isFullId } from '../../azureml/asset-names';
@@ -22,7 +23,12 @@ import {
 } from './names';
 import { loadDeploymentFile, type DeploymentFile } from './spec/deployment-file';
 import { loadEndpointFile, type AuthMode, type EndpointIdentity } from './spec/endpoint-file';
+import type { deployManifest } from './manifest';
 import { parseTraffic, type Traffic } from './traffic';
+
+type DeployInputs = StepInputs<typeof deployManifest>;
+/** A deploy input's name. */
+export type DeployInput = InputName<typeof deployManifest>;
 
 export type Target = 'managed' | 'kubernetes' | 'aci';
 
@@ -60,7 +66,7 @@ interface Common {
   readonly endpointName: string;
   readonly timeoutMinutes: number;
   /** Input names as the user wrote them on their host, for messages. */
-  readonly shown: (input: string) => string;
+  readonly shown: (input: DeployInput) => string;
 }
 
 export interface OnlineDeployConfig extends Common {
@@ -109,14 +115,14 @@ export type DeployConfig = OnlineDeployConfig | AciDeployConfig | SetTrafficConf
 export const DEFAULT_MANAGED_INSTANCE_TYPE = 'Standard_DS3_v2';
 
 /** Validates the inputs and reads the endpoint and deployment YAML (file:line:column errors); no network. */
-export function parseDeployConfig(inputs: StepInputs, context: ParseContext): DeployConfig {
+export function parseDeployConfig(inputs: DeployInputs, context: ParseContext): DeployConfig {
   const errors: InputError[] = [];
-  const shown = (name: string) => `'${inputs.displayName(name)}'`;
+  const shown = (name: DeployInput) => `'${inputs.displayName(name)}'`;
   const fail = (input: string, message: string) => errors.push(new InputError(input, message));
-  const action = (inputs.string('action') ?? 'deploy') as DeployConfig['action'];
-  const target = (inputs.string('target') ?? 'managed') as Target;
+  const action = inputs.choice('action');
+  const target = inputs.choice('target');
   const endpointName = inputs.requiredString('endpointName');
-  const timeoutMinutes = inputs.number('timeoutMinutes') ?? 30;
+  const timeoutMinutes = inputs.number('timeoutMinutes');
 
   if (target === 'aci') {
     if (!CONTAINER_GROUP_NAME.test(endpointName))
@@ -135,11 +141,11 @@ export function parseDeployConfig(inputs: StepInputs, context: ParseContext): De
     target,
     endpointName,
     timeoutMinutes,
-    shown: (input: string) => inputs.displayName(input),
+    shown: (input: DeployInput) => inputs.displayName(input),
   };
 
   // Inputs that belong to another action or target are refused rather than silently ignored.
-  const notFor = (input: string, why: string) => {
+  const notFor = (input: DeployInput, why: string) => {
     if (given(inputs, input)) fail(input, `Input ${shown(input)} ${why}.`);
   };
   if (action !== 'set-traffic')
@@ -155,7 +161,7 @@ export function parseDeployConfig(inputs: StepInputs, context: ParseContext): De
       'codePath',
       'scoringScript',
       'deploymentFile',
-    ])
+    ] as const)
       notFor(input, `is for action deploy`);
   }
   if (target !== 'kubernetes') {
@@ -181,8 +187,9 @@ export function parseDeployConfig(inputs: StepInputs, context: ParseContext): De
           `Input ${shown('traffic')} is required for action set-traffic, e.g. 'blue=0,green=100'.`,
         );
       else collectInputErrors(errors, () => (traffic = parseTraffic(text, inputs.displayName('traffic'))));
-      throwIfAny(errors);
-      return { ...common, action, target: target as 'managed' | 'kubernetes', traffic };
+      // Target aci was refused above; saying so again lets the compiler narrow it.
+      if (errors.length > 0 || target === 'aci') throw new InputErrors(errors);
+      return { ...common, action, target, traffic };
     }
     case 'delete-deployment': {
       const deploymentName = inputs.string('deploymentName');
@@ -332,7 +339,7 @@ export function parseDeployConfig(inputs: StepInputs, context: ParseContext): De
         'codePath',
         `Input ${shown('codePath')} is required for target aci: the local folder holding the scoring script (with ${shown('scoringScript')}).`,
       );
-    for (const input of ['environment', 'instanceType', 'instanceCount', 'deploymentName'])
+    for (const input of ['environment', 'instanceType', 'instanceCount', 'deploymentName'] as const)
       if (given(inputs, input)) warnings.push(`Input ${shown(input)} is not used by target aci.`);
     if (deploymentSpec)
       warnings.push(
@@ -354,8 +361,8 @@ export function parseDeployConfig(inputs: StepInputs, context: ParseContext): De
       codePath: local.path,
       scoringScript: scoringScript!,
       environmentVariables: deploymentSpec?.environmentVariables ?? {},
-      cpu: inputs.number('aciCpu') ?? 1,
-      memoryGb: inputs.number('aciMemoryGb') ?? 1.5,
+      cpu: inputs.number('aciCpu'),
+      memoryGb: inputs.number('aciMemoryGb'),
       ...(dnsLabel !== undefined ? { dnsLabel } : {}),
       rollbackOnFailure: inputs.boolean('rollbackOnFailure'),
       warnings,
@@ -422,7 +429,7 @@ export function parseDeployConfig(inputs: StepInputs, context: ParseContext): De
             key: `environment:${environmentText}`,
             location: { file: inputs.displayName('environment') },
           };
-  const authInput = inputs.string('authMode');
+  const authInput = inputs.choice('authMode');
   const environment = inputEnvironment ?? deploymentSpec?.environment;
   const instanceType =
     inputs.string('instanceType') ??
@@ -475,7 +482,7 @@ export function parseDeployConfig(inputs: StepInputs, context: ParseContext): De
 
 function checkDeploymentName(
   name: string,
-  shown: (name: string) => string,
+  shown: (name: DeployInput) => string,
   fail: (input: string, message: string) => void,
 ): void {
   if (!DEPLOYMENT_NAME.test(name))
@@ -486,7 +493,7 @@ function checkDeploymentName(
 }
 
 /** Whether the user gave the input (defaults count too: only ask about inputs the manifest gives no default). */
-function given(inputs: StepInputs, name: string): boolean {
+function given(inputs: DeployInputs, name: DeployInput): boolean {
   return name in inputs.publicValues();
 }
 

@@ -1,7 +1,7 @@
 import type { StepManifest } from '../../step/manifest';
 import { azureGroup, azureSignInInputs, evidenceOutput, workspaceInputs } from '../common-inputs';
 
-export const deployManifest: StepManifest = {
+export const deployManifest = {
   id: 'deploy',
   taskName: 'AzureMLDeploy',
   taskId: '7a46807d-0579-4700-bbfe-deeedf281c4a',
@@ -217,4 +217,4 @@ export const deployManifest: StepManifest = {
     { name: 'previousTraffic', description: 'Traffic split before the step (JSON), for rollback.' },
     evidenceOutput,
   ],
-};
+} as const satisfies StepManifest;

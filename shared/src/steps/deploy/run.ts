@@ -7,7 +7,13 @@ import type { EnvironmentReference, FixedId, Reference } from '../../azureml/ref
 import { resolveReferences, type ResolutionRecord } from '../../azureml/resolve-references';
 import { deleteAci, deployAci } from './aci';
 import { checkKubernetes } from './aks';
-import type { DeleteDeploymentConfig, DeployConfig, OnlineDeployConfig, SetTrafficConfig } from './config';
+import type {
+  DeleteDeploymentConfig,
+  DeployConfig,
+  DeployInput,
+  OnlineDeployConfig,
+  SetTrafficConfig,
+} from './config';
 import {
   deploymentBody,
   describeDifferences,
@@ -534,6 +540,6 @@ async function outputsAfter(
   return trafficAfter;
 }
 
-function quote(config: { shown: (input: string) => string }, input: string): string {
+function quote(config: Pick<DeployConfig, 'shown'>, input: DeployInput): string {
   return `'${config.shown(input)}'`;
 }

@@ -2,9 +2,13 @@ import { existsSync, statSync } from 'node:fs';
 import type { DriftMethod } from '../../drift/model';
 import type { ParseContext } from '../../step/define';
 import { InputError, InputErrors } from '../../step/errors';
+import type { InputName } from '../../step/input-types';
 import type { StepInputs } from '../../step/inputs';
 import { existingFile, givenPath } from '../../step/input-paths';
+import type { driftCheckManifest } from './manifest';
 import { loadThresholdsFile, type ThresholdsFile } from './thresholds-file';
+
+type DriftCheckInputs = StepInputs<typeof driftCheckManifest>;
 
 export type FailOn = 'fail' | 'warn' | 'never';
 
@@ -49,20 +53,20 @@ export interface DriftCheckConfig {
 }
 
 /** Validates the drift-check inputs and loads the thresholds file; throws InputError(s) or a located DataError. */
-export function parseDriftCheckConfig(inputs: StepInputs, context: ParseContext): DriftCheckConfig {
+export function parseDriftCheckConfig(inputs: DriftCheckInputs, context: ParseContext): DriftCheckConfig {
   const errors: InputError[] = [];
-  const shown = (name: string) => `'${inputs.displayName(name)}'`;
+  const shown = (name: InputName<typeof driftCheckManifest>) => `'${inputs.displayName(name)}'`;
 
-  const positive = (name: 'numericThreshold' | 'categoricalThreshold', fallback: number) => {
-    const value = inputs.number(name) ?? fallback;
+  const positive = (name: 'numericThreshold' | 'categoricalThreshold') => {
+    const value = inputs.number(name);
     if (!(value > 0))
       errors.push(new InputError(name, `Input ${shown(name)} must be greater than 0, got ${value}.`));
     return value;
   };
-  const numericThreshold = positive('numericThreshold', 0.1);
-  const categoricalThreshold = positive('categoricalThreshold', 0.1);
-  const fraction = (name: 'warnThreshold' | 'driftShare', fallback: number, meaning: string) => {
-    const value = inputs.number(name) ?? fallback;
+  const numericThreshold = positive('numericThreshold');
+  const categoricalThreshold = positive('categoricalThreshold');
+  const fraction = (name: 'warnThreshold' | 'driftShare', meaning: string) => {
+    const value = inputs.number(name);
     if (!(value > 0 && value <= 1))
       errors.push(
         new InputError(
@@ -72,8 +76,8 @@ export function parseDriftCheckConfig(inputs: StepInputs, context: ParseContext)
       );
     return value;
   };
-  const warnThreshold = fraction('warnThreshold', 0.5, 'a fraction of each threshold');
-  const driftShare = fraction('driftShare', 0.5, 'a share of the features');
+  const warnThreshold = fraction('warnThreshold', 'a fraction of each threshold');
+  const driftShare = fraction('driftShare', 'a share of the features');
 
   const lists = Object.fromEntries(
     FEATURE_LIST_INPUTS.map((name) => [name, unique(inputs.list(name))]),
@@ -131,15 +135,15 @@ export function parseDriftCheckConfig(inputs: StepInputs, context: ParseContext)
     categoricalFeatures: lists.categoricalFeatures,
     numericFeatures: lists.numericFeatures,
     criticalFeatures: lists.criticalFeatures,
-    method: (inputs.string('method') ?? 'distance') as DriftMethod,
+    method: inputs.choice('method'),
     numericThreshold,
     categoricalThreshold,
     warnThreshold,
     ...(thresholds ? { thresholds } : {}),
     driftShare,
-    failOn: (inputs.string('failOn') ?? 'fail') as FailOn,
-    maxSampleRows: inputs.number('maxSampleRows') ?? 1_000_000,
-    seed: inputs.number('seed') ?? 0,
+    failOn: inputs.choice('failOn'),
+    maxSampleRows: inputs.number('maxSampleRows'),
+    seed: inputs.number('seed'),
     ...(outputDir === undefined ? {} : { outputDir }),
     ...(writeBaselineProfile === undefined ? {} : { writeBaselineProfile }),
     inputNames: {
@@ -159,7 +163,7 @@ export function parseDriftCheckConfig(inputs: StepInputs, context: ParseContext)
 /** Azure Pipelines hands an empty filePath input over as the sources directory: that means "not given". */
 /** A path the step writes to: it must not be a file where a directory is wanted, or the reverse. */
 function outputPath(
-  inputs: StepInputs,
+  inputs: DriftCheckInputs,
   name: 'outputDir' | 'writeBaselineProfile',
   context: ParseContext,
   errors: InputError[],

@@ -1,7 +1,7 @@
 import type { StepManifest } from '../../step/manifest';
 import { evidenceOutput } from '../common-inputs';
 
-export const driftCheckManifest: StepManifest = {
+export const driftCheckManifest = {
   id: 'drift-check',
   taskName: 'AzureMLDriftCheck',
   taskId: 'beefd64a-7987-4d86-8018-830934d390a7',
@@ -177,4 +177,4 @@ export const driftCheckManifest: StepManifest = {
     },
     evidenceOutput,
   ],
-};
+} as const satisfies StepManifest;

@@ -3,11 +3,16 @@ import type { WorkspaceRef } from '../../azureml/workspace-session';
 import type { ParseContext } from '../../step/define';
 import { InputError, InputErrors, type SourceLocation } from '../../step/errors';
 import { existingFile, givenPath } from '../../step/input-paths';
+import type { InputName } from '../../step/input-types';
 import type { StepInputs } from '../../step/inputs';
 import { workspaceRef } from '../workspace-inputs';
 import { parseBaseline, type GateSettings } from './gate';
 import { loadModelFile, type ModelFile } from './model-file';
+import type { registerModelManifest } from './manifest';
 import { MODEL_NAME, RESERVED_PROPERTY_PREFIX, type ModelType } from './model-types';
+
+type RegisterModelInputs = StepInputs<typeof registerModelManifest>;
+type RegisterModelInput = InputName<typeof registerModelManifest>;
 
 /** What to register. A job's output is resolved at run time: a named output first, else an artifact path. */
 export type ModelSource =
@@ -51,10 +56,13 @@ export interface RegisterModelConfig {
 }
 
 /** Validates the inputs and reads the model YAML (file:line:column errors); no network. */
-export function parseRegisterModelConfig(inputs: StepInputs, context: ParseContext): RegisterModelConfig {
+export function parseRegisterModelConfig(
+  inputs: RegisterModelInputs,
+  context: ParseContext,
+): RegisterModelConfig {
   const errors: InputError[] = [];
   const warnings: string[] = [];
-  const shown = (name: string) => `'${inputs.displayName(name)}'`;
+  const shown = (name: RegisterModelInput) => `'${inputs.displayName(name)}'`;
   const collect = <T>(read: () => T, fallback: T): T => {
     try {
       return read();
@@ -78,9 +86,9 @@ export function parseRegisterModelConfig(inputs: StepInputs, context: ParseConte
   const modelPath = givenPath(inputs, 'modelPath', context);
   const modelFilePath = existingFile(inputs, 'modelFile', context, errors);
   const givenSources = [
-    ...(jobOutput !== undefined ? ['jobOutput'] : []),
-    ...(modelPath !== undefined ? ['modelPath'] : []),
-    ...(givenPath(inputs, 'modelFile', context) !== undefined ? ['modelFile'] : []),
+    ...(jobOutput !== undefined ? (['jobOutput'] as const) : []),
+    ...(modelPath !== undefined ? (['modelPath'] as const) : []),
+    ...(givenPath(inputs, 'modelFile', context) !== undefined ? (['modelFile'] as const) : []),
   ];
   const sourceChoice = `${shown('jobOutput')} (with ${shown('jobName')}), ${shown('modelPath')} or ${shown('modelFile')}`;
   if (givenSources.length === 0)
@@ -153,7 +161,7 @@ export function parseRegisterModelConfig(inputs: StepInputs, context: ParseConte
         `${file.file}: the model YAML names the model '${file.name}'; input ${shown('modelName')} wins: it is registered as '${modelName}'.`,
       );
   }
-  const modelType = (inputs.string('modelType') as ModelType | undefined) ?? file?.type;
+  const modelType: ModelType | undefined = inputs.choice('modelType') ?? file?.type;
   const description = inputs.string('description') ?? file?.description;
   return {
     workspace: workspaceRef(inputs),
@@ -199,10 +207,10 @@ function sourceOfFile(file: ModelFile, jobName: string | undefined): ModelSource
 }
 
 /** The gate, when `compareMetric` is given; gate inputs without it are ignored with a warning. */
-function gateSettings(inputs: StepInputs, warnings: string[]): GateSettings | undefined {
-  const shown = (name: string) => `'${inputs.displayName(name)}'`;
+function gateSettings(inputs: RegisterModelInputs, warnings: string[]): GateSettings | undefined {
+  const shown = (name: RegisterModelInput) => `'${inputs.displayName(name)}'`;
   const metric = inputs.string('compareMetric');
-  const baselineText = inputs.string('baseline') ?? 'production';
+  const baselineText = inputs.string('baseline');
   const endpoint = inputs.string('baselineEndpoint');
   const baseline = parseBaseline(baselineText, endpoint);
   if (!baseline)
@@ -212,8 +220,8 @@ function gateSettings(inputs: StepInputs, warnings: string[]): GateSettings | un
     );
   if (metric === undefined) {
     const ignored = [
-      ...(endpoint !== undefined ? ['baselineEndpoint'] : []),
-      ...(inputs.number('minValue') !== undefined ? ['minValue'] : []),
+      ...(endpoint !== undefined ? (['baselineEndpoint'] as const) : []),
+      ...(inputs.number('minValue') !== undefined ? (['minValue'] as const) : []),
     ];
     if (ignored.length)
       warnings.push(
@@ -234,10 +242,10 @@ function gateSettings(inputs: StepInputs, warnings: string[]): GateSettings | un
   return {
     metric,
     higherIsBetter: inputs.boolean('higherIsBetter'),
-    minImprovement: inputs.number('minImprovement') ?? 0,
+    minImprovement: inputs.number('minImprovement'),
     ...(minValue !== undefined ? { minValue } : {}),
     baseline:
       baseline.kind === 'production' ? { kind: 'production', endpoint: baseline.endpoint! } : baseline,
-    onFail: (inputs.string('onGateFail') ?? 'fail') as 'fail' | 'skip',
+    onFail: inputs.choice('onGateFail'),
   };
 }

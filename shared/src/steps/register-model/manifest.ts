@@ -1,7 +1,7 @@
 import type { StepManifest } from '../../step/manifest';
 import { azureGroup, azureSignInInputs, evidenceOutput, workspaceInputs } from '../common-inputs';
 
-export const registerModelManifest: StepManifest = {
+export const registerModelManifest = {
   id: 'register-model',
   taskName: 'AzureMLRegisterModel',
   taskId: 'dded33bb-08c4-4af2-b1f5-b3c1490484a1',
@@ -154,4 +154,4 @@ export const registerModelManifest: StepManifest = {
     { name: 'gateResult', description: 'JSON: candidate, baseline, delta, verdict, reason.' },
     evidenceOutput,
   ],
-};
+} as const satisfies StepManifest;

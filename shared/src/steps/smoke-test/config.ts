@@ -3,10 +3,15 @@ import path from 'node:path';
 import { loadCasesFile, requestFilePlan, type SmokePlan } from '../../smoke/cases-file';
 import type { ParseContext } from '../../step/define';
 import { InputError, InputErrors } from '../../step/errors';
+import type { InputName } from '../../step/input-types';
 import type { StepInputs } from '../../step/inputs';
 import { existingFile } from '../../step/input-paths';
 import type { AzureSignInValues } from '../../azure/auth-config';
 import { signInValues } from '../workspace-inputs';
+import type { smokeTestManifest } from './manifest';
+
+type SmokeTestInputs = StepInputs<typeof smokeTestManifest>;
+type SmokeTestInput = InputName<typeof smokeTestManifest>;
 
 export interface SmokeTestConfig {
   readonly scoringUri: string;
@@ -42,9 +47,9 @@ export type SmokeTestRequest = Omit<SmokeTestConfig, 'scoringUri'> &
   );
 
 /** Validates the smoke-test inputs and loads the cases; throws InputError(s) or a located DataError. */
-export function parseSmokeTestConfig(inputs: StepInputs, context: ParseContext): SmokeTestRequest {
+export function parseSmokeTestConfig(inputs: SmokeTestInputs, context: ParseContext): SmokeTestRequest {
   const errors: InputError[] = [];
-  const shown = (name: string) => `'${inputs.displayName(name)}'`;
+  const shown = (name: SmokeTestInput) => `'${inputs.displayName(name)}'`;
 
   const endpoint = endpointByName(inputs, errors);
   const scoringUri = inputs.string('scoringUri') ?? '';
@@ -118,10 +123,10 @@ export function parseSmokeTestConfig(inputs: StepInputs, context: ParseContext):
     ...(authKey ? { authKey } : {}),
     ...(deploymentName ? { deploymentName } : {}),
     plan,
-    readyTimeoutMs: (inputs.number('readyTimeoutSeconds') ?? 300) * 1000,
-    requestTimeoutMs: (inputs.number('requestTimeoutSeconds') ?? 60) * 1000,
-    latencyRequests: inputs.number('latencyRequests') ?? 20,
-    concurrency: inputs.number('concurrency') ?? 1,
+    readyTimeoutMs: inputs.number('readyTimeoutSeconds') * 1000,
+    requestTimeoutMs: inputs.number('requestTimeoutSeconds') * 1000,
+    latencyRequests: inputs.number('latencyRequests'),
+    concurrency: inputs.number('concurrency'),
     ...(maxP95Ms === undefined ? {} : { maxP95Ms }),
     ...(junitFile === undefined ? {} : { junitFile }),
     inputNames: {
@@ -132,8 +137,8 @@ export function parseSmokeTestConfig(inputs: StepInputs, context: ParseContext):
 }
 
 /** The endpoint to look up when `endpointName` is given: exactly one of it and `scoringUri`, with its workspace. */
-function endpointByName(inputs: StepInputs, errors: InputError[]): EndpointByName | undefined {
-  const shown = (name: string) => `'${inputs.displayName(name)}'`;
+function endpointByName(inputs: SmokeTestInputs, errors: InputError[]): EndpointByName | undefined {
+  const shown = (name: SmokeTestInput) => `'${inputs.displayName(name)}'`;
   const endpointName = inputs.string('endpointName');
   const scoringUri = inputs.string('scoringUri');
   if (endpointName && scoringUri) {

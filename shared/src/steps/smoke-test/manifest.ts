@@ -1,7 +1,7 @@
 import type { StepManifest } from '../../step/manifest';
 import { azureGroup, azureSignInInputs, evidenceOutput, optional, workspaceInputs } from '../common-inputs';
 
-export const smokeTestManifest: StepManifest = {
+export const smokeTestManifest = {
   id: 'smoke-test',
   taskName: 'AzureMLSmokeTest',
   taskId: '5043e070-d6d1-468d-bf4f-9bbaa0b0894e',
@@ -125,4 +125,4 @@ export const smokeTestManifest: StepManifest = {
     { name: 'p99Ms', description: '99th percentile latency in milliseconds.' },
     evidenceOutput,
   ],
-};
+} as const satisfies StepManifest;

@@ -5,6 +5,7 @@ import { existingFile } from '../../step/input-paths';
 import type { StepInputs } from '../../step/inputs';
 import { workspaceRef } from '../workspace-inputs';
 import { loadJobSpec, parseSetOverrides, type JobSpec } from './job-spec';
+import type { trainManifest } from './manifest';
 
 export interface TrainConfig {
   readonly workspace: WorkspaceRef;
@@ -23,7 +24,10 @@ export interface TrainConfig {
 }
 
 /** Validates the inputs and reads the job YAML (file:line:column errors); no network. */
-export function parseTrainConfig(inputs: StepInputs, context: ParseContext): TrainConfig {
+export function parseTrainConfig(
+  inputs: StepInputs<typeof trainManifest>,
+  context: ParseContext,
+): TrainConfig {
   const errors: InputError[] = [];
   const jobFile = existingFile(inputs, 'jobFile', context, errors);
   let tags: Record<string, string> = {};
@@ -42,7 +46,7 @@ export function parseTrainConfig(inputs: StepInputs, context: ParseContext): Tra
     ...(displayName ? { displayName } : {}),
     tags,
     wait: inputs.boolean('wait'),
-    timeoutMinutes: inputs.number('timeoutMinutes') ?? 0,
+    timeoutMinutes: inputs.number('timeoutMinutes'),
     cancelOnTimeout: inputs.boolean('cancelOnTimeout'),
     streamLogs: inputs.boolean('streamLogs'),
     dryRun: inputs.boolean('dryRun'),

@@ -1,7 +1,7 @@
 import type { StepManifest } from '../../step/manifest';
 import { azureGroup, azureSignInInputs, evidenceOutput, workspaceInputs } from '../common-inputs';
 
-export const trainManifest: StepManifest = {
+export const trainManifest = {
   id: 'train',
   taskName: 'AzureMLTrain',
   taskId: 'a2520115-522c-49b4-82ad-c40e6a3c65ad',
@@ -104,4 +104,4 @@ export const trainManifest: StepManifest = {
     { name: 'jobOutputs', description: 'Job outputs (JSON object: output name -> azureml:// path).' },
     evidenceOutput,
   ],
-};
+} as const satisfies StepManifest;
