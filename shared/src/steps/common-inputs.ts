@@ -3,7 +3,7 @@ import type { GroupSpec, InputSpec } from '../step/manifest';
 /** The Azure sign-in group, shared by every step that calls Azure. */
 export const azureGroup = { name: 'azure', displayName: 'Azure' } as const satisfies GroupSpec;
 
-/** How each host signs in to Azure (DESIGN.md §4): a service connection on Azure DevOps, OIDC or creds on GitHub. */
+/** How each host signs in to Azure (docs/architecture.md, "Signing in"): a service connection on Azure DevOps, OIDC or creds on GitHub. */
 export const azureSignInInputs = [
   {
     name: 'azureSubscription',
