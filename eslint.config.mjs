@@ -86,6 +86,18 @@ export default tseslint.config(
     files: [`shared/src/steps/${id}/**`],
     rules: restrictImports([hostLibraries, testsAndEmulator, otherSteps(id)]),
   })),
+  // No function in shared/src over 80 lines (blank lines and comments not counted); an exception is disabled in
+  // place with its reason.
+  {
+    files: ['shared/src/**/*.ts'],
+    // Temporary: these step folders are being split on other branches; the merge removes these ignores.
+    ignores: [
+      'shared/src/steps/deploy/**',
+      'shared/src/steps/train/**',
+      'shared/src/steps/register-model/**',
+    ],
+    rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }] },
+  },
   // The platform seam is where host libraries are used.
   { files: ['shared/src/platform/**'], rules: restrictImports([testsAndEmulator]) },
   {

@@ -48,14 +48,6 @@ export async function beginArmJsonOperation(
   let retryAfterMs = retryAfter(first.headers);
   const interval = options.updateIntervalInMs ?? 5_000;
 
-  const resourceState = (resource: Record<string, unknown>): string | undefined => {
-    const props = resource['properties'];
-    const state =
-      props && typeof props === 'object'
-        ? (props as Record<string, unknown>)['provisioningState']
-        : undefined;
-    return typeof state === 'string' ? state : undefined;
-  };
   const finalResource = async (signal?: AbortSignal): Promise<Record<string, unknown>> => {
     if (method === 'DELETE') return {};
     const read = await armJsonExchange(client, armEndpoint, 'GET', resourcePath, undefined, {
@@ -64,15 +56,8 @@ export async function beginArmJsonOperation(
     });
     return read.body;
   };
-  const failed = (status: string, error: unknown): never => {
-    const detail = (error ?? {}) as { code?: string; message?: string };
-    const code =
-      detail.code ?? (status.toLowerCase().startsWith('cancel') ? 'OperationCanceled' : 'OperationFailed');
-    throw new AzureError(
-      `The long-running ${method} of ${resourcePath} ended ${status}${detail.message ? `: ${detail.message}` : '.'}`,
-      code,
-    );
-  };
+  const failed = (status: string, error: unknown): never =>
+    operationFailed(method, resourcePath, status, error);
 
   return {
     onProgress(callback) {
@@ -83,7 +68,7 @@ export async function beginArmJsonOperation(
       const signal = pollOptions.abortSignal;
       // A write that finished at once (200/201 with a final state, or 200/204 for a DELETE) needs no polling.
       if (!asyncUrl && !locationUrl) {
-        const state = resourceState(first.body);
+        const state = provisioningState(first.body);
         if (method === 'DELETE' || state === undefined || TERMINAL.has(state.toLowerCase())) {
           report({ isStarted: true, isCompleted: true, ...(state ? { status: state } : {}) });
           if (state && state.toLowerCase() !== 'succeeded') failed(state, undefined);
@@ -101,10 +86,7 @@ export async function beginArmJsonOperation(
           { ...request, ...(signal ? { abortSignal: signal } : {}) },
         );
         retryAfterMs = retryAfter(poll.headers);
-        let status: string | undefined;
-        if (asyncUrl) status = typeof poll.body['status'] === 'string' ? poll.body['status'] : undefined;
-        else if (locationUrl) status = poll.status === 202 ? 'InProgress' : 'Succeeded';
-        else status = resourceState(poll.body);
+        const status = pollStatus(poll, asyncUrl, locationUrl);
         const done = status !== undefined && TERMINAL.has(status.toLowerCase());
         report({ isStarted: true, isCompleted: done, ...(status ? { status } : {}) });
         if (!done) continue;
@@ -115,6 +97,35 @@ export async function beginArmJsonOperation(
       }
     },
   };
+}
+
+/** The operation's status as the poll answered it, read the way the followed URL reports it. */
+function pollStatus(
+  poll: { status: number; body: Record<string, unknown> },
+  asyncUrl: string | undefined,
+  locationUrl: string | undefined,
+): string | undefined {
+  if (asyncUrl) return typeof poll.body['status'] === 'string' ? poll.body['status'] : undefined;
+  if (locationUrl) return poll.status === 202 ? 'InProgress' : 'Succeeded';
+  return provisioningState(poll.body);
+}
+
+/** The resource's `properties.provisioningState`, when it has one. */
+function provisioningState(resource: Record<string, unknown>): string | undefined {
+  const props = resource['properties'];
+  const state =
+    props && typeof props === 'object' ? (props as Record<string, unknown>)['provisioningState'] : undefined;
+  return typeof state === 'string' ? state : undefined;
+}
+
+function operationFailed(method: string, resourcePath: string, status: string, error: unknown): never {
+  const detail = (error ?? {}) as { code?: string; message?: string };
+  const code =
+    detail.code ?? (status.toLowerCase().startsWith('cancel') ? 'OperationCanceled' : 'OperationFailed');
+  throw new AzureError(
+    `The long-running ${method} of ${resourcePath} ended ${status}${detail.message ? `: ${detail.message}` : '.'}`,
+    code,
+  );
 }
 
 function retryAfter(headers: PipelineResponse['headers']): number | undefined {

@@ -1,4 +1,4 @@
-import type { HostIdentityPort } from '../platform/ports';
+import type { HostIdentityPort, ServiceConnection } from '../platform/ports';
 import { InputError, InputErrors } from '../step/errors';
 import { hostName, type HostKind } from '../step/manifest';
 import { resolveCloud, type AzureCloud } from './cloud';
@@ -76,122 +76,198 @@ const schemes = {
   managedServiceIdentity: 'managedserviceidentity',
 } as const;
 
+/** The one input naming the service connection; every message about the connection is filed under it. */
+const connectionInput = 'azureSubscription';
+
 function fromServiceConnection(
   id: string | undefined,
   identity: HostIdentityPort,
   addSecret: (secret: string) => void,
 ): AzureAccess {
-  const input = 'azureSubscription';
+  const connection = connectionFields(findServiceConnection(id, identity));
+  const { errors } = connection;
+  const cloud = cloudOrError(
+    () => resolveCloud(connection.data('environment'), identity.cloudOverride, connectionInput),
+    errors,
+  );
+  const subscriptionId = connection.data('subscriptionId') ?? '';
+  if (!subscriptionId) {
+    errors.push(
+      new InputError(
+        connectionInput,
+        `Service connection '${connection.id}' is not scoped to a subscription: use a connection with scope level Subscription (or Machine Learning Workspace).`,
+      ),
+    );
+  }
+  const { auth, description } = connectionSignIn(connection, identity, addSecret);
+  if (errors.length > 0 || !auth || !cloud) throw new InputErrors(errors);
+  return { auth, cloud, subscriptionId, description };
+}
+
+/** The service connection the input names; throws when none is named or the pipeline cannot see it. */
+function findServiceConnection(
+  id: string | undefined,
+  identity: HostIdentityPort,
+): { id: string; connection: ServiceConnection } {
   if (!id)
     throw new InputErrors([
       new InputError(
-        input,
-        `Input '${input}' is required: choose an Azure Resource Manager service connection.`,
+        connectionInput,
+        `Input '${connectionInput}' is required: choose an Azure Resource Manager service connection.`,
       ),
     ]);
   const connection = identity.serviceConnection?.(id);
   if (!connection) {
     throw new InputErrors([
       new InputError(
-        input,
+        connectionInput,
         `Service connection '${id}' was not found. Give the id or name of an Azure Resource Manager service connection this pipeline is authorized to use.`,
       ),
     ]);
   }
-  const parameter = (key: string) => lookup(connection.parameters, key);
-  const data = (key: string) => lookup(connection.data, key);
-  const errors: InputError[] = [];
-  const need = (key: string, what: string): string => {
-    const value = parameter(key);
-    if (!value)
-      errors.push(
-        new InputError(
-          input,
-          `Service connection '${id}' has no ${what} (parameter '${key}'): edit the connection and set it.`,
-        ),
-      );
-    return value ?? '';
-  };
+  return { id, connection };
+}
 
-  let cloud: AzureCloud | undefined;
-  try {
-    cloud = resolveCloud(data('environment'), identity.cloudOverride, input);
-  } catch (error) {
-    if (error instanceof InputError) errors.push(error);
-    else throw error;
+/** A service connection's fields, read case-insensitively; `need` records a missing parameter in `errors`. */
+interface ConnectionFields {
+  readonly id: string;
+  readonly scheme: string;
+  readonly errors: InputError[];
+  parameter(key: string): string | undefined;
+  data(key: string): string | undefined;
+  need(key: string, what: string): string;
+}
+
+function connectionFields({
+  id,
+  connection,
+}: {
+  id: string;
+  connection: ServiceConnection;
+}): ConnectionFields {
+  const errors: InputError[] = [];
+  const parameter = (key: string) => lookup(connection.parameters, key);
+  return {
+    id,
+    scheme: connection.scheme,
+    errors,
+    parameter,
+    data: (key) => lookup(connection.data, key),
+    need(key, what) {
+      const value = parameter(key);
+      if (!value)
+        errors.push(
+          new InputError(
+            connectionInput,
+            `Service connection '${id}' has no ${what} (parameter '${key}'): edit the connection and set it.`,
+          ),
+        );
+      return value ?? '';
+    },
+  };
+}
+
+/** How one way of signing in authenticates, and the log line saying so; no auth when it cannot. */
+interface SignIn {
+  readonly auth?: AzureAuth;
+  readonly description: string;
+}
+
+/** The sign-in of the connection's scheme; an unsupported scheme is an error. */
+function connectionSignIn(
+  connection: ConnectionFields,
+  identity: HostIdentityPort,
+  addSecret: (secret: string) => void,
+): SignIn {
+  const scheme = connection.scheme.toLowerCase();
+  if (scheme === schemes.workloadIdentityFederation)
+    return pipelinesFederationSignIn(connection, identity, addSecret);
+  if (scheme === schemes.servicePrincipal) return servicePrincipalSignIn(connection, addSecret);
+  if (scheme === schemes.managedServiceIdentity) {
+    const clientId = connection.data('msiClientId') || undefined;
+    return {
+      auth: clientId ? { kind: 'managedIdentity', clientId } : { kind: 'managedIdentity' },
+      description: `the agent's managed identity${clientId ? ` ${clientId}` : ''} (service connection '${connection.id}')`,
+    };
   }
-  const subscriptionId = data('subscriptionId') ?? '';
-  if (!subscriptionId) {
-    errors.push(
+  connection.errors.push(
+    new InputError(
+      connectionInput,
+      `Service connection '${connection.id}' uses scheme '${connection.scheme}', which is not supported: use workload identity federation (recommended), a service principal or a managed identity.`,
+    ),
+  );
+  return { description: '' };
+}
+
+function pipelinesFederationSignIn(
+  connection: ConnectionFields,
+  identity: HostIdentityPort,
+  addSecret: (secret: string) => void,
+): SignIn {
+  const { id } = connection;
+  const tenantId = connection.need('tenantId', 'tenant id');
+  const clientId = connection.need('servicePrincipalId', 'service principal (client) id');
+  const federation = identity.pipelineFederation?.() ?? {};
+  if (!federation.oidcRequestUri || !federation.systemAccessToken) {
+    connection.errors.push(
       new InputError(
-        input,
-        `Service connection '${id}' is not scoped to a subscription: use a connection with scope level Subscription (or Machine Learning Workspace).`,
+        connectionInput,
+        `Service connection '${id}' uses workload identity federation, but the job has no OIDC request URI or access token. ` +
+          'Run on an agent >= 3.227 and do not disable the job access token (System.AccessToken).',
       ),
     );
   }
-
-  let auth: AzureAuth | undefined;
-  let description: string;
-  const scheme = connection.scheme.toLowerCase();
-  if (scheme === schemes.workloadIdentityFederation) {
-    const tenantId = need('tenantId', 'tenant id');
-    const clientId = need('servicePrincipalId', 'service principal (client) id');
-    const federation = identity.pipelineFederation?.() ?? {};
-    if (!federation.oidcRequestUri || !federation.systemAccessToken) {
-      errors.push(
-        new InputError(
-          input,
-          `Service connection '${id}' uses workload identity federation, but the job has no OIDC request URI or access token. ` +
-            'Run on an agent >= 3.227 and do not disable the job access token (System.AccessToken).',
-        ),
-      );
-    }
-    if (federation.systemAccessToken) addSecret(federation.systemAccessToken);
-    auth = {
+  if (federation.systemAccessToken) addSecret(federation.systemAccessToken);
+  return {
+    auth: {
       kind: 'pipelinesFederation',
       tenantId,
       clientId,
       serviceConnectionId: id,
       systemAccessToken: federation.systemAccessToken ?? '',
+    },
+    description: `workload identity federation (service connection '${id}', client ${clientId})`,
+  };
+}
+
+/** A service principal with a certificate (authenticationType spnCertificate) or, by default, a secret. */
+function servicePrincipalSignIn(connection: ConnectionFields, addSecret: (secret: string) => void): SignIn {
+  const { id } = connection;
+  const tenantId = connection.need('tenantId', 'tenant id');
+  const clientId = connection.need('servicePrincipalId', 'service principal (client) id');
+  if ((connection.parameter('authenticationType') ?? 'spnKey').toLowerCase() !== 'spncertificate') {
+    const clientSecret = connection.need('servicePrincipalKey', 'client secret');
+    if (clientSecret) addSecret(clientSecret);
+    return {
+      auth: { kind: 'clientSecret', tenantId, clientId, clientSecret },
+      description: `service principal ${clientId} with a secret (service connection '${id}')`,
     };
-    description = `workload identity federation (service connection '${id}', client ${clientId})`;
-  } else if (scheme === schemes.servicePrincipal) {
-    const tenantId = need('tenantId', 'tenant id');
-    const clientId = need('servicePrincipalId', 'service principal (client) id');
-    if ((parameter('authenticationType') ?? 'spnKey').toLowerCase() === 'spncertificate') {
-      const certificatePem = need('servicePrincipalCertificate', 'certificate');
-      if (certificatePem) addSecret(certificatePem);
-      if (certificatePem && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(certificatePem)) {
-        errors.push(
-          new InputError(
-            input,
-            `The certificate of service connection '${id}' has no PEM private key: upload a PEM file holding both the certificate and its private key.`,
-          ),
-        );
-      }
-      auth = { kind: 'clientCertificate', tenantId, clientId, certificatePem };
-      description = `service principal ${clientId} with a certificate (service connection '${id}')`;
-    } else {
-      const clientSecret = need('servicePrincipalKey', 'client secret');
-      if (clientSecret) addSecret(clientSecret);
-      auth = { kind: 'clientSecret', tenantId, clientId, clientSecret };
-      description = `service principal ${clientId} with a secret (service connection '${id}')`;
-    }
-  } else if (scheme === schemes.managedServiceIdentity) {
-    const clientId = data('msiClientId') || undefined;
-    auth = clientId ? { kind: 'managedIdentity', clientId } : { kind: 'managedIdentity' };
-    description = `the agent's managed identity${clientId ? ` ${clientId}` : ''} (service connection '${id}')`;
-  } else {
-    description = '';
-    errors.push(
+  }
+  const certificatePem = connection.need('servicePrincipalCertificate', 'certificate');
+  if (certificatePem) addSecret(certificatePem);
+  if (certificatePem && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(certificatePem)) {
+    connection.errors.push(
       new InputError(
-        input,
-        `Service connection '${id}' uses scheme '${connection.scheme}', which is not supported: use workload identity federation (recommended), a service principal or a managed identity.`,
+        connectionInput,
+        `The certificate of service connection '${id}' has no PEM private key: upload a PEM file holding both the certificate and its private key.`,
       ),
     );
   }
-  if (errors.length > 0 || !auth || !cloud) throw new InputErrors(errors);
-  return { auth, cloud, subscriptionId, description };
+  return {
+    auth: { kind: 'clientCertificate', tenantId, clientId, certificatePem },
+    description: `service principal ${clientId} with a certificate (service connection '${id}')`,
+  };
+}
+
+/** The cloud, or undefined with its InputError recorded so that every other problem is reported too. */
+function cloudOrError(resolve: () => AzureCloud, errors: InputError[]): AzureCloud | undefined {
+  try {
+    return resolve();
+  } catch (error) {
+    if (error instanceof InputError) errors.push(error);
+    else throw error;
+    return undefined;
+  }
 }
 
 interface Creds {
@@ -207,88 +283,18 @@ function fromGitHubInputs(
   identity: HostIdentityPort,
   addSecret: (secret: string) => void,
 ): AzureAccess {
-  const shown = (name: keyof AzureSignInValues) => hostName(name, host);
+  const shown: ShownName = (name) => hostName(name, host);
   const errors: InputError[] = [];
   if (values.creds) addSecret(values.creds);
-  let cloud: AzureCloud | undefined;
-  try {
-    cloud = resolveCloud(undefined, identity.cloudOverride, 'creds');
-  } catch (error) {
-    if (error instanceof InputError) errors.push(error);
-    else throw error;
-  }
-
-  let auth: AzureAuth | undefined;
-  let description = '';
-  let subscriptionId = values.subscriptionId;
-  if (values.clientId || values.tenantId) {
-    if (values.creds) {
-      errors.push(
-        new InputError(
-          'creds',
-          `Give either '${shown('clientId')}' and '${shown('tenantId')}' (OIDC) or '${shown('creds')}', not both.`,
-        ),
-      );
-    }
-    if (!values.clientId)
-      errors.push(
-        new InputError(
-          'clientId',
-          `Input '${shown('clientId')}' is required with '${shown('tenantId')}' (OIDC).`,
-        ),
-      );
-    if (!values.tenantId)
-      errors.push(
-        new InputError(
-          'tenantId',
-          `Input '${shown('tenantId')}' is required with '${shown('clientId')}' (OIDC).`,
-        ),
-      );
-    const idToken = identity.idToken;
-    if (!idToken) {
-      errors.push(
-        new InputError(
-          'clientId',
-          `OIDC sign-in ('${shown('clientId')}') needs a GitHub Actions runner; here use '${shown('creds')}' or an Azure CLI session (az login).`,
-        ),
-      );
-    } else {
-      auth = {
-        kind: 'clientAssertion',
-        tenantId: values.tenantId ?? '',
-        clientId: values.clientId ?? '',
-        getAssertion: async () => {
-          const token = await idToken(githubTokenAudience);
-          addSecret(token);
-          return token;
-        },
-      };
-    }
-    description = `OIDC federation as ${values.clientId ?? ''}`;
-  } else if (values.creds) {
-    const creds = parseCreds(values.creds, shown('creds'), errors, addSecret);
-    if (creds) {
-      auth = {
-        kind: 'clientSecret',
-        tenantId: creds.tenantId,
-        clientId: creds.clientId,
-        clientSecret: creds.clientSecret,
-      };
-      description = `service principal ${creds.clientId} with a secret ('${shown('creds')}')`;
-      if (subscriptionId && subscriptionId !== creds.subscriptionId) {
-        errors.push(
-          new InputError(
-            'subscriptionId',
-            `Input '${shown('subscriptionId')}' (${subscriptionId}) differs from the subscriptionId in '${shown('creds')}' (${creds.subscriptionId}): remove one.`,
-          ),
-        );
-      }
-      subscriptionId ??= creds.subscriptionId;
-    }
-  } else {
-    auth = { kind: 'azureCli' };
-    description = 'the Azure CLI session (az login / azure/login)';
-  }
+  const cloud = cloudOrError(() => resolveCloud(undefined, identity.cloudOverride, 'creds'), errors);
+  const signIn: SignIn & { credsSubscriptionId?: string } =
+    values.clientId || values.tenantId
+      ? oidcSignIn(values, identity, shown, errors, addSecret)
+      : values.creds
+        ? credsSignIn(values.creds, values.subscriptionId, shown, errors, addSecret)
+        : { auth: { kind: 'azureCli' }, description: 'the Azure CLI session (az login / azure/login)' };
+  const { auth, description } = signIn;
+  const subscriptionId = values.subscriptionId ?? signIn.credsSubscriptionId;
   // Broken creds already said what is missing: no second message about the subscription.
   if (!subscriptionId && !values.creds) {
     errors.push(
@@ -300,6 +306,93 @@ function fromGitHubInputs(
   }
   if (errors.length > 0 || !auth || !cloud || !subscriptionId) throw new InputErrors(errors);
   return { auth, cloud, subscriptionId, description };
+}
+
+/** An input's name as the user's host spells it. */
+type ShownName = (name: keyof AzureSignInValues) => string;
+
+/** OIDC federation with a GitHub Actions token ('client-id' and 'tenant-id'); needs the runner's token service. */
+function oidcSignIn(
+  values: AzureSignInValues,
+  identity: HostIdentityPort,
+  shown: ShownName,
+  errors: InputError[],
+  addSecret: (secret: string) => void,
+): SignIn {
+  if (values.creds) {
+    errors.push(
+      new InputError(
+        'creds',
+        `Give either '${shown('clientId')}' and '${shown('tenantId')}' (OIDC) or '${shown('creds')}', not both.`,
+      ),
+    );
+  }
+  if (!values.clientId)
+    errors.push(
+      new InputError(
+        'clientId',
+        `Input '${shown('clientId')}' is required with '${shown('tenantId')}' (OIDC).`,
+      ),
+    );
+  if (!values.tenantId)
+    errors.push(
+      new InputError(
+        'tenantId',
+        `Input '${shown('tenantId')}' is required with '${shown('clientId')}' (OIDC).`,
+      ),
+    );
+  const description = `OIDC federation as ${values.clientId ?? ''}`;
+  const idToken = identity.idToken;
+  if (!idToken) {
+    errors.push(
+      new InputError(
+        'clientId',
+        `OIDC sign-in ('${shown('clientId')}') needs a GitHub Actions runner; here use '${shown('creds')}' or an Azure CLI session (az login).`,
+      ),
+    );
+    return { description };
+  }
+  const auth: AzureAuth = {
+    kind: 'clientAssertion',
+    tenantId: values.tenantId ?? '',
+    clientId: values.clientId ?? '',
+    getAssertion: async () => {
+      const token = await idToken(githubTokenAudience);
+      addSecret(token);
+      return token;
+    },
+  };
+  return { auth, description };
+}
+
+/** A service principal secret from azure/login-style creds JSON, whose subscription must agree with the input's. */
+function credsSignIn(
+  text: string,
+  subscriptionId: string | undefined,
+  shown: ShownName,
+  errors: InputError[],
+  addSecret: (secret: string) => void,
+): SignIn & { credsSubscriptionId?: string } {
+  const creds = parseCreds(text, shown('creds'), errors, addSecret);
+  if (!creds) return { description: '' };
+  if (subscriptionId && subscriptionId !== creds.subscriptionId) {
+    errors.push(
+      new InputError(
+        'subscriptionId',
+        `Input '${shown('subscriptionId')}' (${subscriptionId}) differs from the subscriptionId in '${shown('creds')}' (${creds.subscriptionId}): remove one.`,
+      ),
+    );
+  }
+  return {
+    auth: {
+      kind: 'clientSecret',
+      tenantId: creds.tenantId,
+      clientId: creds.clientId,
+      clientSecret: creds.clientSecret,
+    },
+    description: `service principal ${creds.clientId} with a secret ('${shown('creds')}')`,
+    credsSubscriptionId: creds.subscriptionId,
+  };
 }
 
 /** Validates azure/login-style creds JSON; messages name the missing fields and never quote the value. */

@@ -3,94 +3,120 @@
  * and users need the line and column of a broken request file.
  */
 export function jsonErrorOffset(text: string): number | undefined {
-  let at = 0;
-  const fail = (): never => {
-    throw at;
-  };
-  const space = () => {
-    while (at < text.length && ' \t\n\r'.includes(text[at]!)) at++;
-  };
-  const literal = (word: string) => {
-    if (text.startsWith(word, at)) at += word.length;
-    else fail();
-  };
-  const string = () => {
-    at++;
-    while (at < text.length) {
-      const code = text.charCodeAt(at);
-      if (code === 0x22) {
-        at++;
-        return;
-      }
-      if (code < 0x20) fail();
-      if (code === 0x5c) {
-        at++;
-        const escape = text[at];
-        if (escape === 'u') {
-          for (let i = 1; i <= 4; i++) {
-            if (!/[0-9a-fA-F]/.test(text[at + i] ?? '')) {
-              at += i;
-              fail();
-            }
-          }
-          at += 4;
-        } else if (escape === undefined || !'"\\/bfnrt'.includes(escape)) fail();
-      }
-      at++;
-    }
-    fail();
-  };
-  const number = () => {
-    const match = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
-    match.lastIndex = at;
-    const found = match.exec(text);
-    if (!found || found[0] === '-') fail();
-    at += found![0].length;
-  };
-  const value = (): void => {
-    space();
-    const char = text[at];
-    if (char === '{') {
-      at++;
-      space();
-      if (text[at] === '}') return void at++;
-      for (;;) {
-        space();
-        if (text[at] !== '"') fail();
-        string();
-        space();
-        if (text[at] !== ':') fail();
-        at++;
-        value();
-        space();
-        if (text[at] === ',') at++;
-        else if (text[at] === '}') return void at++;
-        else fail();
-      }
-    } else if (char === '[') {
-      at++;
-      space();
-      if (text[at] === ']') return void at++;
-      for (;;) {
-        value();
-        space();
-        if (text[at] === ',') at++;
-        else if (text[at] === ']') return void at++;
-        else fail();
-      }
-    } else if (char === '"') string();
-    else if (char === 't') literal('true');
-    else if (char === 'f') literal('false');
-    else if (char === 'n') literal('null');
-    else if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) number();
-    else fail();
-  };
+  const scanner = new JsonScanner(text);
   try {
-    value();
-    space();
-    return at < text.length ? at : undefined;
+    scanner.value();
+    scanner.space();
+    return scanner.at < text.length ? scanner.at : undefined;
   } catch (offset) {
     if (typeof offset === 'number') return Math.min(offset, text.length);
     throw offset;
+  }
+}
+
+/** A JSON recognizer that builds nothing: it throws the offset (a number) where the text stops being JSON. */
+class JsonScanner {
+  at = 0;
+
+  constructor(private readonly text: string) {}
+
+  value(): void {
+    this.space();
+    const char = this.text[this.at];
+    if (char === '{') this.object();
+    else if (char === '[') this.array();
+    else if (char === '"') this.string();
+    else if (char === 't') this.literal('true');
+    else if (char === 'f') this.literal('false');
+    else if (char === 'n') this.literal('null');
+    else if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) this.number();
+    else this.fail();
+  }
+
+  space(): void {
+    while (this.at < this.text.length && ' \t\n\r'.includes(this.text[this.at]!)) this.at++;
+  }
+
+  private object(): void {
+    const text = this.text;
+    this.at++;
+    this.space();
+    if (text[this.at] === '}') return void this.at++;
+    for (;;) {
+      this.space();
+      if (text[this.at] !== '"') this.fail();
+      this.string();
+      this.space();
+      if (text[this.at] !== ':') this.fail();
+      this.at++;
+      this.value();
+      this.space();
+      if (text[this.at] === ',') this.at++;
+      else if (text[this.at] === '}') return void this.at++;
+      else this.fail();
+    }
+  }
+
+  private array(): void {
+    const text = this.text;
+    this.at++;
+    this.space();
+    if (text[this.at] === ']') return void this.at++;
+    for (;;) {
+      this.value();
+      this.space();
+      if (text[this.at] === ',') this.at++;
+      else if (text[this.at] === ']') return void this.at++;
+      else this.fail();
+    }
+  }
+
+  private string(): void {
+    const text = this.text;
+    this.at++;
+    while (this.at < text.length) {
+      const code = text.charCodeAt(this.at);
+      if (code === 0x22) {
+        this.at++;
+        return;
+      }
+      if (code < 0x20) this.fail();
+      if (code === 0x5c) this.escape();
+      this.at++;
+    }
+    this.fail();
+  }
+
+  /** The escape after a backslash (at the backslash on entry, at its last character on return). */
+  private escape(): void {
+    const text = this.text;
+    this.at++;
+    const escape = text[this.at];
+    if (escape === 'u') {
+      for (let i = 1; i <= 4; i++) {
+        if (!/[0-9a-fA-F]/.test(text[this.at + i] ?? '')) {
+          this.at += i;
+          this.fail();
+        }
+      }
+      this.at += 4;
+    } else if (escape === undefined || !'"\\/bfnrt'.includes(escape)) this.fail();
+  }
+
+  private number(): void {
+    const match = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+    match.lastIndex = this.at;
+    const found = match.exec(this.text);
+    if (!found || found[0] === '-') this.fail();
+    this.at += found![0].length;
+  }
+
+  private literal(word: string): void {
+    if (this.text.startsWith(word, this.at)) this.at += word.length;
+    else this.fail();
+  }
+
+  private fail(): never {
+    throw this.at;
   }
 }

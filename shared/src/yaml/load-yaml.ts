@@ -85,28 +85,6 @@ function indexOffsets(text: string, events: Event[]) {
   const stack: Frame[] = [];
   let documentDone = false;
 
-  const startOf = (event: Event): number => {
-    switch (event.type) {
-      case EVENT_ID.SCALAR: {
-        const quoted = event.style === 2 || event.style === 3;
-        const start =
-          event.anchorStart >= 0
-            ? event.anchorStart - 1
-            : event.tagStart >= 0
-              ? event.tagStart
-              : event.valueStart;
-        return quoted && start === event.valueStart ? start - 1 : start;
-      }
-      case EVENT_ID.ALIAS:
-        return event.anchorStart - 1;
-      case EVENT_ID.SEQUENCE:
-      case EVENT_ID.MAPPING:
-        return event.start;
-      default:
-        return 0;
-    }
-  };
-
   for (const event of events) {
     if (event.type === EVENT_ID.DOCUMENT) {
       if (documentDone) break;
@@ -137,7 +115,7 @@ function indexOffsets(text: string, events: Event[]) {
       if (event.type === EVENT_ID.SCALAR) {
         top.pendingKey = getScalarValue(text, event);
         top.expectingKey = false;
-        keyOffsets.set(pathKey([...top.path, top.pendingKey]), startOf(event));
+        keyOffsets.set(pathKey([...top.path, top.pendingKey]), eventStart(event));
       } else if (opensContainer) {
         top.pendingKey = '?';
         top.skipping = 1;
@@ -152,7 +130,7 @@ function indexOffsets(text: string, events: Event[]) {
       : top.kind === 'mapping'
         ? [...top.path, top.pendingKey!]
         : [...top.path, top.index];
-    valueOffsets.set(pathKey(path), startOf(event));
+    valueOffsets.set(pathKey(path), eventStart(event));
     if (opensContainer) {
       stack.push({
         path,
@@ -167,6 +145,29 @@ function indexOffsets(text: string, events: Event[]) {
     }
   }
   return { keyOffsets, valueOffsets };
+}
+
+/** Where an event's text starts: its anchor or tag when it has one, else its value (with a scalar's opening quote). */
+function eventStart(event: Event): number {
+  switch (event.type) {
+    case EVENT_ID.SCALAR: {
+      const quoted = event.style === 2 || event.style === 3;
+      const start =
+        event.anchorStart >= 0
+          ? event.anchorStart - 1
+          : event.tagStart >= 0
+            ? event.tagStart
+            : event.valueStart;
+      return quoted && start === event.valueStart ? start - 1 : start;
+    }
+    case EVENT_ID.ALIAS:
+      return event.anchorStart - 1;
+    case EVENT_ID.SEQUENCE:
+    case EVENT_ID.MAPPING:
+      return event.start;
+    default:
+      return 0;
+  }
 }
 
 function afterChild(frame: Frame): void {

@@ -203,6 +203,7 @@ export class CsvReader {
   }
 
   /** Reads every complete row of the work buffer's `length` bytes; returns where the first incomplete one starts. */
+  // eslint-disable-next-line max-lines-per-function -- the per-byte hot loop of drift-check: a split-out number scanner is not inlined by V8 and reads a 50 MB CSV 15-40% slower
   private tokenize(length: number, final: boolean): number {
     const buffer = this.work;
     let position = 0;

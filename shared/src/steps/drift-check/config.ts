@@ -55,12 +55,52 @@ export interface DriftCheckConfig {
 /** Validates the drift-check inputs and loads the thresholds file; throws InputError(s) or a located DataError. */
 export function parseDriftCheckConfig(inputs: DriftCheckInputs, context: ParseContext): DriftCheckConfig {
   const errors: InputError[] = [];
-  const shown = (name: InputName<typeof driftCheckManifest>) => `'${inputs.displayName(name)}'`;
+  const limits = readLimits(inputs, errors);
+  const lists = readFeatureLists(inputs, errors);
+  const thresholdsPath = existingFile(inputs, 'thresholdsFile', context, errors);
+  const outputDir = outputPath(inputs, 'outputDir', context, errors, 'directory');
+  const writeBaselineProfile = outputPath(inputs, 'writeBaselineProfile', context, errors, 'file');
 
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new InputErrors(errors);
+
+  // Load the thresholds only once the inputs are sound: their problems are in a file, not in the inputs.
+  const thresholds = thresholdsPath === undefined ? undefined : loadThresholdsFile(thresholdsPath);
+  return {
+    baselineData: inputs.requiredString('baselineData'),
+    currentData: inputs.requiredString('currentData'),
+    workspaceDir: context.workspaceDir,
+    ...(lists.features.length > 0 ? { features: lists.features } : {}),
+    excludeFeatures: lists.excludeFeatures,
+    categoricalFeatures: lists.categoricalFeatures,
+    numericFeatures: lists.numericFeatures,
+    criticalFeatures: lists.criticalFeatures,
+    method: inputs.choice('method'),
+    numericThreshold: limits.numericThreshold,
+    categoricalThreshold: limits.categoricalThreshold,
+    warnThreshold: limits.warnThreshold,
+    ...(thresholds ? { thresholds } : {}),
+    driftShare: limits.driftShare,
+    failOn: inputs.choice('failOn'),
+    maxSampleRows: inputs.number('maxSampleRows'),
+    seed: inputs.number('seed'),
+    ...(outputDir === undefined ? {} : { outputDir }),
+    ...(writeBaselineProfile === undefined ? {} : { writeBaselineProfile }),
+    inputNames: inputNames(inputs),
+  };
+}
+
+const shownName = (inputs: DriftCheckInputs, name: InputName<typeof driftCheckManifest>) =>
+  `'${inputs.displayName(name)}'`;
+
+/** The drift thresholds (above 0) and the fractions (above 0, at most 1); each one out of range is an error. */
+function readLimits(inputs: DriftCheckInputs, errors: InputError[]) {
   const positive = (name: 'numericThreshold' | 'categoricalThreshold') => {
     const value = inputs.number(name);
     if (!(value > 0))
-      errors.push(new InputError(name, `Input ${shown(name)} must be greater than 0, got ${value}.`));
+      errors.push(
+        new InputError(name, `Input ${shownName(inputs, name)} must be greater than 0, got ${value}.`),
+      );
     return value;
   };
   const numericThreshold = positive('numericThreshold');
@@ -71,14 +111,22 @@ export function parseDriftCheckConfig(inputs: DriftCheckInputs, context: ParseCo
       errors.push(
         new InputError(
           name,
-          `Input ${shown(name)} must be greater than 0 and at most 1 (${meaning}), got ${value}.`,
+          `Input ${shownName(inputs, name)} must be greater than 0 and at most 1 (${meaning}), got ${value}.`,
         ),
       );
     return value;
   };
   const warnThreshold = fraction('warnThreshold', 'a fraction of each threshold');
   const driftShare = fraction('driftShare', 'a share of the features');
+  return { numericThreshold, categoricalThreshold, warnThreshold, driftShare };
+}
 
+/** The inputs naming features, without repeats; lists that contradict each other are errors. */
+function readFeatureLists(
+  inputs: DriftCheckInputs,
+  errors: InputError[],
+): Record<FeatureListInput, string[]> {
+  const shown = (name: InputName<typeof driftCheckManifest>) => shownName(inputs, name);
   const lists = Object.fromEntries(
     FEATURE_LIST_INPUTS.map((name) => [name, unique(inputs.list(name))]),
   ) as Record<FeatureListInput, string[]>;
@@ -116,47 +164,20 @@ export function parseDriftCheckConfig(inputs: DriftCheckInputs, context: ParseCo
         `${quoteList(criticalOutside)} ${criticalOutside.length === 1 ? 'is' : 'are'} critical but not among ${shown('features')}.`,
       ),
     );
+  return lists;
+}
 
-  const thresholdsPath = existingFile(inputs, 'thresholdsFile', context, errors);
-  const outputDir = outputPath(inputs, 'outputDir', context, errors, 'directory');
-  const writeBaselineProfile = outputPath(inputs, 'writeBaselineProfile', context, errors, 'file');
-
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new InputErrors(errors);
-
-  // Load the thresholds only once the inputs are sound: their problems are in a file, not in the inputs.
-  const thresholds = thresholdsPath === undefined ? undefined : loadThresholdsFile(thresholdsPath);
+function inputNames(inputs: DriftCheckInputs): DriftCheckConfig['inputNames'] {
   return {
-    baselineData: inputs.requiredString('baselineData'),
-    currentData: inputs.requiredString('currentData'),
-    workspaceDir: context.workspaceDir,
-    ...(lists.features.length > 0 ? { features: lists.features } : {}),
-    excludeFeatures: lists.excludeFeatures,
-    categoricalFeatures: lists.categoricalFeatures,
-    numericFeatures: lists.numericFeatures,
-    criticalFeatures: lists.criticalFeatures,
-    method: inputs.choice('method'),
-    numericThreshold,
-    categoricalThreshold,
-    warnThreshold,
-    ...(thresholds ? { thresholds } : {}),
-    driftShare,
-    failOn: inputs.choice('failOn'),
-    maxSampleRows: inputs.number('maxSampleRows'),
-    seed: inputs.number('seed'),
-    ...(outputDir === undefined ? {} : { outputDir }),
-    ...(writeBaselineProfile === undefined ? {} : { writeBaselineProfile }),
-    inputNames: {
-      baselineData: inputs.displayName('baselineData'),
-      currentData: inputs.displayName('currentData'),
-      features: inputs.displayName('features'),
-      excludeFeatures: inputs.displayName('excludeFeatures'),
-      categoricalFeatures: inputs.displayName('categoricalFeatures'),
-      numericFeatures: inputs.displayName('numericFeatures'),
-      criticalFeatures: inputs.displayName('criticalFeatures'),
-      thresholdsFile: inputs.displayName('thresholdsFile'),
-      failOn: inputs.displayName('failOn'),
-    },
+    baselineData: inputs.displayName('baselineData'),
+    currentData: inputs.displayName('currentData'),
+    features: inputs.displayName('features'),
+    excludeFeatures: inputs.displayName('excludeFeatures'),
+    categoricalFeatures: inputs.displayName('categoricalFeatures'),
+    numericFeatures: inputs.displayName('numericFeatures'),
+    criticalFeatures: inputs.displayName('criticalFeatures'),
+    thresholdsFile: inputs.displayName('thresholdsFile'),
+    failOn: inputs.displayName('failOn'),
   };
 }
 

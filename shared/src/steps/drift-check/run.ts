@@ -2,8 +2,14 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { compareFeature, inferFeatureType, judgeDataset, type InferredType } from '../../drift/compare';
 import { metricInfo } from '../../drift/metrics';
-import type { ColumnProfile, DatasetProfile, FeatureComparison, FeatureType } from '../../drift/model';
-import { profileBoth, saveProfile } from '../../drift/profile';
+import type {
+  ColumnProfile,
+  DatasetProfile,
+  DriftReport,
+  FeatureComparison,
+  FeatureType,
+} from '../../drift/model';
+import { profileBoth, saveProfile, type ProfileBothOptions } from '../../drift/profile';
 import {
   buildReport,
   formatPercent,
@@ -36,23 +42,11 @@ export async function runDriftCheck(
   const { logger, signal } = context;
   logger.info(`Profiling baseline '${config.baselineData}' and current '${config.currentData}'`);
   const startedAt = Date.now();
-  const { baseline, current, columns } = await profileBoth(config.baselineData, config.currentData, {
-    workspaceDir: config.workspaceDir,
-    ...(config.features ? { features: config.features } : {}),
-    excludeFeatures: config.excludeFeatures,
-    maxSampleRows: config.maxSampleRows,
-    seed: config.seed,
-    signal,
-    // Both sides on two threads when the files are big enough to pay for it (the host entries run the step on
-    // the main thread only, so a worker loading the bundle just profiles).
-    workers: 'auto',
-    inputNames: {
-      baseline: config.inputNames.baselineData,
-      current: config.inputNames.currentData,
-      features: config.inputNames.features,
-      excludeFeatures: config.inputNames.excludeFeatures,
-    },
-  });
+  const { baseline, current, columns } = await profileBoth(
+    config.baselineData,
+    config.currentData,
+    profileOptions(config, signal),
+  );
   logger.info(
     `Read ${describeSide(baseline)} (baseline) and ${describeSide(current)} (current) in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
   );
@@ -80,19 +74,7 @@ export async function runDriftCheck(
   });
 
   const outputDir = config.outputDir ?? freshFolder(path.join(context.environment.tempDir, 'drift-report'));
-  const files = {
-    json: path.join(outputDir, 'drift-report.json'),
-    markdown: path.join(outputDir, 'drift-report.md'),
-    html: path.join(outputDir, 'drift-report.html'),
-  };
-  const markdown = renderReportMarkdown(report, { reportHtml: files.html });
-  const { repository, commit } = context.environment;
-  const runContext = [repository, commit?.slice(0, 12)].filter(Boolean).join(' @ ');
-  writeReports(outputDir, [
-    [files.json, renderReportJson(report)],
-    [files.markdown, markdown],
-    [files.html, renderReportHtml(report, runContext ? { context: runContext } : {})],
-  ]);
+  const { files, markdown } = writeReports(outputDir, report, context.environment);
   logger.info(`Drift reports written to ${outputDir}`);
 
   context.setOutput('driftStatus', verdict.status);
@@ -277,7 +259,50 @@ function outcome(
   return { result: failing ? 'failed' : 'succeededWithIssues', message };
 }
 
-function writeReports(outputDir: string, files: readonly (readonly [string, string])[]): void {
+/** The profiling options the config sets. */
+function profileOptions(config: DriftCheckConfig, signal: AbortSignal): ProfileBothOptions {
+  return {
+    workspaceDir: config.workspaceDir,
+    ...(config.features ? { features: config.features } : {}),
+    excludeFeatures: config.excludeFeatures,
+    maxSampleRows: config.maxSampleRows,
+    seed: config.seed,
+    signal,
+    // Both sides on two threads when the files are big enough to pay for it (the host entries run the step on
+    // the main thread only, so a worker loading the bundle just profiles).
+    workers: 'auto',
+    inputNames: {
+      baseline: config.inputNames.baselineData,
+      current: config.inputNames.currentData,
+      features: config.inputNames.features,
+      excludeFeatures: config.inputNames.excludeFeatures,
+    },
+  };
+}
+
+/** Writes the JSON, markdown and HTML reports into `outputDir`; returns their paths and the markdown. */
+function writeReports(
+  outputDir: string,
+  report: DriftReport,
+  environment: StepContext['environment'],
+): { files: { json: string; markdown: string; html: string }; markdown: string } {
+  const files = {
+    json: path.join(outputDir, 'drift-report.json'),
+    markdown: path.join(outputDir, 'drift-report.md'),
+    html: path.join(outputDir, 'drift-report.html'),
+  };
+  const markdown = renderReportMarkdown(report, { reportHtml: files.html });
+  const { repository, commit } = environment;
+  const runContext = [repository, commit?.slice(0, 12)].filter(Boolean).join(' @ ');
+  writeFiles(outputDir, [
+    [files.json, renderReportJson(report)],
+    [files.markdown, markdown],
+    [files.html, renderReportHtml(report, runContext ? { context: runContext } : {})],
+  ]);
+  return { files, markdown };
+}
+
+function writeFiles(outputDir: string, files: readonly (readonly [string, string])[]): void {
   try {
     mkdirSync(outputDir, { recursive: true });
     for (const [file, text] of files) writeFileSync(file, text);
