@@ -37,6 +37,8 @@ interface JobStores {
 
 /** What a job left once it ended. */
 interface JobResults {
+  /** Whether the job ended otherwise than Completed. */
+  readonly failed: boolean;
   readonly outputs: Record<string, string>;
   readonly metrics: JobMetrics | undefined;
   readonly error: string | undefined;
@@ -189,7 +191,7 @@ async function readJobResults(
   context.setOutput('metrics', JSON.stringify(metrics?.values ?? {}));
   const failed = followed.status !== 'Completed';
   const error = failed ? await jobError(artifacts, jobName, signal) : undefined;
-  return { outputs, metrics, error };
+  return { failed, outputs, metrics, error };
 }
 
 function reportEnded(
@@ -197,10 +199,9 @@ function reportEnded(
   job: PreparedJob,
   submitted: TrainSummary,
   followed: FollowResult,
-  { outputs, metrics, error }: JobResults,
+  { failed, outputs, metrics, error }: JobResults,
   reported: TrainReport,
 ): StepOutcome {
-  const failed = followed.status !== 'Completed';
   const ended = {
     ...submitted,
     status: followed.status,
