@@ -55,6 +55,20 @@ export interface RegisterModelConfig {
   readonly warnings: readonly string[];
 }
 
+/** The source inputs as given, once checked: `local` is `modelPath` when it exists. */
+interface SourceInputs {
+  readonly jobName?: string;
+  readonly jobOutput?: string;
+  readonly modelFilePath?: string;
+  readonly local?: { readonly path: string; readonly isFile: boolean };
+}
+
+/** An input's name as the user wrote it, quoted, for messages. */
+const shownIn =
+  (inputs: RegisterModelInputs) =>
+  (name: RegisterModelInput): string =>
+    `'${inputs.displayName(name)}'`;
+
 /** Validates the inputs and reads the model YAML (file:line:column errors); no network. */
 export function parseRegisterModelConfig(
   inputs: RegisterModelInputs,
@@ -62,7 +76,7 @@ export function parseRegisterModelConfig(
 ): RegisterModelConfig {
   const errors: InputError[] = [];
   const warnings: string[] = [];
-  const shown = (name: RegisterModelInput) => `'${inputs.displayName(name)}'`;
+  const shown = shownIn(inputs);
   const collect = <T>(read: () => T, fallback: T): T => {
     try {
       return read();
@@ -81,6 +95,54 @@ export function parseRegisterModelConfig(
         `Input ${shown('modelName')} must start with a letter or digit and hold only letters, digits, '-' and '_' (at most 255), got '${modelName}'.`,
       ),
     );
+  const given = readSourceInputs(inputs, context, errors);
+  const tags = collect(() => inputs.keyValues('tags'), {});
+  const properties = collect(() => inputs.keyValues('properties'), {});
+  const reserved = Object.keys(properties).filter((key) => key.startsWith(RESERVED_PROPERTY_PREFIX));
+  if (reserved.length > 0)
+    errors.push(
+      new InputError(
+        'properties',
+        `Input ${shown('properties')}: ${reserved.map((k) => `'${k}'`).join(', ')} ${reserved.length > 1 ? 'are' : 'is'} written by this step (lineage and re-run detection); use another name.`,
+      ),
+    );
+  const gate = collect(() => gateSettings(inputs, warnings), undefined);
+
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new InputErrors(errors);
+
+  // The model YAML is read once the inputs are sound: its problems are in a file, not in the inputs.
+  const file = given.modelFilePath ? loadModelFile(given.modelFilePath) : undefined;
+  const source = chooseSource(file, given);
+  if (file) warnings.push(...modelFileWarnings(file, modelName, shown));
+  const modelType: ModelType | undefined = inputs.choice('modelType') ?? file?.type;
+  const description = inputs.string('description') ?? file?.description;
+  return {
+    workspace: workspaceRef(inputs),
+    modelName,
+    source,
+    ...(file ? { modelFile: file } : {}),
+    ...(file?.version !== undefined
+      ? { version: file.version, ...(file.versionLocation ? { versionLocation: file.versionLocation } : {}) }
+      : {}),
+    ...(modelType ? { modelType } : {}),
+    ...(description ? { description } : {}),
+    tags: { ...(file?.tags ?? {}), ...tags },
+    properties: { ...(file?.properties ?? {}), ...properties },
+    ...(file?.flavors ? { flavors: file.flavors } : {}),
+    allowDuplicate: inputs.boolean('allowDuplicate'),
+    ...(gate ? { gate } : {}),
+    warnings,
+  };
+}
+
+/** Reads the source inputs; exactly one source must be given: `jobOutput` (with `jobName`), `modelPath` or `modelFile`. */
+function readSourceInputs(
+  inputs: RegisterModelInputs,
+  context: ParseContext,
+  errors: InputError[],
+): SourceInputs {
+  const shown = shownIn(inputs);
   const jobName = inputs.string('jobName');
   const jobOutput = inputs.string('jobOutput');
   const modelPath = givenPath(inputs, 'modelPath', context);
@@ -114,72 +176,56 @@ export function parseRegisterModelConfig(
         `Input ${shown('jobOutput')} needs ${shown('jobName')}: the job whose output it is.`,
       ),
     );
-  let local: { path: string; isFile: boolean } | undefined;
-  if (givenSources.length === 1 && givenSources[0] === 'modelPath' && modelPath !== undefined) {
-    if (!existsSync(modelPath))
-      errors.push(
-        new InputError(
-          'modelPath',
-          `Input ${shown('modelPath')}: '${inputs.string('modelPath') ?? ''}' does not exist (looked for ${modelPath}).`,
-        ),
-      );
-    else local = { path: modelPath, isFile: statSync(modelPath).isFile() };
-  }
+  const onlyModelPath = givenSources.length === 1 && givenSources[0] === 'modelPath';
+  const local = onlyModelPath && modelPath !== undefined ? localModel(inputs, modelPath, errors) : undefined;
+  return {
+    ...(jobName !== undefined ? { jobName } : {}),
+    ...(jobOutput !== undefined ? { jobOutput } : {}),
+    ...(modelFilePath ? { modelFilePath } : {}),
+    ...(local ? { local } : {}),
+  };
+}
 
-  const tags = collect(() => inputs.keyValues('tags'), {});
-  const properties = collect(() => inputs.keyValues('properties'), {});
-  const reserved = Object.keys(properties).filter((key) => key.startsWith(RESERVED_PROPERTY_PREFIX));
-  if (reserved.length > 0)
-    errors.push(
-      new InputError(
-        'properties',
-        `Input ${shown('properties')}: ${reserved.map((k) => `'${k}'`).join(', ')} ${reserved.length > 1 ? 'are' : 'is'} written by this step (lineage and re-run detection); use another name.`,
-      ),
-    );
-  const gate = collect(() => gateSettings(inputs, warnings), undefined);
+/** `modelPath` as a local file or folder; an error when it does not exist. */
+function localModel(
+  inputs: RegisterModelInputs,
+  modelPath: string,
+  errors: InputError[],
+): SourceInputs['local'] {
+  if (existsSync(modelPath)) return { path: modelPath, isFile: statSync(modelPath).isFile() };
+  errors.push(
+    new InputError(
+      'modelPath',
+      `Input ${shownIn(inputs)('modelPath')}: '${inputs.string('modelPath') ?? ''}' does not exist (looked for ${modelPath}).`,
+    ),
+  );
+  return undefined;
+}
 
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new InputErrors(errors);
-
-  // The model YAML is read once the inputs are sound: its problems are in a file, not in the inputs.
-  const file = modelFilePath ? loadModelFile(modelFilePath) : undefined;
+/** The model YAML's source, else the local path, else the job's output (the inputs were checked: one is given). */
+function chooseSource(file: ModelFile | undefined, { jobName, jobOutput, local }: SourceInputs): ModelSource {
   const source = file
     ? sourceOfFile(file, jobName)
     : local
       ? { kind: 'local' as const, ...local, ...(jobName ? { jobName } : {}) }
       : undefined;
-  const chosen: ModelSource = source ?? {
-    kind: 'job',
-    jobName: jobName!,
-    output: jobOutput!,
-    where: 'either',
-  };
-  if (file) {
-    warnings.push(...file.warnings);
-    if (file.name !== undefined && file.name !== modelName)
-      warnings.push(
-        `${file.file}: the model YAML names the model '${file.name}'; input ${shown('modelName')} wins: it is registered as '${modelName}'.`,
-      );
-  }
-  const modelType: ModelType | undefined = inputs.choice('modelType') ?? file?.type;
-  const description = inputs.string('description') ?? file?.description;
-  return {
-    workspace: workspaceRef(inputs),
-    modelName,
-    source: chosen,
-    ...(file ? { modelFile: file } : {}),
-    ...(file?.version !== undefined
-      ? { version: file.version, ...(file.versionLocation ? { versionLocation: file.versionLocation } : {}) }
-      : {}),
-    ...(modelType ? { modelType } : {}),
-    ...(description ? { description } : {}),
-    tags: { ...(file?.tags ?? {}), ...tags },
-    properties: { ...(file?.properties ?? {}), ...properties },
-    ...(file?.flavors ? { flavors: file.flavors } : {}),
-    allowDuplicate: inputs.boolean('allowDuplicate'),
-    ...(gate ? { gate } : {}),
-    warnings,
-  };
+  return source ?? { kind: 'job', jobName: jobName!, output: jobOutput!, where: 'either' };
+}
+
+/** The model YAML's own warnings, and one when it names the model otherwise than `modelName`. */
+function modelFileWarnings(
+  file: ModelFile,
+  modelName: string,
+  shown: (name: RegisterModelInput) => string,
+): string[] {
+  return [
+    ...file.warnings,
+    ...(file.name !== undefined && file.name !== modelName
+      ? [
+          `${file.file}: the model YAML names the model '${file.name}'; input ${shown('modelName')} wins: it is registered as '${modelName}'.`,
+        ]
+      : []),
+  ];
 }
 
 /** A model YAML's path as a source; `jobName` (the input) names the producing job when the path does not. */
@@ -208,7 +254,7 @@ function sourceOfFile(file: ModelFile, jobName: string | undefined): ModelSource
 
 /** The gate, when `compareMetric` is given; gate inputs without it are ignored with a warning. */
 function gateSettings(inputs: RegisterModelInputs, warnings: string[]): GateSettings | undefined {
-  const shown = (name: RegisterModelInput) => `'${inputs.displayName(name)}'`;
+  const shown = shownIn(inputs);
   const metric = inputs.string('compareMetric');
   const baselineText = inputs.string('baseline');
   const endpoint = inputs.string('baselineEndpoint');

@@ -70,50 +70,69 @@ export function formatMetric(value: number): string {
   return String(Number(value.toPrecision(4)));
 }
 
+/** What the gate asks of the candidate. */
+type GateRule = Pick<GateSettings, 'metric' | 'higherIsBetter' | 'minImprovement' | 'minValue'>;
+
+/** What the gate found so far: why it fails, and what the candidate reached, for the reason in words. */
+interface Findings {
+  readonly failures: readonly string[];
+  readonly notes: readonly string[];
+}
+
 /** Decides the gate. Pure: everything it needs has been read already. */
 export function evaluateGate(
-  settings: Pick<GateSettings, 'metric' | 'higherIsBetter' | 'minImprovement' | 'minValue'>,
+  settings: GateRule,
   candidate: MetricReading,
   baseline: BaselineReading,
 ): GateResult {
-  const { metric, higherIsBetter, minImprovement } = settings;
-  const minValue = settings.minValue ?? null;
+  const findings = checkMinValue(settings, candidate);
+  return 'none' in baseline
+    ? gateWithoutBaseline(settings, candidate, baseline.none, findings)
+    : gateAgainstBaseline(settings, candidate, baseline, findings);
+}
+
+/** Whether the candidate reaches `minValue` (a floor, or a ceiling when lower is better), when there is one. */
+function checkMinValue({ metric, higherIsBetter, minValue }: GateRule, candidate: MetricReading): Findings {
+  if (minValue === undefined) return { failures: [], notes: [] };
   const f = formatMetric;
-  const failures: string[] = [];
-  const notes: string[] = [];
+  const reached = higherIsBetter
+    ? atLeast(candidate.value, minValue, minValue)
+    : atLeast(minValue, candidate.value, minValue);
+  const bound = higherIsBetter ? 'floor' : 'ceiling';
+  if (reached) return { failures: [], notes: [`reaches the ${bound} minValue ${f(minValue)}`] };
+  return {
+    failures: [
+      `${metric} ${f(candidate.value)} is ${higherIsBetter ? 'below' : 'above'} the ${bound} minValue ${f(minValue)}`,
+    ],
+    notes: [],
+  };
+}
 
-  if (minValue !== null) {
-    const reached = higherIsBetter
-      ? atLeast(candidate.value, minValue, minValue)
-      : atLeast(minValue, candidate.value, minValue);
-    const bound = higherIsBetter ? 'floor' : 'ceiling';
-    if (reached) notes.push(`reaches the ${bound} minValue ${f(minValue)}`);
-    else
-      failures.push(
-        `${metric} ${f(candidate.value)} is ${higherIsBetter ? 'below' : 'above'} the ${bound} minValue ${f(minValue)}`,
-      );
-  }
+/** No baseline: only `minValue` can fail the candidate. */
+function gateWithoutBaseline(
+  settings: GateRule,
+  candidate: MetricReading,
+  none: string,
+  { failures, notes }: Findings,
+): GateResult {
+  const f = formatMetric;
+  const verdict = failures.length === 0 ? 'pass' : 'fail';
+  const reason =
+    verdict === 'pass'
+      ? `No baseline to compare with: ${none}. The candidate (${settings.metric} ${f(candidate.value)}) passes` +
+        (notes.length ? ` and ${notes.join(', ')}.` : ': there is nothing to beat.')
+      : `${failures.join('; ')} (no baseline to compare with: ${none}).`;
+  return gateResult(settings, candidate, null, null, verdict, reason);
+}
 
-  if ('none' in baseline) {
-    const verdict = failures.length === 0 ? 'pass' : 'fail';
-    const reason =
-      verdict === 'pass'
-        ? `No baseline to compare with: ${baseline.none}. The candidate (${metric} ${f(candidate.value)}) passes` +
-          (notes.length ? ` and ${notes.join(', ')}.` : ': there is nothing to beat.')
-        : `${failures.join('; ')} (no baseline to compare with: ${baseline.none}).`;
-    return {
-      metric,
-      higherIsBetter,
-      candidate,
-      baseline: null,
-      delta: null,
-      minImprovement,
-      minValue,
-      verdict,
-      reason,
-    };
-  }
-
+/** The candidate must improve on the baseline by `minImprovement` (and reach `minValue`). */
+function gateAgainstBaseline(
+  settings: GateRule,
+  candidate: MetricReading,
+  baseline: Exclude<BaselineReading, { readonly none: string }>,
+  findings: Findings,
+): GateResult {
+  const { metric, higherIsBetter, minImprovement } = settings;
   const delta = candidate.value - baseline.value;
   const improvement = higherIsBetter ? delta : -delta;
   const comparison = describeComparison(metric, candidate.value, baseline.value, higherIsBetter);
@@ -122,41 +141,54 @@ export function evaluateGate(
   const tie =
     atLeast(improvement, 0, candidate.value, baseline.value) &&
     atLeast(0, improvement, candidate.value, baseline.value);
-  if (!improved) {
-    failures.unshift(
-      `${comparison} of ${against}` +
-        (minImprovement > 0 && improvement > 0
-          ? `, less than the required improvement of ${f(minImprovement)}`
-          : minImprovement > 0
-            ? `; an improvement of at least ${f(minImprovement)} is required`
-            : minImprovement < 0
-              ? `, more than the tolerated regression of ${f(-minImprovement)}`
-              : ''),
-    );
-  }
+  const failures = improved
+    ? findings.failures
+    : [`${comparison} of ${against}${shortfall(improvement, minImprovement)}`, ...findings.failures];
   const verdict = failures.length === 0 ? 'pass' : 'fail';
-  let reason: string;
-  if (verdict === 'fail') {
-    reason = `${failures.join('; ')}.`;
-  } else {
-    const requirement =
-      tie && minImprovement === 0
-        ? 'a tie passes when minImprovement is 0 (the candidate is no worse)'
-        : minImprovement > 0
-          ? `at least ${f(minImprovement)} better was required`
-          : minImprovement < 0
-            ? `a regression of up to ${f(-minImprovement)} is tolerated`
-            : 'no minimum improvement was required';
-    reason = `${comparison} of ${against}: ${requirement}${notes.length ? `; it ${notes.join(', ')}` : ''}.`;
-  }
+  const notes = findings.notes;
+  const reason =
+    verdict === 'fail'
+      ? `${failures.join('; ')}.`
+      : `${comparison} of ${against}: ${requirementMet(tie, minImprovement)}${notes.length ? `; it ${notes.join(', ')}` : ''}.`;
+  const compared = { modelId: baseline.modelId, value: baseline.value, source: baseline.source };
+  return gateResult(settings, candidate, compared, delta, verdict, reason);
+}
+
+/** Why an improvement falls short of `minImprovement`, appended to the comparison. */
+function shortfall(improvement: number, minImprovement: number): string {
+  const f = formatMetric;
+  if (minImprovement > 0 && improvement > 0)
+    return `, less than the required improvement of ${f(minImprovement)}`;
+  if (minImprovement > 0) return `; an improvement of at least ${f(minImprovement)} is required`;
+  if (minImprovement < 0) return `, more than the tolerated regression of ${f(-minImprovement)}`;
+  return '';
+}
+
+/** What the candidate had to do to pass, for a passing verdict. */
+function requirementMet(tie: boolean, minImprovement: number): string {
+  const f = formatMetric;
+  if (tie && minImprovement === 0) return 'a tie passes when minImprovement is 0 (the candidate is no worse)';
+  if (minImprovement > 0) return `at least ${f(minImprovement)} better was required`;
+  if (minImprovement < 0) return `a regression of up to ${f(-minImprovement)} is tolerated`;
+  return 'no minimum improvement was required';
+}
+
+function gateResult(
+  settings: GateRule,
+  candidate: MetricReading,
+  baseline: GateResult['baseline'],
+  delta: number | null,
+  verdict: GateResult['verdict'],
+  reason: string,
+): GateResult {
   return {
-    metric,
-    higherIsBetter,
+    metric: settings.metric,
+    higherIsBetter: settings.higherIsBetter,
     candidate,
-    baseline: { modelId: baseline.modelId, value: baseline.value, source: baseline.source },
+    baseline,
     delta,
-    minImprovement,
-    minValue,
+    minImprovement: settings.minImprovement,
+    minValue: settings.minValue ?? null,
     verdict,
     reason,
   };

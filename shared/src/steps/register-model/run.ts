@@ -1,4 +1,3 @@
-import type { ModelVersionProperties } from '@azure/arm-machinelearning';
 import { datastoreOpener } from '../../azureml/datastore-blobs';
 import { workspaceMlflow } from '../../azureml/job-metrics';
 import type { MlflowTrackingClient } from '../../azureml/mlflow-metrics';
@@ -8,11 +7,35 @@ import { lineageTags } from '../../azureml/lineage';
 import { findBaseline, type BaselineModel } from './baseline';
 import type { RegisterModelConfig } from './config';
 import { evaluateGate, strongest, type BaselineReading, type GateResult, type GateSettings } from './gate';
-import { candidateMetrics, requireMetric, tagsOfMetrics, versionMetrics, type MetricSet } from './metrics';
-import { METRIC_TAG_PREFIX, modelReference, PROPERTY, TAG } from './model-types';
+import { candidateMetrics, requireMetric, versionMetrics, type MetricSet } from './metrics';
+import { METRIC_TAG_PREFIX, modelReference, PROPERTY } from './model-types';
 import { findRegistered, registerVersion, type RegisteredVersion } from './registry';
 import { resolveSource, type ResolvedSource } from './source';
 import type { RegisterModelReport, RegisterModelSummary } from './summary';
+import { versionRecord } from './version-record';
+
+/** One run of the step: its config, its context and its workspace session. */
+interface RegisterRun {
+  readonly config: RegisterModelConfig;
+  readonly context: StepContext;
+  readonly session: WorkspaceSession;
+}
+
+/** What every summary says, whatever the outcome. */
+type SummaryBase = Omit<RegisterModelSummary, 'outcome' | 'candidateMetrics'>;
+
+/** The candidate's metrics and, with a gate, its verdict and the baseline's metrics. */
+interface Judgement {
+  readonly candidate: MetricSet;
+  readonly gate?: GateResult;
+  readonly baselineMetrics?: MetricSet;
+}
+
+/** What the summary and the evidence say of a judged candidate, registered or not. */
+interface JudgedReport {
+  readonly summary: Omit<RegisterModelSummary, 'outcome'>;
+  readonly details: Record<string, unknown>;
+}
 
 /** Finds the model, gates it against the baseline, and registers it (once per source) with its lineage. */
 export async function runRegisterModel(
@@ -23,14 +46,32 @@ export async function runRegisterModel(
   const { logger, signal } = context;
   for (const warning of config.warnings) logger.warning(warning);
   const session = openWorkspaceSession(config.workspace, 'register-model', context);
+  const run: RegisterRun = { config, context, session };
   const datastore = datastoreOpener(session, (secret) => context.addSecret(secret));
-  const { modelName } = config;
-  context.setOutput('modelName', modelName);
+  context.setOutput('modelName', config.modelName);
 
   const source = await resolveSource(config, { session, datastore, logger, signal });
   logger.info(`Model: ${source.what} at ${source.modelUri} (${source.type}: ${source.typeReason}).`);
   const lineage = lineageTags(context.environment);
-  const base = {
+  const base = summaryBase(config.modelName, source, lineage);
+
+  if (!config.allowDuplicate) {
+    const existing = await findRegistered(session, config.modelName, source.key);
+    if (existing) return reportExisting(existing, source, base, context, report);
+  }
+
+  const judgement = await judgeCandidate(run, source);
+  const judged = judgedReport(base, source, judgement);
+  if (judgement.gate?.verdict === 'fail') return reportRefused(run, judgement.gate, judged, report);
+  return registerCandidate(run, source, judgement, lineage, judged, report);
+}
+
+function summaryBase(
+  modelName: string,
+  source: ResolvedSource,
+  lineage: Readonly<Record<string, string>>,
+): SummaryBase {
+  return {
     modelName,
     sourceWhat: source.what,
     modelUri: source.modelUri,
@@ -39,93 +80,80 @@ export async function runRegisterModel(
     lineage,
     dataAssets: source.job?.dataAssets ?? {},
   };
+}
 
-  if (!config.allowDuplicate) {
-    const existing = await findRegistered(session, modelName, source.key);
-    if (existing) return reportExisting(existing, source, base, context, report);
-  }
-
+/** Reads the candidate's metrics and, with a gate, judges it (set as the `gateResult` output either way). */
+async function judgeCandidate(
+  { config, context, session }: RegisterRun,
+  source: ResolvedSource,
+): Promise<Judgement> {
+  const { logger, signal } = context;
   const mlflow = await mlflowOf(session, source, config);
   const reading = { mlflow, logger, signal };
   const candidate = await candidateMetrics(source.job, config.tags, reading);
-  let gate: GateResult | undefined;
-  let baselineMetrics: MetricSet | undefined;
-  if (config.gate) {
-    const judged = await judge(config.gate, session, source, candidate, reading, modelName);
-    gate = judged.result;
-    baselineMetrics = judged.baselineMetrics;
-    context.setOutput('gateResult', JSON.stringify(gate));
-    logger.info(`Gate on ${gate.metric}: ${gate.verdict}. ${gate.reason}`);
-  } else {
+  if (!config.gate) {
     context.setOutput(
       'gateResult',
       JSON.stringify(noGate('no compareMetric was given: registered without a gate')),
     );
+    return { candidate };
   }
-  const summaryBase = {
-    ...base,
-    ...(gate ? { gate } : { gateNote: 'no compareMetric given' }),
-    candidateMetrics: candidate.values,
-    ...(baselineMetrics ? { baselineMetrics: baselineMetrics.values } : {}),
-  };
-  const details = {
-    source: sourceRecord(source),
-    gate: gate ?? null,
-    candidateMetrics: candidate.values,
-    ...(baselineMetrics ? { baselineMetrics: baselineMetrics.values } : {}),
-  };
+  const judged = await judge(config.gate, session, source, candidate, reading, config.modelName);
+  const gate = judged.result;
+  context.setOutput('gateResult', JSON.stringify(gate));
+  logger.info(`Gate on ${gate.metric}: ${gate.verdict}. ${gate.reason}`);
+  return { candidate, gate, ...(judged.baselineMetrics ? { baselineMetrics: judged.baselineMetrics } : {}) };
+}
 
-  if (gate?.verdict === 'fail') {
-    context.setOutput('registered', false);
-    report.evidence = { model: { name: modelName, registered: false }, ...details };
-    report.summary = { ...summaryBase, outcome: 'not registered' };
-    const message = `The gate refused the model: ${gate.reason} Nothing was registered.`;
-    if (config.gate?.onFail === 'skip') {
-      return { result: 'succeededWithIssues', message: `${message} (onGateFail: skip, registered=false)` };
-    }
-    return { result: 'failed', message };
+function judgedReport(
+  base: SummaryBase,
+  source: ResolvedSource,
+  { candidate, gate, baselineMetrics }: Judgement,
+): JudgedReport {
+  return {
+    summary: {
+      ...base,
+      ...(gate ? { gate } : { gateNote: 'no compareMetric given' }),
+      candidateMetrics: candidate.values,
+      ...(baselineMetrics ? { baselineMetrics: baselineMetrics.values } : {}),
+    },
+    details: {
+      source: sourceRecord(source),
+      gate: gate ?? null,
+      candidateMetrics: candidate.values,
+      ...(baselineMetrics ? { baselineMetrics: baselineMetrics.values } : {}),
+    },
+  };
+}
+
+/** The gate failed: nothing is registered; the step fails, or succeeds with issues with `onGateFail: skip`. */
+function reportRefused(
+  { config, context }: RegisterRun,
+  gate: GateResult,
+  judged: JudgedReport,
+  report: RegisterModelReport,
+): StepOutcome {
+  context.setOutput('registered', false);
+  report.evidence = { model: { name: config.modelName, registered: false }, ...judged.details };
+  report.summary = { ...judged.summary, outcome: 'not registered' };
+  const message = `The gate refused the model: ${gate.reason} Nothing was registered.`;
+  if (config.gate?.onFail === 'skip') {
+    return { result: 'succeededWithIssues', message: `${message} (onGateFail: skip, registered=false)` };
   }
+  return { result: 'failed', message };
+}
 
-  const tags: Record<string, string> = {
-    ...lineage,
-    ...(source.job ? { [TAG.job]: source.job.name } : {}),
-    ...(candidate.job ? tagsOfMetrics(candidate.job.values) : {}),
-    ...Object.fromEntries(
-      Object.entries(source.job?.dataAssets ?? {}).map(([input, asset]) => [
-        `${TAG.dataPrefix}${input}`,
-        asset,
-      ]),
-    ),
-    ...(gate
-      ? {
-          [TAG.gateVerdict]: gate.verdict,
-          [TAG.gateMetric]: gate.metric,
-          [TAG.gateBaseline]: gate.baseline?.modelId ?? 'none',
-        }
-      : {}),
-    ...config.tags,
-  };
-  const properties: Record<string, string> = {
-    ...config.properties,
-    [PROPERTY.source]: source.key,
-    ...(source.job ? { [PROPERTY.job]: source.job.name } : {}),
-    ...(gate ? { [PROPERTY.gate]: JSON.stringify(gate) } : {}),
-  };
-  const body: ModelVersionProperties = {
-    description: config.description ?? `Registered by the register-model step from the ${source.what}.`,
-    tags,
-    properties,
-    modelType: source.type,
-    modelUri: source.modelUri,
-    ...(source.job ? { jobName: source.job.name } : {}),
-    ...(config.flavors
-      ? {
-          flavors: Object.fromEntries(
-            Object.entries(config.flavors).map(([k, data]) => [k, { data: { ...data } }]),
-          ),
-        }
-      : {}),
-  };
+/** Registers the new version with its lineage; sets the `registered`, `modelVersion` and `modelId` outputs. */
+async function registerCandidate(
+  { config, context, session }: RegisterRun,
+  source: ResolvedSource,
+  { candidate, gate }: Judgement,
+  lineage: Readonly<Record<string, string>>,
+  judged: JudgedReport,
+  report: RegisterModelReport,
+): Promise<StepOutcome> {
+  const { modelName } = config;
+  const { tags, properties, body } = versionRecord(config, source, candidate, gate, lineage);
   const registered = await registerVersion(
     session,
     modelName,
@@ -135,7 +163,7 @@ export async function runRegisterModel(
     body,
   );
   const modelId = modelReference(modelName, registered.version);
-  logger.info(`Registered ${modelId} from the ${source.what}.`);
+  context.logger.info(`Registered ${modelId} from the ${source.what}.`);
   context.setOutput('registered', true);
   context.setOutput('modelVersion', registered.version);
   context.setOutput('modelId', modelId);
@@ -147,12 +175,12 @@ export async function runRegisterModel(
       armId: registered.resource.id,
       registered: true,
     },
-    ...details,
+    ...judged.details,
     tags,
     properties,
   };
   report.summary = {
-    ...summaryBase,
+    ...judged.summary,
     outcome: 'registered',
     version: registered.version,
     modelId,
@@ -164,7 +192,7 @@ export async function runRegisterModel(
 function reportExisting(
   existing: RegisteredVersion,
   source: ResolvedSource,
-  base: Omit<RegisterModelSummary, 'outcome' | 'candidateMetrics'>,
+  base: SummaryBase,
   context: StepContext,
   report: RegisterModelReport,
 ): StepOutcome {

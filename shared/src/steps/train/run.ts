@@ -1,19 +1,48 @@
-import { randomBytes } from 'node:crypto';
 import type { JobBase } from '@azure/arm-machinelearning';
-import { armJsonRequest } from '../../azure/arm-raw';
 import { datastoreOpener, type DatastoreContainer } from '../../azureml/datastore-blobs';
-import { defaultJobOutputUri, jobArtifactPath } from '../../azureml/job-artifacts';
-import { readJobMetrics, workspaceMlflow } from '../../azureml/job-metrics';
+import { readJobMetrics, workspaceMlflow, type JobMetrics } from '../../azureml/job-metrics';
 import { lineageTags } from '../../azureml/lineage';
-import { resolveReferences } from '../../azureml/resolve-references';
+import type { MlflowTrackingClient } from '../../azureml/mlflow-metrics';
+import { resolveReferences, type Resolution, type ResolutionRecord } from '../../azureml/resolve-references';
 import { openWorkspaceSession, readWorkspace, type WorkspaceSession } from '../../azureml/workspace-session';
 import type { StepContext, StepOutcome } from '../../step/define';
 import { CancelledError } from '../../step/errors';
-import { azureJobWatch, readFrom } from './azure-job-watch';
+import { azureJobWatch } from './azure-job-watch';
 import type { TrainConfig } from './config';
 import { followJob, type FollowResult } from './follow-job';
-import { anonymousComponent, references, toRestJob, type JobSpec } from './job-spec';
-import type { TrainReport } from './summary';
+import { anonymousComponent, references, toRestJob, type Resolved } from './job-spec';
+import { getJob, newJobName, putJob, studioLink } from './job-requests';
+import { jobError, jobOutputs } from './job-results';
+import type { TrainReport, TrainSummary } from './summary';
+
+/** One run of the step: its config, its context and its workspace session. */
+interface TrainRun {
+  readonly config: TrainConfig;
+  readonly context: StepContext;
+  readonly session: WorkspaceSession;
+}
+
+/** The job as the step sends it: its name, its experiment and the request body. */
+interface PreparedJob {
+  readonly name: string;
+  readonly experimentName: string;
+  readonly request: JobBase;
+}
+
+/** Where a followed job's results are read: its artifact store (error, logs) and MLflow (metrics, children). */
+interface JobStores {
+  readonly artifacts: DatastoreContainer;
+  readonly mlflow: MlflowTrackingClient | undefined;
+}
+
+/** What a job left once it ended. */
+interface JobResults {
+  /** Whether the job ended otherwise than Completed. */
+  readonly failed: boolean;
+  readonly outputs: Record<string, string>;
+  readonly metrics: JobMetrics | undefined;
+  readonly error: string | undefined;
+}
 
 /** Resolves what the YAML refers to, submits the job (or prints it, in a dry run), follows it, reports it. */
 export async function runTrain(
@@ -21,85 +50,114 @@ export async function runTrain(
   context: StepContext,
   reported: TrainReport,
 ): Promise<StepOutcome> {
-  const { logger, signal } = context;
   const session = openWorkspaceSession(config.workspace, 'train', context);
-  const { ml, workspaceName: ws } = session;
+  const run: TrainRun = { config, context, session };
   const workspace = await readWorkspace(session);
   const datastore = datastoreOpener(session, (secret) => context.addSecret(secret));
+  const resolution = await resolveJobReferences(run, () => datastore());
+  const job = prepareJob(run, resolution.resolved);
+  if (config.dryRun) return reportDryRun(run, job, resolution.records, reported);
 
+  const submitted = await submitJob(run, job, resolution.records);
+  if (!config.wait) {
+    context.setOutput('jobStatus', submitted.status ?? 'NotStarted');
+    reported.evidence = { ...submitted.summary, request: job.request };
+    reported.summary = submitted.summary;
+    return { result: 'succeeded', message: `Job '${job.name}' submitted; not waiting for it (wait: false).` };
+  }
+
+  const stores: JobStores = {
+    artifacts: await datastore('workspaceartifactstore'),
+    mlflow: workspaceMlflow(session, workspace.mlFlowTrackingUri),
+  };
+  const followed = await followSubmittedJob(run, job.name, stores);
+  const results = await readJobResults(run, job.name, followed, stores);
+  return reportEnded(run, job, submitted.summary, followed, results, reported);
+}
+
+async function resolveJobReferences(
+  { config, context, session }: TrainRun,
+  defaultDatastore: () => Promise<DatastoreContainer>,
+): Promise<Resolution> {
+  const { logger, signal } = context;
   logger.startGroup(`Resolving what ${config.jobFile} refers to`);
-  const resolution = await resolveReferences(
+  return resolveReferences(
     references(config.spec),
-    {
-      session,
-      defaultDatastore: () => datastore(),
-      dryRun: config.dryRun,
-      logger,
-      signal,
-    },
+    { session, defaultDatastore, dryRun: config.dryRun, logger, signal },
     anonymousComponent,
   ).finally(() => logger.endGroup());
+}
 
-  const rest = toRestJob(config.spec, resolution.resolved, {
+/** The request body with the step's inputs applied, and the job's name (set as the `jobName` output). */
+function prepareJob({ config, context }: TrainRun, resolved: Resolved): PreparedJob {
+  const rest = toRestJob(config.spec, resolved, {
     ...(config.experimentName ? { experimentName: config.experimentName } : {}),
     ...(config.displayName ? { displayName: config.displayName } : {}),
     tags: config.tags,
     lineageTags: lineageTags(context.environment),
   });
-  for (const warning of rest.warnings) logger.warning(warning);
-  const jobName = rest.name ?? newJobName(config.spec, rest.body);
-  const experimentName = rest.body.properties.experimentName ?? 'Default';
-  context.setOutput('jobName', jobName);
+  for (const warning of rest.warnings) context.logger.warning(warning);
+  const name = rest.name ?? newJobName(config.spec, rest.body);
+  context.setOutput('jobName', name);
+  return { name, experimentName: rest.body.properties.experimentName ?? 'Default', request: rest.body };
+}
 
-  if (config.dryRun) {
-    logger.startGroup(`Request that would be sent: PUT .../workspaces/${ws}/jobs/${jobName}`);
-    for (const line of JSON.stringify(rest.body, null, 2).split('\n')) logger.info(line);
-    logger.endGroup();
-    context.setOutput('jobStatus', 'NotSubmitted');
-    reported.evidence = { dryRun: true, jobName, request: rest.body, resolution: resolution.records };
-    reported.summary = {
-      dryRun: true,
-      jobName,
-      jobType: config.spec.type,
-      experimentName,
-      resolution: resolution.records,
-      request: rest.body,
-    };
-    return { result: 'succeeded', message: `Dry run: job '${jobName}' was validated and not submitted.` };
-  }
-
-  // Not ml.jobs.createOrUpdate: its serializer drops the uri of every data input and output (see arm-raw.ts).
-  const created = (await session.call(`Submitting job '${jobName}'`, (o) =>
-    armJsonRequest(
-      ml,
-      session.access.cloud.armEndpoint,
-      'PUT',
-      `${session.workspaceId}/jobs/${jobName}`,
-      rest.body,
-      o,
-    ),
-  )) as unknown as JobBase;
-  const studioUrl = studioLink(created, session, jobName);
-  context.setOutput('studioUrl', studioUrl);
-  logger.info(
-    `Submitted ${config.spec.type} job '${jobName}' (experiment '${experimentName}'): ${studioUrl}`,
+function reportDryRun(
+  { config, context, session }: TrainRun,
+  job: PreparedJob,
+  resolution: ResolutionRecord[],
+  reported: TrainReport,
+): StepOutcome {
+  const { logger } = context;
+  logger.startGroup(
+    `Request that would be sent: PUT .../workspaces/${session.workspaceName}/jobs/${job.name}`,
   );
-  const report = {
-    jobName,
+  for (const line of JSON.stringify(job.request, null, 2).split('\n')) logger.info(line);
+  logger.endGroup();
+  context.setOutput('jobStatus', 'NotSubmitted');
+  reported.evidence = { dryRun: true, jobName: job.name, request: job.request, resolution };
+  reported.summary = {
+    dryRun: true,
+    jobName: job.name,
     jobType: config.spec.type,
-    experimentName,
-    studioUrl,
-    resolution: resolution.records,
+    experimentName: job.experimentName,
+    resolution,
+    request: job.request,
   };
-  if (!config.wait) {
-    context.setOutput('jobStatus', created.properties.status ?? 'NotStarted');
-    reported.evidence = { ...report, request: rest.body };
-    reported.summary = report;
-    return { result: 'succeeded', message: `Job '${jobName}' submitted; not waiting for it (wait: false).` };
-  }
+  return { result: 'succeeded', message: `Dry run: job '${job.name}' was validated and not submitted.` };
+}
 
-  const artifacts = await datastore('workspaceartifactstore');
-  const mlflow = workspaceMlflow(session, workspace.mlFlowTrackingUri);
+/** Submits the job; sets the `studioUrl` output. Gives the status Azure ML answered and the summary so far. */
+async function submitJob(
+  { config, context, session }: TrainRun,
+  job: PreparedJob,
+  resolution: ResolutionRecord[],
+): Promise<{ status: string | undefined; summary: TrainSummary }> {
+  const created = await putJob(session, job.name, job.request);
+  const studioUrl = studioLink(created, session, job.name);
+  context.setOutput('studioUrl', studioUrl);
+  context.logger.info(
+    `Submitted ${config.spec.type} job '${job.name}' (experiment '${job.experimentName}'): ${studioUrl}`,
+  );
+  return {
+    status: created.properties.status,
+    summary: {
+      jobName: job.name,
+      jobType: config.spec.type,
+      experimentName: job.experimentName,
+      studioUrl,
+      resolution,
+    },
+  };
+}
+
+/** Follows the job to its end (or the timeout); sets the `jobStatus` output. A cancelled run throws. */
+async function followSubmittedJob(
+  { config, context, session }: TrainRun,
+  jobName: string,
+  { artifacts, mlflow }: JobStores,
+): Promise<FollowResult> {
+  const { logger, signal } = context;
   const followed = await followJob(
     azureJobWatch(session, jobName, artifacts, config.spec.type === 'command' ? undefined : mlflow, signal),
     {
@@ -116,26 +174,36 @@ export async function runTrain(
       `The run was cancelled while job '${jobName}' was ${followed.status}${followed.cancelRequested ? '; the job was asked to cancel' : ''}.`,
     );
   context.setOutput('jobStatus', followed.status);
+  return followed;
+}
 
-  // Raw, like the PUT: the SDK's deserializer would drop the outputs' uris too.
-  const final = (await session.call(`Reading job '${jobName}'`, (o) =>
-    armJsonRequest(
-      ml,
-      session.access.cloud.armEndpoint,
-      'GET',
-      `${session.workspaceId}/jobs/${jobName}`,
-      undefined,
-      o,
-    ),
-  )) as unknown as JobBase;
-  const outputs = jobOutputs(final, jobName);
+/** The ended job's outputs and metrics (set as outputs), and its error when it did not complete. */
+async function readJobResults(
+  { config, context, session }: TrainRun,
+  jobName: string,
+  followed: FollowResult,
+  { artifacts, mlflow }: JobStores,
+): Promise<JobResults> {
+  const { logger, signal } = context;
+  const outputs = jobOutputs(await getJob(session, jobName), jobName);
   context.setOutput('jobOutputs', JSON.stringify(outputs));
   const metrics = mlflow ? await readJobMetrics(mlflow, config.spec, jobName, logger, signal) : undefined;
   context.setOutput('metrics', JSON.stringify(metrics?.values ?? {}));
   const failed = followed.status !== 'Completed';
   const error = failed ? await jobError(artifacts, jobName, signal) : undefined;
+  return { failed, outputs, metrics, error };
+}
+
+function reportEnded(
+  { context }: TrainRun,
+  job: PreparedJob,
+  submitted: TrainSummary,
+  followed: FollowResult,
+  { failed, outputs, metrics, error }: JobResults,
+  reported: TrainReport,
+): StepOutcome {
   const ended = {
-    ...report,
+    ...submitted,
     status: followed.status,
     durationMs: followed.durationMs,
     outputs,
@@ -147,10 +215,10 @@ export async function runTrain(
     ...ended,
     metrics: metrics ?? null,
     history: followed.history,
-    request: rest.body,
+    request: job.request,
   };
   reported.summary = ended;
-  return outcome(followed, jobName, error);
+  return outcome(followed, job.name, error);
 }
 
 function outcome(followed: FollowResult, jobName: string, error: string | undefined): StepOutcome {
@@ -169,49 +237,4 @@ function outcome(followed: FollowResult, jobName: string, error: string | undefi
       (error ? `: ${error}` : '.') +
       (tail.length && !error ? `\nLast lines of its log:\n${tail.join('\n')}` : ''),
   };
-}
-
-/** A name like the CLI's when the YAML gives none: readable, unique, valid for Azure ML (`[A-Za-z0-9_-]`). */
-function newJobName(spec: JobSpec, body: JobBase): string {
-  const base = (body.properties.experimentName ?? spec.type)
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, '-')
-    .slice(0, 40);
-  const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  return `${base}-${stamp}-${randomBytes(3).toString('hex')}`;
-}
-
-function studioLink(job: JobBase, session: WorkspaceSession, jobName: string): string {
-  const fromService = job.properties.services?.['Studio']?.endpoint;
-  if (fromService) return fromService;
-  return `https://ml.azure.com/runs/${encodeURIComponent(jobName)}?wsid=${encodeURIComponent(session.workspaceId)}`;
-}
-
-/** Output name → azureml:// path; outputs without a uri are where Azure ML writes them by default. */
-function jobOutputs(job: JobBase, jobName: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  const declared = (job.properties as { outputs?: Record<string, unknown> }).outputs ?? {};
-  for (const [name, output] of Object.entries(declared)) {
-    const uri = (output as { uri?: string } | null)?.uri;
-    result[name] = uri ?? defaultJobOutputUri(jobName, name);
-  }
-  return result;
-}
-
-/** The job's error as Azure ML recorded it in its artifacts (`error.json`), when there is one. */
-async function jobError(
-  artifacts: DatastoreContainer,
-  jobName: string,
-  signal: AbortSignal,
-): Promise<string | undefined> {
-  const read = await readFrom(artifacts, jobArtifactPath(jobName, 'error.json'), 0, signal).catch(
-    () => undefined,
-  );
-  if (!read?.text) return undefined;
-  try {
-    const parsed = JSON.parse(read.text) as { error?: { message?: string }; message?: string };
-    return parsed.error?.message ?? parsed.message;
-  } catch {
-    return read.text.trim().split('\n')[0];
-  }
 }

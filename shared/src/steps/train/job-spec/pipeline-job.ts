@@ -174,7 +174,25 @@ function readSettings(node: Node): PipelineSettings {
   };
 }
 
+/** What every step has, whether it runs a component or its own command. */
+type StepCommon = Omit<PipelineStep, 'component' | 'environment' | 'resources' | 'distribution'>;
+
+/** Step settings that override its component's (component steps only). */
+type StepSettings = Pick<PipelineStep, 'resources' | 'distribution'>;
+
 function readStep(node: Node): ReadStep | undefined {
+  const hasComponent = checkStepKeys(node);
+  if (hasComponent === undefined) return undefined;
+  const metadata = readMetadata(node);
+  const common = readStepCommon(node, metadata);
+  return hasComponent ? readComponentStep(node, common) : readCommandStep(node, common, metadata);
+}
+
+/**
+ * Checks the step's shape and keys (a command step, the keys a step may have, nothing its component owns); gives
+ * whether it names a component, or undefined when it cannot be read further.
+ */
+function checkStepKeys(node: Node): boolean | undefined {
   const name = node.key;
   if (!isMapping(node.value)) {
     node.expected(`a step (a mapping with component, or command and environment)`);
@@ -208,8 +226,10 @@ function readStep(node: Node): ReadStep | undefined {
         node
           .child(key)
           .error(`Step '${name}' has a 'component': its '${key}' belongs in the component`, 'key');
+  return hasComponent;
+}
 
-  const metadata = readMetadata(node);
+function readStepCommon(node: Node, metadata: ReturnType<typeof readMetadata>): StepCommon {
   const compute = node.child('compute').present ? readCompute(node.child('compute')) : undefined;
   const inputs = readInputs(node.child('inputs'), 'step');
   const outputs = readOutputs(node.child('outputs'), 'step');
@@ -218,8 +238,8 @@ function readStep(node: Node): ReadStep | undefined {
   const identity = readIdentity(node.child('identity'));
   const services = readServices(node.child('services'));
   const queueSettings = readQueueSettings(node.child('queue_settings'));
-  const common = {
-    name,
+  return {
+    name: node.key,
     location: node.location('key'),
     type: 'command' as const,
     ...(compute ? { compute } : {}),
@@ -235,36 +255,45 @@ function readStep(node: Node): ReadStep | undefined {
     services,
     ...(queueSettings ? { queueSettings } : {}),
   };
+}
 
-  if (!hasComponent) {
-    const parts = readCommandParts(node);
-    if (parts)
-      checkCommand(node.child('command'), parts.command, {
-        owner: `step '${name}'`,
-        inputs: declaredNames(node.child('inputs')),
-        outputs: declaredNames(node.child('outputs')),
-        optionalMayBeUndeclared: true,
-      });
-    if (!parts) return undefined;
-    const component: ComponentSpec = {
-      origin: 'step',
-      location: node.location(),
-      ...(metadata.description !== undefined ? { description: metadata.description } : {}),
-      tags: metadata.tags,
-      inputs: {},
-      outputs: {},
-      parts,
-    };
-    const reference = localComponent(name, component);
-    return {
-      node,
-      step: { ...common, component: reference },
-      declaredOutputs: declaredNames(node.child('outputs')),
-      component,
-      inline: true,
-    };
-  }
+/** A step with its own command and environment: an inline component, typed later from the pipeline. */
+function readCommandStep(
+  node: Node,
+  common: StepCommon,
+  metadata: ReturnType<typeof readMetadata>,
+): ReadStep | undefined {
+  const name = node.key;
+  const parts = readCommandParts(node);
+  if (parts)
+    checkCommand(node.child('command'), parts.command, {
+      owner: `step '${name}'`,
+      inputs: declaredNames(node.child('inputs')),
+      outputs: declaredNames(node.child('outputs')),
+      optionalMayBeUndeclared: true,
+    });
+  if (!parts) return undefined;
+  const component: ComponentSpec = {
+    origin: 'step',
+    location: node.location(),
+    ...(metadata.description !== undefined ? { description: metadata.description } : {}),
+    tags: metadata.tags,
+    inputs: {},
+    outputs: {},
+    parts,
+  };
+  const reference = localComponent(name, component);
+  return {
+    node,
+    step: { ...common, component: reference },
+    declaredOutputs: declaredNames(node.child('outputs')),
+    component,
+    inline: true,
+  };
+}
 
+/** A step that names a component: inline, a local YAML file, or registered in the workspace. */
+function readComponentStep(node: Node, common: StepCommon): ReadStep | undefined {
   const resources = readResources(node.child('resources'));
   const distribution = readDistribution(node.child('distribution'));
   const environment = readEnvironment(node.child('environment'));
@@ -280,28 +309,8 @@ function readStep(node: Node): ReadStep | undefined {
     if (environment)
       node
         .child('environment')
-        .error(`Step '${name}' uses a registered component: its environment cannot be changed here`);
-    const asset = assetName(written);
-    const location = componentNode.location();
-    if (isFullId(written)) {
-      const fixed: FixedId = { kind: 'fixed', id: written.replace(/^azureml:(?=\/)/, ''), location };
-      return { node, step: { ...common, ...settings, component: fixed }, inline: false };
-    }
-    if (!asset) {
-      componentNode.error(
-        `'${componentNode.label}' must be azureml:<name>:<version> or azureml:<name>@latest, got '${written}'`,
-      );
-      return undefined;
-    }
-    const reference: ComponentReference = {
-      kind: 'component',
-      source: 'workspace',
-      asset,
-      step: name,
-      key: `component:${written}`,
-      location,
-    };
-    return { node, step: { ...common, ...settings, component: reference }, inline: false };
+        .error(`Step '${node.key}' uses a registered component: its environment cannot be changed here`);
+    return readRegisteredComponentStep(node, common, settings, written);
   } else component = loadComponentFile(componentNode, written);
   if (!component) return undefined;
 
@@ -311,11 +320,42 @@ function readStep(node: Node): ReadStep | undefined {
     : component;
   return {
     node,
-    step: { ...common, ...settings, component: localComponent(name, withEnvironment) },
+    step: { ...common, ...settings, component: localComponent(node.key, withEnvironment) },
     declaredOutputs: Object.keys(component.outputs),
     component: withEnvironment,
     inline: false,
   };
+}
+
+/** A step whose component is registered (`azureml:<name>:<version>`, `@latest`, or a full id). */
+function readRegisteredComponentStep(
+  node: Node,
+  common: StepCommon,
+  settings: StepSettings,
+  written: string,
+): ReadStep | undefined {
+  const componentNode = node.child('component');
+  const asset = assetName(written);
+  const location = componentNode.location();
+  if (isFullId(written)) {
+    const fixed: FixedId = { kind: 'fixed', id: written.replace(/^azureml:(?=\/)/, ''), location };
+    return { node, step: { ...common, ...settings, component: fixed }, inline: false };
+  }
+  if (!asset) {
+    componentNode.error(
+      `'${componentNode.label}' must be azureml:<name>:<version> or azureml:<name>@latest, got '${written}'`,
+    );
+    return undefined;
+  }
+  const reference: ComponentReference = {
+    kind: 'component',
+    source: 'workspace',
+    asset,
+    step: node.key,
+    key: `component:${written}`,
+    location,
+  };
+  return { node, step: { ...common, ...settings, component: reference }, inline: false };
 }
 
 /** A step's inputs and outputs must be ones its component declares; required inputs must be given. */
