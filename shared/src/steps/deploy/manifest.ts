@@ -52,6 +52,7 @@ export const deployManifest = {
       label: 'Deployment',
       type: 'string',
       group: 'deployment',
+      appliesWhen: { action: ['deploy', 'delete-deployment'], target: ['managed', 'kubernetes'] },
       help: 'Deployment name, e.g. `blue` or `green`.',
     },
     {
@@ -59,6 +60,7 @@ export const deployManifest = {
       label: 'Model',
       type: 'string',
       group: 'deployment',
+      appliesWhen: { action: ['deploy'] },
       help: 'Registered model, `azureml:<name>:<version>` (the register-model step outputs it).',
     },
     {
@@ -66,6 +68,7 @@ export const deployManifest = {
       label: 'Endpoint YAML',
       type: 'filePath',
       group: 'deployment',
+      appliesWhen: { action: ['deploy'], target: ['managed', 'kubernetes'] },
       help: 'Azure ML CLI v2 online endpoint YAML; explicit inputs override it.',
     },
     {
@@ -73,6 +76,7 @@ export const deployManifest = {
       label: 'Deployment YAML',
       type: 'filePath',
       group: 'deployment',
+      appliesWhen: { action: ['deploy'] },
       help: 'Azure ML CLI v2 online deployment YAML; explicit inputs override it.',
     },
     {
@@ -80,6 +84,7 @@ export const deployManifest = {
       label: 'Scoring code folder',
       type: 'filePath',
       group: 'deployment',
+      appliesWhen: { action: ['deploy'] },
       help: 'Folder holding the scoring script.',
     },
     {
@@ -87,6 +92,7 @@ export const deployManifest = {
       label: 'Scoring script',
       type: 'string',
       group: 'deployment',
+      appliesWhen: { action: ['deploy'] },
       help: 'Scoring script inside the code folder (`init()` and `run(raw)`).',
     },
     {
@@ -94,6 +100,7 @@ export const deployManifest = {
       label: 'Environment',
       type: 'string',
       group: 'deployment',
+      appliesWhen: { action: ['deploy'], target: ['managed', 'kubernetes'] },
       help: 'Environment, `azureml:<name>:<version>` or `azureml:<name>@latest`.',
     },
     {
@@ -101,6 +108,7 @@ export const deployManifest = {
       label: 'Instance type',
       type: 'string',
       group: 'deployment',
+      appliesWhen: { action: ['deploy'], target: ['managed', 'kubernetes'] },
       help: 'VM size (managed) or instance type (Kubernetes).',
     },
     {
@@ -109,6 +117,7 @@ export const deployManifest = {
       type: 'integer',
       min: 1,
       group: 'deployment',
+      appliesWhen: { action: ['deploy'], target: ['managed', 'kubernetes'] },
       help: 'Number of instances.',
     },
     {
@@ -117,6 +126,7 @@ export const deployManifest = {
       type: 'pickList',
       options: ['key', 'aml_token'],
       group: 'deployment',
+      appliesWhen: { action: ['deploy'], target: ['managed', 'kubernetes'] },
       help: "Endpoint authentication mode (default `key`, or the endpoint YAML's `auth_mode`).",
     },
     {
@@ -126,6 +136,7 @@ export const deployManifest = {
       min: 0,
       max: 100,
       group: 'traffic',
+      appliesWhen: { action: ['deploy'], target: ['managed', 'kubernetes'] },
       help: "Share of live traffic the deployment gets once it succeeded (0 for a blue/green test first); the others share the rest in their current proportions. Default: 100 for the endpoint's first deployment, else its current share (0 for a new one).",
     },
     {
@@ -135,6 +146,7 @@ export const deployManifest = {
       min: 0,
       max: 50,
       group: 'traffic',
+      appliesWhen: { action: ['deploy'], target: ['managed', 'kubernetes'] },
       help: 'Share of live traffic copied to the new deployment (managed endpoints only).',
     },
     {
@@ -142,6 +154,7 @@ export const deployManifest = {
       label: 'Traffic split',
       type: 'string',
       group: 'traffic',
+      appliesWhen: { action: ['set-traffic'] },
       help: 'For `set-traffic`: e.g. `blue=0,green=100`.',
     },
     {
@@ -149,6 +162,7 @@ export const deployManifest = {
       label: 'Kubernetes compute',
       type: 'string',
       group: 'kubernetes',
+      appliesWhen: { target: ['kubernetes'], action: ['deploy'] },
       help: "The workspace's Kubernetes compute (attached AKS cluster).",
     },
     {
@@ -156,6 +170,7 @@ export const deployManifest = {
       label: 'AKS cluster resource id',
       type: 'string',
       group: 'kubernetes',
+      appliesWhen: { target: ['kubernetes'], action: ['deploy'] },
       help: 'Resource id of the AKS cluster, checked before deploying.',
     },
     {
@@ -164,6 +179,7 @@ export const deployManifest = {
       type: 'boolean',
       default: 'false',
       group: 'kubernetes',
+      appliesWhen: { target: ['kubernetes'], action: ['deploy'] },
       help: 'Attach the AKS cluster to the workspace as `compute` when it is not attached.',
     },
     {
@@ -173,6 +189,7 @@ export const deployManifest = {
       default: '1',
       min: 0.1,
       group: 'aci',
+      appliesWhen: { action: ['deploy'], target: ['aci'] },
       help: 'CPU cores of the ACI container.',
     },
     {
@@ -182,6 +199,7 @@ export const deployManifest = {
       default: '1.5',
       min: 0.1,
       group: 'aci',
+      appliesWhen: { action: ['deploy'], target: ['aci'] },
       help: 'Memory of the ACI container.',
     },
     {
@@ -189,6 +207,7 @@ export const deployManifest = {
       label: 'ACI DNS label',
       type: 'string',
       group: 'aci',
+      appliesWhen: { target: ['aci'], action: ['deploy'] },
       help: 'DNS name label of the ACI container group.',
     },
     {
@@ -206,6 +225,7 @@ export const deployManifest = {
       type: 'boolean',
       default: 'true',
       group: 'run',
+      appliesWhen: { action: ['deploy'] },
       help: 'Delete a deployment this step created when it fails; traffic stays where it was.',
     },
   ],
