@@ -1,6 +1,12 @@
 import type { StepManifest } from '../../step/manifest';
 import { azureGroup, azureSignInInputs, evidenceOutput, workspaceInputs } from '../common-inputs';
 
+// When inputs apply (`appliesWhen`); config/parse.ts says which ones are refused or warned about elsewhere.
+const deployOnly = { action: ['deploy'] } as const;
+const onlineDeploy = { action: ['deploy'], target: ['managed', 'kubernetes'] } as const;
+const kubernetesDeploy = { target: ['kubernetes'], action: ['deploy'] } as const;
+const aciDeploy = { action: ['deploy'], target: ['aci'] } as const;
+
 export const deployManifest = {
   id: 'deploy',
   taskName: 'AzureMLDeploy',
@@ -60,7 +66,7 @@ export const deployManifest = {
       label: 'Model',
       type: 'string',
       group: 'deployment',
-      appliesWhen: { action: ['deploy'] },
+      appliesWhen: deployOnly,
       help: 'Registered model, `azureml:<name>:<version>` (the register-model step outputs it).',
     },
     {
@@ -68,7 +74,7 @@ export const deployManifest = {
       label: 'Endpoint YAML',
       type: 'filePath',
       group: 'deployment',
-      appliesWhen: { action: ['deploy'], target: ['managed', 'kubernetes'] },
+      appliesWhen: onlineDeploy,
       help: 'Azure ML CLI v2 online endpoint YAML; explicit inputs override it.',
     },
     {
@@ -76,7 +82,7 @@ export const deployManifest = {
       label: 'Deployment YAML',
       type: 'filePath',
       group: 'deployment',
-      appliesWhen: { action: ['deploy'] },
+      appliesWhen: deployOnly,
       help: 'Azure ML CLI v2 online deployment YAML; explicit inputs override it.',
     },
     {
@@ -84,7 +90,7 @@ export const deployManifest = {
       label: 'Scoring code folder',
       type: 'filePath',
       group: 'deployment',
-      appliesWhen: { action: ['deploy'] },
+      appliesWhen: deployOnly,
       help: 'Folder holding the scoring script.',
     },
     {
@@ -92,7 +98,7 @@ export const deployManifest = {
       label: 'Scoring script',
       type: 'string',
       group: 'deployment',
-      appliesWhen: { action: ['deploy'] },
+      appliesWhen: deployOnly,
       help: 'Scoring script inside the code folder (`init()` and `run(raw)`).',
     },
     {
@@ -100,7 +106,7 @@ export const deployManifest = {
       label: 'Environment',
       type: 'string',
       group: 'deployment',
-      appliesWhen: { action: ['deploy'], target: ['managed', 'kubernetes'] },
+      appliesWhen: onlineDeploy,
       help: 'Environment, `azureml:<name>:<version>` or `azureml:<name>@latest`.',
     },
     {
@@ -108,7 +114,7 @@ export const deployManifest = {
       label: 'Instance type',
       type: 'string',
       group: 'deployment',
-      appliesWhen: { action: ['deploy'], target: ['managed', 'kubernetes'] },
+      appliesWhen: onlineDeploy,
       help: 'VM size (managed) or instance type (Kubernetes).',
     },
     {
@@ -117,7 +123,7 @@ export const deployManifest = {
       type: 'integer',
       min: 1,
       group: 'deployment',
-      appliesWhen: { action: ['deploy'], target: ['managed', 'kubernetes'] },
+      appliesWhen: onlineDeploy,
       help: 'Number of instances.',
     },
     {
@@ -126,7 +132,7 @@ export const deployManifest = {
       type: 'pickList',
       options: ['key', 'aml_token'],
       group: 'deployment',
-      appliesWhen: { action: ['deploy'], target: ['managed', 'kubernetes'] },
+      appliesWhen: onlineDeploy,
       help: "Endpoint authentication mode (default `key`, or the endpoint YAML's `auth_mode`).",
     },
     {
@@ -136,7 +142,7 @@ export const deployManifest = {
       min: 0,
       max: 100,
       group: 'traffic',
-      appliesWhen: { action: ['deploy'], target: ['managed', 'kubernetes'] },
+      appliesWhen: onlineDeploy,
       help: "Share of live traffic the deployment gets once it succeeded (0 for a blue/green test first); the others share the rest in their current proportions. Default: 100 for the endpoint's first deployment, else its current share (0 for a new one).",
     },
     {
@@ -146,7 +152,7 @@ export const deployManifest = {
       min: 0,
       max: 50,
       group: 'traffic',
-      appliesWhen: { action: ['deploy'], target: ['managed', 'kubernetes'] },
+      appliesWhen: onlineDeploy,
       help: 'Share of live traffic copied to the new deployment (managed endpoints only).',
     },
     {
@@ -162,7 +168,7 @@ export const deployManifest = {
       label: 'Kubernetes compute',
       type: 'string',
       group: 'kubernetes',
-      appliesWhen: { target: ['kubernetes'], action: ['deploy'] },
+      appliesWhen: kubernetesDeploy,
       help: "The workspace's Kubernetes compute (attached AKS cluster).",
     },
     {
@@ -170,7 +176,7 @@ export const deployManifest = {
       label: 'AKS cluster resource id',
       type: 'string',
       group: 'kubernetes',
-      appliesWhen: { target: ['kubernetes'], action: ['deploy'] },
+      appliesWhen: kubernetesDeploy,
       help: 'Resource id of the AKS cluster, checked before deploying.',
     },
     {
@@ -179,7 +185,7 @@ export const deployManifest = {
       type: 'boolean',
       default: 'false',
       group: 'kubernetes',
-      appliesWhen: { target: ['kubernetes'], action: ['deploy'] },
+      appliesWhen: kubernetesDeploy,
       help: 'Attach the AKS cluster to the workspace as `compute` when it is not attached.',
     },
     {
@@ -189,7 +195,7 @@ export const deployManifest = {
       default: '1',
       min: 0.1,
       group: 'aci',
-      appliesWhen: { action: ['deploy'], target: ['aci'] },
+      appliesWhen: aciDeploy,
       help: 'CPU cores of the ACI container.',
     },
     {
@@ -199,7 +205,7 @@ export const deployManifest = {
       default: '1.5',
       min: 0.1,
       group: 'aci',
-      appliesWhen: { action: ['deploy'], target: ['aci'] },
+      appliesWhen: aciDeploy,
       help: 'Memory of the ACI container.',
     },
     {
@@ -207,7 +213,7 @@ export const deployManifest = {
       label: 'ACI DNS label',
       type: 'string',
       group: 'aci',
-      appliesWhen: { target: ['aci'], action: ['deploy'] },
+      appliesWhen: aciDeploy,
       help: 'DNS name label of the ACI container group.',
     },
     {
@@ -225,7 +231,7 @@ export const deployManifest = {
       type: 'boolean',
       default: 'true',
       group: 'run',
-      appliesWhen: { action: ['deploy'] },
+      appliesWhen: deployOnly,
       help: 'Delete a deployment this step created when it fails; traffic stays where it was.',
     },
   ],
