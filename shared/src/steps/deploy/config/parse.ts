@@ -70,8 +70,8 @@ export function parseCommon(parse: DeployParse): CommonConfig {
 
 /**
  * Inputs of another action or target (the manifest's `appliesWhen`) are refused rather than silently ignored.
- * The deploy action refuses a few more once it knows the target (see `refuseOffline`); inputs not named here
- * are ignored where they do not apply, as they always were.
+ * Each action then answers its own (deploy-sources.ts and aci-deploy.ts for target aci, delete-deployment.ts);
+ * an input no parser names is ignored where it does not apply (`aciCpu` under target managed), as always.
  */
 export function refuseOtherActionsInputs(parse: DeployParse): void {
   const { refuse, shown } = parse;
