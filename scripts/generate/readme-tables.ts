@@ -1,5 +1,6 @@
 import type { StepManifest } from '../../shared/src/step/manifest';
 import { kebabCase } from '../../shared/src/step/manifest';
+import { describeAppliesWhen } from './visible-rule';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
@@ -11,6 +12,7 @@ export function renderReadmeTables(manifest: StepManifest): string {
     const extra = [
       input.secret ? '**secret**' : '',
       input.options ? `one of ${input.options.map((o) => `\`${o}\``).join(', ')}` : '',
+      input.appliesWhen ? `applies when ${describeAppliesWhen(input)}` : '',
     ]
       .filter(Boolean)
       .join('; ');

@@ -1,6 +1,7 @@
 import type { InputSpec, StepManifest } from '../../shared/src/step/manifest';
 import { inputsFor } from '../../shared/src/step/manifest';
 import type { ProjectInfo } from './project';
+import { visibleRule } from './visible-rule';
 
 export const taskFolder = (manifest: StepManifest) => `tasks/${manifest.taskName}V1`;
 export const bundleTarget = 'dist/index.js';
@@ -16,7 +17,8 @@ const adoType: Record<InputSpec['type'], string> = {
   azureConnection: 'connectedService:AzureRM',
 };
 
-function taskInput(input: InputSpec): Record<string, unknown> {
+function taskInput(manifest: StepManifest, input: InputSpec): Record<string, unknown> {
+  const rule = visibleRule(manifest, input);
   const help = input.secret
     ? `${input.help} Pass it as a secret variable, e.g. \`$(endpointKey)\`.`
     : input.help;
@@ -31,7 +33,7 @@ function taskInput(input: InputSpec): Record<string, unknown> {
     ...(input.options
       ? { options: Object.fromEntries(input.options.map((option) => [option, option])) }
       : {}),
-    ...(input.visibleRule ? { visibleRule: input.visibleRule } : {}),
+    ...(rule ? { visibleRule: rule } : {}),
   };
 }
 
@@ -55,7 +57,7 @@ export function renderTaskJson(manifest: StepManifest, project: ProjectInfo): st
       displayName: group.displayName,
       isExpanded: !group.collapsed,
     })),
-    inputs: inputsFor(manifest, 'azure-pipelines').map(taskInput),
+    inputs: inputsFor(manifest, 'azure-pipelines').map((input) => taskInput(manifest, input)),
     outputVariables: manifest.outputs.map((output) => ({
       name: output.name,
       description: output.secret ? `${output.description} (secret)` : output.description,

@@ -74,6 +74,9 @@ export function validateTaskJson(task: Record<string, unknown>, folder: string):
       problems.push(`boolean input '${name}' defaults to '${text(input.defaultValue)}'`);
     }
   }
+  for (const input of inputs)
+    if (input.visibleRule !== undefined)
+      problems.push(...visibleRuleProblems(text(input.name), text(input.visibleRule), inputs));
   const outputs = (task.outputVariables as { name?: string }[] | undefined) ?? [];
   for (const output of outputs)
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(output.name ?? ''))
@@ -88,6 +91,34 @@ export function validateTaskJson(task: Record<string, unknown>, folder: string):
   }
   for (const handler of Object.keys(execution)) {
     if (['Node', 'Node10', 'Node16'].includes(handler)) problems.push(`deprecated handler ${handler}`);
+  }
+  return problems;
+}
+
+/**
+ * A visibleRule's clauses (`name = value`, `name != value`...) joined by `&&` or by `||`, never both: each names
+ * another input, and a pickList's value is one of its options.
+ */
+function visibleRuleProblems(name: string, rule: string, inputs: Record<string, unknown>[]): string[] {
+  const problems: string[] = [];
+  if (rule.includes('&&') && rule.includes('||'))
+    problems.push(`input '${name}' visibleRule '${rule}' mixes && and ||`);
+  for (const clause of rule.split(/&&|\|\|/).map((part) => part.trim())) {
+    const match =
+      /^([A-Za-z][A-Za-z0-9_]*) *(!=|<=|>=|=|<|>|Contains|StartsWith|EndsWith|NotContains|NotStartsWith|NotEndsWith) *(.*)$/.exec(
+        clause,
+      );
+    if (!match) {
+      problems.push(`input '${name}' visibleRule clause '${clause}' is not 'input operator value'`);
+      continue;
+    }
+    const [, other, , value] = match;
+    const target = inputs.find((input) => input.name === other);
+    if (!target) problems.push(`input '${name}' visibleRule names unknown input '${other}'`);
+    else if (target.type === 'pickList' && !(value! in ((target.options as object) ?? {})))
+      problems.push(
+        `input '${name}' visibleRule compares '${other}' with '${value}', which is not one of its options`,
+      );
   }
   return problems;
 }

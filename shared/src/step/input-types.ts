@@ -37,3 +37,27 @@ export type ChoiceOf<S> = S extends { readonly options: readonly (infer O)[] }
 
 /** Input types read as text. pickList inputs are read with `choice`, which gives their options' union. */
 export type TextType = 'string' | 'multiLine' | 'filePath' | 'azureConnection';
+
+/**
+ * Names of the inputs whose `appliesWhen` names something other than a pickList input of the manifest, or a
+ * value that pickList does not offer; `never` when every condition is right.
+ */
+export type AppliesWhenProblems<M extends StepManifest> = BadConditions<M, SpecsOf<M>>;
+
+type BadConditions<M extends StepManifest, S> = S extends {
+  readonly name: infer N;
+  readonly appliesWhen: infer C;
+}
+  ? { [K in keyof C]-?: K extends InputNameOfType<M, 'pickList'> ? BadValues<M, K, C[K], N> : N }[keyof C]
+  : never;
+
+type BadValues<M extends StepManifest, K, V, N> = V extends readonly (infer Value)[]
+  ? [Value] extends [OptionOf<SpecNamed<M, K>>]
+    ? never
+    : N
+  : N;
+
+type OptionOf<S> = S extends { readonly options: readonly (infer O)[] } ? O : never;
+
+/** Compiles only when `T` is `never`: `Holds<AppliesWhenProblems<typeof manifest>>`. */
+export type Holds<T extends never> = T;

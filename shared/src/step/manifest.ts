@@ -23,11 +23,18 @@ export interface InputSpec {
   /** The value is a secret: masked before anything else runs, never echoed. */
   readonly secret?: boolean;
   readonly group?: string;
-  /** Azure DevOps visibleRule, e.g. `target = aci`. */
-  readonly visibleRule?: string;
+  /**
+   * When the input applies: each key names a pickList input and lists the values under which this one is used;
+   * every key must hold. The parser refuses or warns about an input given where it does not apply
+   * (`inputsNotApplying`), task.json hides it (`visibleRule`) and the README says so.
+   */
+  readonly appliesWhen?: AppliesWhen;
   /** Hosts that offer this input; all when absent. */
   readonly hosts?: readonly HostKind[];
 }
+
+/** `{ action: ['deploy'], target: ['managed', 'kubernetes'] }`: pickList input names to the values allowed. */
+export type AppliesWhen = Readonly<Record<string, readonly string[]>>;
 
 export interface OutputSpec {
   readonly name: string;

@@ -1,3 +1,4 @@
+import type { AppliesWhenProblems, Holds } from '../step/input-types';
 import type { StepManifest } from '../step/manifest';
 import { deployManifest } from './deploy/manifest';
 import { driftCheckManifest } from './drift-check/manifest';
@@ -13,3 +14,12 @@ export const stepManifests: readonly StepManifest[] = [
   smokeTestManifest,
   driftCheckManifest,
 ];
+
+// Compile-time: every `appliesWhen` names pickList inputs of its own manifest and values they offer.
+type _ConditionsHold = Holds<
+  | AppliesWhenProblems<typeof trainManifest>
+  | AppliesWhenProblems<typeof registerModelManifest>
+  | AppliesWhenProblems<typeof deployManifest>
+  | AppliesWhenProblems<typeof smokeTestManifest>
+  | AppliesWhenProblems<typeof driftCheckManifest>
+>;

@@ -94,3 +94,33 @@ describe('validateTaskJson', () => {
     ]);
   });
 });
+
+describe('validateTaskJson on visibleRule', () => {
+  it('refuses rules naming unknown inputs or options, and rules mixing && and ||', () => {
+    const task = (visibleRule: string) => ({
+      inputs: [
+        {
+          name: 'action',
+          type: 'pickList',
+          label: 'Action',
+          options: { deploy: 'deploy', delete: 'delete' },
+        },
+        { name: 'model', type: 'string', label: 'Model', visibleRule },
+      ],
+    });
+    const problems = (rule: string) =>
+      validateTaskJson(task(rule), '/nonexistent').filter((problem) => problem.includes('visibleRule'));
+    expect(problems('action = deploy')).toEqual([]);
+    expect(problems('action != delete && action != deploy')).toEqual([]);
+    expect(problems('target = aci')).toEqual(["input 'model' visibleRule names unknown input 'target'"]);
+    expect(problems('action = aci')).toEqual([
+      "input 'model' visibleRule compares 'action' with 'aci', which is not one of its options",
+    ]);
+    expect(problems('action = deploy && action != delete || model = x')).toEqual([
+      "input 'model' visibleRule 'action = deploy && action != delete || model = x' mixes && and ||",
+    ]);
+    expect(problems('action')).toEqual([
+      "input 'model' visibleRule clause 'action' is not 'input operator value'",
+    ]);
+  });
+});

@@ -1,25 +1,18 @@
-/** The `aci` target against Azure: a container group serving the registered model, readiness, deletion. */
+/** The `aci` target against Azure: the model's files, a container group's creation, readiness, logs, deletion. */
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ContainerGroup, ContainerInstanceManagementClient } from '@azure/arm-containerinstance';
-import { createContainerInstanceClient, pollingOptions, waitForOperation } from '../../azure/arm-clients';
-import {
-  datastoreOpener,
-  maxSasMinutes,
-  readOnlySasUrl,
-  type DatastoreContainer,
-} from '../../azureml/datastore-blobs';
+import { pollingOptions, waitForOperation } from '../../azure/arm-clients';
+import { maxSasMinutes, readOnlySasUrl, type DatastoreContainer } from '../../azureml/datastore-blobs';
 import { callAzure } from '../../azure/errors';
-import { openWorkspaceSession, readWorkspace, type WorkspaceSession } from '../../azureml/workspace-session';
+import type { WorkspaceSession } from '../../azureml/workspace-session';
 import type { StepContext, StepOutcome } from '../../step/define';
-import { AzureError, CancelledError, DataError } from '../../step/errors';
-import { uploadPrefix, uploadSnapshot } from '../../azureml/local-upload';
-import { snapshot } from '../../azureml/snapshot';
-import { aciGroupBody, groupBaseUrl, sameGroup, type SasSource } from './aci-group';
-import type { AciDeployConfig, DeleteDeploymentConfig } from './config';
+import { CancelledError, DataError } from '../../step/errors';
+import { groupBaseUrl, type SasSource } from './aci-group';
+import type { AciDeployConfig } from './config';
 import type { ModelRef } from './names';
-import { orMissing } from './online';
+import { orMissing, readModelVersion } from './online';
 import type { DeployReport } from './summary';
 
 /** Where a registered model's files are: a datastore and a path in its container. */
@@ -56,152 +49,25 @@ export function sasMinutes(timeoutMinutes: number): number {
 
 const POLL_MS = 1_000;
 
-/** Deploys the model to an ACI container group (created, or left alone when it already serves the same). */
-export async function deployAci(
-  config: AciDeployConfig,
-  context: StepContext,
-  report: DeployReport,
-): Promise<StepOutcome> {
-  const { logger } = context;
-  for (const warning of config.warnings) logger.warning(warning);
-  const session = openWorkspaceSession(config.workspace, 'deploy', context);
-  const { resourceGroup: rg } = session;
-  const workspace = await readWorkspace(session);
-  const location = workspace.location ?? '';
-  const aci = createContainerInstanceClient(session.credential, session.target, session.clientOptions);
-  const name = config.endpointName;
-
-  const datastore = datastoreOpener(session, (secret) => context.addSecret(secret));
-  const model = await modelSource(
-    session,
-    config.model,
-    datastore,
-    sasMinutes(config.timeoutMinutes),
-    context,
+/** The container group as it is now. */
+export function readGroup(
+  aci: ContainerInstanceManagementClient,
+  session: WorkspaceSession,
+  name: string,
+): Promise<ContainerGroup> {
+  return session.call(`Reading container group '${name}'`, (o) =>
+    aci.containerGroups.get(session.resourceGroup, name, o),
   );
-  const defaultStore = await datastore();
-  const files = await snapshot(config.codePath, false);
-  if (files.files.length === 0) throw new DataError(`Code folder '${config.codePath}' has no files.`);
-  const upload = await uploadSnapshot(defaultStore, files, false, { signal: context.signal });
-  logger.info(`Scoring code ${config.codePath}: ${upload.action} ${upload.uri} (${upload.detail}).`);
-  const codeSas = readOnlySasUrl(
-    defaultStore,
-    { prefix: `${uploadPrefix(files)}/${files.name}` },
-    sasMinutes(config.timeoutMinutes),
-  );
-  const code: SasSource = { url: codeSas.url, prefix: `${uploadPrefix(files)}/${files.name}` };
-
-  const body = aciGroupBody({
-    location,
-    modelId: config.model.text,
-    codeHash: files.hash,
-    scoringScript: config.scoringScript,
-    modelFolder: config.model.name,
-    model: model.source,
-    code,
-    environmentVariables: config.environmentVariables,
-    cpu: config.cpu,
-    memoryGb: config.memoryGb,
-    ...(config.dnsLabel ? { dnsLabel: config.dnsLabel } : {}),
-  });
-  const existing = await orMissing(() =>
-    session.call(`Reading container group '${name}'`, (o) => aci.containerGroups.get(rg, name, o)),
-  );
-  const running = existing?.instanceView?.state === 'Running';
-  let group: ContainerGroup;
-  let created = false;
-  if (existing && sameGroup(body, existing) && running) {
-    logger.info(
-      `Container group '${name}' already serves ${config.model.text} with this code and settings: nothing to change.`,
-    );
-    group = existing;
-  } else {
-    if (existing) {
-      // Most container group properties cannot be updated in place; ACI's advice is to delete and create again.
-      report.changes.push(
-        running
-          ? `replaced container group '${name}' (model, code or settings changed)`
-          : `replaced container group '${name}' (it was ${existing.instanceView?.state ?? 'not running'})`,
-      );
-      await deleteGroup(aci, session, name, context);
-    } else {
-      report.changes.push(`created container group '${name}'`);
-    }
-    const deadline = AbortSignal.any([context.signal, AbortSignal.timeout(config.timeoutMinutes * 60_000)]);
-    const failure = await createGroup(aci, session, name, body, deadline, context);
-    created = true;
-    if (failure) return failed(aci, session, config, report, failure, created, context);
-    group = await session.call(`Reading container group '${name}'`, (o) =>
-      aci.containerGroups.get(rg, name, o),
-    );
-  }
-
-  const deadline = Date.now() + config.timeoutMinutes * 60_000;
-  const ready = await waitUntilServing(aci, session, name, group, deadline, context);
-  if ('problem' in ready) return failed(aci, session, config, report, ready.problem, created, context);
-
-  const scoringUri = `${ready.baseUrl}/score`;
-  const swaggerUri = `${ready.baseUrl}/swagger.json`;
-  context.setOutput('scoringUri', scoringUri);
-  context.setOutput('swaggerUri', swaggerUri);
-  logger.warning(
-    `ACI container group '${name}' has no key authentication: anyone who reaches ${scoringUri} can score. Use it for test stages only, and remove it afterwards (action delete-deployment, target aci).`,
-  );
-  report.scoringUri = scoringUri;
-  if (report.changes.length === 0) report.changes.push('nothing to change');
-  report.evidence = {
-    group: name,
-    image: body.containers[0]?.image,
-    modelUri: model.uri,
-    sasExpiresOn: model.expiresOn,
-  };
-  const message =
-    report.changes[0] === 'nothing to change'
-      ? `Nothing to change: container group '${name}' already serves ${config.model.text} at ${scoringUri}.`
-      : `Container group '${name}' serves ${config.model.text} at ${scoringUri}.`;
-  return { result: 'succeeded', message };
 }
 
-/** Deletes the container group of `endpointName` (nothing to do when it does not exist). */
-export async function deleteAci(
-  config: DeleteDeploymentConfig,
-  context: StepContext,
-  report: DeployReport,
-): Promise<StepOutcome> {
-  const session = openWorkspaceSession(config.workspace, 'deploy', context);
-  const aci = createContainerInstanceClient(session.credential, session.target, session.clientOptions);
-  const name = config.endpointName;
-  const existing = await orMissing(() =>
-    session.call(`Reading container group '${name}'`, (o) =>
-      aci.containerGroups.get(session.resourceGroup, name, o),
-    ),
-  );
-  if (!existing) {
-    report.changes.push('nothing to change');
-    return { result: 'succeeded', message: `Container group '${name}' does not exist: nothing to delete.` };
-  }
-  await deleteGroup(aci, session, name, context);
-  report.changes.push(`deleted container group '${name}'`);
-  return { result: 'succeeded', message: `Container group '${name}' was deleted.` };
-}
-
-async function modelSource(
+export async function modelSource(
   session: WorkspaceSession,
   ref: ModelRef,
   datastore: (name?: string) => Promise<DatastoreContainer>,
   minutes: number,
   context: StepContext,
 ): Promise<{ source: SasSource; uri: string; expiresOn: string }> {
-  const { ml, resourceGroup: rg, workspaceName: ws } = session;
-  const version = await orMissing(() =>
-    session.call(`Reading model ${ref.text}`, (o) => ml.modelVersions.get(rg, ws, ref.name, ref.version, o)),
-  );
-  if (!version)
-    throw new AzureError(
-      `Model '${ref.name}' version ${ref.version} was not found in workspace '${ws}' (${ref.text}): register it first (the register-model step outputs the id to deploy).`,
-      'ModelNotFound',
-      404,
-    );
+  const version = await readModelVersion(session, ref);
   const uri = version.properties.modelUri ?? '';
   const defaultStore = await datastore();
   const where = modelLocation(uri, defaultStore.container.url);
@@ -227,7 +93,7 @@ async function modelSource(
   };
 }
 
-async function createGroup(
+export async function createGroup(
   aci: ContainerInstanceManagementClient,
   session: WorkspaceSession,
   name: string,
@@ -254,7 +120,7 @@ async function createGroup(
   }
 }
 
-async function deleteGroup(
+export async function deleteGroup(
   aci: ContainerInstanceManagementClient,
   session: WorkspaceSession,
   name: string,
@@ -270,7 +136,7 @@ async function deleteGroup(
 }
 
 /** Waits for the group to run, then for the inference server to answer `GET /` with 200. */
-async function waitUntilServing(
+export async function waitUntilServing(
   aci: ContainerInstanceManagementClient,
   session: WorkspaceSession,
   name: string,
@@ -289,9 +155,7 @@ async function waitUntilServing(
         problem: `Container group '${name}' did not run within the timeout (state ${state ?? 'unknown'}).`,
       };
     await delay(POLL_MS, undefined, { signal: context.signal });
-    group = await session.call(`Reading container group '${name}'`, (o) =>
-      aci.containerGroups.get(session.resourceGroup, name, o),
-    );
+    group = await readGroup(aci, session, name);
   }
   const baseUrl = groupBaseUrl(group);
   if (!baseUrl) return { problem: `Container group '${name}' has no IP address.` };
@@ -336,7 +200,7 @@ function httpGet(url: string, timeoutMs: number, signal: AbortSignal): Promise<n
   });
 }
 
-async function failed(
+export async function failed(
   aci: ContainerInstanceManagementClient,
   session: WorkspaceSession,
   config: AciDeployConfig,
@@ -346,11 +210,7 @@ async function failed(
   context: StepContext,
 ): Promise<StepOutcome> {
   const name = config.endpointName;
-  const group = await orMissing(() =>
-    session.call(`Reading container group '${name}'`, (o) =>
-      aci.containerGroups.get(session.resourceGroup, name, o),
-    ),
-  ).catch(() => undefined);
+  const group = await orMissing(() => readGroup(aci, session, name)).catch(() => undefined);
   const logTail: string[] = [];
   for (const container of [...(group?.initContainers ?? []), ...(group?.containers ?? [])]) {
     const logs = await aci.containers

@@ -1,6 +1,12 @@
 import type { StepManifest } from '../../step/manifest';
 import { azureGroup, azureSignInInputs, evidenceOutput, workspaceInputs } from '../common-inputs';
 
+// When inputs apply (`appliesWhen`); config/parse.ts says which ones are refused or warned about elsewhere.
+const deployOnly = { action: ['deploy'] } as const;
+const onlineDeploy = { action: ['deploy'], target: ['managed', 'kubernetes'] } as const;
+const kubernetesDeploy = { target: ['kubernetes'], action: ['deploy'] } as const;
+const aciDeploy = { action: ['deploy'], target: ['aci'] } as const;
+
 export const deployManifest = {
   id: 'deploy',
   taskName: 'AzureMLDeploy',
@@ -52,6 +58,7 @@ export const deployManifest = {
       label: 'Deployment',
       type: 'string',
       group: 'deployment',
+      appliesWhen: { action: ['deploy', 'delete-deployment'], target: ['managed', 'kubernetes'] },
       help: 'Deployment name, e.g. `blue` or `green`.',
     },
     {
@@ -59,6 +66,7 @@ export const deployManifest = {
       label: 'Model',
       type: 'string',
       group: 'deployment',
+      appliesWhen: deployOnly,
       help: 'Registered model, `azureml:<name>:<version>` (the register-model step outputs it).',
     },
     {
@@ -66,6 +74,7 @@ export const deployManifest = {
       label: 'Endpoint YAML',
       type: 'filePath',
       group: 'deployment',
+      appliesWhen: onlineDeploy,
       help: 'Azure ML CLI v2 online endpoint YAML; explicit inputs override it.',
     },
     {
@@ -73,6 +82,7 @@ export const deployManifest = {
       label: 'Deployment YAML',
       type: 'filePath',
       group: 'deployment',
+      appliesWhen: deployOnly,
       help: 'Azure ML CLI v2 online deployment YAML; explicit inputs override it.',
     },
     {
@@ -80,6 +90,7 @@ export const deployManifest = {
       label: 'Scoring code folder',
       type: 'filePath',
       group: 'deployment',
+      appliesWhen: deployOnly,
       help: 'Folder holding the scoring script.',
     },
     {
@@ -87,6 +98,7 @@ export const deployManifest = {
       label: 'Scoring script',
       type: 'string',
       group: 'deployment',
+      appliesWhen: deployOnly,
       help: 'Scoring script inside the code folder (`init()` and `run(raw)`).',
     },
     {
@@ -94,6 +106,7 @@ export const deployManifest = {
       label: 'Environment',
       type: 'string',
       group: 'deployment',
+      appliesWhen: onlineDeploy,
       help: 'Environment, `azureml:<name>:<version>` or `azureml:<name>@latest`.',
     },
     {
@@ -101,6 +114,7 @@ export const deployManifest = {
       label: 'Instance type',
       type: 'string',
       group: 'deployment',
+      appliesWhen: onlineDeploy,
       help: 'VM size (managed) or instance type (Kubernetes).',
     },
     {
@@ -109,6 +123,7 @@ export const deployManifest = {
       type: 'integer',
       min: 1,
       group: 'deployment',
+      appliesWhen: onlineDeploy,
       help: 'Number of instances.',
     },
     {
@@ -117,6 +132,7 @@ export const deployManifest = {
       type: 'pickList',
       options: ['key', 'aml_token'],
       group: 'deployment',
+      appliesWhen: onlineDeploy,
       help: "Endpoint authentication mode (default `key`, or the endpoint YAML's `auth_mode`).",
     },
     {
@@ -126,6 +142,7 @@ export const deployManifest = {
       min: 0,
       max: 100,
       group: 'traffic',
+      appliesWhen: onlineDeploy,
       help: "Share of live traffic the deployment gets once it succeeded (0 for a blue/green test first); the others share the rest in their current proportions. Default: 100 for the endpoint's first deployment, else its current share (0 for a new one).",
     },
     {
@@ -135,6 +152,7 @@ export const deployManifest = {
       min: 0,
       max: 50,
       group: 'traffic',
+      appliesWhen: onlineDeploy,
       help: 'Share of live traffic copied to the new deployment (managed endpoints only).',
     },
     {
@@ -142,6 +160,7 @@ export const deployManifest = {
       label: 'Traffic split',
       type: 'string',
       group: 'traffic',
+      appliesWhen: { action: ['set-traffic'] },
       help: 'For `set-traffic`: e.g. `blue=0,green=100`.',
     },
     {
@@ -149,6 +168,7 @@ export const deployManifest = {
       label: 'Kubernetes compute',
       type: 'string',
       group: 'kubernetes',
+      appliesWhen: kubernetesDeploy,
       help: "The workspace's Kubernetes compute (attached AKS cluster).",
     },
     {
@@ -156,6 +176,7 @@ export const deployManifest = {
       label: 'AKS cluster resource id',
       type: 'string',
       group: 'kubernetes',
+      appliesWhen: kubernetesDeploy,
       help: 'Resource id of the AKS cluster, checked before deploying.',
     },
     {
@@ -164,6 +185,7 @@ export const deployManifest = {
       type: 'boolean',
       default: 'false',
       group: 'kubernetes',
+      appliesWhen: kubernetesDeploy,
       help: 'Attach the AKS cluster to the workspace as `compute` when it is not attached.',
     },
     {
@@ -173,6 +195,7 @@ export const deployManifest = {
       default: '1',
       min: 0.1,
       group: 'aci',
+      appliesWhen: aciDeploy,
       help: 'CPU cores of the ACI container.',
     },
     {
@@ -182,6 +205,7 @@ export const deployManifest = {
       default: '1.5',
       min: 0.1,
       group: 'aci',
+      appliesWhen: aciDeploy,
       help: 'Memory of the ACI container.',
     },
     {
@@ -189,6 +213,7 @@ export const deployManifest = {
       label: 'ACI DNS label',
       type: 'string',
       group: 'aci',
+      appliesWhen: aciDeploy,
       help: 'DNS name label of the ACI container group.',
     },
     {
@@ -206,6 +231,7 @@ export const deployManifest = {
       type: 'boolean',
       default: 'true',
       group: 'run',
+      appliesWhen: deployOnly,
       help: 'Delete a deployment this step created when it fails; traffic stays where it was.',
     },
   ],

@@ -2,7 +2,7 @@
  * Online endpoints and deployments in Azure: endpoints as raw JSON at 2024-04-01 (so `mirrorTraffic` is read and
  * written, decision 0008), deployments through the SDK (2022-10-01), both waited on with progress.
  */
-import type { OnlineDeployment } from '@azure/arm-machinelearning';
+import type { ModelVersion, OnlineDeployment } from '@azure/arm-machinelearning';
 import { armJsonRequest } from '../../azure/arm-raw';
 import { beginArmJsonOperation } from '../../azure/arm-raw-operation';
 import { createArmJsonTransport, pollingOptions, waitForOperation } from '../../azure/arm-clients';
@@ -11,6 +11,7 @@ import type { WorkspaceSession } from '../../azureml/workspace-session';
 import type { StepContext } from '../../step/define';
 import { AzureError } from '../../step/errors';
 import { endpointApiVersion, type EndpointBody } from './desired';
+import type { ModelRef } from './names';
 import type { Traffic } from './traffic';
 
 /** An endpoint as the 2024-04-01 API returns it (the fields we read). */
@@ -229,4 +230,24 @@ export async function orMissing<T>(read: () => Promise<T>): Promise<T | undefine
     if (error instanceof AzureError && error.statusCode === 404) return undefined;
     throw error;
   }
+}
+
+/** The registered model version to deploy; a ModelNotFound AzureError when the workspace lacks it. */
+export async function readModelVersion(
+  session: WorkspaceSession,
+  model: ModelRef,
+): Promise<ModelVersion & { id: string }> {
+  const { ml, resourceGroup: rg, workspaceName: ws } = session;
+  const version = await orMissing(() =>
+    session.call(`Reading model ${model.text}`, (o) =>
+      ml.modelVersions.get(rg, ws, model.name, model.version, o),
+    ),
+  );
+  if (!version?.id)
+    throw new AzureError(
+      `Model '${model.name}' version ${model.version} was not found in workspace '${ws}' (${model.text}): register it first (the register-model step outputs the id to deploy).`,
+      'ModelNotFound',
+      404,
+    );
+  return version as ModelVersion & { id: string };
 }

@@ -1,0 +1,389 @@
+import type { OnlineDeployment } from '@azure/arm-machinelearning';
+import { datastoreOpener } from '../../../azureml/datastore-blobs';
+import type { EnvironmentReference, FixedId, Reference } from '../../../azureml/references';
+import { resolveReferences, type ResolutionRecord } from '../../../azureml/resolve-references';
+import {
+  openWorkspaceSession,
+  readWorkspace,
+  type WorkspaceSession,
+} from '../../../azureml/workspace-session';
+import type { StepContext, StepOutcome } from '../../../step/define';
+import { AssertionFailure, AzureError, DataError } from '../../../step/errors';
+import { inPhase } from '../../../step/phase';
+import { INFERENCE_IMAGE } from '../aci-group';
+import { checkKubernetes } from '../aks';
+import type { KubernetesSettings, OnlineDeployConfig } from '../config';
+import {
+  deploymentBody,
+  describeDifferences,
+  differences,
+  endpointBody,
+  keepEndpoint,
+  SPEC_TAG,
+  type ResolvedIds,
+} from '../desired';
+import { sameId } from '../names';
+import { OnlineEndpoints, readModelVersion, type EndpointState } from '../online';
+import type { DeployReport } from '../summary';
+import {
+  defaultShare,
+  describeTraffic,
+  everyDeployment,
+  giveShare,
+  mirrorAfter,
+  onlyExisting,
+  sameTraffic,
+  trafficJson,
+  type Traffic,
+} from '../traffic';
+import { outputsAfter, quote } from './endpoint-outputs';
+import { failedDeployment } from './online-failure';
+
+/** One deploy to an online endpoint: what every phase needs. */
+interface OnlineRun {
+  readonly config: OnlineDeployConfig;
+  readonly context: StepContext;
+  readonly report: DeployReport;
+  readonly session: WorkspaceSession;
+  readonly endpoints: OnlineEndpoints;
+  readonly location: string;
+  /** The deployment's name. */
+  readonly name: string;
+}
+
+/** What exists before anything is written. */
+interface Found {
+  readonly modelId: string;
+  readonly existing?: EndpointState;
+  /** The deployment of that name existed. */
+  readonly existed: boolean;
+  readonly existingNames: readonly string[];
+  readonly trafficBefore: Traffic;
+  readonly mirrorBefore: Traffic;
+}
+
+interface TrafficPlan {
+  /** Every deployment there will be. */
+  readonly names: string[];
+  readonly current: Traffic;
+  readonly live: Traffic;
+  readonly mirror: Traffic;
+}
+
+/** The environment a custom model's deployment gets when none is named: the image the `aci` target runs. */
+const DEFAULT_ENVIRONMENT: EnvironmentReference = {
+  kind: 'environment',
+  source: 'inline',
+  image: INFERENCE_IMAGE,
+  tags: {},
+  key: 'environment:default-inference',
+  location: { file: 'environment' },
+};
+
+/**
+ * Action deploy to a managed or Kubernetes online endpoint: preflight, resolve the code and environment, plan the
+ * traffic, ensure the endpoint, ensure the deployment, and only once it succeeded shift the traffic to it.
+ */
+export async function deployOnline(
+  config: OnlineDeployConfig,
+  context: StepContext,
+  report: DeployReport,
+): Promise<StepOutcome> {
+  const { logger } = context;
+  for (const warning of config.warnings) logger.warning(warning);
+  const session = openWorkspaceSession(config.workspace, 'deploy', context);
+  const endpoints = new OnlineEndpoints(session, context);
+  const workspace = await readWorkspace(session);
+  const name = config.deployment.name;
+  const run: OnlineRun = {
+    config,
+    context,
+    report,
+    session,
+    endpoints,
+    location: workspace.location ?? '',
+    name,
+  };
+  const endpointName = config.endpointName;
+  const model = config.deployment.model;
+
+  // The AKS checks open their own log group.
+  const computeId = config.kubernetes ? await checkCluster(run, config.kubernetes) : undefined;
+  const found = await inPhase(logger, `Checking model ${model.text} and endpoint '${endpointName}'`, () =>
+    preflight(run, computeId),
+  );
+  const { ids, records } = await resolve(run, found.modelId);
+  const plan = await inPhase(logger, `Planning the traffic of '${endpointName}'`, async () =>
+    planTraffic(run, found),
+  );
+  const endpoint = await inPhase(logger, `Online endpoint '${endpointName}'`, () =>
+    ensureEndpoint(run, found.existing, computeId),
+  );
+  const body = deploymentBody(config.deployment, config.target, run.location, ids);
+  const written = await inPhase(logger, `Deployment '${name}' of '${endpointName}'`, () =>
+    ensureDeployment(run, found, body),
+  );
+  if (written !== undefined) {
+    const { trafficBefore, mirrorBefore } = found;
+    const created = !found.existed;
+    return failedDeployment(config, context, endpoints, report, {
+      created,
+      problem: written.problem,
+      trafficBefore,
+      mirrorBefore,
+      endpoint,
+    });
+  }
+  const final = await inPhase(logger, `Traffic of '${endpointName}'`, () =>
+    shiftTraffic(run, endpoint, plan),
+  );
+  const trafficAfter = await outputsAfter(config, context, endpoints, final, plan.names, report);
+  const nothing = report.changes.length === 0;
+  if (nothing) report.changes.push('nothing to change');
+  report.evidence = { resolution: records, deploymentBody: body };
+  return {
+    result: 'succeeded',
+    message: nothing
+      ? `Nothing to change: deployment '${name}' of '${endpointName}' already runs ${model.text} (traffic ${describeTraffic(trafficAfter)}).`
+      : `Deployment '${name}' of '${endpointName}' runs ${model.text}; traffic ${describeTraffic(trafficAfter)}.`,
+  };
+}
+
+/** The AKS pre-flight: the cluster can serve, attached when asked. Returns the compute's ARM id. */
+async function checkCluster({ session, location, context, report }: OnlineRun, settings: KubernetesSettings) {
+  const preflight = await checkKubernetes(settings, session, location, context);
+  report.checks.push(...preflight.results);
+  if (preflight.problem) {
+    report.error = preflight.problem;
+    throw new AssertionFailure(preflight.problem);
+  }
+  if (preflight.attached)
+    report.changes.push(`attached AKS cluster '${preflight.cluster?.name}' as compute '${settings.compute}'`);
+  return preflight.computeId;
+}
+
+/** The model exists (and has code unless MLflow), the endpoint is of the target's kind; the traffic before. */
+async function preflight(run: OnlineRun, computeId: string | undefined): Promise<Found> {
+  const { config, session, endpoints, report, context } = run;
+  const { endpointName } = config;
+  const model = config.deployment.model;
+  const modelVersion = await readModelVersion(session, model);
+  // `mlflow_model` (CLI) or `MLFlowModel` (older services): the only type Azure ML serves without scoring code.
+  const modelType = modelVersion.properties.modelType ?? 'custom_model';
+  const mlflow = modelType.toLowerCase().replace(/[^a-z]/g, '') === 'mlflowmodel';
+  if (!config.deployment.code && !mlflow)
+    throw new DataError(
+      `Model ${model.text} (type ${modelType}) needs scoring code to be deployed: give ${quote(config, 'codePath')} and ${quote(config, 'scoringScript')} (or code_configuration in the deployment YAML). Only MLflow models deploy without code.`,
+    );
+  const existing = await endpoints.endpoint(endpointName);
+  if (existing) checkEndpointKind(config, existing, computeId);
+  const before = await endpoints.deployments(endpointName).catch((error: unknown) => {
+    if (!existing && error instanceof AzureError && error.statusCode === 404) return [];
+    throw error;
+  });
+  const existingNames = before.map((d) => d.name);
+  const trafficBefore = existing ? everyDeployment(existing.traffic, existingNames) : {};
+  const mirrorBefore = existing ? onlyExisting(existing.mirrorTraffic, existingNames) : {};
+  report.trafficBefore = trafficBefore;
+  report.mirrorBefore = mirrorBefore;
+  context.setOutput('previousTraffic', trafficJson(trafficBefore));
+  return {
+    modelId: modelVersion.id,
+    ...(existing ? { existing } : {}),
+    existed: before.some((d) => d.name.toLowerCase() === run.name.toLowerCase()),
+    existingNames,
+    trafficBefore,
+    mirrorBefore,
+  };
+}
+
+/** An endpoint's kind (managed or Kubernetes) and compute cannot change. */
+function checkEndpointKind(
+  config: OnlineDeployConfig,
+  existing: EndpointState,
+  computeId: string | undefined,
+) {
+  const endpointName = config.endpointName;
+  const isKubernetes = existing.compute !== undefined;
+  if (isKubernetes !== (config.target === 'kubernetes'))
+    throw new DataError(
+      `Online endpoint '${endpointName}' is a ${isKubernetes ? 'Kubernetes' : 'managed'} endpoint, but ${quote(config, 'target')} is ${config.target}: an endpoint's kind cannot change. Use another endpoint name, or target ${isKubernetes ? 'kubernetes' : 'managed'}.`,
+    );
+  if (computeId && existing.compute && !sameId(existing.compute, computeId))
+    throw new DataError(
+      `Online endpoint '${endpointName}' runs on compute ${existing.compute}, not ${computeId}: an endpoint's compute cannot change. Use another endpoint name or compute '${existing.compute.split('/').pop()}'.`,
+    );
+}
+
+/** Code and environment: uploaded and registered as the CLI does (content-hashed, reused), in their own group. */
+async function resolve(run: OnlineRun, modelId: string) {
+  const { session, context } = run;
+  const { logger } = context;
+  const { code, environment } = run.config.deployment;
+  const references: Reference[] = [];
+  if (code && code.kind !== 'fixed') references.push(code);
+  const environmentReference: EnvironmentReference | FixedId | undefined =
+    environment ?? (code ? DEFAULT_ENVIRONMENT : undefined);
+  if (environmentReference && environmentReference.kind !== 'fixed') references.push(environmentReference);
+  let records: ResolutionRecord[] = [];
+  let resolved = new Map<string, string>();
+  if (references.length) {
+    logger.startGroup('Resolving the scoring code and environment');
+    const datastore = datastoreOpener(session, (secret) => context.addSecret(secret));
+    ({ resolved, records } = await resolveReferences(references, {
+      session,
+      defaultDatastore: () => datastore(),
+      dryRun: false,
+      logger,
+      signal: context.signal,
+    }).finally(() => logger.endGroup()));
+  }
+  const idOf = (item: Reference | FixedId | undefined) =>
+    item === undefined ? undefined : item.kind === 'fixed' ? item.id : resolved.get(item.key);
+  const ids: ResolvedIds = {
+    modelId,
+    ...(code ? { codeId: idOf(code)! } : {}),
+    ...(environmentReference ? { environmentId: idOf(environmentReference)! } : {}),
+  };
+  if (!environment && code)
+    logger.info(`No environment given: the deployment runs ${INFERENCE_IMAGE} (the step's default).`);
+  return { ids, records };
+}
+
+/** The traffic the deployment will get, checked before anything is written. */
+function planTraffic({ config, name }: OnlineRun, found: Found): TrafficPlan {
+  const { existing } = found;
+  const names = [...new Set([...found.existingNames, name])];
+  const current = everyDeployment(existing?.traffic ?? {}, names);
+  const share = config.trafficPercent ?? defaultShare(current, name);
+  const livePlan = giveShare(current, name, share);
+  if ('problem' in livePlan)
+    throw new DataError(
+      `Traffic for deployment '${name}' cannot be set: ${livePlan.problem}. Nothing was changed.`,
+    );
+  const mirrorPlan = mirrorAfter(
+    onlyExisting(existing?.mirrorTraffic ?? {}, names),
+    name,
+    config.mirrorPercent,
+    livePlan.traffic,
+  );
+  if ('problem' in mirrorPlan)
+    throw new DataError(`Mirrored traffic cannot be set: ${mirrorPlan.problem}. Nothing was changed.`);
+  return { names, current, live: livePlan.traffic, mirror: mirrorPlan.traffic };
+}
+
+/** The endpoint: created, updated where it differs from what is asked (its traffic kept), or left alone. */
+async function ensureEndpoint(
+  { config, endpoints, report, location, context }: OnlineRun,
+  existing: EndpointState | undefined,
+  computeId: string | undefined,
+): Promise<EndpointState> {
+  const endpointName = config.endpointName;
+  if (!existing) {
+    const created = await endpoints.putEndpoint(
+      endpointName,
+      endpointBody(config.endpoint, location, computeId, {}, undefined),
+      'Creating the endpoint',
+    );
+    report.changes.push(`created online endpoint '${endpointName}' (${config.endpoint.authMode} auth)`);
+    return created;
+  }
+  const desired = endpointBody(
+    config.endpoint,
+    location,
+    computeId,
+    existing.traffic,
+    existing.mirrorTraffic,
+  );
+  const { traffic: _t, mirrorTraffic: _m, ...compared } = desired.properties;
+  const changed = describeDifferences(
+    differences(
+      {
+        properties: compared,
+        ...(desired.tags ? { tags: desired.tags } : {}),
+        identity: { type: desired.identity.type },
+      },
+      existing.raw,
+    ),
+  );
+  if (changed.length === 0) {
+    context.logger.info(`Online endpoint '${endpointName}' is as asked.`);
+    return existing;
+  }
+  context.logger.info(`Online endpoint '${endpointName}' differs from what is asked: ${changed.join('; ')}.`);
+  const updated = await endpoints.putEndpoint(endpointName, desired, 'Updating the endpoint');
+  report.changes.push(`updated online endpoint '${endpointName}': ${changed.join('; ')}`);
+  return updated;
+}
+
+/** The deployment, written unless it already runs the same and succeeded; a problem when it did not succeed. */
+async function ensureDeployment(
+  { config, context, endpoints, report, name }: OnlineRun,
+  found: Found,
+  body: OnlineDeployment,
+): Promise<{ problem: string } | undefined> {
+  const { endpointName } = config;
+  const model = config.deployment.model;
+  const current = found.existed ? await endpoints.deployment(endpointName, name) : undefined;
+  const deploymentChanges = current ? changesOf(body, current) : [];
+  const succeeded = current?.properties.provisioningState === 'Succeeded';
+  if (current && deploymentChanges.length === 0 && succeeded) {
+    context.logger.info(`Deployment '${name}' already runs ${model.text} with these settings.`);
+    return undefined;
+  }
+  if (current)
+    context.logger.info(
+      `Deployment '${name}' ${succeeded ? `differs: ${deploymentChanges.join('; ')}` : `is ${current.properties.provisioningState}: writing it again`}.`,
+    );
+  const timeout = AbortSignal.timeout(config.timeoutMinutes * 60_000);
+  const written = await endpoints.putDeployment(
+    endpointName,
+    name,
+    body,
+    AbortSignal.any([context.signal, timeout]),
+  );
+  const state = written.deployment?.properties.provisioningState;
+  if (state !== 'Succeeded')
+    return {
+      problem: written.timedOut
+        ? `Deployment '${name}' did not finish within ${config.timeoutMinutes} minute(s) (state ${state ?? 'unknown'}).`
+        : `Deployment '${name}' ended ${state ?? 'in an unknown state'}${written.error ? `: ${written.error}` : '.'}`,
+    };
+  report.changes.push(
+    current
+      ? `updated deployment '${name}': ${deploymentChanges.join('; ') || 'written again'}`
+      : `created deployment '${name}' with ${model.text}`,
+  );
+  return undefined;
+}
+
+/** What differs between the deployment to write and the one that exists (our spec tag included). */
+function changesOf(body: OnlineDeployment, current: OnlineDeployment): string[] {
+  const found = differences({ properties: body.properties, sku: body.sku, tags: body.tags }, current);
+  const shown = describeDifferences(found.filter((d) => d.path !== `tags.${SPEC_TAG}`));
+  if (shown.length === 0 && found.length > 0)
+    return ['settings removed from the inputs or the deployment YAML'];
+  return shown;
+}
+
+/** Traffic: only now that the deployment succeeded, and only when the plan differs from what there is. */
+async function shiftTraffic(
+  { config, endpoints, report }: OnlineRun,
+  endpoint: EndpointState,
+  plan: TrafficPlan,
+): Promise<EndpointState> {
+  const mirrorNow = onlyExisting(endpoint.mirrorTraffic, plan.names);
+  const trafficSame = sameTraffic(plan.live, plan.current);
+  const mirrorSame = sameTraffic(plan.mirror, mirrorNow);
+  if (trafficSame && mirrorSame) return endpoint;
+  const final = await endpoints.putEndpoint(
+    config.endpointName,
+    keepEndpoint(endpoint.raw, plan.live, plan.mirror),
+    `Setting traffic ${describeTraffic(plan.live)}`,
+  );
+  if (!trafficSame)
+    report.changes.push(`traffic ${describeTraffic(plan.current)} → ${describeTraffic(plan.live)}`);
+  if (!mirrorSame)
+    report.changes.push(`mirrored traffic ${describeTraffic(mirrorNow)} → ${describeTraffic(plan.mirror)}`);
+  return final;
+}

@@ -1,0 +1,190 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { assetName, isFullId } from '../../../azureml/asset-names';
+import type { CodeReference, FixedId } from '../../../azureml/references';
+import { DataError, formatLocation } from '../../../step/errors';
+import { existingFile, givenPath } from '../../../step/input-paths';
+import { YamlErrors } from '../../../yaml/problems';
+import { parseModelId, type ModelRef } from '../names';
+import { loadDeploymentFile, type DeploymentFile } from '../spec/deployment-file';
+import { loadEndpointFile, type EndpointFile } from '../spec/endpoint-file';
+import { given, throwIfAny, type DeployParse } from './parse';
+import type { CommonConfig } from './types';
+
+/** What both deploy targets read: the YAML files, the model, the scoring code, the traffic shares. */
+export interface DeploySources {
+  readonly endpointSpec?: EndpointFile;
+  readonly deploymentSpec?: DeploymentFile;
+  /** Both YAML files (when given) were read: inputs they may give are only required then. */
+  readonly yamlRead: boolean;
+  readonly yamlProblems: readonly DataError[];
+  readonly warnings: string[];
+  readonly model?: ModelRef;
+  readonly environmentText?: string;
+  readonly code?: CodeReference | FixedId;
+  readonly scoringScript?: string;
+  readonly trafficPercent?: number;
+  readonly mirrorPercent?: number;
+}
+
+/**
+ * Reads what both targets of action deploy need. The YAML files are read even when an input is wrong, so that
+ * every input problem is reported at once; their own problems (file:line:column) are reported once the inputs
+ * are right (`finishDeploy`). An input the YAML may give is only required when the YAML could be read.
+ */
+export function parseDeploySources(parse: DeployParse, common: CommonConfig): DeploySources {
+  const { inputs, context, errors, shown, fail } = parse;
+  const endpointFile = existingFile(inputs, 'endpointFile', context, errors);
+  const deploymentFile = existingFile(inputs, 'deploymentFile', context, errors);
+  const codePath = givenPath(inputs, 'codePath', context);
+  if (codePath !== undefined && (!existsSync(codePath) || !statSync(codePath).isDirectory()))
+    fail(
+      'codePath',
+      `Input ${shown('codePath')}: folder '${inputs.string('codePath')}' not found (looked in ${context.workspaceDir}).`,
+    );
+  const shares = parseShares(parse, common);
+  const modelText = inputs.string('modelId');
+  const inputModel = modelText === undefined ? undefined : parseModelId(modelText);
+  if (modelText !== undefined && !inputModel)
+    fail(
+      'modelId',
+      `Input ${shown('modelId')} must be a registered model version, azureml:<name>:<version> (e.g. azureml:rain:3), got '${modelText}'.`,
+    );
+  const environmentText = inputs.string('environment');
+  if (environmentText !== undefined && !assetName(environmentText) && !isFullId(environmentText))
+    fail(
+      'environment',
+      `Input ${shown('environment')} must be azureml:<name>:<version>, azureml:<name>@latest, or an environment's ARM or azureml://registries/... id; got '${environmentText}'.`,
+    );
+  const specs = loadSpecs(endpointFile, deploymentFile);
+  const { deploymentSpec } = specs;
+  const yamlRead = specs.yamlProblems.length === 0;
+  const warnings = specWarnings(parse, common, specs);
+  const model = inputModel ?? deploymentSpec?.model;
+  if (!model && yamlRead && modelText === undefined)
+    fail(
+      'modelId',
+      `Input ${shown('modelId')} is required to deploy: the registered model version, azureml:<name>:<version> (or 'model' in the deployment YAML).`,
+    );
+  return {
+    ...specs,
+    yamlRead,
+    warnings,
+    ...(model ? { model } : {}),
+    ...(environmentText !== undefined ? { environmentText } : {}),
+    ...parseCode(parse, codePath, deploymentSpec),
+    ...shares,
+  };
+}
+
+/** Throws the input problems, then the YAML files' own problems. */
+export function finishDeploy(parse: DeployParse, sources: DeploySources): void {
+  throwIfAny(parse.errors);
+  if (sources.yamlProblems.length > 0) throw new YamlErrors([...sources.yamlProblems]);
+}
+
+function parseShares(parse: DeployParse, common: CommonConfig) {
+  const { inputs, shown, fail, refuse } = parse;
+  const trafficPercent = inputs.number('trafficPercent');
+  const mirrorPercent = inputs.number('mirrorPercent');
+  const noSplit = 'is for online endpoints: an ACI container group has no traffic split';
+  refuse('trafficPercent', 'target', noSplit);
+  refuse('mirrorPercent', 'target', noSplit);
+  refuse('endpointFile', 'target', 'is for online endpoints (targets managed and kubernetes)');
+  if (common.target === 'kubernetes' && mirrorPercent !== undefined && mirrorPercent > 0)
+    fail(
+      'mirrorPercent',
+      `Input ${shown('mirrorPercent')}: Azure ML does not mirror traffic on Kubernetes online endpoints (managed endpoints only); leave it empty.`,
+    );
+  if ((trafficPercent ?? 0) > 0 && (mirrorPercent ?? 0) > 0)
+    fail(
+      'mirrorPercent',
+      `Inputs ${shown('trafficPercent')} and ${shown('mirrorPercent')}: a deployment cannot get live and mirrored traffic at once; mirror to it at ${shown('trafficPercent')} 0.`,
+    );
+  return {
+    ...(trafficPercent !== undefined ? { trafficPercent } : {}),
+    ...(mirrorPercent !== undefined ? { mirrorPercent } : {}),
+  };
+}
+
+function loadSpecs(endpointFile: string | undefined, deploymentFile: string | undefined) {
+  const yamlProblems: DataError[] = [];
+  const load = <T>(file: string | undefined, read: (file: string) => T): T | undefined => {
+    if (file === undefined) return undefined;
+    try {
+      return read(file);
+    } catch (error) {
+      if (!(error instanceof DataError)) throw error;
+      yamlProblems.push(...(error instanceof YamlErrors ? error.errors : [error]));
+      return undefined;
+    }
+  };
+  const endpointSpec = load(endpointFile, loadEndpointFile);
+  const deploymentSpec = load(deploymentFile, loadDeploymentFile);
+  return {
+    ...(endpointSpec ? { endpointSpec } : {}),
+    ...(deploymentSpec ? { deploymentSpec } : {}),
+    yamlProblems,
+  };
+}
+
+/** The YAML files' own warnings, the names the inputs override, and a deployment type that disagrees. */
+function specWarnings(
+  parse: DeployParse,
+  { endpointName, target }: CommonConfig,
+  { endpointSpec, deploymentSpec }: { endpointSpec?: EndpointFile; deploymentSpec?: DeploymentFile },
+): string[] {
+  const { shown } = parse;
+  const warnings = [...(endpointSpec?.warnings ?? []), ...(deploymentSpec?.warnings ?? [])];
+  if (endpointSpec?.name !== undefined && endpointSpec.name !== endpointName)
+    warnings.push(
+      `${endpointSpec.file}: 'name' ${endpointSpec.name} is overridden by ${shown('endpointName')} '${endpointName}'.`,
+    );
+  if (deploymentSpec?.endpointName !== undefined && deploymentSpec.endpointName !== endpointName)
+    warnings.push(
+      `${deploymentSpec.file}: 'endpoint_name' ${deploymentSpec.endpointName} is overridden by ${shown('endpointName')} '${endpointName}'.`,
+    );
+  if (deploymentSpec?.type !== undefined && deploymentSpec.type !== target && target !== 'aci') {
+    const where = deploymentSpec.typeLocation ? `${formatLocation(deploymentSpec.typeLocation)}: ` : '';
+    parse.fail(
+      'target',
+      `${where}the deployment YAML is of type ${deploymentSpec.type} but ${shown('target')} is ${target}: make them agree.`,
+    );
+  }
+  return warnings;
+}
+
+/** Code: the input folder wins over the YAML's code_configuration; the script may come from either. */
+function parseCode(parse: DeployParse, codePath: string | undefined, deploymentSpec?: DeploymentFile) {
+  const { inputs, shown, fail } = parse;
+  const scoringScript = inputs.string('scoringScript') ?? deploymentSpec?.scoringScript;
+  let code: CodeReference | FixedId | undefined = deploymentSpec?.code;
+  if (codePath !== undefined)
+    code = {
+      kind: 'code',
+      source: 'local',
+      path: codePath,
+      isFile: false,
+      key: `code:${codePath}`,
+      location: { file: codePath },
+    };
+  if (code && scoringScript === undefined)
+    fail(
+      'scoringScript',
+      `Input ${shown('scoringScript')} is required with ${shown('codePath')}: the scoring script in that folder (init() and run(raw)).`,
+    );
+  if (!code && given(inputs, 'scoringScript'))
+    fail(
+      'codePath',
+      `Input ${shown('codePath')} is required with ${shown('scoringScript')}: the folder holding the script.`,
+    );
+  if (code?.kind === 'code' && code.source === 'local' && scoringScript !== undefined) {
+    const script = path.resolve(code.path, scoringScript);
+    if (!existsSync(script) || !statSync(script).isFile())
+      fail(
+        'scoringScript',
+        `Input ${shown('scoringScript')}: '${scoringScript}' is not a file in the code folder ${code.path}.`,
+      );
+  }
+  return { ...(code ? { code } : {}), ...(scoringScript !== undefined ? { scoringScript } : {}) };
+}

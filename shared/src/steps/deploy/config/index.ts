@@ -1,0 +1,35 @@
+import type { ParseContext } from '../../../step/define';
+import { parseAciDeploy } from './aci-deploy';
+import { parseDeleteDeployment } from './delete-deployment';
+import { parseDeploySources } from './deploy-sources';
+import { parseOnlineDeploy } from './online-deploy';
+import { parseCommon, refuseOtherActionsInputs, startParse, type DeployInputs } from './parse';
+import { parseSetTraffic } from './set-traffic';
+import type { DeployConfig } from './types';
+
+export type * from './types';
+export { DEFAULT_MANAGED_INSTANCE_TYPE } from './types';
+
+/**
+ * Validates the inputs and reads the endpoint and deployment YAML (file:line:column errors); no network. The
+ * common part first (workspace, target, endpoint), then the action's own inputs.
+ */
+export function parseDeployConfig(inputs: DeployInputs, context: ParseContext): DeployConfig {
+  const parse = startParse(inputs, context);
+  const action = inputs.choice('action');
+  const common = parseCommon(parse);
+  refuseOtherActionsInputs(parse);
+  switch (action) {
+    case 'set-traffic':
+      return parseSetTraffic(parse, common);
+    case 'delete-deployment':
+      return parseDeleteDeployment(parse, common);
+    case 'deploy': {
+      const sources = parseDeploySources(parse, common);
+      const { target } = common;
+      return target === 'aci'
+        ? parseAciDeploy(parse, common, sources)
+        : parseOnlineDeploy(parse, { ...common, target }, sources);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import { inputsNotApplying } from '../../../step/applies-when';
+import type { ParseContext } from '../../../step/define';
+import { InputError, InputErrors } from '../../../step/errors';
+import type { StepInputs } from '../../../step/inputs';
+import { workspaceRef } from '../../workspace-inputs';
+import { deployManifest } from '../manifest';
+import { CONTAINER_GROUP_NAME, DEPLOYMENT_NAME, ENDPOINT_NAME } from '../names';
+import type { CommonConfig, DeployInput } from './types';
+
+export type DeployInputs = StepInputs<typeof deployManifest>;
+
+/** One parse of the deploy inputs: what was read, and the problems found so far (all reported at once). */
+export interface DeployParse {
+  readonly inputs: DeployInputs;
+  readonly context: ParseContext;
+  readonly errors: InputError[];
+  /** `'name'`, as the user wrote the input on their host. */
+  readonly shown: (input: DeployInput) => string;
+  readonly fail: (input: string, message: string) => void;
+  /**
+   * Refuses `input` when it was given where the manifest's `appliesWhen` does not hold for `key` (action or
+   * target): `Input '<name>' <why>.`
+   */
+  readonly refuse: (input: DeployInput, key: 'action' | 'target', why: string) => void;
+  /** Whether `input` was given where `key` does not let it apply (see `refuse`). */
+  readonly outOfPlace: (input: DeployInput, key: 'action' | 'target') => boolean;
+}
+
+export function startParse(inputs: DeployInputs, context: ParseContext): DeployParse {
+  const errors: InputError[] = [];
+  const shown = (name: DeployInput) => `'${inputs.displayName(name)}'`;
+  const fail = (input: string, message: string) => errors.push(new InputError(input, message));
+  const unmet = new Map(
+    inputsNotApplying(deployManifest, inputs.publicValues()).map(({ name, unmet }) => [name, unmet]),
+  );
+  const outOfPlace = (input: DeployInput, key: 'action' | 'target') =>
+    unmet.get(input)?.includes(key) ?? false;
+  const refuse = (input: DeployInput, key: 'action' | 'target', why: string) => {
+    if (outOfPlace(input, key)) fail(input, `Input ${shown(input)} ${why}.`);
+  };
+  return { inputs, context, errors, shown, fail, refuse, outOfPlace };
+}
+
+/** What every action reads: the workspace, the target, the endpoint (or container group) name, the timeout. */
+export function parseCommon(parse: DeployParse): CommonConfig {
+  const { inputs, shown, fail } = parse;
+  const target = inputs.choice('target');
+  const endpointName = inputs.requiredString('endpointName');
+  const timeoutMinutes = inputs.number('timeoutMinutes');
+  if (target === 'aci') {
+    if (!CONTAINER_GROUP_NAME.test(endpointName))
+      fail(
+        'endpointName',
+        `Input ${shown('endpointName')} names the ACI container group: 1 to 63 lowercase letters, digits and '-', no '-' at either end; got '${endpointName}'.`,
+      );
+  } else if (!ENDPOINT_NAME.test(endpointName)) {
+    fail(
+      'endpointName',
+      `Input ${shown('endpointName')} must be an online endpoint name: 3 to 32 letters, digits and '-', a letter first and no '-' at the end; got '${endpointName}'.`,
+    );
+  }
+  return {
+    workspace: workspaceRef(inputs),
+    target,
+    endpointName,
+    timeoutMinutes,
+    shown: (input: DeployInput) => inputs.displayName(input),
+  };
+}
+
+/**
+ * Inputs of another action or target (the manifest's `appliesWhen`) are refused rather than silently ignored.
+ * Each action then answers its own (deploy-sources.ts and aci-deploy.ts for target aci, delete-deployment.ts);
+ * an input no parser names is ignored where it does not apply (`aciCpu` under target managed), as always.
+ */
+export function refuseOtherActionsInputs(parse: DeployParse): void {
+  const { refuse, shown } = parse;
+  refuse(
+    'traffic',
+    'action',
+    `is for action set-traffic; to give a new deployment its share use ${shown('trafficPercent')}`,
+  );
+  for (const input of [
+    'trafficPercent',
+    'mirrorPercent',
+    'modelId',
+    'codePath',
+    'scoringScript',
+    'deploymentFile',
+  ] as const)
+    refuse(input, 'action', 'is for action deploy');
+  refuse(
+    'compute',
+    'target',
+    'is for target kubernetes (the workspace compute the AKS cluster is attached as)',
+  );
+  refuse('aksCluster', 'target', 'is for target kubernetes');
+  refuse('attachCluster', 'target', 'is for target kubernetes');
+  refuse('aciDnsLabel', 'target', 'is for target aci');
+}
+
+export function checkDeploymentName(parse: DeployParse, name: string): void {
+  if (!DEPLOYMENT_NAME.test(name))
+    parse.fail(
+      'deploymentName',
+      `Input ${parse.shown('deploymentName')} must be a deployment name: 3 to 32 letters, digits and '-', a letter first and no '-' at the end; got '${name}'.`,
+    );
+}
+
+/** Whether the user gave the input (defaults count too: only ask about inputs the manifest gives no default). */
+export function given(inputs: DeployInputs, name: DeployInput): boolean {
+  return name in inputs.publicValues();
+}
+
+export function throwIfAny(errors: InputError[]): void {
+  if (errors.length > 0) throw new InputErrors(errors);
+}

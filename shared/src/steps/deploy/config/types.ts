@@ -1,0 +1,95 @@
+import type { WorkspaceRef } from '../../../azureml/workspace-session';
+import type { InputName } from '../../../step/input-types';
+import type { deployManifest } from '../manifest';
+import type { ClusterRef, ModelRef } from '../names';
+import type { DeploymentFile } from '../spec/deployment-file';
+import type { AuthMode, EndpointIdentity } from '../spec/endpoint-file';
+import type { Traffic } from '../traffic';
+
+/** A deploy input's name. */
+export type DeployInput = InputName<typeof deployManifest>;
+
+export type Target = 'managed' | 'kubernetes' | 'aci';
+
+/** The online endpoint as it should be (the YAML, with the inputs over it). */
+export interface EndpointSettings {
+  readonly authMode: AuthMode;
+  readonly description?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly properties: Readonly<Record<string, string>>;
+  readonly publicNetworkAccess?: 'Enabled' | 'Disabled';
+  readonly identity?: EndpointIdentity;
+}
+
+/** The online deployment as it should be (the YAML, with the inputs over it). */
+export type DeploymentSettings = Omit<
+  DeploymentFile,
+  'file' | 'name' | 'endpointName' | 'type' | 'typeLocation' | 'model' | 'warnings'
+> & {
+  readonly name: string;
+  readonly model: ModelRef;
+  readonly instanceCount: number;
+};
+
+/** The Kubernetes side of a `kubernetes` deploy: the workspace compute and the AKS cluster behind it. */
+export interface KubernetesSettings {
+  readonly compute: string;
+  /** Checked before deploying; when not given, the cluster the compute is attached to. */
+  readonly cluster?: ClusterRef;
+  readonly attach: boolean;
+}
+
+/** What every action has: where, which endpoint, how long. */
+export interface CommonConfig {
+  readonly workspace: WorkspaceRef;
+  readonly target: Target;
+  readonly endpointName: string;
+  readonly timeoutMinutes: number;
+  /** Input names as the user wrote them on their host, for messages. */
+  readonly shown: (input: DeployInput) => string;
+}
+
+export interface OnlineDeployConfig extends CommonConfig {
+  readonly action: 'deploy';
+  readonly target: 'managed' | 'kubernetes';
+  readonly endpoint: EndpointSettings;
+  readonly deployment: DeploymentSettings;
+  readonly trafficPercent?: number;
+  readonly mirrorPercent?: number;
+  readonly kubernetes?: KubernetesSettings;
+  readonly rollbackOnFailure: boolean;
+  /** From the YAML files: keys read and not used, with their file:line:column. */
+  readonly warnings: readonly string[];
+}
+
+export interface AciDeployConfig extends CommonConfig {
+  readonly action: 'deploy';
+  readonly target: 'aci';
+  readonly model: ModelRef;
+  /** The local scoring code folder and the script in it. */
+  readonly codePath: string;
+  readonly scoringScript: string;
+  readonly environmentVariables: Readonly<Record<string, string>>;
+  readonly cpu: number;
+  readonly memoryGb: number;
+  readonly dnsLabel?: string;
+  readonly rollbackOnFailure: boolean;
+  readonly warnings: readonly string[];
+}
+
+export interface SetTrafficConfig extends CommonConfig {
+  readonly action: 'set-traffic';
+  readonly target: 'managed' | 'kubernetes';
+  readonly traffic: Traffic;
+}
+
+export interface DeleteDeploymentConfig extends CommonConfig {
+  readonly action: 'delete-deployment';
+  /** Absent for `aci`: the container group is the endpoint. */
+  readonly deploymentName?: string;
+}
+
+export type DeployConfig = OnlineDeployConfig | AciDeployConfig | SetTrafficConfig | DeleteDeploymentConfig;
+
+/** The default VM size of a managed deployment when neither the inputs nor the YAML give one. */
+export const DEFAULT_MANAGED_INSTANCE_TYPE = 'Standard_DS3_v2';
