@@ -1,5 +1,6 @@
 /** Anonymous components: what the CLI registers for a pipeline step whose component is local. */
 import { createHash } from 'node:crypto';
+import type { FixedId } from '../../../azureml/references';
 import type { AnonymousComponent } from '../../../azureml/resolve-references';
 import type { ComponentReference, ComponentSpec } from './model';
 import { idOf, type Resolved } from './rest-parts';
@@ -18,7 +19,7 @@ export function anonymousComponent(
   resolved: Resolved,
 ): AnonymousComponent {
   const { spec } = reference;
-  const content = componentSpec(spec, resolved);
+  const content = componentSpec(spec, resolved, reference.step);
   const version = hashVersion(content);
   const componentSpecBody = { name: ANONYMOUS_COMPONENT_NAME, version, ...content };
   return {
@@ -35,14 +36,17 @@ export function anonymousComponent(
   };
 }
 
-/** The component spec as the CLI sends it (YAML keys), code and environment as `azureml:` ids. */
-function componentSpec(spec: ComponentSpec, resolved: Resolved): Record<string, unknown> {
+/**
+ * The component spec as the CLI sends it (YAML keys), code and environment as `azureml:` ids; without a display
+ * name of its own, the component shows its step's name, as the CLI names it.
+ */
+function componentSpec(spec: ComponentSpec, resolved: Resolved, step: string): Record<string, unknown> {
   const { parts } = spec;
   const withPrefix = (id: string) => (id.startsWith('azureml:') ? id : `azureml:${id}`);
   const resources = parts.resources;
   const distribution = parts.distribution;
   return {
-    ...(spec.displayName !== undefined ? { display_name: spec.displayName } : {}),
+    display_name: spec.displayName ?? step,
     ...(spec.description !== undefined ? { description: spec.description } : {}),
     ...(Object.keys(spec.tags).length > 0 ? { tags: { ...spec.tags } } : {}),
     is_deterministic: spec.isDeterministic ?? true,
@@ -89,6 +93,19 @@ function componentSpec(spec: ComponentSpec, resolved: Resolved): Record<string, 
       : {}),
     _source: spec.origin === 'file' ? 'YAML.COMPONENT' : 'YAML.JOB',
   };
+}
+
+/**
+ * Where a pipeline step's component was defined, as the CLI marks the step (`_source`, ComponentSource in
+ * azure-ai-ml): in the job YAML, in a component YAML, or in the workspace or a registry.
+ */
+export function stepComponentSource(component: ComponentReference | FixedId): string {
+  if (component.kind === 'fixed')
+    return component.id.startsWith('azureml://registries/')
+      ? 'REMOTE.REGISTRY'
+      : 'REMOTE.WORKSPACE.COMPONENT';
+  if (component.source === 'workspace') return 'REMOTE.WORKSPACE.COMPONENT';
+  return component.spec.origin === 'file' ? 'YAML.COMPONENT' : 'YAML.JOB';
 }
 
 /** A GUID from the MD5 of the spec with sorted keys, the way the CLI names anonymous component versions. */

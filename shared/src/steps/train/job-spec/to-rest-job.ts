@@ -35,6 +35,7 @@ import {
   stepOutputs,
   type Resolved,
 } from './rest-parts';
+import { stepComponentSource } from './rest-component';
 
 /** What the step's own inputs add to the YAML: they win over it. */
 export interface RestContext {
@@ -295,6 +296,6 @@ function pipelineStep(step: PipelineStep, resolved: Resolved): Record<string, un
       : {}),
     ...(step.identity ? { identity: snakeKeys(restIdentity(step.identity)) } : {}),
     ...(services ? { services: snakeKeys(services) } : {}),
-    _source: 'YAML.JOB',
+    _source: stepComponentSource(step.component),
   };
 }
