@@ -12,6 +12,7 @@ import {
 } from '../server';
 import { OperationManager, type Operation } from './operations';
 import { ResourceStore } from './store';
+import { checkApiVersion, invalidRequest, machineLearningProblems } from './validation';
 
 export interface ArmOptions {
   tenantId: string;
@@ -192,6 +193,8 @@ export class ArmEmulator {
         'The api-version query parameter (?api-version=) is required for all requests.',
       );
     }
+    const unsupported = this.strict ? checkApiVersion(req, this.options.location) : undefined;
+    if (unsupported) return unsupported;
     const target = armAction(req.method, req.path);
     // Unknown subscriptions / resource groups keep their 404 (checked by the handlers) instead of a 403.
     if (target && this.scopeExists(target.scope)) {
@@ -217,13 +220,27 @@ export class ArmEmulator {
     return undefined;
   };
 
-  /** Registers an ARM route (guarded). */
+  /**
+   * Strict mode (default): api-versions a provider does not register and Machine Learning PUT bodies that break the
+   * REST models or the cross-field rules are refused (400) before the handler runs (`validation/`).
+   */
+  strict = true;
+
+  /** Registers an ARM route (guarded; in strict mode Machine Learning PUT bodies are validated first). */
   route(
     method: string,
     pattern: string,
     handler: (req: EmulatorRequest) => EmulatorResponse | Promise<EmulatorResponse>,
   ) {
-    this.server.route(method, pattern, handler, this.guard);
+    const validated = (req: EmulatorRequest) => {
+      const problems = this.strict ? machineLearningProblems(req, this.store) : undefined;
+      // ARM itself checks the location of a tracked resource before the provider sees the body.
+      if (problems?.some((p) => p.path === 'location' && p.message === 'is required'))
+        return armError(400, 'LocationRequired', 'The location property is required for this definition.');
+      if (problems && problems.length > 0) return invalidRequest(req, this.options.location, problems);
+      return handler(req);
+    };
+    this.server.route(method, pattern, validated, this.guard);
   }
 
   register(): void {

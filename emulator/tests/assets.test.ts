@@ -141,7 +141,7 @@ describe('code, environment and data versions', () => {
     expect(raw.body).toMatchObject({
       error: {
         code: 'UserError',
-        message: "'dataUri' is required for a data version.",
+        message: 'properties.dataUri: is required',
         innerError: { code: 'BadArgument' },
       },
       componentName: 'managementfrontend',
@@ -734,7 +734,7 @@ describe('jobs', () => {
     });
     expect(raw.status).toBe(400);
     expect(raw.body).toMatchObject({
-      error: { code: 'UserError', message: "'properties.command' is required for a Command job." },
+      error: { code: 'UserError', message: 'properties.command: is required' },
     });
     const badType = await sendRaw('PUT', '/jobs/job-bad-type', { properties: { jobType: 'Notebook' } });
     expect(badType.status).toBe(400);

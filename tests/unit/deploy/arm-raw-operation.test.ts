@@ -42,7 +42,22 @@ const body = {
   properties: { authMode: 'Key', traffic: {}, mirrorTraffic: { green: 10 } },
 };
 
+/** An endpoint with a deployment `green`: mirrored traffic may only go to a deployment of the endpoint. */
+function seedEndpointWithGreen(name: string) {
+  const id = endpoint(name);
+  const properties = { authMode: 'Key', traffic: {}, provisioningState: 'Succeeded' };
+  emulator.arm.store.set({ id, secrets: {}, body: { id, name, location: 'westeurope', properties } });
+  const green = `${id}/deployments/green`;
+  const deployment = { endpointComputeType: 'Managed', provisioningState: 'Succeeded' };
+  emulator.arm.store.set({
+    id: green,
+    secrets: {},
+    body: { id: green, name: 'green', properties: deployment },
+  });
+}
+
 async function put(name: string) {
+  seedEndpointWithGreen(name);
   const operation = await beginArmJsonOperation(transport, emulator.armUrl, 'PUT', endpoint(name), body, {
     apiVersion: '2024-04-01',
     updateIntervalInMs: 0,

@@ -45,6 +45,18 @@ describe('validation rules', () => {
       ],
     ],
     [
+      // OutputDeliveryMode at 2022-10-01 (what the step sends) lists ReadWriteMount and Upload only.
+      'an output with mode direct',
+      [
+        'command: echo ${{outputs.m}}',
+        ENV,
+        'compute: azureml:cpu',
+        'outputs:',
+        '  m: {type: uri_folder, mode: direct}',
+      ],
+      ["5:31 'outputs.m.mode' must be one of rw_mount, upload; got 'direct'"],
+    ],
+    [
       'an environment that is neither a reference nor a definition',
       ['command: echo hi', 'environment: sklearn', 'compute: azureml:cpu'],
       [

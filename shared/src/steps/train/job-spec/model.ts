@@ -27,7 +27,8 @@ export const INPUT_MODES = [
   'eval_mount',
   'eval_download',
 ] as const;
-export const OUTPUT_MODES = ['rw_mount', 'upload', 'direct'] as const;
+/** What OutputDeliveryMode lists at the api-version the step sends (2022-10-01; `direct` only from 2025-12-01). */
+export const OUTPUT_MODES = ['rw_mount', 'upload'] as const;
 
 export type PrimitiveType = (typeof PRIMITIVE_TYPES)[number];
 export type InputMode = (typeof INPUT_MODES)[number];

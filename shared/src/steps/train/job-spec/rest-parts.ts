@@ -51,7 +51,6 @@ const INPUT_MODES: Readonly<Record<InputMode, string>> = {
 const OUTPUT_MODES: Readonly<Record<OutputMode, string>> = {
   rw_mount: 'ReadWriteMount',
   upload: 'Upload',
-  direct: 'Direct',
 };
 
 /** Literal input values travel as text; booleans as the CLI (Python) writes them. */

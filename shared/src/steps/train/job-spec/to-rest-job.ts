@@ -71,11 +71,6 @@ export function toRestJob(spec: JobSpec, resolved: Resolved, context: RestContex
       properties = pipelineJob(spec, resolved, common);
       break;
   }
-  for (const [name, output] of Object.entries(spec.outputs))
-    if (output.kind === 'output' && output.mode === 'direct')
-      warnings.push(
-        `output '${name}': mode direct is sent as Direct, which the API version the step uses does not list`,
-      );
   return { ...(spec.name !== undefined ? { name: spec.name } : {}), body: { properties }, warnings };
 }
 
