@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { azureCliSession } from '../../emulator/azure-cli';
 import { createClientCertificate } from '../../emulator/certificates';
@@ -7,8 +10,9 @@ import { startEmulator, type Emulator } from '../../emulator/emulator';
 import { azureRmServiceConnection } from '../../emulator/service-connections';
 import { runAsAzurePipelinesAgent } from '../harness/azure-pipelines-agent';
 import { runAsGitHubRunner } from '../harness/github-runner';
-import { withoutSecretCarriers } from '../harness/host-run';
+import { withoutSecretCarriers, type Host, type HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
+import { describeOnTargets, emulatorOnly, emulatorTarget } from '../harness/target';
 import { startScoringServer, type ScoringServer } from '../servers/scoring-servers';
 
 /** The smoke-test step finds an endpoint by name through ARM (scoring URI and key) and tests it, on both hosts. */
@@ -46,7 +50,7 @@ afterAll(async () => Promise.all([model.close(), tokenModel?.close(), emulator.c
 
 const leaks = (texts: string[], secrets: string[]) =>
   secrets.filter((secret) => texts.some((t) => t.includes(secret)));
-describe('smoke-test by endpoint name', () => {
+emulatorOnly('smoke-test by endpoint name', 'the endpoint is seeded in its store', () => {
   it('signs in with an Azure DevOps service principal connection and tests the endpoint', async () => {
     const run = await runAsAzurePipelinesAgent({
       task: 'AzureMLSmokeTestV1',
@@ -186,7 +190,8 @@ describe('smoke-test by endpoint name', () => {
   });
 });
 
-describe('smoke-test by endpoint name: every other sign-in path, retries and refusals', () => {
+const otherPaths = 'smoke-test by endpoint name: every other sign-in path, retries and refusals';
+emulatorOnly(otherPaths, 'seeded endpoint, registered apps and identities, faults', () => {
   const adoInputs = (azureSubscription: string) => ({
     azureSubscription,
     resourceGroup: emulator.resourceGroup,
@@ -348,3 +353,116 @@ describe('smoke-test by endpoint name: every other sign-in path, retries and ref
     expect(faults.map((f) => f.remaining)).toEqual([0, 0, 0, 0]);
   });
 });
+
+/**
+ * The scenario that runs unchanged against Azure (AZUREML_STEPS_LIVE=1): the weather model registered from a local
+ * folder, deployed to a managed online endpoint, smoke-tested by name from both hosts, and everything the run made
+ * deleted. Names carry the run id; the last test proves nothing of the run is left.
+ */
+describeOnTargets(
+  'register, deploy, smoke-test by endpoint name, clean up',
+  async () => ({ target: emulatorTarget(emulator) }),
+  (target, timeoutMs) => {
+    const weather = join(repoRoot, 'examples/weather');
+    let scratch: string;
+    let deployedCases: string;
+    let modelName: string;
+    let endpointName: string;
+    let modelId: string;
+    const expectSucceeded = (run: HostRun) => {
+      expect(run.errors).toEqual([]);
+      expect(run.succeeded).toBe(true);
+    };
+
+    beforeAll(() => {
+      scratch = mkdtempSync(join(tmpdir(), 'smoke-target-'));
+      execFileSync('python3', [
+        join(weather, 'src/train.py'),
+        '--data',
+        join(weather, 'data'),
+        '--model-dir',
+        join(scratch, 'model'),
+      ]);
+      // A managed endpoint answers 424 when the model answers anything but 200 (see tests/bundle/deploy.test.ts).
+      deployedCases = join(scratch, 'smoke-cases.yml');
+      writeFileSync(
+        deployedCases,
+        readFileSync(join(weather, 'smoke-cases.yml'), 'utf8')
+          .replace('status: [400, 422, 500]', 'status: [400, 422, 424, 500]')
+          .replace(/: requests\//g, `: ${join(weather, 'requests')}/`),
+      );
+      modelName = target().uniqueName('rain-smoke');
+      endpointName = target().uniqueName('rain-smoke');
+    });
+
+    it(
+      'registers the weather model from a local folder as azure-pipelines',
+      async () => {
+        const run = await target().run('azure-pipelines', {
+          task: 'AzureMLRegisterModelV1',
+          action: 'register-model',
+          inputs: { modelName, modelPath: join(scratch, 'model') },
+        });
+        if (run.outputs.modelVersion)
+          target().track({ kind: 'modelVersion', name: modelName, version: run.outputs.modelVersion });
+        expectSucceeded(run);
+        expect(run.outputs).toMatchObject({ registered: 'true', modelName, modelVersion: '1' });
+        modelId = run.outputs.modelId!;
+      },
+      timeoutMs,
+    );
+
+    it(
+      'deploys it to a managed online endpoint as github',
+      async () => {
+        target().track({ kind: 'endpoint', name: endpointName });
+        const run = await target().run('github', {
+          task: 'AzureMLDeployV1',
+          action: 'deploy',
+          inputs: {
+            endpointName,
+            deploymentName: 'blue',
+            modelId,
+            codePath: join(weather, 'score'),
+            scoringScript: 'score.py',
+          },
+        });
+        expectSucceeded(run);
+        expect(JSON.parse(run.outputs.traffic!)).toEqual({ blue: 100 });
+      },
+      timeoutMs,
+    );
+
+    it.each<Host>(['azure-pipelines', 'github'])(
+      'smoke-tests the endpoint by name as %s',
+      async (host) => {
+        const run = await target().run(host, {
+          task: 'AzureMLSmokeTestV1',
+          action: 'smoke-test',
+          inputs: { endpointName, casesFile: deployedCases, latencyRequests: '0' },
+        });
+        expectSucceeded(run);
+        expect(run.outputs).toMatchObject({ passed: 'true', casesPassed: '6' });
+      },
+      timeoutMs,
+    );
+
+    it(
+      'cleans up through the SDK: nothing the run created is left',
+      async () => {
+        expect(await target().leftovers()).toEqual([
+          `online endpoint ${endpointName}`,
+          `model version ${modelName}:1`,
+        ]);
+        const report = await target().cleanUp();
+        expect(report.done).toEqual([
+          `deleted online endpoint ${endpointName}`,
+          expect.stringMatching(new RegExp(`^(deleted|archived) model version ${modelName}:1$`)),
+        ]);
+        expect(target().created).toEqual([]);
+        expect(await target().leftovers()).toEqual([]);
+      },
+      timeoutMs,
+    );
+  },
+);
