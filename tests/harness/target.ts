@@ -13,6 +13,7 @@ import { azureRmServiceConnection } from '../../emulator/service-connections';
 import { describeEmulator } from '../../emulator/start';
 import { containerInstanceApiVersion, machineLearningApiVersion } from '../../shared/src/azure/arm-clients';
 import { azureClouds } from '../../shared/src/azure/cloud';
+import { emulatorSignIn } from './emulator-run';
 import { runStepAs, type Host, type HostRun } from './host-run';
 
 export type SignInMethod = 'secret' | 'oidc';
@@ -332,16 +333,14 @@ function makeTarget(settings: TargetSettings, runId = newRunId()): Target {
 export function emulatorTarget(emulator: Emulator, runId?: string): Target {
   const description = describeEmulator(emulator);
   const signIn = (host: Host, method: SignInMethod): SignIn => {
+    if (method === 'secret') return emulatorSignIn(host, description);
     if (host === 'azure-pipelines') {
-      const connection =
-        method === 'secret' ? description.azureDevOps : description.azureDevOps.workloadIdentity;
+      const connection = description.azureDevOps.workloadIdentity;
       return {
         inputs: { azureSubscription: connection.serviceConnectionId },
         env: { ...description.env, ...connection.env },
       };
     }
-    if (method === 'secret')
-      return { inputs: { creds: description.github.env.INPUT_CREDS }, env: description.env };
     const { clientId, tenantId, env } = description.github.oidc;
     return {
       inputs: { clientId, tenantId, subscriptionId: description.subscriptionId },
