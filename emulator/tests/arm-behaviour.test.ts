@@ -37,6 +37,11 @@ function commandJob(): JobBase {
   return { properties: { jobType: 'Command', command: 'echo hi', environmentId } } as JobBase;
 }
 
+function createEndpoint(name: string) {
+  const body = { location: emulator.location, properties: { authMode: 'Key' as const } };
+  return client.onlineEndpoints.beginCreateOrUpdateAndWait(rg, ws, name, body, poll);
+}
+
 /** A raw ARM request (path below the subscription), as the emulator's default app. */
 function raw(method: string, path: string, body?: unknown) {
   const token = emulator.aad.issueToken({ tenantId: emulator.tenantId, clientId: emulator.clientId });
@@ -113,13 +118,7 @@ describe('case rules', () => {
     });
     expect((await client.dataContainers.get(rg, ws, 'casedata')).name).toBe('CaseData');
     // Online endpoint names, and the provider namespace and type segments of the path.
-    await client.onlineEndpoints.beginCreateOrUpdateAndWait(
-      rg,
-      ws,
-      'Case-Ep',
-      { location: emulator.location, properties: { authMode: 'Key' } },
-      poll,
-    );
+    await createEndpoint('Case-Ep');
     const lower = await raw(
       'GET',
       `/RESOURCEGROUPS/${rg.toLowerCase()}/providers/microsoft.machinelearningservices/WORKSPACES/${ws}/ONLINEENDPOINTS/case-ep`,
@@ -223,13 +222,7 @@ describe('getLogs per container type', () => {
     `${emulator.workspaceId}/onlineEndpoints/${endpoint}/deployments/${name}`;
 
   beforeAll(async () => {
-    await client.onlineEndpoints.beginCreateOrUpdateAndWait(
-      rg,
-      ws,
-      'logs-ep',
-      { location: emulator.location, properties: { authMode: 'Key' } },
-      poll,
-    );
+    await createEndpoint('logs-ep');
   });
 
   it('answers the log of the container asked for (InferenceServer by default)', async () => {
