@@ -7,9 +7,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { armError, type EmulatorRequest, type EmulatorResponse } from '../server';
 import type { ArmEmulator } from './index';
 import {
+  findParent,
   findResource,
   isObject,
   listChildren,
+  missingAncestor,
   newKey,
   ok,
   properties,
@@ -25,6 +27,15 @@ export const ML_NAMESPACE = 'Microsoft.MachineLearningServices';
 const WS = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${ML_NAMESPACE}/workspaces`;
 const EP = `${WS}/{workspaceName}/onlineEndpoints`;
 const DEP = `${EP}/{endpointName}/deployments`;
+
+/** The containers of an online deployment `getLogs` reads (`DeploymentLogsRequest.containerType`). */
+export type DeploymentContainer = 'InferenceServer' | 'StorageInitializer';
+
+/** Where a deployment keeps each container's log (in `secrets`). */
+export const DEPLOYMENT_LOG_KEYS: Record<DeploymentContainer, string> = {
+  InferenceServer: 'logs',
+  StorageInitializer: 'storageInitializerLogs',
+};
 
 /** What runs behind online endpoints and deployments (the scoring emulator, `scoring/`); every hook is optional. */
 export interface OnlineEndpointHooks {
@@ -105,11 +116,15 @@ export class MachineLearningEmulator {
     return workspace;
   }
 
-  /** Replaces the text `getLogs` returns for a deployment. */
-  setDeploymentLogs(deploymentId: string, text: string): void {
+  /** Replaces the text `getLogs` returns for a container of a deployment (default: the inference server). */
+  setDeploymentLogs(
+    deploymentId: string,
+    text: string,
+    container: DeploymentContainer = 'InferenceServer',
+  ): void {
     const resource = this.arm.store.get(deploymentId);
     if (!resource) throw new Error(`No deployment ${deploymentId}`);
-    resource.secrets['logs'] = text;
+    resource.secrets[DEPLOYMENT_LOG_KEYS[container]] = text;
   }
 
   register(): void {
@@ -117,10 +132,12 @@ export class MachineLearningEmulator {
     arm.route('GET', WS, (req) => this.list(req, this.rgId(req), 'workspaces'));
     arm.route('GET', `${WS}/{workspaceName}`, (req) => this.withWorkspace(req, (ws) => ok(ws.body)));
 
-    arm.route('GET', EP, (req) => this.withWorkspace(req, (ws) => this.list(req, ws.id, 'onlineEndpoints')));
+    arm.route('GET', EP, (req) =>
+      this.withParent(req, this.workspaceId(req), (ws) => this.list(req, ws.id, 'onlineEndpoints')),
+    );
     arm.route('GET', `${EP}/{endpointName}`, (req) => this.withEndpoint(req, (ep) => this.read(ep)));
     arm.route('PUT', `${EP}/{endpointName}`, (req) =>
-      this.withWorkspace(req, (ws) => this.putEndpoint(req, ws)),
+      this.withParent(req, this.workspaceId(req), (ws) => this.putEndpoint(req, ws)),
     );
     arm.route('DELETE', `${EP}/{endpointName}`, (req) => this.deleteResource(req, this.endpointId(req)));
     arm.route('POST', `${EP}/{endpointName}/listKeys`, (req) =>
@@ -134,10 +151,12 @@ export class MachineLearningEmulator {
       this.withEndpoint(req, (ep) => this.endpointToken(ep)),
     );
 
-    arm.route('GET', DEP, (req) => this.withEndpoint(req, (ep) => this.list(req, ep.id, 'deployments')));
+    arm.route('GET', DEP, (req) =>
+      this.withParent(req, this.endpointId(req), (ep) => this.list(req, ep.id, 'deployments')),
+    );
     arm.route('GET', `${DEP}/{deploymentName}`, (req) => this.withDeployment(req, (d) => this.read(d)));
     arm.route('PUT', `${DEP}/{deploymentName}`, (req) =>
-      this.withEndpoint(req, (ep) => this.putDeployment(req, ep)),
+      this.withParent(req, this.endpointId(req), (ep) => this.putDeployment(req, ep)),
     );
     arm.route('DELETE', `${DEP}/{deploymentName}`, (req) => this.deleteResource(req, this.deploymentId(req)));
     arm.route('POST', `${DEP}/{deploymentName}/getLogs`, (req) =>
@@ -169,6 +188,16 @@ export class MachineLearningEmulator {
   ): EmulatorResponse | Promise<EmulatorResponse> {
     const ws = findResource(this.arm, req, this.workspaceId(req));
     return 'status' in ws ? ws : fn(ws);
+  }
+
+  /** `fn` with the parent of the request's resource, or ParentResourceNotFound. */
+  private withParent(
+    req: EmulatorRequest,
+    parentId: string,
+    fn: (parent: StoredResource) => EmulatorResponse | Promise<EmulatorResponse>,
+  ): EmulatorResponse | Promise<EmulatorResponse> {
+    const parent = findParent(this.arm, req, parentId);
+    return 'status' in parent ? parent : fn(parent);
   }
 
   private withEndpoint(req: EmulatorRequest, fn: (ep: StoredResource) => EmulatorResponse): EmulatorResponse {
@@ -328,10 +357,10 @@ export class MachineLearningEmulator {
   }
 
   private deleteResource(req: EmulatorRequest, id: string): EmulatorResponse {
-    const scope = this.arm.checkScope(req);
+    const scope = this.arm.checkScope(req) ?? missingAncestor(this.arm, id);
     if (scope) return scope;
     const resource = this.arm.store.get(id);
-    // ARM answers 204 to a DELETE of a resource that does not exist.
+    // ARM answers 204 to a DELETE of a resource that does not exist (its parent does).
     if (!resource) return { status: 204 };
     const running = this.arm.operations.runningOn(resource.id);
     if (running) return this.arm.conflict(running);
@@ -404,9 +433,24 @@ export class MachineLearningEmulator {
     });
   }
 
+  /** `getLogs`: the log of the `containerType` container (default `InferenceServer`), `tail` last lines. */
   private getLogs(req: EmulatorRequest, deployment: StoredResource): EmulatorResponse {
     const body = isObject(req.body) ? req.body : {};
-    const text = typeof deployment.secrets['logs'] === 'string' ? deployment.secrets['logs'] : '';
+    const asked = body['containerType'] ?? 'InferenceServer';
+    // Enum values compare case-insensitively, as the service's reader does.
+    const container = (Object.keys(DEPLOYMENT_LOG_KEYS) as DeploymentContainer[]).find(
+      (c) => typeof asked === 'string' && c.toLowerCase() === asked.toLowerCase(),
+    );
+    if (!container) {
+      return armError(
+        400,
+        'BadRequest',
+        `The request content was invalid: 'containerType' must be 'InferenceServer' or 'StorageInitializer', ` +
+          `not '${String(asked)}'.`,
+      );
+    }
+    const stored = deployment.secrets[DEPLOYMENT_LOG_KEYS[container]];
+    const text = typeof stored === 'string' ? stored : '';
     const tail = typeof body['tail'] === 'number' ? body['tail'] : undefined;
     if (tail === undefined) return ok({ content: text });
     const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');

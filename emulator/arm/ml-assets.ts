@@ -9,6 +9,7 @@ import type { ArmEmulator } from './index';
 import { ML_NAMESPACE } from './machine-learning';
 import { pagedResponse } from './paging';
 import {
+  findParent,
   findResource,
   isObject,
   ok,
@@ -548,7 +549,7 @@ export class MachineLearningAssetsEmulator {
   // ---- containers ------------------------------------------------------------------------------------------
 
   private listContainers(req: EmulatorRequest, spec: AssetSpec): EmulatorResponse {
-    const workspace = findResource(this.arm, req, workspaceIdOf(req));
+    const workspace = findParent(this.arm, req, workspaceIdOf(req));
     if ('status' in workspace) return workspace;
     const view = listViewOf(req);
     if (!view) return this.badRequest(req, `Invalid listViewType '${req.query.get('listViewType') ?? ''}'.`);
@@ -585,7 +586,7 @@ export class MachineLearningAssetsEmulator {
   }
 
   private putContainer(req: EmulatorRequest, spec: AssetSpec): EmulatorResponse {
-    const workspace = findResource(this.arm, req, workspaceIdOf(req));
+    const workspace = findParent(this.arm, req, workspaceIdOf(req));
     if ('status' in workspace) return workspace;
     const name = req.params['name'] ?? '';
     if (!NAME_PATTERN.test(name)) return this.badRequest(req, `Invalid ${spec.label} name '${name}'.`);
@@ -631,7 +632,7 @@ export class MachineLearningAssetsEmulator {
   }
 
   private deleteContainer(req: EmulatorRequest, spec: AssetSpec): EmulatorResponse {
-    const workspace = findResource(this.arm, req, workspaceIdOf(req));
+    const workspace = findParent(this.arm, req, workspaceIdOf(req));
     if ('status' in workspace) return workspace;
     const id = this.containerId(req, spec);
     // Deleting what does not exist is not an error in ARM (204).
@@ -665,7 +666,7 @@ export class MachineLearningAssetsEmulator {
   }
 
   private putVersion(req: EmulatorRequest, spec: AssetSpec): EmulatorResponse {
-    const workspace = findResource(this.arm, req, workspaceIdOf(req));
+    const workspace = findParent(this.arm, req, workspaceIdOf(req));
     if ('status' in workspace) return workspace;
     const name = req.params['name'] ?? '';
     const version = req.params['version'] ?? '';
@@ -730,7 +731,7 @@ export class MachineLearningAssetsEmulator {
   }
 
   private listVersions(req: EmulatorRequest, spec: AssetSpec): EmulatorResponse {
-    const container = findResource(this.arm, req, this.containerId(req, spec));
+    const container = findParent(this.arm, req, this.containerId(req, spec));
     if ('status' in container) return container;
     const view = listViewOf(req);
     if (!view) return this.badRequest(req, `Invalid listViewType '${req.query.get('listViewType') ?? ''}'.`);
@@ -768,11 +769,10 @@ export class MachineLearningAssetsEmulator {
   }
 
   private deleteVersion(req: EmulatorRequest, spec: AssetSpec): EmulatorResponse {
-    const workspace = findResource(this.arm, req, workspaceIdOf(req));
-    if ('status' in workspace) return workspace;
-    const container = this.arm.store.get(this.containerId(req, spec));
+    const container = findParent(this.arm, req, this.containerId(req, spec));
+    if ('status' in container) return container;
     const id = this.versionId(req, spec);
-    if (!container || !this.arm.store.get(id)) return { status: 204 };
+    if (!this.arm.store.get(id)) return { status: 204 };
     this.arm.store.delete(id);
     this.refreshContainer(container);
     return { status: 200 };
@@ -781,7 +781,7 @@ export class MachineLearningAssetsEmulator {
   // ---- computes --------------------------------------------------------------------------------------------
 
   private listComputes(req: EmulatorRequest): EmulatorResponse {
-    const workspace = findResource(this.arm, req, workspaceIdOf(req));
+    const workspace = findParent(this.arm, req, workspaceIdOf(req));
     if ('status' in workspace) return workspace;
     const items = this.arm.store.children(workspace.id, 'computes').map((c) => c.body);
     return pagedResponse(req, items, this.pageSize);
@@ -812,7 +812,7 @@ export class MachineLearningAssetsEmulator {
   }
 
   private putCompute(req: EmulatorRequest): EmulatorResponse {
-    const workspace = findResource(this.arm, req, workspaceIdOf(req));
+    const workspace = findParent(this.arm, req, workspaceIdOf(req));
     if ('status' in workspace) return workspace;
     const id = `${workspace.id}/computes/${req.params['computeName'] ?? ''}`;
     const running = this.arm.operations.runningOn(id);
@@ -848,7 +848,7 @@ export class MachineLearningAssetsEmulator {
 
   /** DELETE with `underlyingResourceAction=Delete|Detach` (attached clusters themselves are left alone). */
   private deleteCompute(req: EmulatorRequest): EmulatorResponse {
-    const workspace = findResource(this.arm, req, workspaceIdOf(req));
+    const workspace = findParent(this.arm, req, workspaceIdOf(req));
     if ('status' in workspace) return workspace;
     const action = req.query.get('underlyingResourceAction') ?? '';
     if (!['delete', 'detach'].includes(action.toLowerCase())) {

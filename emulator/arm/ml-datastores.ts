@@ -15,7 +15,7 @@ import type { ArmEmulator } from './index';
 import { ML_NAMESPACE } from './machine-learning';
 import { userError, workspaceIdOf } from './ml-assets';
 import { pagedResponse } from './paging';
-import { findResource, isObject, ok, seededSystemData, systemData, type Json } from './resource';
+import { findParent, findResource, isObject, ok, seededSystemData, systemData, type Json } from './resource';
 import type { StoredResource } from './store';
 
 export interface MlDatastoresOptions {
@@ -107,7 +107,7 @@ export class MachineLearningDatastoresEmulator {
   // ---- routes --------------------------------------------------------------------------------------------
 
   private list(req: EmulatorRequest): EmulatorResponse {
-    const ws = findResource(this.arm, req, workspaceIdOf(req));
+    const ws = findParent(this.arm, req, workspaceIdOf(req));
     if ('status' in ws) return ws;
     let items = this.arm.store.children(ws.id, 'datastores');
     const isDefault = req.query.get('isDefault');
@@ -150,7 +150,7 @@ export class MachineLearningDatastoresEmulator {
   }
 
   private put(req: EmulatorRequest): EmulatorResponse {
-    const ws = findResource(this.arm, req, workspaceIdOf(req));
+    const ws = findParent(this.arm, req, workspaceIdOf(req));
     if ('status' in ws) return ws;
     const name = req.params['name'] ?? '';
     if (!NAME_PATTERN.test(name)) {

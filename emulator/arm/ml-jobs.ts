@@ -7,7 +7,7 @@ import type { ArmEmulator } from './index';
 import { ML_NAMESPACE } from './machine-learning';
 import { listViewOf, sameJson, userError, visibleIn, workspaceIdOf } from './ml-assets';
 import { pagedResponse } from './paging';
-import { findResource, isObject, ok, properties, systemData, type Json } from './resource';
+import { findParent, findResource, isObject, ok, properties, systemData, type Json } from './resource';
 import type { StoredResource } from './store';
 
 const JOBS = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${ML_NAMESPACE}/workspaces/{workspaceName}/jobs`;
@@ -107,7 +107,7 @@ export class MachineLearningJobsEmulator {
   }
 
   private list(req: EmulatorRequest): EmulatorResponse {
-    const workspace = findResource(this.arm, req, workspaceIdOf(req));
+    const workspace = findParent(this.arm, req, workspaceIdOf(req));
     if ('status' in workspace) return workspace;
     const view = listViewOf(req);
     if (!view) return this.badRequest(req, `Invalid listViewType '${req.query.get('listViewType') ?? ''}'.`);
@@ -134,7 +134,7 @@ export class MachineLearningJobsEmulator {
   // ---- create --------------------------------------------------------------------------------------------
 
   private put(req: EmulatorRequest): EmulatorResponse {
-    const workspace = findResource(this.arm, req, workspaceIdOf(req));
+    const workspace = findParent(this.arm, req, workspaceIdOf(req));
     if ('status' in workspace) return workspace;
     const name = req.params['id'] ?? '';
     if (!NAME_PATTERN.test(name)) return this.badRequest(req, `Invalid job name '${name}'.`);
@@ -286,7 +286,7 @@ export class MachineLearningJobsEmulator {
   // ---- delete / cancel -----------------------------------------------------------------------------------
 
   private delete(req: EmulatorRequest): EmulatorResponse {
-    const workspace = findResource(this.arm, req, workspaceIdOf(req));
+    const workspace = findParent(this.arm, req, workspaceIdOf(req));
     if ('status' in workspace) return workspace;
     const job = this.arm.store.get(this.jobId(req));
     if (!job) return { status: 204 };

@@ -1,6 +1,6 @@
 /** Small pieces every emulated resource provider shares: JSON checks, `systemData`, ARM's 200 answer. */
 import { randomBytes } from 'node:crypto';
-import type { EmulatorRequest, EmulatorResponse } from '../server';
+import { armError, type EmulatorRequest, type EmulatorResponse } from '../server';
 import type { ArmEmulator } from './index';
 import type { Operation } from './operations';
 import type { StoredResource } from './store';
@@ -58,7 +58,42 @@ export function typePath(id: string): string {
   return i < 0 ? id : id.slice(i + marker.length);
 }
 
-/** The resource, or ARM's 404 (subscription, resource group, then the resource itself). */
+/** ARM's 404 for a request on a nested resource whose parent (named by its own name) does not exist. */
+export function parentNotFound(parentName: string): EmulatorResponse {
+  return armError(
+    404,
+    'ParentResourceNotFound',
+    `Can not perform requested operation on nested resource. Parent resource '${parentName}' not found.`,
+  );
+}
+
+/**
+ * The ids of the resources `id` is nested in, outermost first: `.../workspaces/w` and `.../workspaces/w/codes/c`
+ * for `.../workspaces/w/codes/c/versions/1`. Only below the last `providers/{namespace}` (an extension resource's
+ * parent is its scope, not a nested parent).
+ */
+export function ancestorIds(id: string): string[] {
+  const segments = id.replace(/\/+$/, '').split('/');
+  let start = -1;
+  segments.forEach((s, i) => {
+    if (s.toLowerCase() === 'providers') start = i + 2;
+  });
+  if (start < 0) return [];
+  const ids: string[] = [];
+  for (let end = start + 2; end < segments.length - 1; end += 2) ids.push(segments.slice(0, end).join('/'));
+  return ids;
+}
+
+/** ParentResourceNotFound for the outermost missing resource `id` is nested in, or undefined. */
+export function missingAncestor(arm: ArmEmulator, id: string): EmulatorResponse | undefined {
+  const missing = ancestorIds(id).find((ancestor) => !arm.store.get(ancestor));
+  return missing === undefined ? undefined : parentNotFound(missing.split('/').at(-1) ?? '');
+}
+
+/**
+ * The resource, or ARM's 404: subscription, resource group, ParentResourceNotFound for a missing parent, then
+ * ResourceNotFound for the resource itself.
+ */
 export function findResource(
   arm: ArmEmulator,
   req: EmulatorRequest,
@@ -66,7 +101,27 @@ export function findResource(
 ): StoredResource | EmulatorResponse {
   const scope = arm.checkScope(req);
   if (scope) return scope;
-  return arm.store.get(id) ?? arm.notFound(typePath(id), req.params['resourceGroupName'] ?? '');
+  return (
+    missingAncestor(arm, id) ??
+    arm.store.get(id) ??
+    arm.notFound(typePath(id), req.params['resourceGroupName'] ?? '')
+  );
+}
+
+/**
+ * The parent of what a request works on (the workspace of a job, the endpoint of a deployment, the container of
+ * a version list): when it or anything it is nested in is missing, ParentResourceNotFound naming the outermost.
+ */
+export function findParent(
+  arm: ArmEmulator,
+  req: EmulatorRequest,
+  parentId: string,
+): StoredResource | EmulatorResponse {
+  const scope = arm.checkScope(req);
+  if (scope) return scope;
+  const missing = [...ancestorIds(parentId), parentId].find((id) => !arm.store.get(id));
+  if (missing !== undefined) return parentNotFound(missing.split('/').at(-1) ?? '');
+  return arm.store.get(parentId) ?? parentNotFound(parentId.split('/').at(-1) ?? '');
 }
 
 /** Children of `parentId` of one type (e.g. `.../providers/Microsoft.ContainerService` + `managedClusters`). */

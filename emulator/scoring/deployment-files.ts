@@ -29,12 +29,16 @@ export function scoringScriptOf(props: Json): string | undefined {
   return typeof script === 'string' && script !== '' ? script : undefined;
 }
 
-/** Downloads the model and code of a deployment (its `properties`) under `dir`. */
+/**
+ * Downloads the model and code of a deployment (its `properties`) under `dir`. What the storage initializer
+ * container prints (`getLogs` with `containerType: StorageInitializer`) is appended to `log`, line by line.
+ */
 export async function prepareDeploymentFiles(
   paths: WorkspacePaths,
   blobs: BlobStore,
   props: Json,
   dir: string,
+  log: string[] = [],
 ): Promise<DeploymentFiles> {
   const entryScript = scoringScriptOf(props);
   if (!entryScript) throw new JobFailure("The deployment has no 'codeConfiguration.scoringScript'.");
@@ -44,13 +48,19 @@ export async function prepareDeploymentFiles(
     throw new JobFailure("The deployment has no 'codeConfiguration.codeId' holding its scoring script.");
   }
   const appRoot = join(dir, 'code');
+  log.push(`Downloading code '${codeId}' to ${appRoot}`);
   await downloadCode(paths, blobs, codeId, appRoot);
   const model = props['model'];
-  const modelDir =
-    typeof model === 'string' && model !== ''
-      ? await downloadModel(paths, blobs, model, join(dir, 'azureml-models'))
-      : join(dir, 'azureml-models');
+  let modelDir = join(dir, 'azureml-models');
+  if (typeof model === 'string' && model !== '') {
+    log.push(`Downloading model '${model}' to ${modelDir}`);
+    modelDir = await downloadModel(paths, blobs, model, modelDir);
+    log.push(`Model downloaded: AZUREML_MODEL_DIR=${modelDir}`);
+  } else {
+    log.push('No model to download.');
+  }
   await mkdir(modelDir, { recursive: true });
+  log.push('Storage initializer completed.');
   return { modelDir, appRoot, entryScript, env: stringValues(props['environmentVariables']) };
 }
 

@@ -6,6 +6,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArmEmulator } from '../arm/index';
+import { DEPLOYMENT_LOG_KEYS, type DeploymentContainer } from '../arm/machine-learning';
 import { properties, type Json } from '../arm/resource';
 import type { StoredResource } from '../arm/store';
 import type { BlobStore } from '../jobs/blob-store';
@@ -63,9 +64,11 @@ export class DeploymentServers {
     const dir = join(this.options.root, `deployment-${++this.count}`);
     const props = properties(deployment);
     let server: InferenceServer;
+    const initLog: string[] = [];
     try {
       const paths = new WorkspacePaths(this.options.arm, this.options.blobs, workspaceIdOf(deployment.id));
-      const files = await prepareDeploymentFiles(paths, this.options.blobs, props, dir);
+      const files = await prepareDeploymentFiles(paths, this.options.blobs, props, dir, initLog);
+      this.setLogs(deployment.id, generation, `${initLog.join('\n')}\n`, 'StorageInitializer');
       await mkdir(join(dir, 'home'), { recursive: true });
       if (this.generations.get(key) !== generation) {
         await rm(dir, { recursive: true, force: true });
@@ -79,7 +82,8 @@ export class DeploymentServers {
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.setLogs(deployment.id, generation, `Unable to download the model or code: ${message}\n`);
+      initLog.push(`Unable to download the model or code: ${message}`);
+      this.setLogs(deployment.id, generation, `${initLog.join('\n')}\n`, 'StorageInitializer');
       await rm(dir, { recursive: true, force: true });
       if (this.generations.get(key) === generation) await this.stop(deployment.id);
       return { code: error instanceof JobFailure ? 'BadArgument' : 'InternalServerError', message };
@@ -132,11 +136,19 @@ export class DeploymentServers {
     return next;
   }
 
-  /** `getLogs` shows the current server's output; a start that was overtaken writes nothing. */
-  private setLogs(deploymentId: string, generation: number, text: string): void {
+  /**
+   * `getLogs` shows the current start's logs: the inference server's output, or the storage initializer's
+   * download lines. A start that was overtaken writes nothing.
+   */
+  private setLogs(
+    deploymentId: string,
+    generation: number,
+    text: string,
+    container: DeploymentContainer = 'InferenceServer',
+  ): void {
     if (this.generations.get(deploymentId.toLowerCase()) !== generation) return;
     const deployment = this.options.arm.store.get(deploymentId);
-    if (deployment) deployment.secrets['logs'] = text;
+    if (deployment) deployment.secrets[DEPLOYMENT_LOG_KEYS[container]] = text;
   }
 
   private async dispose(entry: Running): Promise<void> {

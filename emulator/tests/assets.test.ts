@@ -95,8 +95,13 @@ describe('code, environment and data versions', () => {
 
     const container = await client.codeContainers.get(rg, ws, 'train-src');
     expect(container.properties).toMatchObject({ latestVersion: '1', nextVersion: '2', isArchived: false });
-    const read = await client.codeVersions.get(rg, ws, 'TRAIN-SRC', '1');
+    const read = await client.codeVersions.get(rg, ws, 'train-src', '1');
     expect(read.id).toBe(created.id);
+    // Code container names are case-sensitive (REST spec): 'TRAIN-SRC' is another, missing, container.
+    await expect(client.codeVersions.get(rg, ws, 'TRAIN-SRC', '1')).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'ParentResourceNotFound',
+    });
   });
 
   it('fills environment defaults for an image and for a build context', async () => {
@@ -374,20 +379,28 @@ describe('containers', () => {
   });
 
   it('answers ARM 404s for a missing container, version and workspace', async () => {
-    await expect(client.modelVersions.get(rg, ws, 'nope', '1')).rejects.toMatchObject({
+    await expect(client.modelContainers.get(rg, ws, 'nope')).rejects.toMatchObject({
       statusCode: 404,
       code: 'ResourceNotFound',
       message: expect.stringContaining(
-        `The Resource 'Microsoft.MachineLearningServices/workspaces/${ws}/models/nope/versions/1' under resource group '${rg}' was not found.`,
+        `The Resource 'Microsoft.MachineLearningServices/workspaces/${ws}/models/nope' under resource group '${rg}' was not found.`,
       ),
+    });
+    // A version of a missing container, and anything under a missing workspace: ARM's ParentResourceNotFound.
+    await expect(client.modelVersions.get(rg, ws, 'nope', '1')).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'ParentResourceNotFound',
+      message: "Can not perform requested operation on nested resource. Parent resource 'nope' not found.",
     });
     await expect(collect(client.modelVersions.list(rg, ws, 'nope'))).rejects.toMatchObject({
       statusCode: 404,
-      message: expect.stringContaining(`workspaces/${ws}/models/nope'`),
+      code: 'ParentResourceNotFound',
+      message: expect.stringContaining("Parent resource 'nope' not found."),
     });
     await expect(collect(client.environmentContainers.list(rg, 'no-ws'))).rejects.toMatchObject({
       statusCode: 404,
-      message: expect.stringContaining("'Microsoft.MachineLearningServices/workspaces/no-ws'"),
+      code: 'ParentResourceNotFound',
+      message: expect.stringContaining("Parent resource 'no-ws' not found."),
     });
   });
 

@@ -332,6 +332,13 @@ describe('online endpoints', () => {
     expect(logs.content).toContain('POST /score 200');
     const last = await client.onlineDeployments.getLogs(rg, ws, 'rain', 'blue', { tail: 1 });
     expect(last.content?.split('\n')).toHaveLength(1);
+    // The storage initializer's log: the model and code downloads, not the server's output.
+    const init = await client.onlineDeployments.getLogs(rg, ws, 'rain', 'blue', {
+      containerType: 'StorageInitializer',
+    });
+    expect(init.content).toContain(`Downloading model '${modelId}'`);
+    expect(init.content).toMatch(/Model downloaded: AZUREML_MODEL_DIR=.*azureml-models\/weather\/1/);
+    expect(init.content).not.toContain('POST /score');
   });
 
   it('routes by the azureml-model-deployment header, by traffic weights and to a mirror', async () => {

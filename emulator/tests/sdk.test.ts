@@ -242,10 +242,10 @@ describe('online deployments', () => {
     await client.onlineEndpoints.beginDeleteAndWait(rg, ws, 'ep-dep', poll);
   });
 
-  it('answers 404 for a deployment under a missing endpoint', async () => {
+  it('answers 404 ParentResourceNotFound for a deployment under a missing endpoint', async () => {
     await expect(
       client.onlineDeployments.get(emulator.resourceGroup, emulator.workspaceName, 'no-ep', 'blue'),
-    ).rejects.toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
+    ).rejects.toMatchObject({ statusCode: 404, code: 'ParentResourceNotFound' });
   });
 });
 
