@@ -14,8 +14,12 @@ import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator';
 import { requestJson } from './test-clients';
 
-const EXAMPLES = join(__dirname, '../../tests/fixtures/rest-api-specs/specification/machinelearningservices');
-const ML = 'resource-manager/Microsoft.MachineLearningServices/stable';
+const EXAMPLES = join(__dirname, '../../tests/fixtures/rest-api-specs/specification');
+const ML = 'machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable';
+const KUBERNETES_CONFIGURATION =
+  'kubernetesconfiguration/resource-manager/Microsoft.KubernetesConfiguration/stable/2023-05-01/examples';
+const CONTAINER_INSTANCE =
+  'containerinstance/resource-manager/Microsoft.ContainerInstance/stable/2023-05-01/examples';
 
 interface Example {
   parameters: Record<string, unknown>;
@@ -24,17 +28,18 @@ interface Example {
 
 /** A replayed example: which operation it shows and what the replay changes or tolerates. */
 interface Case {
-  /** Under specification/machinelearningservices/. */
+  /** Under specification/. */
   file: string;
   method: 'GET' | 'PUT' | 'POST';
-  /** The path below the workspace, from the example's parameters. */
+  /** The path below the workspace (`scope` resourceGroup: below the resource group), from the example's parameters. */
   path: (p: Record<string, string>) => string;
+  scope?: 'workspace' | 'resourceGroup';
   /** Name of the parameter holding the request body. */
   bodyParameter?: string;
   /** Request body paths set to other values, each for the reason given (placeholders → existing resources). */
   substitutions?: Record<string, { value: (e: Emulator, workspaceId: string) => unknown; reason: string }>;
   /** Prerequisites in the example's workspace (parents, referenced resources). */
-  before?: (e: Emulator, workspaceId: string) => unknown;
+  before?: (e: Emulator, parentId: string) => unknown;
   /** Path parameters replaced (another example already uses the name in the same workspace). */
   parameters?: Record<string, string>;
   /** Body paths whose keys are names (tags, inputs, traffic...), compared as `*`; in collapsed form (`a.*.b`). */
@@ -307,6 +312,52 @@ const CASES: Case[] = [
       );
     },
   },
+  {
+    file: `${KUBERNETES_CONFIGURATION}/ListExtensions.json`,
+    method: 'GET',
+    scope: 'resourceGroup',
+    parameters: { clusterRp: 'Microsoft.ContainerService', clusterResourceName: 'managedClusters' },
+    path: (p) =>
+      `/providers/${p['clusterRp']}/${p['clusterResourceName']}/${p['clusterName']}/providers/Microsoft.KubernetesConfiguration/extensions`,
+    before: (e, rg) => {
+      const cluster = e.aks.createCluster({ name: 'clusterName1', resourceGroup: rg.split('/').pop() });
+      e.kubernetesConfiguration.installExtension(cluster.id, {
+        name: 'azureml',
+        version: '1.1.64',
+        configurationSettings: { enableInference: 'True' },
+      });
+    },
+    dictionaries: ['value[].properties.configurationSettings'],
+    gaps: { 'value[].plan': 'marketplace plans (third-party extensions) are not modelled' },
+    extras: { 'value[].identity': IN_SPEC('Extension (identity)') },
+  },
+  {
+    file: `${CONTAINER_INSTANCE}/ContainerGroupCreateConfidential.json`,
+    method: 'PUT',
+    scope: 'resourceGroup',
+    path: (p) => `/providers/Microsoft.ContainerInstance/containerGroups/${p['containerGroupName']}`,
+    bodyParameter: 'containerGroup',
+    substitutions: {
+      'properties.containers.0.properties.securityContext.priviliged': {
+        value: () => undefined,
+        reason:
+          "the example's request misspells privileged (the response has it right): not a property of the spec",
+      },
+      'properties.containers.0.properties.securityContext.privileged': {
+        value: () => false,
+        reason: 'as above',
+      },
+    },
+    extras: {
+      ...SYSTEM_DATA,
+      tags: IN_SPEC('Resource (tags)'),
+      'properties.containers[].properties.instanceView': IN_SPEC(
+        'ContainerProperties (instanceView, read-only)',
+      ),
+      'properties.ipAddress.ip': IN_SPEC('IpAddress (ip)'),
+      'properties.restartPolicy': IN_SPEC('ContainerGroupProperties (restartPolicy)'),
+    },
+  },
 ];
 
 let emulator: Emulator;
@@ -383,7 +434,8 @@ describe.each(CASES)('$file', (c) => {
   test('the emulator answers as the example shows', async () => {
     const example = JSON.parse(readFileSync(join(EXAMPLES, c.file), 'utf8')) as Example;
     const parameters = { ...(example.parameters as Record<string, string>), ...c.parameters };
-    const workspace = await workspaceFor(parameters);
+    const workspace =
+      c.scope === 'resourceGroup' ? resourceGroupFor(parameters) : await workspaceFor(parameters);
     await c.before?.(emulator, workspace);
     const body = c.bodyParameter ? structuredClone(example.parameters[c.bodyParameter]) : undefined;
     for (const [path, s] of Object.entries(c.substitutions ?? {}))
@@ -411,15 +463,26 @@ describe.each(CASES)('$file', (c) => {
   });
 });
 
-/** The example's workspace (in its resource group, our subscription), created once, with Contributor on it. */
+/** The example's resource group in our subscription, with Contributor on it for the default app. */
+function resourceGroupFor(parameters: Record<string, string>): string {
+  const rg = parameters['resourceGroupName']!;
+  const id = `/subscriptions/${emulator.subscriptionId}/resourceGroups/${rg}`;
+  if (!emulator.arm.resourceGroups.has(rg.toLowerCase())) {
+    emulator.arm.resourceGroups.add(rg.toLowerCase());
+    emulator.rbac.grant(emulator.objectId, id);
+  }
+  return id;
+}
+
+/** The example's workspace (in its resource group, our subscription), created once. */
 const workspaces = new Map<string, string>();
 async function workspaceFor(parameters: Record<string, string>): Promise<string> {
   const rg = parameters['resourceGroupName']!;
   const name = parameters['workspaceName']!;
   const key = `${rg}/${name}`;
   if (!workspaces.has(key)) {
+    resourceGroupFor(parameters);
     const ws = emulator.ml.createWorkspace({ resourceGroup: rg, name, serviceUrl: emulator.armUrl });
-    emulator.rbac.grant(emulator.objectId, `/subscriptions/${emulator.subscriptionId}/resourceGroups/${rg}`);
     await emulator.datastores.ready();
     workspaces.set(key, ws.id);
   }
