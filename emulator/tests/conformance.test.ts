@@ -312,6 +312,50 @@ const CASES: Case[] = [
       );
     },
   },
+  // Reads of what the examples above created.
+  {
+    file: `${V1}/CodeVersion/get.json`,
+    method: 'GET',
+    path: (p) => `/codes/${p['name']}/versions/${p['version']}`,
+    dictionaries: ASSET_DICTIONARIES,
+    extras: ASSET_EXTRAS,
+  },
+  {
+    file: `${V1}/ModelVersion/list.json`,
+    method: 'GET',
+    path: (p) => `/models/${p['name']}/versions`,
+    dictionaries: [
+      'value[].properties.tags',
+      'value[].properties.properties',
+      'value[].properties.flavors',
+      'value[].properties.flavors.*.data',
+    ],
+    gaps: {
+      nextLink:
+        "one page: ARM leaves nextLink out of the last page (the example's query options, placeholders, are not sent)",
+    },
+    extras: {
+      'value[].properties.isArchived': ASSET_EXTRAS['properties.isArchived'],
+      'value[].properties.provisioningState': ASSET_EXTRAS['properties.provisioningState'],
+    },
+  },
+  {
+    file: `${V1}/OnlineEndpoint/get.json`,
+    method: 'GET',
+    path: (p) => `/onlineEndpoints/${p['endpointName']}`,
+    dictionaries: ['properties.properties', 'properties.traffic'],
+    gaps: {
+      'properties.traffic.*':
+        'the endpoint was created without traffic (see the 2024-04-01 createOrUpdate example)',
+    },
+    extras: { 'properties.publicNetworkAccess': IN_SPEC('OnlineEndpointProperties') },
+  },
+  {
+    file: `${V1}/OnlineDeployment/ManagedOnlineDeployment/get.json`,
+    method: 'GET',
+    path: (p) => `/onlineEndpoints/${p['endpointName']}/deployments/${p['deploymentName']}`,
+    dictionaries: ['properties.properties', 'properties.environmentVariables'],
+  },
   {
     file: `${KUBERNETES_CONFIGURATION}/ListExtensions.json`,
     method: 'GET',
