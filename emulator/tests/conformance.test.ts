@@ -417,10 +417,14 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-/** A JSON value's shape: path → JSON type; arrays collapsed to `[]`, dictionary keys to `*`. */
+/**
+ * A JSON value's shape: path → JSON type; arrays collapsed to `[]`, dictionary keys to `*` (items that differ:
+ * a non-null type wins over `null`).
+ */
 function shapeOf(value: unknown, dictionaries: string[], path = '', out = new Map<string, string>()) {
-  if (value === null) out.set(path, 'null');
-  else if (Array.isArray(value)) {
+  if (value === null) {
+    if (!out.has(path)) out.set(path, 'null');
+  } else if (Array.isArray(value)) {
     out.set(path, 'array');
     for (const item of value) shapeOf(item, dictionaries, `${path}[]`, out);
   } else if (typeof value === 'object') {
