@@ -189,9 +189,8 @@ export class ContainerInstanceEmulator extends ResourceProvider implements Conta
         sku: props['sku'] ?? 'Standard',
         restartPolicy: props['restartPolicy'] ?? 'Always',
         containers: list(props['containers']).map(publicContainer),
-        ...(props['initContainers'] !== undefined
-          ? { initContainers: list(props['initContainers']).map(publicContainer) }
-          : {}),
+        // ACI answers the list even when the request had none (REST example ContainerGroupCreateConfidential).
+        initContainers: list(props['initContainers']).map(publicContainer),
         ...publicVolumes(props['volumes']),
         ...publicRegistryCredentials(props['imageRegistryCredentials']),
         ...publicDiagnostics(props['diagnostics']),

@@ -281,13 +281,10 @@ export class MachineLearningEmulator {
           scoringUri: `https://${name}.${location}.inference.ml.azure.com/score`,
           swaggerUri: `https://${name}.${location}.inference.ml.azure.com/swagger.json`,
         });
-    const identity: Json = isObject(input['identity'])
-      ? { ...input['identity'] }
-      : { type: 'SystemAssigned' };
-    if (String(identity['type']).toLowerCase().includes('systemassigned')) {
-      identity['principalId'] ??= randomUUID();
-      identity['tenantId'] ??= this.arm.options.tenantId;
-    }
+    const identity = managedIdentity(
+      input['identity'] ?? { type: 'SystemAssigned' },
+      this.arm.options.tenantId,
+    );
     const resource: StoredResource = {
       id: existing?.id ?? id,
       secrets: existing?.secrets ?? { keys: { primaryKey: newKey(), secondaryKey: newKey() } },
@@ -334,7 +331,9 @@ export class MachineLearningEmulator {
         tags: input['tags'] ?? {},
         ...(input['kind'] !== undefined ? { kind: input['kind'] } : {}),
         ...(input['sku'] !== undefined ? { sku: input['sku'] } : {}),
-        ...(input['identity'] !== undefined ? { identity: input['identity'] } : {}),
+        ...(input['identity'] !== undefined
+          ? { identity: managedIdentity(input['identity'], this.arm.options.tenantId) }
+          : {}),
         systemData: systemData(req, existing?.body['systemData']),
         properties: { ...inputProps, provisioningState: existing ? 'Updating' : 'Creating' },
       },
@@ -456,4 +455,25 @@ export class MachineLearningEmulator {
     const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
     return ok({ content: lines.slice(Math.max(0, lines.length - tail)).join('\n') });
   }
+}
+
+/**
+ * A resource's managed identity as ARM answers it: the request's, with the ids ARM assigns (system-assigned:
+ * `principalId`, `tenantId`; each user-assigned one: `principalId`, `clientId`).
+ */
+function managedIdentity(requested: unknown, tenantId: string): Json {
+  const identity: Json = isObject(requested) ? { ...requested } : {};
+  if (String(identity['type']).toLowerCase().includes('systemassigned')) {
+    identity['principalId'] ??= randomUUID();
+    identity['tenantId'] ??= tenantId;
+  }
+  const userAssigned = identity['userAssignedIdentities'];
+  if (isObject(userAssigned))
+    identity['userAssignedIdentities'] = Object.fromEntries(
+      Object.entries(userAssigned).map(([id, value]) => [
+        id,
+        { ...(isObject(value) ? value : {}), principalId: randomUUID(), clientId: randomUUID() },
+      ]),
+    );
+  return identity;
 }

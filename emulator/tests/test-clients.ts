@@ -1,4 +1,5 @@
 /** What the emulator tests use to reach the emulator: a service principal's credential and a raw JSON call. */
+import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'node:https';
 import { ClientSecretCredential } from '@azure/identity';
 import type { Emulator } from '../emulator';
@@ -22,7 +23,7 @@ export function requestJson(
   method: string,
   url: string,
   options: { token?: string; body?: unknown } = {},
-): Promise<{ status: number; body: Record<string, unknown> }> {
+): Promise<{ status: number; body: Record<string, unknown>; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
     const req = request(
@@ -42,6 +43,7 @@ export function requestJson(
           const text = Buffer.concat(chunks).toString('utf8');
           resolve({
             status: res.statusCode ?? 0,
+            headers: res.headers,
             body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
           });
         });
