@@ -28,6 +28,7 @@ import { OidcIssuers } from './oidc';
 import { ScoringEmulator } from './scoring/index';
 import { EmulatorServer, type Faults, type RecordedRequest } from './server';
 import { startBlobStorage, type BlobStorage } from './storage';
+import { addCuratedEnvironments } from './workspace/curated-environments';
 
 export interface EmulatorOptions {
   tenantId?: string;
@@ -170,6 +171,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const datastores = new MachineLearningDatastoresEmulator(arm, { blob, caPem: certificates.caPem });
     const ml = new MachineLearningEmulator(arm, (workspaceId) => {
       assets.seedWorkspace(workspaceId);
+      addCuratedEnvironments(assets, workspaceId);
       datastores.seedWorkspace(workspaceId);
     });
     ml.register();

@@ -8,6 +8,7 @@
  * `ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN`).
  */
 import { startEmulator, type Emulator } from './emulator';
+import { seedWorkspace, SeedError, type Seeded } from './seed/apply-seed';
 import { azureRmServiceConnection } from './service-connections';
 
 /** What `npm run emulator` prints: endpoints, CA, the custom-cloud environment and sample credentials per host. */
@@ -62,12 +63,34 @@ export function describeEmulator(emulator: Emulator) {
   };
 }
 
+/** `--seed <file>` (or `--seed=<file>`): the seed file to create the workspace's contents from. */
+export function seedArgument(argv: readonly string[]): string | undefined {
+  const at = argv.findIndex((a) => a === '--seed' || a.startsWith('--seed='));
+  if (at < 0) return undefined;
+  const value = argv[at]!.startsWith('--seed=') ? argv[at]!.slice('--seed='.length) : argv[at + 1];
+  if (!value) throw new Error('--seed needs a file: npm run emulator -- --seed team.yml');
+  return value;
+}
+
 async function main(): Promise<void> {
+  const seedFile = seedArgument(process.argv.slice(2));
   const emulator = await startEmulator();
   // The sample managed identity may use the workspace too, and jobs have a compute to run on.
   emulator.rbac.grant(emulator.managedIdentity.systemAssigned.objectId);
   emulator.assets.addAmlCompute(emulator.workspaceId, 'cpu-cluster');
-  process.stdout.write(`${JSON.stringify({ ...describeEmulator(emulator), computeName: 'cpu-cluster' })}\n`);
+  let seeded: Seeded | undefined;
+  try {
+    seeded = seedFile ? await seedWorkspace(emulator, seedFile) : undefined;
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
+  const description = {
+    ...describeEmulator(emulator),
+    computeName: 'cpu-cluster',
+    ...(seeded ? { seeded } : {}),
+  };
+  process.stdout.write(`${JSON.stringify(description)}\n`);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -80,7 +103,9 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    // A seed problem is the user's file: its message (file:line) is the answer, not a stack.
+    const text = error instanceof SeedError ? error.message : ((error as Error).stack ?? String(error));
+    process.stderr.write(`${text}\n`);
     process.exit(1);
   });
 }

@@ -196,9 +196,11 @@ export class MachineLearningJobsEmulator {
     return undefined;
   }
 
+  /** No compute, or `serverless` / `azureml:serverless` (pipelines' `default_compute`), is serverless compute. */
   private computeProblem(workspace: StoredResource, field: string, computeId: unknown): string | undefined {
     if (computeId === undefined || computeId === null) return undefined;
     const id = String(computeId);
+    if (/^(azureml:)?serverless$/i.test(id)) return undefined;
     const compute = /\/computes\/[^/]+$/i.test(id) ? this.arm.store.get(id) : undefined;
     if (compute) return undefined;
     const name = id.split('/').at(-1) ?? id;

@@ -145,7 +145,8 @@ async function missingContainerAsFalse<T>(work: () => Promise<T>): Promise<T | f
   }
 }
 
-async function filesUnder(dir: string): Promise<string[]> {
+/** Every file under `dir`, sorted. */
+export async function filesUnder(dir: string): Promise<string[]> {
   const found: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
