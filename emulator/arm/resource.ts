@@ -114,6 +114,7 @@ export function startProvisioning(
     resourceId: resource.id,
     resourceType: type,
     method: 'PUT',
+    update: properties(resource)['provisioningState'] === 'Updating',
     onSucceeded: () => {
       properties(resource)['provisioningState'] = 'Succeeded';
       finish(resource);

@@ -1,4 +1,5 @@
 /** What the emulator tests use to reach the emulator: a service principal's credential and a raw JSON call. */
+import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'node:https';
 import { ClientSecretCredential } from '@azure/identity';
 import type { Emulator } from '../emulator';
@@ -17,12 +18,23 @@ export function emulatorCredential(
 }
 
 /** A raw HTTPS call to the emulator, JSON in and out, with a bearer token when one is given. */
-export function requestJson(
+export async function requestJson(
   emulator: Emulator,
   method: string,
   url: string,
   options: { token?: string; body?: unknown } = {},
 ): Promise<{ status: number; body: Record<string, unknown> }> {
+  const { status, body } = await requestWithHeaders(emulator, method, url, options);
+  return { status, body };
+}
+
+/** `requestJson`, with the response headers. */
+export function requestWithHeaders(
+  emulator: Emulator,
+  method: string,
+  url: string,
+  options: { token?: string; body?: unknown } = {},
+): Promise<{ status: number; body: Record<string, unknown>; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
     const req = request(
@@ -43,6 +55,7 @@ export function requestJson(
           resolve({
             status: res.statusCode ?? 0,
             body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+            headers: res.headers,
           });
         });
       },

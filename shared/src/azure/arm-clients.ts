@@ -131,6 +131,8 @@ interface PollState {
   readonly isCompleted?: boolean;
   readonly isCancelled?: boolean;
   readonly error?: Error;
+  /** The last status seen (core-lro's `running`, an operation status or a provisioning state). */
+  readonly status?: unknown;
 }
 
 interface ProgressPoller<TState extends PollState, TResult> {
@@ -162,7 +164,8 @@ export async function waitForOperation<TState extends PollState, TResult>(
     const at = now();
     if (state.isCompleted || at - lastReport < everyMs) return;
     lastReport = at;
-    logger.info(`${what}: still running after ${Math.round((at - started) / 1000)} s.`);
+    const status = typeof state.status === 'string' ? ` (${state.status})` : '';
+    logger.info(`${what}: still running after ${Math.round((at - started) / 1000)} s${status}.`);
   });
   try {
     const result = await poller.pollUntilDone(options.signal ? { abortSignal: options.signal } : undefined);

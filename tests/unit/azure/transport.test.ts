@@ -59,21 +59,21 @@ describe('transport options', () => {
 });
 
 describe('waitForOperation', () => {
-  test('logs start, progress at most every interval, and the end', async () => {
+  test('logs start, progress (with the last status seen) at most every interval, and the end', async () => {
     const lines: string[] = [];
     const logger = { info: (message: string) => void lines.push(message) } as unknown as LoggerPort;
     let clock = 0;
-    let progress: ((state: { isCompleted?: boolean }) => void) | undefined;
+    let progress: ((state: { isCompleted?: boolean; status?: string }) => void) | undefined;
     let stopped = false;
     const poller = {
-      onProgress(callback: (state: { isCompleted?: boolean }) => void) {
+      onProgress(callback: (state: { isCompleted?: boolean; status?: string }) => void) {
         progress = callback;
         return () => void (stopped = true);
       },
       async pollUntilDone() {
         for (const at of [10_000, 31_000, 45_000, 62_000]) {
           clock = at;
-          progress?.({ isCompleted: false });
+          progress?.({ isCompleted: false, ...(at > 40_000 ? { status: 'Creating' } : {}) });
         }
         clock = 70_000;
         progress?.({ isCompleted: true });
@@ -85,7 +85,7 @@ describe('waitForOperation', () => {
     expect(lines).toEqual([
       "Creating endpoint 'e': started.",
       "Creating endpoint 'e': still running after 31 s.",
-      "Creating endpoint 'e': still running after 62 s.",
+      "Creating endpoint 'e': still running after 62 s (Creating).",
       "Creating endpoint 'e': done in 70 s.",
     ]);
     expect(stopped).toBe(true);
