@@ -90,4 +90,40 @@ describe('waitForOperation', () => {
     ]);
     expect(stopped).toBe(true);
   });
+
+  test('progress lines show what readState answers (the resource state), none after the end', async () => {
+    const lines: string[] = [];
+    const logger = { info: (message: string) => void lines.push(message) } as unknown as LoggerPort;
+    let clock = 0;
+    let progress: ((state: { isCompleted?: boolean }) => void) | undefined;
+    const reads: ((state: string) => void)[] = [];
+    const poller = {
+      onProgress(callback: (state: { isCompleted?: boolean }) => void) {
+        progress = callback;
+        return () => undefined;
+      },
+      async pollUntilDone() {
+        clock = 31_000;
+        progress?.({ isCompleted: false });
+        await new Promise((resolve) => setImmediate(resolve));
+        reads.shift()?.('Creating');
+        clock = 65_000;
+        progress?.({ isCompleted: false });
+        clock = 70_000;
+        return 'result';
+      },
+    };
+    await waitForOperation(poller, "Deployment 'green'", logger, {
+      now: () => clock,
+      readState: () => new Promise<string>((resolve) => reads.push(resolve)),
+    });
+    // The second read answers after the operation ended: no progress line for it.
+    reads.shift()?.('Succeeded');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines).toEqual([
+      "Deployment 'green': started.",
+      "Deployment 'green': still running after 31 s (Creating).",
+      "Deployment 'green': done in 70 s.",
+    ]);
+  });
 });
