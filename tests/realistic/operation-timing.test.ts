@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { startEmulator, type Emulator } from '../../emulator/emulator';
 import { describeEmulator } from '../../emulator/start';
+import { registerRainModel } from '../harness/emulator-model';
 import { runOnEmulator } from '../harness/emulator-run';
 import type { HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
@@ -23,28 +22,9 @@ let scratch: string;
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'realistic-'));
-  const modelDir = join(scratch, 'model');
-  execFileSync(
-    'python3',
-    [join(weather, 'src/train.py'), '--data', join(weather, 'data'), '--model-dir', modelDir],
-    {
-      stdio: 'pipe',
-    },
-  );
   emulator = await startEmulator({ timeFactor: FAST });
   description = describeEmulator(emulator);
-  const datastore = emulator.store.get(`${emulator.workspaceId}/datastores/workspaceblobstore`)!;
-  const containerName = (datastore.body['properties'] as { containerName: string }).containerName;
-  const container = new ContainerClient(
-    `${emulator.blob.blobUrl}/${containerName}`,
-    new StorageSharedKeyCredential(emulator.blob.accountName, emulator.blob.accountKey),
-    { tlsOptions: emulator.tlsOptions } as object,
-  );
-  await container.getBlockBlobClient('models/rain/1/model.json').uploadFile(join(modelDir, 'model.json'));
-  emulator.assets.addAssetVersion(emulator.workspaceId, 'models', 'rain', '1', {
-    modelUri: 'azureml://datastores/workspaceblobstore/paths/models/rain/1/',
-    modelType: 'custom_model',
-  });
+  await registerRainModel(emulator, join(scratch, 'model'));
   emulator.assets.addAmlCompute(emulator.workspaceId, 'cpu-cluster');
 }, 120_000);
 afterAll(async () => {
