@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests', '<rootDir>/emulator'],
   testMatch: ['**/*.test.ts'],
+  // Azure's pace (minutes per operation): `npm run test:realistic` only (jest.realistic.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/realistic/'],
   transform: {
     '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },

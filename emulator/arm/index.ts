@@ -20,6 +20,8 @@ export interface ArmOptions {
   /** Resource groups that exist (case-insensitive). */
   resourceGroups: string[];
   location: string;
+  /** Scales the timing profile's durations (`timing-profile.ts`; the environment's factor wins). */
+  timeFactor?: number;
 }
 
 /** ARM's display format for token expiry messages, e.g. `11/22/2026 1:05:03 AM`. */
@@ -108,7 +110,7 @@ export function armAction(method: string, path: string): { action: string; scope
 
 export class ArmEmulator {
   readonly store = new ResourceStore();
-  readonly operations = new OperationManager();
+  readonly operations: OperationManager;
   readonly resourceGroups: Set<string>;
   readonly rbac = new Rbac();
   /** Resource provider registration state of the subscription (namespace lower-cased → registered). */
@@ -131,6 +133,7 @@ export class ArmEmulator {
     private readonly aad: AadEmulator,
     readonly options: ArmOptions,
   ) {
+    this.operations = new OperationManager({ timeFactor: options.timeFactor });
     this.resourceGroups = new Set(options.resourceGroups.map((g) => g.toLowerCase()));
   }
 
@@ -233,6 +236,8 @@ export class ArmEmulator {
     handler: (req: EmulatorRequest) => EmulatorResponse | Promise<EmulatorResponse>,
   ) {
     const validated = (req: EmulatorRequest) => {
+      // Operations take time whether or not anyone polls: what ended meanwhile is complete before any answer.
+      this.operations.advanceAll();
       const problems = this.strict ? machineLearningProblems(req, this.store) : undefined;
       // ARM itself checks the location of a tracked resource before the provider sees the body.
       if (problems?.some((p) => p.path === 'location' && p.message === 'is required'))

@@ -7,20 +7,32 @@
  *  - `provisioning-state`: the PUT answers 201 with `properties.provisioningState: Creating|Updating`; the client
  *    polls the resource itself until `Succeeded`/`Failed`. (DELETE/POST cannot be polled that way: they complete
  *    synchronously in this style.)
- * Every operation completes after `polls` in-progress observations (default 1), and not before the work given to
- * `waitFor` has settled. All polling responses carry `Retry-After` (default 0; at least 1 after 3 s of waiting
- * for work).
+ * An operation takes wall-clock time whether or not anyone polls it: it completes once its duration has passed
+ * (the timing profile's, `timing-profile.ts`, scaled by `timeFactor`; or `durationSeconds`), checked whenever the
+ * emulator reads it (every ARM request, every poll), and not before the work given to `waitFor` has settled, nor
+ * before `polls` in-progress observations (a test knob, default 0). All polling responses carry `Retry-After`:
+ * the profile's, scaled (or `retryAfterSeconds`); at least 1 after 3 s of waiting for work.
  */
 import { randomUUID } from 'node:crypto';
 import type { EmulatorResponse } from '../server';
+import {
+  operationTiming,
+  retryAfterHeader,
+  timeFactor,
+  type OperationKind,
+  type OperationTiming,
+} from './timing-profile';
 
 export type LroStyle = 'azure-async-operation' | 'location' | 'provisioning-state';
 
 export interface LroSettings {
   style: LroStyle;
-  /** In-progress observations before the operation completes. */
+  /** In-progress observations the operation shows at least, whatever its duration (a test knob; default 0). */
   polls: number;
-  retryAfterSeconds: number;
+  /** `Retry-After`, in seconds, as sent (default: the profile's, scaled by the time factor). */
+  retryAfterSeconds?: number;
+  /** How long the operation takes, in seconds (default: the profile's, scaled by the time factor). */
+  durationSeconds?: number;
 }
 
 /** A one-shot override for the next matching operation. */
@@ -46,6 +58,10 @@ export interface Operation {
   error?: { code: string; message: string };
   failStatus: number;
   startTime: string;
+  /** When (epoch ms) its duration has passed. */
+  dueAt: number;
+  /** `Retry-After` it sends, in seconds. */
+  retryAfterSeconds: number;
   endTime?: string;
   /** Set by `waitFor` while the work the operation stands for has not finished: polls do not complete it. */
   waitingSince?: number;
@@ -60,6 +76,8 @@ export interface StartOperation {
   resourceId: string;
   resourceType: string;
   method: string;
+  /** A PUT that updates an existing resource (timed as an update, not a creation). */
+  update?: boolean;
   onSucceeded: () => EmulatorResponse;
   onFailed: () => void;
 }
@@ -81,6 +99,21 @@ export class OperationManager {
   defaults: Partial<LroSettings> = {};
   /** Per lower-cased resource type, e.g. `{ onlineendpoints: { style: 'location' } }`. */
   readonly typeDefaults = new Map<string, Partial<LroSettings>>();
+  /** Scales the profile's durations and Retry-After values (read when an operation starts). */
+  timeFactor: number;
+
+  constructor(options: { timeFactor?: number } = {}) {
+    this.timeFactor = timeFactor(options.timeFactor);
+  }
+
+  /** The profile's timing of an operation, scaled by the time factor. */
+  scaledTiming(kind: OperationKind, resourceType: string): OperationTiming {
+    const timing = operationTiming(kind, resourceType);
+    return {
+      seconds: timing.seconds * this.timeFactor,
+      retryAfterSeconds: timing.retryAfterSeconds * this.timeFactor,
+    };
+  }
 
   /** Queues a one-shot override for the next operation that matches it. */
   plan(plan: LroPlan): void {
@@ -96,13 +129,27 @@ export class OperationManager {
   }
 
   get(id: string): Operation | undefined {
-    return this.operations.get(id.toLowerCase());
+    const op = this.operations.get(id.toLowerCase());
+    if (op) this.advance(op);
+    return op;
+  }
+
+  /** Completes every operation whose time has come (called before each ARM request is handled). */
+  advanceAll(): void {
+    for (const op of this.operations.values()) this.advance(op);
+  }
+
+  /** Completes the operation if its duration has passed, its polls are used up and its work has settled. */
+  advance(op: Operation, now = Date.now()): void {
+    if (op.status !== 'InProgress' || op.remainingPolls > 0 || op.waitingSince !== undefined) return;
+    if (now >= op.dueAt) this.complete(op);
   }
 
   /** The operation still running on a resource (or on its parent), if any. */
   runningOn(resourceId: string): Operation | undefined {
     const id = resourceId.toLowerCase();
     for (const op of this.operations.values()) {
+      this.advance(op);
       if (op.status !== 'InProgress') continue;
       const target = op.resourceId.toLowerCase();
       if (target === id || id.startsWith(`${target}/`)) return op;
@@ -119,8 +166,7 @@ export class OperationManager {
     const plan = planIndex >= 0 ? this.plans.splice(planIndex, 1)[0] : undefined;
     const settings: LroSettings = {
       style: 'azure-async-operation',
-      polls: 1,
-      retryAfterSeconds: 0,
+      polls: 0,
       ...DEFAULTS[args.method],
       ...this.defaults,
       ...this.typeDefaults.get(args.resourceType.toLowerCase()),
@@ -128,8 +174,11 @@ export class OperationManager {
         style: plan?.style,
         polls: plan?.polls,
         retryAfterSeconds: plan?.retryAfterSeconds,
+        durationSeconds: plan?.durationSeconds,
       }),
     };
+    const timing = this.scaledTiming(operationKind(args), args.resourceType);
+    const started = Date.now();
     const op: Operation = {
       id: randomUUID(),
       ...args,
@@ -137,7 +186,9 @@ export class OperationManager {
       status: 'InProgress',
       remainingPolls: settings.polls,
       failStatus: plan?.fail?.status ?? 400,
-      startTime: new Date().toISOString(),
+      startTime: new Date(started).toISOString(),
+      dueAt: started + (settings.durationSeconds ?? timing.seconds) * 1000,
+      retryAfterSeconds: settings.retryAfterSeconds ?? retryAfterHeader(timing.retryAfterSeconds),
     };
     if (plan?.fail) op.error = { code: plan.fail.code, message: plan.fail.message };
     this.operations.set(op.id.toLowerCase(), op);
@@ -157,11 +208,11 @@ export class OperationManager {
     }
   }
 
-  /** One poll: advances the operation, completing it after its in-progress observations are used up. */
+  /** One poll: uses up one of its in-progress observations, else completes it if its time has come. */
   observe(op: Operation): void {
     if (op.status !== 'InProgress') return;
     if (op.remainingPolls > 0) op.remainingPolls -= 1;
-    else if (op.waitingSince === undefined) this.complete(op);
+    else this.advance(op);
   }
 
   /**
@@ -186,9 +237,7 @@ export class OperationManager {
     // Clients honour Retry-After: 0 by polling in a tight loop; past a few seconds of real work, slow them down.
     const slow = op.waitingSince !== undefined && Date.now() - op.waitingSince > WAITING_FAST_POLL_MS;
     return {
-      'retry-after': String(
-        slow ? Math.max(1, op.settings.retryAfterSeconds) : op.settings.retryAfterSeconds,
-      ),
+      'retry-after': String(slow ? Math.max(1, op.retryAfterSeconds) : op.retryAfterSeconds),
     };
   }
 
@@ -203,6 +252,12 @@ export class OperationManager {
       ...(op.status === 'Failed' && op.error ? { error: op.error } : {}),
     };
   }
+}
+
+function operationKind(args: StartOperation): OperationKind {
+  if (args.method === 'DELETE') return 'delete';
+  if (args.method === 'POST') return 'post';
+  return args.update ? 'update' : 'create';
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

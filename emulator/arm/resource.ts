@@ -169,6 +169,7 @@ export function startProvisioning(
     resourceId: resource.id,
     resourceType: type,
     method: 'PUT',
+    update: properties(resource)['provisioningState'] === 'Updating',
     onSucceeded: () => {
       properties(resource)['provisioningState'] = 'Succeeded';
       finish(resource);

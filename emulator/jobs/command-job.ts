@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { constants } from 'node:os';
 import { isObject, properties } from '../arm/resource';
 import type { StoredResource } from '../arm/store';
+import { JOB_PHASE_SECONDS } from '../arm/timing-profile';
 import { renderCommand } from './command-line';
 import {
   downloadCode,
@@ -29,6 +30,11 @@ export const STD_LOG = 'user_logs/std_log.txt';
 /** How much of stderr is kept for the error message (its last line). */
 const STDERR_TAIL = 8 * 1024;
 
+/** How long the profile's phase takes (`arm/timing-profile.ts`), scaled by the emulator's time factor. */
+function phaseMs(ctx: RunnerContext, phase: keyof typeof JOB_PHASE_SECONDS): number {
+  return JOB_PHASE_SECONDS[phase] * ctx.arm.operations.timeFactor * 1000;
+}
+
 export async function runCommandJob(
   ctx: RunnerContext,
   job: StoredResource,
@@ -37,9 +43,9 @@ export async function runCommandJob(
   const props = properties(job);
   const paths = pathsOf(ctx, job);
   advance(ctx, handle, 'Queued');
-  await handle.pause(ctx.paceMs + queueDelayMs(ctx, props['computeId']));
+  await handle.pause(ctx.paceMs + phaseMs(ctx, 'queued') + queueDelayMs(ctx, props['computeId']));
   advance(ctx, handle, 'Starting');
-  await handle.pause(ctx.paceMs);
+  await handle.pause(ctx.paceMs + phaseMs(ctx, 'starting'));
   advance(ctx, handle, 'Preparing');
   const preparing = Date.now();
   const dir = join(ctx.root, 'jobs', handle.name);
@@ -57,7 +63,7 @@ export async function runCommandJob(
     });
     const env = jobEnvironment(ctx, job, dir, inputs, outputs);
     await mkdir(join(dir, 'home'), { recursive: true });
-    await handle.pause(ctx.paceMs - (Date.now() - preparing));
+    await handle.pause(ctx.paceMs + phaseMs(ctx, 'preparing') - (Date.now() - preparing));
     const logAt = paths.artifact(handle.name, STD_LOG);
     const log = await LogBlob.open(ctx.blobs.container(logAt.container).getAppendBlobClient(logAt.path));
     const timeoutMs = durationMs(objectField(props, 'limits')['timeout']);

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator';
-import { requestJson } from './test-clients';
+import { requestWithHeaders } from './test-clients';
 
 const EXAMPLES = join(__dirname, '../../tests/fixtures/rest-api-specs/specification');
 const ML = 'machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable';
@@ -300,7 +300,7 @@ const CASES: Case[] = [
     before: async (e, ws) => {
       seed(e, ws);
       const put = (path: string, body: unknown) =>
-        requestJson(e, 'PUT', `${e.armUrl}${ws}${path}?api-version=2022-10-01`, { token, body });
+        requestWithHeaders(e, 'PUT', `${e.armUrl}${ws}${path}?api-version=2022-10-01`, { token, body });
       await settle(
         await put('/onlineEndpoints/testEndpoint', { location: e.location, properties: { authMode: 'Key' } }),
       );
@@ -489,7 +489,7 @@ describe.each(CASES)('$file', (c) => {
     for (const [path, s] of Object.entries(c.substitutions ?? {}))
       setPath(body as Record<string, unknown>, path, s.value(emulator, workspace));
     const url = `${emulator.armUrl}${workspace}${c.path(parameters)}?api-version=${parameters['api-version']}`;
-    const reply = await requestJson(emulator, c.method, url, { token, body });
+    const reply = await requestWithHeaders(emulator, c.method, url, { token, body });
 
     // The body is shown when the status is not one of the example's (a refusal says why).
     if (!example.responses[String(reply.status)])
@@ -542,7 +542,7 @@ async function settle(reply: { headers: Record<string, unknown> }): Promise<void
   const operation = reply.headers['azure-asyncoperation'];
   if (typeof operation !== 'string') return;
   for (let i = 0; i < 20; i++) {
-    const status = await requestJson(emulator, 'GET', operation, { token });
+    const status = await requestWithHeaders(emulator, 'GET', operation, { token });
     if (status.body['status'] !== 'InProgress') return;
   }
   throw new Error(`${operation} did not finish`);

@@ -24,10 +24,12 @@ function send(method: string, path: string, body?: unknown, apiVersion?: string)
 async function putAndWait(path: string, body: unknown, apiVersion?: string) {
   const reply = await send('PUT', path, body, apiVersion);
   expect(reply.status).toBeLessThan(300);
-  for (let i = 0; i < 20; i++) {
+  // Operations take (scaled) time whether or not anyone polls: poll until done, for at most 20 s.
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
     const status = await send('GET', path, undefined, apiVersion);
     const state = (status.body['properties'] as Record<string, unknown> | undefined)?.['provisioningState'];
     if (state !== 'Creating' && state !== 'Updating') return status;
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`${path} did not finish`);
 }

@@ -18,7 +18,18 @@ export function emulatorCredential(
 }
 
 /** A raw HTTPS call to the emulator, JSON in and out, with a bearer token when one is given. */
-export function requestJson(
+export async function requestJson(
+  emulator: Emulator,
+  method: string,
+  url: string,
+  options: { token?: string; body?: unknown } = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const { status, body } = await requestWithHeaders(emulator, method, url, options);
+  return { status, body };
+}
+
+/** `requestJson`, with the response headers. */
+export function requestWithHeaders(
   emulator: Emulator,
   method: string,
   url: string,
@@ -43,8 +54,8 @@ export function requestJson(
           const text = Buffer.concat(chunks).toString('utf8');
           resolve({
             status: res.statusCode ?? 0,
-            headers: res.headers,
             body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+            headers: res.headers,
           });
         });
       },

@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { startEmulator, type Emulator } from '../../emulator/emulator';
 import { describeEmulator } from '../../emulator/start';
+import { registerRainModel } from '../harness/emulator-model';
 import { emulatorSignIn, runOnEmulator } from '../harness/emulator-run';
 import { runStepAs, type Host, type HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
@@ -28,14 +27,6 @@ let brokenCode: string;
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'deploy-bundle-'));
-  const modelDir = join(scratch, 'model');
-  execFileSync(
-    'python3',
-    [join(weather, 'src/train.py'), '--data', join(weather, 'data'), '--model-dir', modelDir],
-    {
-      stdio: 'pipe',
-    },
-  );
   casesFile = join(scratch, 'smoke-cases.yml');
   writeFileSync(
     casesFile,
@@ -52,19 +43,7 @@ beforeAll(async () => {
 
   emulator = await startEmulator();
   description = describeEmulator(emulator);
-  // The registered model: model.json on the workspace's default datastore, as register-model leaves it.
-  const datastore = emulator.store.get(`${emulator.workspaceId}/datastores/workspaceblobstore`)!;
-  const containerName = (datastore.body['properties'] as { containerName: string }).containerName;
-  const container = new ContainerClient(
-    `${emulator.blob.blobUrl}/${containerName}`,
-    new StorageSharedKeyCredential(emulator.blob.accountName, emulator.blob.accountKey),
-    { tlsOptions: emulator.tlsOptions } as object,
-  );
-  await container.getBlockBlobClient('models/rain/1/model.json').uploadFile(join(modelDir, 'model.json'));
-  emulator.assets.addAssetVersion(emulator.workspaceId, 'models', 'rain', '1', {
-    modelUri: 'azureml://datastores/workspaceblobstore/paths/models/rain/1/',
-    modelType: 'custom_model',
-  });
+  await registerRainModel(emulator, join(scratch, 'model'));
 }, 60_000);
 afterAll(async () => {
   await emulator?.close();

@@ -131,6 +131,8 @@ interface PollState {
   readonly isCompleted?: boolean;
   readonly isCancelled?: boolean;
   readonly error?: Error;
+  /** The last status seen (core-lro's `running`, an operation status or a provisioning state). */
+  readonly status?: unknown;
 }
 
 interface ProgressPoller<TState extends PollState, TResult> {
@@ -144,31 +146,50 @@ export function pollingOptions(updateIntervalInMs = 5_000): { updateIntervalInMs
 }
 
 /**
- * Waits for a long-running operation, logging when it started, progress every `everyMs` and the end,
- * so a deployment that takes twenty minutes is visibly alive. Stops waiting when `signal` fires.
+ * Waits for a long-running operation, logging when it started, progress every `everyMs` (elapsed time and the
+ * state: what `readState` answers, e.g. the resource's provisioning state, else the poller's last status) and the
+ * end, so a deployment that takes twenty minutes is visibly alive. Stops waiting when `signal` fires.
  */
 export async function waitForOperation<TState extends PollState, TResult>(
   poller: ProgressPoller<TState, TResult>,
   what: string,
   logger: LoggerPort,
-  options: { signal?: AbortSignal; everyMs?: number; now?: () => number } = {},
+  options: {
+    signal?: AbortSignal;
+    everyMs?: number;
+    now?: () => number;
+    readState?: () => Promise<string | undefined>;
+  } = {},
 ): Promise<TResult> {
   const now = options.now ?? Date.now;
   const started = now();
   const everyMs = options.everyMs ?? 30_000;
   let lastReport = started;
+  let waiting = true;
   logger.info(`${what}: started.`);
+  const report = (seconds: number, status: unknown) => {
+    if (waiting)
+      logger.info(
+        `${what}: still running after ${seconds} s${typeof status === 'string' ? ` (${status})` : ''}.`,
+      );
+  };
   const stop = poller.onProgress((state) => {
     const at = now();
     if (state.isCompleted || at - lastReport < everyMs) return;
     lastReport = at;
-    logger.info(`${what}: still running after ${Math.round((at - started) / 1000)} s.`);
+    const seconds = Math.round((at - started) / 1000);
+    if (!options.readState) return report(seconds, state.status);
+    options.readState().then(
+      (read) => report(seconds, read ?? state.status),
+      () => report(seconds, state.status),
+    );
   });
   try {
     const result = await poller.pollUntilDone(options.signal ? { abortSignal: options.signal } : undefined);
     logger.info(`${what}: done in ${Math.round((now() - started) / 1000)} s.`);
     return result;
   } finally {
+    waiting = false;
     stop();
   }
 }

@@ -59,21 +59,21 @@ describe('transport options', () => {
 });
 
 describe('waitForOperation', () => {
-  test('logs start, progress at most every interval, and the end', async () => {
+  test('logs start, progress (with the last status seen) at most every interval, and the end', async () => {
     const lines: string[] = [];
     const logger = { info: (message: string) => void lines.push(message) } as unknown as LoggerPort;
     let clock = 0;
-    let progress: ((state: { isCompleted?: boolean }) => void) | undefined;
+    let progress: ((state: { isCompleted?: boolean; status?: string }) => void) | undefined;
     let stopped = false;
     const poller = {
-      onProgress(callback: (state: { isCompleted?: boolean }) => void) {
+      onProgress(callback: (state: { isCompleted?: boolean; status?: string }) => void) {
         progress = callback;
         return () => void (stopped = true);
       },
       async pollUntilDone() {
         for (const at of [10_000, 31_000, 45_000, 62_000]) {
           clock = at;
-          progress?.({ isCompleted: false });
+          progress?.({ isCompleted: false, ...(at > 40_000 ? { status: 'Creating' } : {}) });
         }
         clock = 70_000;
         progress?.({ isCompleted: true });
@@ -85,9 +85,45 @@ describe('waitForOperation', () => {
     expect(lines).toEqual([
       "Creating endpoint 'e': started.",
       "Creating endpoint 'e': still running after 31 s.",
-      "Creating endpoint 'e': still running after 62 s.",
+      "Creating endpoint 'e': still running after 62 s (Creating).",
       "Creating endpoint 'e': done in 70 s.",
     ]);
     expect(stopped).toBe(true);
+  });
+
+  test('progress lines show what readState answers (the resource state), none after the end', async () => {
+    const lines: string[] = [];
+    const logger = { info: (message: string) => void lines.push(message) } as unknown as LoggerPort;
+    let clock = 0;
+    let progress: ((state: { isCompleted?: boolean }) => void) | undefined;
+    const reads: ((state: string) => void)[] = [];
+    const poller = {
+      onProgress(callback: (state: { isCompleted?: boolean }) => void) {
+        progress = callback;
+        return () => undefined;
+      },
+      async pollUntilDone() {
+        clock = 31_000;
+        progress?.({ isCompleted: false });
+        await new Promise((resolve) => setImmediate(resolve));
+        reads.shift()?.('Creating');
+        clock = 65_000;
+        progress?.({ isCompleted: false });
+        clock = 70_000;
+        return 'result';
+      },
+    };
+    await waitForOperation(poller, "Deployment 'green'", logger, {
+      now: () => clock,
+      readState: () => new Promise<string>((resolve) => reads.push(resolve)),
+    });
+    // The second read answers after the operation ended: no progress line for it.
+    reads.shift()?.('Succeeded');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines).toEqual([
+      "Deployment 'green': started.",
+      "Deployment 'green': still running after 31 s (Creating).",
+      "Deployment 'green': done in 70 s.",
+    ]);
   });
 });

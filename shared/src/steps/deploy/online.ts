@@ -131,7 +131,10 @@ export class OnlineEndpoints {
     let error: string | undefined;
     let timedOut = false;
     try {
-      await waitForOperation(poller, what, this.context.logger, { signal });
+      await waitForOperation(poller, what, this.context.logger, {
+        signal,
+        readState: async () => (await this.deployment(endpoint, name))?.properties.provisioningState,
+      });
     } catch (caught) {
       if (this.context.signal.aborted) throw caught;
       if (signal.aborted) timedOut = true;
