@@ -537,13 +537,18 @@ async function workspaceFor(parameters: Record<string, string>): Promise<string>
   return workspaces.get(key)!;
 }
 
-/** Follows a long-running operation's Azure-AsyncOperation URL until it is no longer in progress. */
+/**
+ * Follows a long-running operation's Azure-AsyncOperation URL until it is no longer in progress. Operations take
+ * (scaled) time whether polled or not, so this waits until a deadline rather than for a number of polls.
+ */
 async function settle(reply: { headers: Record<string, unknown> }): Promise<void> {
   const operation = reply.headers['azure-asyncoperation'];
   if (typeof operation !== 'string') return;
-  for (let i = 0; i < 20; i++) {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
     const status = await requestWithHeaders(emulator, 'GET', operation, { token });
     if (status.body['status'] !== 'InProgress') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`${operation} did not finish`);
 }
