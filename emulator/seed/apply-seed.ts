@@ -9,8 +9,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
-import { request } from 'node:https';
 import type { Emulator } from '../emulator';
+import { httpsCall } from '../https-call';
 import { BlobStore, filesUnder } from '../jobs/blob-store';
 import {
   amlComputeBody,
@@ -259,46 +259,20 @@ class Seeder {
     }
   }
 
-  private call(method: string, url: string, body?: unknown): Promise<ArmAnswer> {
+  private async call(method: string, url: string, body?: unknown): Promise<ArmAnswer> {
     const token = this.emulator.aad.issueToken({
       tenantId: this.emulator.tenantId,
       clientId: this.emulator.clientId,
       audience: 'https://management.azure.com/',
     });
-    return new Promise((done, fail) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const req = request(
-        url,
-        {
-          method,
-          ca: this.emulator.caPem,
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(payload ? { 'content-type': 'application/json' } : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: unknown = {};
-            try {
-              parsed = text ? JSON.parse(text) : {};
-            } catch {
-              parsed = { text };
-            }
-            done({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: isMapping(parsed) ? parsed : {},
-            });
-          });
-        },
-      );
-      req.on('error', fail);
-      req.end(payload);
-    });
+    const { status, headers, text } = await httpsCall(this.emulator.caPem, method, url, { token, body });
+    let parsed: unknown = {};
+    try {
+      parsed = text ? JSON.parse(text) : {};
+    } catch {
+      parsed = { text };
+    }
+    return { status, headers, body: isMapping(parsed) ? parsed : {} };
   }
 }
 

@@ -1,8 +1,8 @@
 /** What the emulator tests use to reach the emulator: a service principal's credential and a raw JSON call. */
 import type { IncomingHttpHeaders } from 'node:http';
-import { request } from 'node:https';
 import { ClientSecretCredential } from '@azure/identity';
 import type { Emulator } from '../emulator';
+import { httpsCall } from '../https-call';
 
 /** A client-secret credential that signs in at the emulator's AAD (as the default app unless told otherwise). */
 export function emulatorCredential(
@@ -29,38 +29,12 @@ export async function requestJson(
 }
 
 /** `requestJson`, with the response headers. */
-export function requestWithHeaders(
+export async function requestWithHeaders(
   emulator: Emulator,
   method: string,
   url: string,
   options: { token?: string; body?: unknown } = {},
 ): Promise<{ status: number; body: Record<string, unknown>; headers: IncomingHttpHeaders }> {
-  return new Promise((resolve, reject) => {
-    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const req = request(
-      url,
-      {
-        method,
-        ca: emulator.caPem,
-        headers: {
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-          ...(payload ? { 'content-type': 'application/json' } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({
-            status: res.statusCode ?? 0,
-            body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-            headers: res.headers,
-          });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+  const { status, headers, text } = await httpsCall(emulator.caPem, method, url, options);
+  return { status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers };
 }
