@@ -18,8 +18,8 @@ const EXAMPLES = join(__dirname, '../../tests/fixtures/rest-api-specs/specificat
 const ML = 'machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable';
 const KUBERNETES_CONFIGURATION =
   'kubernetesconfiguration/resource-manager/Microsoft.KubernetesConfiguration/stable/2023-05-01/examples';
-const CONTAINER_INSTANCE =
-  'containerinstance/resource-manager/Microsoft.ContainerInstance/stable/2023-05-01/examples';
+const CONTAINER_INSTANCE = 'containerinstance/resource-manager/Microsoft.ContainerInstance/stable';
+const CONTAINER_SERVICE = 'containerservice/resource-manager/Microsoft.ContainerService/aks/stable';
 
 interface Example {
   parameters: Record<string, unknown>;
@@ -30,7 +30,7 @@ interface Example {
 interface Case {
   /** Under specification/. */
   file: string;
-  method: 'GET' | 'PUT' | 'POST';
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
   /** The path below the workspace (`scope` resourceGroup: below the resource group), from the example's parameters. */
   path: (p: Record<string, string>) => string;
   scope?: 'workspace' | 'resourceGroup';
@@ -42,6 +42,11 @@ interface Case {
   before?: (e: Emulator, parentId: string) => unknown;
   /** Path parameters replaced (another example already uses the name in the same workspace). */
   parameters?: Record<string, string>;
+  /**
+   * The api-version sent instead of the example's, and why (an example of another api-version folder: the emulator
+   * answers the versions the project's SDKs send, as ARM refuses unregistered ones).
+   */
+  apiVersion?: { value: string; reason: string };
   /** Body paths whose keys are names (tags, inputs, traffic...), compared as `*`; in collapsed form (`a.*.b`). */
   dictionaries?: string[];
   /** Known gaps: example path prefix the emulator lacks or types differently → why (not modelled, ...). */
@@ -69,6 +74,16 @@ const COMPUTE_EXTRAS = {
   'properties.isAttachedCompute': IN_SPEC('Compute (isAttachedCompute, read-only)'),
   'properties.disableLocalAuth': IN_SPEC('Compute (disableLocalAuth)'),
 };
+const ENVIRONMENT_EXTRAS = {
+  ...ASSET_EXTRAS,
+  'properties.osType': IN_SPEC('EnvironmentVersionProperties (osType)'),
+  'properties.autoRebuild': IN_SPEC('EnvironmentVersionProperties (autoRebuild)'),
+};
+const ONE_PAGE =
+  "one page: ARM leaves nextLink out of the last page (the example's query options, placeholders, are not sent)";
+/** The same reasons for the items of a list (`value[].` before each path). */
+const prefixed = (prefix: string, reasons: Record<string, string>) =>
+  Object.fromEntries(Object.entries(reasons).map(([path, reason]) => [`${prefix}${path}`, reason]));
 const SYSTEM_DATA = { systemData: 'ARM systemData: in every response of the spec, left out of this example' };
 /** Assets the jobs and deployments refer to, added to the example's workspace by `seed`. */
 const ENVIRONMENT = (ws: string) => `${ws}/environments/env/versions/1`;
@@ -85,6 +100,36 @@ function seed(e: Emulator, ws: string): void {
     modelUri: 'azureml://datastores/workspaceblobstore/paths/model',
   });
 }
+/** Why an example of another api-version folder is replayed at the project's version. */
+const NO_EXAMPLE_AT = (operation: string, version: string) =>
+  `the index of the specification used holds no ${operation} example at ${version} (the project's version): the nearest one, sent at ${version}`;
+const COMMAND_JOB_DICTIONARIES = [
+  ...ASSET_DICTIONARIES,
+  'properties.services',
+  'properties.services.*.properties',
+  'properties.inputs',
+  'properties.outputs',
+  'properties.environmentVariables',
+  'properties.resources.properties',
+  'properties.resources.properties.*',
+  'properties.parameters',
+];
+const COMMAND_JOB_GAPS = {
+  'properties.services.*.status':
+    "a job service's status comes from the running job: the emulator's jobs run no services",
+  'properties.services.*.errorMessage': 'as status',
+  'properties.parameters': 'CommandJob.parameters (read-only, the resolved inputs) is not modelled',
+};
+const COMMAND_JOB_EXTRAS = { 'properties.isArchived': IN_SPEC('JobBaseProperties (isArchived)') };
+/** A difference of the resource read, made by emulator.aks.createCluster (the example's cluster has more). */
+const CREATED_WITHOUT = (what: string) =>
+  `the cluster is added by emulator.aks.createCluster, without ${what}`;
+/** The container group read is the one the confidential create example made (in 2023-05-01 models). */
+const CONFIDENTIAL_GROUP = (what: string) =>
+  `the group read is the one ContainerGroupCreateConfidential.json created, without ${what}`;
+/** The path of the examples' container group, below the resource group. */
+const containerGroupPath = (p: Record<string, string>) =>
+  `/providers/Microsoft.ContainerInstance/containerGroups/${p['containerGroupName']}`;
 const PLACEHOLDER =
   'the example\'s placeholder "string" is not an ARM id: Azure ML resolves the reference, so does the emulator';
 
@@ -198,11 +243,7 @@ const CASES: Case[] = [
       },
     },
     gaps: { 'properties.build': 'left out of the request (substitution above)' },
-    extras: {
-      ...ASSET_EXTRAS,
-      'properties.osType': IN_SPEC('EnvironmentVersionProperties (osType)'),
-      'properties.autoRebuild': IN_SPEC('EnvironmentVersionProperties (autoRebuild)'),
-    },
+    extras: ENVIRONMENT_EXTRAS,
     dictionaries: ASSET_DICTIONARIES,
   },
   {
@@ -227,24 +268,9 @@ const CASES: Case[] = [
       'properties.environmentId': { value: (_, ws) => ENVIRONMENT(ws), reason: PLACEHOLDER },
       'properties.codeId': { value: (_, ws) => CODE(ws), reason: PLACEHOLDER },
     },
-    dictionaries: [
-      ...ASSET_DICTIONARIES,
-      'properties.services',
-      'properties.services.*.properties',
-      'properties.inputs',
-      'properties.outputs',
-      'properties.environmentVariables',
-      'properties.resources.properties',
-      'properties.resources.properties.*',
-      'properties.parameters',
-    ],
-    gaps: {
-      'properties.services.*.status':
-        "a job service's status comes from the running job: the emulator's jobs run no services",
-      'properties.services.*.errorMessage': 'as status',
-      'properties.parameters': 'CommandJob.parameters (read-only, the resolved inputs) is not modelled',
-    },
-    extras: { 'properties.isArchived': IN_SPEC('JobBaseProperties (isArchived)') },
+    dictionaries: COMMAND_JOB_DICTIONARIES,
+    gaps: COMMAND_JOB_GAPS,
+    extras: COMMAND_JOB_EXTRAS,
   },
   {
     file: `${V1}/Job/cancel.json`,
@@ -330,10 +356,7 @@ const CASES: Case[] = [
       'value[].properties.flavors',
       'value[].properties.flavors.*.data',
     ],
-    gaps: {
-      nextLink:
-        "one page: ARM leaves nextLink out of the last page (the example's query options, placeholders, are not sent)",
-    },
+    gaps: { nextLink: ONE_PAGE },
     extras: {
       'value[].properties.isArchived': ASSET_EXTRAS['properties.isArchived'],
       'value[].properties.provisioningState': ASSET_EXTRAS['properties.provisioningState'],
@@ -357,6 +380,84 @@ const CASES: Case[] = [
     dictionaries: ['properties.properties', 'properties.environmentVariables'],
   },
   {
+    file: `${V1}/Compute/list.json`,
+    method: 'GET',
+    path: () => '/computes',
+    apiVersion: {
+      value: '2022-10-01',
+      reason:
+        "the 2022-10-01 folder's example carries api-version 2021-04-01, which the emulator does not answer",
+    },
+    // The workspace's computes: the AmlCompute and Kubernetes ones of the examples above (the example lists AKS ones).
+    gaps: { nextLink: ONE_PAGE },
+    extras: {
+      'value[].systemData': SYSTEM_DATA.systemData,
+      ...prefixed('value[].', COMPUTE_EXTRAS),
+      'value[].properties.properties':
+        "the compute type's own properties (AmlCompute, Kubernetes): the example's AKS computes show none",
+    },
+  },
+  {
+    file: `${V1}/Datastore/list.json`,
+    method: 'GET',
+    path: () => '/datastores',
+    dictionaries: ['value[].properties.tags', 'value[].properties.properties'],
+    gaps: {
+      'value[].properties.tags.*': "the example's datastore has a tag, the workspace's built-in ones none",
+      nextLink: ONE_PAGE,
+    },
+    extras: { 'value[].properties.serviceDataAccessAuthIdentity': IN_SPEC('AzureBlobDatastore') },
+  },
+  {
+    file: `${V1}/ComponentVersion/get.json`,
+    method: 'GET',
+    path: (p) => `/components/${p['name']}/versions/${p['version']}`,
+    dictionaries: [...ASSET_DICTIONARIES, 'properties.componentSpec'],
+    extras: ASSET_EXTRAS,
+  },
+  {
+    file: `${V1}/EnvironmentVersion/get.json`,
+    method: 'GET',
+    path: (p) => `/environments/${p['name']}/versions/${p['version']}`,
+    dictionaries: ASSET_DICTIONARIES,
+    gaps: { 'properties.build': 'the version read is the one createOrUpdate made without build (see there)' },
+    extras: ENVIRONMENT_EXTRAS,
+  },
+  {
+    file: `${ML}/2022-05-01/examples/ModelVersion/get.json`,
+    method: 'GET',
+    path: (p) => `/models/${p['name']}/versions/${p['version']}`,
+    apiVersion: { value: '2022-10-01', reason: NO_EXAMPLE_AT('ModelVersions_Get', '2022-10-01') },
+    dictionaries: [...ASSET_DICTIONARIES, 'properties.flavors', 'properties.flavors.*.data'],
+    extras: ASSET_EXTRAS,
+  },
+  {
+    file: `${ML}/2023-04-01/examples/Job/CommandJob/get.json`,
+    method: 'GET',
+    path: (p) => `/jobs/${p['id']}`,
+    dictionaries: COMMAND_JOB_DICTIONARIES,
+    gaps: COMMAND_JOB_GAPS,
+    extras: COMMAND_JOB_EXTRAS,
+  },
+  {
+    file: `${V1}/OnlineDeployment/list.json`,
+    method: 'GET',
+    path: (p) => `/onlineEndpoints/${p['endpointName']}/deployments`,
+    dictionaries: ['value[].properties.properties', 'value[].properties.environmentVariables'],
+    gaps: {
+      'value[].properties.containerResourceRequirements':
+        "KubernetesOnlineDeployment's: the example lists a Kubernetes deployment, the endpoint has the managed one above",
+      nextLink: ONE_PAGE,
+    },
+    extras: { 'value[].properties.readinessProbe': IN_SPEC('OnlineDeploymentProperties (readinessProbe)') },
+  },
+  {
+    file: `${ML}/2022-05-01/examples/OnlineDeployment/delete.json`,
+    method: 'DELETE',
+    path: (p) => `/onlineEndpoints/${p['endpointName']}/deployments/${p['deploymentName']}`,
+    apiVersion: { value: '2022-10-01', reason: NO_EXAMPLE_AT('OnlineDeployments_Delete', '2022-10-01') },
+  },
+  {
     file: `${KUBERNETES_CONFIGURATION}/ListExtensions.json`,
     method: 'GET',
     scope: 'resourceGroup',
@@ -376,10 +477,10 @@ const CASES: Case[] = [
     extras: { 'value[].identity': IN_SPEC('Extension (identity)') },
   },
   {
-    file: `${CONTAINER_INSTANCE}/ContainerGroupCreateConfidential.json`,
+    file: `${CONTAINER_INSTANCE}/2023-05-01/examples/ContainerGroupCreateConfidential.json`,
     method: 'PUT',
     scope: 'resourceGroup',
-    path: (p) => `/providers/Microsoft.ContainerInstance/containerGroups/${p['containerGroupName']}`,
+    path: containerGroupPath,
     bodyParameter: 'containerGroup',
     substitutions: {
       'properties.containers.0.properties.securityContext.priviliged': {
@@ -401,6 +502,92 @@ const CASES: Case[] = [
       'properties.ipAddress.ip': IN_SPEC('IpAddress (ip)'),
       'properties.restartPolicy': IN_SPEC('ContainerGroupProperties (restartPolicy)'),
     },
+  },
+  {
+    file: `${KUBERNETES_CONFIGURATION}/GetExtension.json`,
+    method: 'GET',
+    scope: 'resourceGroup',
+    // The cluster and extension ListExtensions added (a managed cluster: connected clusters are not modelled).
+    parameters: {
+      clusterRp: 'Microsoft.ContainerService',
+      clusterResourceName: 'managedClusters',
+      extensionName: 'azureml',
+    },
+    path: (p) =>
+      `/providers/${p['clusterRp']}/${p['clusterResourceName']}/${p['clusterName']}/providers/Microsoft.KubernetesConfiguration/extensions/${p['extensionName']}`,
+    dictionaries: ['properties.configurationSettings'],
+    extras: { identity: IN_SPEC('Extension (identity)') },
+  },
+  {
+    file: `${CONTAINER_SERVICE}/2026-04-01/examples/ManagedClustersGet.json`,
+    method: 'GET',
+    scope: 'resourceGroup',
+    path: (p) => `/providers/Microsoft.ContainerService/managedClusters/${p['resourceName']}`,
+    before: (e, rg) => void e.aks.createCluster({ name: 'clustername1', resourceGroup: rg.split('/').pop() }),
+    gaps: {
+      eTag: 'read-only optimistic-concurrency tag: not modelled (the steps send no If-Match)',
+      'properties.agentPoolProfiles[].eTag': 'as eTag',
+      'tags.*': CREATED_WITHOUT('tags'),
+      'properties.agentPoolProfiles[].availabilityZones': CREATED_WITHOUT('availability zones'),
+      'properties.agentPoolProfiles[].upgradeSettings': CREATED_WITHOUT('upgrade settings'),
+      'properties.upgradeSettings': CREATED_WITHOUT('upgrade settings'),
+      'properties.diskEncryptionSetID': CREATED_WITHOUT('a disk encryption set'),
+      'properties.linuxProfile': CREATED_WITHOUT('a Linux profile (SSH keys)'),
+      'properties.networkProfile.loadBalancerProfile': 'load balancers (outbound IPs) are not modelled',
+    },
+    extras: {
+      ...SYSTEM_DATA,
+      sku: IN_SPEC('ManagedCluster (sku)'),
+      identity: IN_SPEC('ManagedCluster (identity)'),
+      'properties.identityProfile': IN_SPEC('ManagedClusterProperties (identityProfile, kubelet identity)'),
+      'properties.supportPlan': IN_SPEC('ManagedClusterProperties (supportPlan)'),
+      'properties.resourceUID': IN_SPEC('ManagedClusterProperties (resourceUID, read-only)'),
+      'properties.powerState': IN_SPEC('ManagedClusterProperties (powerState, read-only)'),
+      'properties.agentPoolProfiles[].osDiskSizeGB': IN_SPEC('ManagedClusterAgentPoolProfileProperties'),
+      'properties.agentPoolProfiles[].osDiskType': IN_SPEC('ManagedClusterAgentPoolProfileProperties'),
+      'properties.agentPoolProfiles[].type': IN_SPEC('ManagedClusterAgentPoolProfileProperties'),
+      'properties.agentPoolProfiles[].osSKU': IN_SPEC('ManagedClusterAgentPoolProfileProperties'),
+      'properties.agentPoolProfiles[].mode': IN_SPEC('ManagedClusterAgentPoolProfileProperties'),
+      'properties.agentPoolProfiles[].enableNodePublicIP': IN_SPEC(
+        'ManagedClusterAgentPoolProfileProperties',
+      ),
+      'properties.agentPoolProfiles[].powerState': IN_SPEC('ManagedClusterAgentPoolProfileProperties'),
+    },
+  },
+  {
+    file: `${CONTAINER_INSTANCE}/2021-10-01/examples/ContainerGroupsGet_Succeeded.json`,
+    method: 'GET',
+    scope: 'resourceGroup',
+    path: containerGroupPath,
+    apiVersion: { value: '2023-05-01', reason: NO_EXAMPLE_AT('ContainerGroups_Get', '2023-05-01') },
+    gaps: {
+      zones: CONFIDENTIAL_GROUP('zones'),
+      'properties.containers[].properties.volumeMounts': CONFIDENTIAL_GROUP('volumes'),
+      'properties.volumes': CONFIDENTIAL_GROUP('volumes'),
+      'properties.imageRegistryCredentials[]': CONFIDENTIAL_GROUP('registry credentials'),
+    },
+    extras: {
+      ...SYSTEM_DATA,
+      tags: IN_SPEC('Resource (tags)'),
+      'properties.containers[].properties.securityContext': IN_SPEC('ContainerProperties (securityContext)'),
+      'properties.containers[].properties.instanceView': IN_SPEC(
+        'ContainerProperties (instanceView, read-only)',
+      ),
+      'properties.sku': IN_SPEC('ContainerGroupProperties (sku)'),
+      'properties.confidentialComputeProperties': IN_SPEC(
+        'ContainerGroupProperties (confidentialComputeProperties)',
+      ),
+      'properties.restartPolicy': IN_SPEC('ContainerGroupProperties (restartPolicy)'),
+      'properties.initContainers': IN_SPEC('ContainerGroupProperties (initContainers)'),
+      'properties.instanceView': IN_SPEC('ContainerGroupProperties (instanceView, read-only)'),
+    },
+  },
+  {
+    file: `${CONTAINER_INSTANCE}/2022-09-01/examples/ContainerGroupsDelete.json`,
+    method: 'DELETE',
+    scope: 'resourceGroup',
+    path: containerGroupPath,
+    apiVersion: { value: '2023-05-01', reason: NO_EXAMPLE_AT('ContainerGroups_Delete', '2023-05-01') },
   },
 ];
 
@@ -488,7 +675,8 @@ describe.each(CASES)('$file', (c) => {
     const body = c.bodyParameter ? structuredClone(example.parameters[c.bodyParameter]) : undefined;
     for (const [path, s] of Object.entries(c.substitutions ?? {}))
       setPath(body as Record<string, unknown>, path, s.value(emulator, workspace));
-    const url = `${emulator.armUrl}${workspace}${c.path(parameters)}?api-version=${parameters['api-version']}`;
+    const apiVersion = c.apiVersion?.value ?? parameters['api-version'];
+    const url = `${emulator.armUrl}${workspace}${c.path(parameters)}?api-version=${apiVersion}`;
     const reply = await requestWithHeaders(emulator, c.method, url, { token, body });
 
     // The body is shown when the status is not one of the example's (a refusal says why).
