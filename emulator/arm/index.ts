@@ -12,7 +12,13 @@ import {
 } from '../server';
 import { OperationManager, type Operation } from './operations';
 import { ResourceStore } from './store';
-import { checkApiVersion, invalidRequest, machineLearningProblems } from './validation';
+import {
+  checkApiVersion,
+  invalidContent,
+  invalidRequest,
+  machineLearningProblems,
+  providerProblems,
+} from './validation';
 
 export interface ArmOptions {
   tenantId: string;
@@ -243,6 +249,8 @@ export class ArmEmulator {
       if (problems?.some((p) => p.path === 'location' && p.message === 'is required'))
         return armError(400, 'LocationRequired', 'The location property is required for this definition.');
       if (problems && problems.length > 0) return invalidRequest(req, this.options.location, problems);
+      const other = this.strict ? providerProblems(req, (id) => this.parentExists(id)) : undefined;
+      if (other && other.length > 0) return invalidContent(other);
       return handler(req);
     };
     this.server.route(method, pattern, validated, this.guard);
@@ -268,6 +276,12 @@ export class ArmEmulator {
         `The resource type could not be found for '${req.path}' and api version '${req.query.get('api-version') ?? ''}'.`,
       );
     };
+  }
+
+  /** A resource group (known to the front door) or a stored resource. */
+  private parentExists(id: string): boolean {
+    if (/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+$/i.test(id)) return this.scopeExists(id);
+    return this.store.get(id) !== undefined;
   }
 
   private scopeExists(scope: string): boolean {

@@ -13,8 +13,34 @@ let token: string;
 let environmentId: string;
 let computeId: string;
 
+/** A path below the workspace, or (starting with `/subscriptions`) any ARM path. */
 const url = (path: string, apiVersion = '2022-10-01') =>
-  `${emulator.armUrl}${emulator.workspaceId}${path}?api-version=${apiVersion}`;
+  `${emulator.armUrl}${path.startsWith('/subscriptions') ? '' : emulator.workspaceId}${path}?api-version=${apiVersion}`;
+
+const rgPath = () => `/subscriptions/${emulator.subscriptionId}/resourceGroups/${emulator.resourceGroup}`;
+const groupPath = (name: string) =>
+  `${rgPath()}/providers/Microsoft.ContainerInstance/containerGroups/${name}`;
+const extensionPath = (name: string) =>
+  `${rgPath()}/providers/Microsoft.ContainerService/managedClusters/aks/providers/Microsoft.KubernetesConfiguration/extensions/${name}`;
+
+/** A container group as the deploy step writes one (2023-05-01). */
+const containerGroup = (properties: Record<string, unknown> = {}) => ({
+  location: emulator.location,
+  properties: {
+    osType: 'Linux',
+    containers: [
+      {
+        name: 'scorer',
+        properties: { image: 'nginx', resources: { requests: { cpu: 1, memoryInGB: 1.5 } }, ...properties },
+      },
+    ],
+  },
+});
+
+const extension = (extra: Record<string, unknown> = {}) => ({
+  properties: { extensionType: 'Microsoft.AzureML.Kubernetes', autoUpgradeMinorVersion: true },
+  ...extra,
+});
 
 function send(method: string, path: string, body?: unknown, apiVersion?: string) {
   return requestJson(emulator, method, url(path, apiVersion), { token, body });
@@ -65,6 +91,7 @@ beforeAll(async () => {
     image: 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04',
   }).id;
   computeId = emulator.assets.addAmlCompute(emulator.workspaceId, 'cpu').id;
+  emulator.aks.createCluster({ name: 'aks' });
   await putAndWait('/onlineEndpoints/ep', endpoint({}));
   await putAndWait('/onlineEndpoints/ep/deployments/blue', deployment());
   await putAndWait('/onlineEndpoints/ep/deployments/green', deployment());
@@ -203,6 +230,49 @@ const cases: BadCase[] = [
     message: /deployment 'blue' takes live traffic/,
   },
   {
+    rule: 'ACI enum (restartPolicy)',
+    path: 'aci',
+    apiVersion: '2023-05-01',
+    body: () => ({
+      ...containerGroup(),
+      properties: { ...containerGroup().properties, restartPolicy: 'Sometimes' },
+    }),
+    code: 'InvalidRequestContent',
+    target: 'properties.restartPolicy',
+    message:
+      "The request content was invalid: properties.restartPolicy: 'Sometimes' is not one of Always, OnFailure, Never",
+  },
+  {
+    rule: 'ACI required (environment variable name)',
+    path: 'aci',
+    apiVersion: '2023-05-01',
+    body: () => containerGroup({ environmentVariables: [{ value: 'x' }] }),
+    code: 'InvalidRequestContent',
+    target: 'properties.containers[0].properties.environmentVariables[0].name',
+    message:
+      'The request content was invalid: properties.containers[0].properties.environmentVariables[0].name: is required',
+  },
+  {
+    rule: 'extension enum (aksAssignedIdentity.type)',
+    path: 'extension',
+    apiVersion: '2023-05-01',
+    body: () =>
+      extension({ properties: { ...extension().properties, aksAssignedIdentity: { type: 'Bogus' } } }),
+    code: 'InvalidRequestContent',
+    target: 'properties.aksAssignedIdentity.type',
+    message:
+      "The request content was invalid: properties.aksAssignedIdentity.type: 'Bogus' is not one of SystemAssigned, UserAssigned",
+  },
+  {
+    rule: 'extension required (plan.publisher)',
+    path: 'extension',
+    apiVersion: '2023-05-01',
+    body: () => extension({ plan: { name: 'p', product: 'q' } }),
+    code: 'InvalidRequestContent',
+    target: 'plan.publisher',
+    message: 'The request content was invalid: plan.publisher: is required',
+  },
+  {
     rule: 'unsupported api-version (date)',
     path: '/onlineEndpoints/ep',
     apiVersion: '2099-01-01',
@@ -225,12 +295,15 @@ const cases: BadCase[] = [
 
 describe('strict request validation', () => {
   it.each(cases)('refuses: $rule', async ({ path, body, apiVersion, target, code, message }) => {
-    const reply = await send('PUT', path, body(), apiVersion);
+    const full =
+      path === 'aci' ? groupPath('cg-bad') : path === 'extension' ? extensionPath('ext-bad') : path;
+    const reply = await send('PUT', full, body(), apiVersion);
     expect(reply.status).toBe(400);
     const error = reply.body['error'] as { code: string; message: string; details?: unknown[] };
     if (code) {
       expect(error.code).toBe(code);
       expect(error.message).toEqual(typeof message === 'string' ? message : expect.stringMatching(message));
+      if (target) expect(error.details).toEqual([expect.objectContaining({ code, target })]);
       return;
     }
     expect(error).toMatchObject({ code: 'UserError', innerError: { code: 'BadArgument' } });
@@ -301,8 +374,34 @@ describe('strict request validation', () => {
     }
   });
 
-  it('keeps the derived models in step with the SDK (derive-ml-schema --check)', () => {
-    const script = join(__dirname, '../arm/validation/derive-ml-schema.ts');
+  it('accepts good container group and extension bodies (flattened properties read where they nest)', async () => {
+    const group = containerGroup({ environmentVariables: [{ name: 'A', value: 'x' }] });
+    expect((await send('PUT', groupPath('cg-good'), group, '2023-05-01')).status).toBeLessThan(300);
+    const ext = extension({
+      properties: { ...extension().properties, scope: { cluster: { releaseNamespace: 'azureml' } } },
+    });
+    expect((await send('PUT', extensionPath('ext-good'), ext, '2023-05-01')).status).toBeLessThan(300);
+  });
+
+  it('ignores mirrorTraffic at 2022-10-01 (the version does not define it): no rules, no mirroring', async () => {
+    // 80 % mirrored to a deployment with live traffic breaks every mirror rule; at 2022-10-01 it is not read.
+    const ignored = await putAndWait(
+      '/onlineEndpoints/ep',
+      endpoint({ traffic: { blue: 100 }, mirrorTraffic: { blue: 80 } }),
+      '2022-10-01',
+    );
+    expect(ignored.body['properties']).not.toHaveProperty('mirrorTraffic');
+    const refused = await send(
+      'PUT',
+      '/onlineEndpoints/ep',
+      endpoint({ traffic: { blue: 100 }, mirrorTraffic: { blue: 80 } }),
+      '2023-04-01',
+    );
+    expect(refused.status).toBe(400);
+  });
+
+  it('keeps the derived models in step with the SDKs (derive-schema --check)', () => {
+    const script = join(__dirname, '../arm/validation/derive-schema.ts');
     expect(() =>
       execFileSync(process.execPath, ['--import', 'tsx', script, '--check'], { stdio: 'pipe' }),
     ).not.toThrow();

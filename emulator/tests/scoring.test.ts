@@ -152,7 +152,8 @@ async function setTraffic(name: string, traffic: Record<string, number>) {
 
 /**
  * Sets `mirrorTraffic` as REST JSON: @azure/arm-machinelearning 2.1.1 (api-version 2022-10-01) has no such property
- * and drops it. Follows the Azure-AsyncOperation header to the end.
+ * and drops it. 2023-04-01 is the first stable api-version whose OnlineEndpointProperties define it
+ * (stable/2023-04-01/mfe.json); at 2022-10-01 the emulator ignores it. Follows the Azure-AsyncOperation header.
  */
 async function setMirrorTraffic(
   name: string,

@@ -20,7 +20,7 @@ export const API_VERSIONS: Readonly<Record<string, ProviderVersions>> = {
     versions: ['2022-10-01', '2023-04-01', '2024-04-01', '2025-12-01'],
     source:
       'specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/<version>; ' +
-      '@azure/arm-machinelearning 2.1.1 sends 2022-10-01, the deploy step 2024-04-01 (mirrorTraffic)',
+      '@azure/arm-machinelearning 2.1.1 sends 2022-10-01, the deploy step 2024-04-01 (mirrorTraffic, since 2023-04-01)',
   },
   'microsoft.containerservice': {
     versions: ['2026-04-01'],
@@ -53,8 +53,8 @@ const MFE = 'specification/machinelearningservices/resource-manager/Microsoft.Ma
 
 export const ML_DELTAS: readonly ModelDelta[] = [
   {
-    apiVersion: '2024-04-01',
-    source: `${MFE}/2024-04-01/mfe.json: OnlineEndpointProperties.mirrorTraffic ("Percentage of traffic to be mirrored to each deployment without using returned scoring. Traffic values need to sum to utmost 50.")`,
+    apiVersion: '2023-04-01',
+    source: `${MFE}/2023-04-01/mfe.json (and later): OnlineEndpoint (client name OnlineEndpointProperties).mirrorTraffic ("Percentage of traffic to be mirrored to each deployment without using returned scoring. Traffic values need to sum to utmost 50."); 2022-10-01 has no such property (@azure/arm-machinelearning 2.1.1 neither)`,
     properties: [
       {
         model: 'OnlineEndpointProperties',

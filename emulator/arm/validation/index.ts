@@ -5,15 +5,20 @@
  * - PUT bodies of Microsoft.MachineLearningServices resources below a workspace against the models of the
  *   request's api-version (`ml-2022-10-01.json` derived from the SDK, plus `ML_DELTAS`), the resource names
  *   against the path parameters' patterns, and the cross-field rules of online endpoints (`rules.ts`);
- *   refusals are Azure ML's `UserError` body with one `details` entry per problem (`target` = JSON path).
+ *   refusals are Azure ML's `UserError` body with one `details` entry per problem (`target` = JSON path);
+ * - PUT bodies of container groups (Microsoft.ContainerInstance) and cluster extensions
+ *   (Microsoft.KubernetesConfiguration) against the models of their SDKs' api-version (`aci-2023-05-01.json`,
+ *   `kubernetesconfiguration-2023-05-01.json`); refusals are ARM's `InvalidRequestContent` with `details`.
  */
 import type { EmulatorRequest, EmulatorResponse } from '../../server';
 import { armError } from '../../server';
 import type { ResourceStore } from '../store';
 import { API_VERSIONS, ML_DELTAS } from './api-versions';
+import aciSchema from './aci-2023-05-01.json';
+import extensionSchema from './kubernetesconfiguration-2023-05-01.json';
 import schemaFile from './ml-2022-10-01.json';
 import { endpointRules } from './rules';
-import type { ModelSchema, SchemaFile, TypeSchema } from './schema';
+import type { ModelSchema, NameRule, SchemaFile, TypeSchema } from './schema';
 import { BodyValidator, type Models, type Problem } from './validate';
 
 const SCHEMA = schemaFile as SchemaFile;
@@ -94,27 +99,108 @@ function underWorkspace(path: string): { workspaceId: string; type: string; name
   };
 }
 
+/**
+ * Drops from an online endpoint PUT the properties its api-version does not define yet (`mirrorTraffic` before
+ * 2023-04-01): the service's reader of that version skips them, so they neither fail the request nor take effect.
+ */
+function dropLaterProperties(body: unknown, apiVersion: string): void {
+  const props =
+    typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['properties'] : undefined;
+  if (typeof props !== 'object' || props === null) return;
+  for (const delta of ML_DELTAS)
+    for (const { model, property } of delta.properties ?? [])
+      if (delta.apiVersion > apiVersion && model === 'OnlineEndpointProperties')
+        delete (props as Record<string, unknown>)[property];
+}
+
 /** Problems of a Machine Learning PUT (names, body, cross-field rules), or undefined when it is not one. */
 export function machineLearningProblems(req: EmulatorRequest, store: ResourceStore): Problem[] | undefined {
   if (req.method !== 'PUT') return undefined;
   const target = underWorkspace(req.path);
   const resource = target && SCHEMA.resources[target.type];
   if (!target || !resource || !store.get(target.workspaceId)) return undefined;
-  const problems: Problem[] = [];
-  resource.names.forEach((rule, i) => {
-    const name = decodeURIComponent(target.names[i] ?? '');
-    if (rule.pattern !== undefined && !new RegExp(rule.pattern).test(name))
-      problems.push({
-        path: rule.parameter,
-        message: `'${name}' does not match the pattern ${rule.pattern}`,
-      });
-  });
-  const validator = new BodyValidator(modelsAt(req.query.get('api-version') ?? ''));
+  const problems = nameProblems(resource.names, target.names);
+  const apiVersion = req.query.get('api-version') ?? '';
+  if (target.type === 'onlineEndpoints') dropLaterProperties(req.body, apiVersion);
+  const validator = new BodyValidator(modelsAt(apiVersion));
   validator.model(resource.model, req.body, '');
   problems.push(...validator.problems);
   if (target.type === 'onlineEndpoints' && problems.length === 0)
     problems.push(...endpointRules(req.body, `${req.path.replace(/\/+$/, '')}`, store));
   return problems;
+}
+
+/**
+ * Other providers' derived models, by namespace (lower case): one api-version each, the one they register.
+ * `ownChecks`: the paths whose problems the handler answers itself, in the service's own words (ACI's
+ * `InvalidOsType`, `'image' is required for container ...`; `arm/container-instance.ts`).
+ */
+const PROVIDER_SCHEMAS: Readonly<Record<string, { schema: SchemaFile; ownChecks?: RegExp }>> = {
+  'microsoft.containerinstance': {
+    schema: aciSchema as SchemaFile,
+    ownChecks:
+      /^properties\.(osType|containers)$|^properties\.containers\[\d+\]\.(name|properties\.image)$|^properties\.ipAddress\.(type|ports)$/,
+  },
+  'microsoft.kubernetesconfiguration': { schema: extensionSchema as SchemaFile },
+};
+
+function nameProblems(names: NameRule[], given: string[]): Problem[] {
+  const problems: Problem[] = [];
+  names.forEach((rule, i) => {
+    const name = decodeURIComponent(given[i] ?? '');
+    if (rule.pattern !== undefined && !new RegExp(rule.pattern).test(name))
+      problems.push({
+        path: rule.parameter,
+        message: `'${name}' does not match the pattern ${rule.pattern}`,
+      });
+    if (rule.minLength !== undefined && name.length < rule.minLength)
+      problems.push({ path: rule.parameter, message: `needs at least ${rule.minLength} characters` });
+    if (rule.maxLength !== undefined && name.length > rule.maxLength)
+      problems.push({ path: rule.parameter, message: `takes at most ${rule.maxLength} characters` });
+  });
+  return problems;
+}
+
+/**
+ * Problems of a container group or extension PUT (name, body) at its api-version, or undefined when it is not one
+ * (or its parent, a resource group or cluster, is missing: the handler answers that).
+ */
+export function providerProblems(
+  req: EmulatorRequest,
+  parentExists: (id: string) => boolean,
+): Problem[] | undefined {
+  if (req.method !== 'PUT') return undefined;
+  const target = providerType(req.path);
+  const provider = target && PROVIDER_SCHEMAS[target.namespace.toLowerCase()];
+  const schema = provider?.schema;
+  const resource = schema && target && schema.resources[target.type];
+  if (!target || !schema || !resource || req.query.get('api-version') !== schema.apiVersion) return undefined;
+  const parent = req.path.slice(0, req.path.toLowerCase().lastIndexOf('/providers/'));
+  if (!parentExists(parent)) return undefined;
+  const validator = new BodyValidator(schema.models);
+  validator.model(resource.model, req.body, '');
+  const own = provider.ownChecks;
+  const body = own ? validator.problems.filter((p) => !own.test(p.path)) : validator.problems;
+  return [...nameProblems(resource.names, target.names), ...body];
+}
+
+/** ARM's refusal of a body that does not match the provider's models: `InvalidRequestContent`, with details. */
+export function invalidContent(problems: Problem[]): EmulatorResponse {
+  const lines = problems.map((p) => `${p.path}: ${p.message}`);
+  return {
+    status: 400,
+    body: {
+      error: {
+        code: 'InvalidRequestContent',
+        message: `The request content was invalid: ${lines.join('; ')}`,
+        details: problems.map((p, i) => ({
+          code: 'InvalidRequestContent',
+          target: p.path,
+          message: lines[i],
+        })),
+      },
+    },
+  };
 }
 
 /** Azure ML's refusal of an invalid request: `UserError`, one `details` entry per problem. */

@@ -3,7 +3,7 @@
  * - `traffic` ("Percentage of traffic from endpoint to divert to each deployment. Traffic values need to sum to
  *   100.", OnlineEndpointProperties, 2022-10-01 and later): whole percentages 0..100 summing to 100, or all 0 /
  *   empty (an endpoint without deployments, or with its traffic taken away), only to deployments of the endpoint;
- * - `mirrorTraffic` ("Traffic values need to sum to utmost 50.", 2024-04-01): whole percentages summing to at most
+ * - `mirrorTraffic` ("Traffic values need to sum to utmost 50.", 2023-04-01 and later): whole percentages summing to at most
  *   50, only to existing deployments, and to one deployment only, which takes no live traffic (Azure ML docs,
  *   "Perform safe rollout of new deployments for real-time inference": mirroring limitations).
  */

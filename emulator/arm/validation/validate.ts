@@ -28,6 +28,19 @@ function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
 }
 
+/**
+ * The value at a serialized name: a flattened property (`properties.containers`, x-ms-client-flatten in the SDKs
+ * of ACI and Kubernetes configuration) is nested in the JSON; `\\.` is a literal dot (`odata\\.type`).
+ */
+function at(value: Record<string, unknown>, key: string): unknown {
+  let current: unknown = value;
+  for (const part of key.split(/(?<!\\)\./)) {
+    if (!isObject(current)) return undefined;
+    current = current[part.replace(/\\\./g, '.')];
+  }
+  return current;
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -87,7 +100,7 @@ export class BodyValidator {
       if (subtype !== name) return this.model(subtype, value, path);
     }
     for (const [key, property] of Object.entries(schema.properties))
-      this.property(property, value[key], join(path, key));
+      this.property(property, at(value, key), join(path, key.replace(/\\\./g, '.')));
   }
 
   private property(schema: PropertySchema, value: unknown, path: string): void {

@@ -9,7 +9,7 @@ import type { DeploymentSettings, EndpointSettings } from './config';
 import type { Probe } from './spec/deployment-file';
 import type { Traffic } from './traffic';
 
-/** The api-version of the endpoint bodies we write ourselves: the first stable one with `mirrorTraffic`. */
+/** The api-version of the endpoint bodies we write ourselves: a stable one with `mirrorTraffic` (there since 2023-04-01). */
 export const endpointApiVersion = '2024-04-01';
 
 /** The tag holding a hash of the deployment as we last wrote it: a setting removed from the YAML changes it. */

@@ -1,15 +1,18 @@
 /**
- * Derives `ml-2022-10-01.json` (what the request validator checks Microsoft.MachineLearningServices bodies
- * against) from the generated models of `@azure/arm-machinelearning` 2.1.1 (api-version 2022-10-01, MIT):
+ * Derives the REST model data the request validator checks PUT bodies against, one file per SDK and api-version
+ * (`SDKS`): `ml-2022-10-01.json` from `@azure/arm-machinelearning` 2.1.1, `aci-2023-05-01.json` from
+ * `@azure/arm-containerinstance` 9.1.0, `kubernetesconfiguration-2023-05-01.json` from
+ * `@azure/arm-kubernetesconfiguration` 6.1.0 (all MIT, AutoRest-generated), read from their generated models:
  * - `src/models/mappers.ts`: serialized names, types, `required`, `readOnly`, constraints (pattern, lengths,
  *   bounds), fixed enums (`Enum` mappers), and the discriminator value of each polymorphic subtype;
  * - `src/models/index.ts`: the `<Base>Union` types (which subtypes a polymorphic base has) and, per property, the
  *   enum it is typed with (`type X = string` + `enum KnownX`: an extensible enum's known values; `type X = "a" | "b"`:
  *   a fixed one).
+ * `@azure/arm-containerservice` 25.3.0 (AKS) is not derived: it is TypeSpec-generated and ships no mappers.
  *
- * `npx tsx emulator/arm/validation/derive-ml-schema.ts` rewrites the file; `--check` fails when it is stale
+ * `npx tsx emulator/arm/validation/derive-schema.ts` rewrites the files; `--check` fails when one is stale
  * (`tests/request-validation.test.ts` runs the check). Only the models reachable from the resources the emulator
- * accepts (ROOTS) are kept.
+ * accepts are kept.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,30 +20,69 @@ import * as prettier from 'prettier';
 import ts from 'typescript';
 import type { ModelSchema, PropertySchema, SchemaFile, TypeSchema } from './schema';
 
-const SDK = join(__dirname, '../../../node_modules/@azure/arm-machinelearning');
-const OUTPUT = join(__dirname, 'ml-2022-10-01.json');
+/** One SDK whose models are derived: its package, api-version, output file and the PUT bodies kept. */
+export interface SdkSource {
+  /** Package below node_modules (its `src/models/{mappers,index,parameters}.ts`, `src/operations/*.ts`). */
+  package: string;
+  apiVersion: string;
+  /** Output file name, next to this script. */
+  output: string;
+  /** The REST specification folder the SDK is generated from (noted in the file). */
+  spec: string;
+  /** The path parameter after which a `createOrUpdate`'s parameters name the resource (and its parents). */
+  namesAfter: string;
+  /**
+   * The PUT bodies the emulator accepts: resource type (below `namesAfter`'s resource) → the body's model and the
+   * SDK operations file whose `createOrUpdate` spec names the path parameters (their patterns and lengths are kept).
+   */
+  resources: Record<string, { model: string; operations: string }>;
+  /** The PUT operation's name in the SDK (`createOrUpdate` unless said). */
+  put?: string;
+}
 
-/**
- * The PUT bodies the emulator accepts: resource type below `workspaces` → the body's model and the SDK operations
- * file whose `createOrUpdate` spec names the path parameters (their patterns and lengths are kept).
- */
-export const RESOURCES: Record<string, { model: string; operations: string }> = {
-  onlineEndpoints: { model: 'OnlineEndpoint', operations: 'onlineEndpoints' },
-  'onlineEndpoints/deployments': { model: 'OnlineDeployment', operations: 'onlineDeployments' },
-  jobs: { model: 'JobBase', operations: 'jobs' },
-  codes: { model: 'CodeContainer', operations: 'codeContainers' },
-  'codes/versions': { model: 'CodeVersion', operations: 'codeVersions' },
-  environments: { model: 'EnvironmentContainer', operations: 'environmentContainers' },
-  'environments/versions': { model: 'EnvironmentVersion', operations: 'environmentVersions' },
-  models: { model: 'ModelContainer', operations: 'modelContainers' },
-  'models/versions': { model: 'ModelVersion', operations: 'modelVersions' },
-  data: { model: 'DataContainer', operations: 'dataContainers' },
-  'data/versions': { model: 'DataVersionBase', operations: 'dataVersions' },
-  components: { model: 'ComponentContainer', operations: 'componentContainers' },
-  'components/versions': { model: 'ComponentVersion', operations: 'componentVersions' },
-  computes: { model: 'ComputeResource', operations: 'computeOperations' },
-  datastores: { model: 'Datastore', operations: 'datastores' },
-};
+export const SDKS: readonly SdkSource[] = [
+  {
+    package: '@azure/arm-machinelearning',
+    apiVersion: '2022-10-01',
+    output: 'ml-2022-10-01.json',
+    spec: 'specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2022-10-01',
+    namesAfter: 'workspaceName',
+    resources: {
+      onlineEndpoints: { model: 'OnlineEndpoint', operations: 'onlineEndpoints' },
+      'onlineEndpoints/deployments': { model: 'OnlineDeployment', operations: 'onlineDeployments' },
+      jobs: { model: 'JobBase', operations: 'jobs' },
+      codes: { model: 'CodeContainer', operations: 'codeContainers' },
+      'codes/versions': { model: 'CodeVersion', operations: 'codeVersions' },
+      environments: { model: 'EnvironmentContainer', operations: 'environmentContainers' },
+      'environments/versions': { model: 'EnvironmentVersion', operations: 'environmentVersions' },
+      models: { model: 'ModelContainer', operations: 'modelContainers' },
+      'models/versions': { model: 'ModelVersion', operations: 'modelVersions' },
+      data: { model: 'DataContainer', operations: 'dataContainers' },
+      'data/versions': { model: 'DataVersionBase', operations: 'dataVersions' },
+      components: { model: 'ComponentContainer', operations: 'componentContainers' },
+      'components/versions': { model: 'ComponentVersion', operations: 'componentVersions' },
+      computes: { model: 'ComputeResource', operations: 'computeOperations' },
+      datastores: { model: 'Datastore', operations: 'datastores' },
+    },
+  },
+  {
+    package: '@azure/arm-containerinstance',
+    apiVersion: '2023-05-01',
+    output: 'aci-2023-05-01.json',
+    spec: 'specification/containerinstance/resource-manager/Microsoft.ContainerInstance/stable/2023-05-01',
+    namesAfter: 'resourceGroupName',
+    resources: { containerGroups: { model: 'ContainerGroup', operations: 'containerGroups' } },
+  },
+  {
+    package: '@azure/arm-kubernetesconfiguration',
+    apiVersion: '2023-05-01',
+    output: 'kubernetesconfiguration-2023-05-01.json',
+    spec: 'specification/kubernetesconfiguration/resource-manager/Microsoft.KubernetesConfiguration/stable/2023-05-01',
+    namesAfter: 'clusterName',
+    resources: { extensions: { model: 'Extension', operations: 'extensions' } },
+    put: 'create',
+  },
+];
 
 interface Mapper {
   serializedName?: string;
@@ -215,68 +257,77 @@ class Deriver {
   }
 }
 
-/** The path parameters after `workspaceName` of an operations file's `createOrUpdate`, with their constraints. */
+const modules = join(__dirname, '../../../node_modules');
+
+/** The path parameters after `sdk.namesAfter` of an operations file's `createOrUpdate`, with their constraints. */
 function nameParameters(
+  sdk: SdkSource,
   operations: string,
   parameters: Record<string, { mapper: Mapper }>,
   deriver: Deriver,
 ): SchemaFile['resources'][string]['names'] {
-  const text = readFileSync(join(SDK, 'src/operations', `${operations}.ts`), 'utf8');
-  const spec = /const createOrUpdateOperationSpec[^]*?urlParameters: \[([^\]]*)\]/.exec(text)?.[1];
-  if (!spec) throw new Error(`No createOrUpdate spec in ${operations}.ts`);
+  const text = readFileSync(join(modules, sdk.package, 'src/operations', `${operations}.ts`), 'utf8');
+  const put = sdk.put ?? 'createOrUpdate';
+  const spec = new RegExp(`const ${put}OperationSpec[^]*?urlParameters: \\[([^\\]]*)\\]`).exec(text)?.[1];
+  if (!spec) throw new Error(`No ${put} spec in ${operations}.ts`);
   const names = [...spec.matchAll(/Parameters\.(\w+)/g)].map((m) => m[1] ?? '');
-  return names.slice(names.indexOf('workspaceName') + 1).map((name) => {
+  return names.slice(names.indexOf(sdk.namesAfter) + 1).map((name) => {
     const mapper = parameters[name]?.mapper;
     if (!mapper) throw new Error(`No parameter ${name}`);
     return { parameter: mapper.serializedName ?? name, ...deriver.constraints(mapper.constraints) };
   });
 }
 
-export async function deriveSchema(): Promise<SchemaFile> {
-  const pkg = JSON.parse(readFileSync(join(SDK, 'package.json'), 'utf8')) as { version: string };
+export async function deriveSchema(sdk: SdkSource): Promise<SchemaFile> {
+  const root = join(modules, sdk.package);
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    version: string;
+    license?: string;
+  };
   // A computed path: the SDK's TypeScript sources stay out of this project's type-check.
-  const mappersPath = join(SDK, 'src/models/mappers.ts');
-  const mappers = (await import(mappersPath)) as Record<string, Mapper>;
-  const deriver = new Deriver(mappers, readTypes(join(SDK, 'src/models/index.ts')));
-  const parameters = (await import(join(SDK, 'src/models/parameters.ts'))) as Record<
+  const mappers = (await import(join(root, 'src/models/mappers.ts'))) as Record<string, Mapper>;
+  const deriver = new Deriver(mappers, readTypes(join(root, 'src/models/index.ts')));
+  const parameters = (await import(join(root, 'src/models/parameters.ts'))) as Record<
     string,
     { mapper: Mapper }
   >;
   const resources: SchemaFile['resources'] = {};
-  for (const [type, { model, operations }] of Object.entries(RESOURCES)) {
+  for (const [type, { model, operations }] of Object.entries(sdk.resources)) {
     deriver.model(model);
-    resources[type] = { model, names: nameParameters(operations, parameters, deriver) };
+    resources[type] = { model, names: nameParameters(sdk, operations, parameters, deriver) };
   }
   const models = Object.fromEntries(Object.entries(deriver.models).sort(([a], [b]) => a.localeCompare(b)));
   return {
-    apiVersion: '2022-10-01',
+    apiVersion: sdk.apiVersion,
     source:
-      `@azure/arm-machinelearning ${pkg.version} (MIT): src/models/mappers.ts and src/models/index.ts ` +
-      '(the SDK is generated from specification/machinelearningservices/resource-manager/' +
-      'Microsoft.MachineLearningServices/stable/2022-10-01)',
-    generatedBy: 'npx tsx emulator/arm/validation/derive-ml-schema.ts',
+      `${sdk.package} ${pkg.version} (${pkg.license ?? 'MIT'}): src/models/mappers.ts and src/models/index.ts ` +
+      `(the SDK is generated from ${sdk.spec})`,
+    generatedBy: 'npx tsx emulator/arm/validation/derive-schema.ts',
     resources,
     models,
   };
 }
 
 /** The JSON as the repository's prettier settings write it (so `format:check` and `--check` agree). */
-export async function serialize(schema: SchemaFile): Promise<string> {
-  const options = (await prettier.resolveConfig(OUTPUT)) ?? {};
-  return prettier.format(JSON.stringify(schema), { ...options, filepath: OUTPUT });
+export async function serialize(schema: SchemaFile, output: string): Promise<string> {
+  const options = (await prettier.resolveConfig(output)) ?? {};
+  return prettier.format(JSON.stringify(schema), { ...options, filepath: output });
 }
 
 async function main(): Promise<void> {
-  const text = await serialize(await deriveSchema());
-  if (process.argv.includes('--check')) {
-    if (readFileSync(OUTPUT, 'utf8') !== text) {
-      console.error(`${OUTPUT} is stale: run npx tsx emulator/arm/validation/derive-ml-schema.ts`);
-      process.exit(1);
+  let stale = false;
+  for (const sdk of SDKS) {
+    const output = join(__dirname, sdk.output);
+    const text = await serialize(await deriveSchema(sdk), output);
+    if (!process.argv.includes('--check')) {
+      writeFileSync(output, text);
+      console.log(`wrote ${output}`);
+    } else if (readFileSync(output, 'utf8') !== text) {
+      console.error(`${output} is stale: run npx tsx emulator/arm/validation/derive-schema.ts`);
+      stale = true;
     }
-    return;
   }
-  writeFileSync(OUTPUT, text);
-  console.log(`wrote ${OUTPUT}`);
+  if (stale) process.exit(1);
 }
 
 if (require.main === module) void main();
