@@ -12,10 +12,14 @@
  * emulator reads it (every ARM request, every poll), and not before the work given to `waitFor` has settled, nor
  * before `polls` in-progress observations (a test knob, default 0). All polling responses carry `Retry-After`:
  * the profile's, scaled (or `retryAfterSeconds`); at least 1 after 3 s of waiting for work.
+ * A finished operation still answers its status URL for `FINISHED_OPERATION_RETENTION_SECONDS` × the factor (at
+ * least `MIN_FINISHED_RETENTION_MS`), as ARM keeps an operation's status for a while; then it is forgotten (404).
+ * Each request checks only the operations in progress and the front of the finished ones (oldest first).
  */
 import { randomUUID } from 'node:crypto';
 import type { EmulatorResponse } from '../server';
 import {
+  FINISHED_OPERATION_RETENTION_SECONDS,
   operationTiming,
   retryAfterHeader,
   timeFactor,
@@ -63,6 +67,10 @@ export interface Operation {
   /** `Retry-After` it sends, in seconds. */
   retryAfterSeconds: number;
   endTime?: string;
+  /** How long (ms) it is kept once finished (the factor's at its start). */
+  retentionMs: number;
+  /** When (epoch ms) a finished operation is forgotten. */
+  forgetAt?: number;
   /** Set by `waitFor` while the work the operation stands for has not finished: polls do not complete it. */
   waitingSince?: number;
   /** Side effects on success; returns the result served by a `location` poll. */
@@ -84,6 +92,8 @@ export interface StartOperation {
 
 /** How long an operation waiting for work keeps the configured Retry-After before answering at least 1 s. */
 const WAITING_FAST_POLL_MS = 3000;
+/** A finished operation is kept at least this long (ms of wall-clock time), whatever the time factor. */
+export const MIN_FINISHED_RETENTION_MS = 60_000;
 
 const DEFAULTS: Record<string, Partial<LroSettings>> = {
   // What Azure ML does: PUT answers with Azure-AsyncOperation, DELETE and POST actions with Location.
@@ -93,7 +103,12 @@ const DEFAULTS: Record<string, Partial<LroSettings>> = {
 };
 
 export class OperationManager {
+  /** Every operation not yet forgotten, by lower-cased id. */
   private readonly operations = new Map<string, Operation>();
+  /** The operations in progress (insertion order). */
+  private readonly running = new Set<Operation>();
+  /** The finished operations, in the order of `forgetAt`. */
+  private readonly finished: Operation[] = [];
   private readonly plans: LroPlan[] = [];
   /** Defaults for every operation (overridden per resource type by `typeDefaults`, then by plans). */
   defaults: Partial<LroSettings> = {};
@@ -134,9 +149,20 @@ export class OperationManager {
     return op;
   }
 
-  /** Completes every operation whose time has come (called before each ARM request is handled). */
-  advanceAll(): void {
-    for (const op of this.operations.values()) this.advance(op);
+  /**
+   * Completes every operation whose time has come and forgets the finished ones past their retention (called
+   * before each ARM request is handled).
+   */
+  advanceAll(now = Date.now()): void {
+    for (const op of this.running) this.advance(op, now);
+    while (this.finished.length > 0 && (this.finished[0]!.forgetAt ?? 0) <= now) {
+      this.operations.delete(this.finished.shift()!.id.toLowerCase());
+    }
+  }
+
+  /** How many operations are known (in progress or finished and not yet forgotten). */
+  get size(): number {
+    return this.operations.size;
   }
 
   /** Completes the operation if its duration has passed, its polls are used up and its work has settled. */
@@ -148,7 +174,7 @@ export class OperationManager {
   /** The operation still running on a resource (or on its parent), if any. */
   runningOn(resourceId: string): Operation | undefined {
     const id = resourceId.toLowerCase();
-    for (const op of this.operations.values()) {
+    for (const op of this.running) {
       this.advance(op);
       if (op.status !== 'InProgress') continue;
       const target = op.resourceId.toLowerCase();
@@ -189,16 +215,28 @@ export class OperationManager {
       startTime: new Date(started).toISOString(),
       dueAt: started + (settings.durationSeconds ?? timing.seconds) * 1000,
       retryAfterSeconds: settings.retryAfterSeconds ?? retryAfterHeader(timing.retryAfterSeconds),
+      retentionMs: Math.max(
+        FINISHED_OPERATION_RETENTION_SECONDS * this.timeFactor * 1000,
+        MIN_FINISHED_RETENTION_MS,
+      ),
     };
     if (plan?.fail) op.error = { code: plan.fail.code, message: plan.fail.message };
     this.operations.set(op.id.toLowerCase(), op);
+    this.running.add(op);
     return op;
   }
 
   /** Completes the operation now (success or planned failure). */
   complete(op: Operation): void {
     if (op.status !== 'InProgress') return;
-    op.endTime = new Date().toISOString();
+    const now = Date.now();
+    op.endTime = new Date(now).toISOString();
+    op.forgetAt = now + op.retentionMs;
+    this.running.delete(op);
+    // Nearly always last (retentions differ only when the factor changed between starts).
+    let at = this.finished.length;
+    while (at > 0 && (this.finished[at - 1]!.forgetAt ?? 0) > op.forgetAt) at--;
+    this.finished.splice(at, 0, op);
     if (op.error) {
       op.status = 'Failed';
       op.onFailed();

@@ -1,7 +1,7 @@
 /**
  * How long Azure's long-running operations take, and the `Retry-After` Azure sends while they run, as data: the
  * emulator's operations last `seconds × factor` of wall-clock time whether or not anyone polls them
- * (`operations.ts`), and a command job waits its queueing phases `× factor` (`jobs/command-job.ts`).
+ * (`operations.ts`), and a command job waits its phases before Running `× factor` (`jobs/command-job.ts`).
  *
  * The factor: `AZUREML_EMULATOR_TIME_FACTOR` in the environment, else `startEmulator({ timeFactor })`, else
  * `DEFAULT_TIME_FACTOR` (0.001: a ten-minute deployment takes 0.6 s, so tests and the demo stay fast).
@@ -66,14 +66,21 @@ export const OPERATION_TIMINGS: Readonly<Record<string, OperationTiming>> = {
   'post containergroups': arm(30),
 };
 
+/**
+ * How long a finished operation still answers its `Azure-AsyncOperation` / `Location` URL, at factor 1, in seconds
+ * (late polls; ARM keeps an operation's status for a while): 15 minutes.
+ */
+export const FINISHED_OPERATION_RETENTION_SECONDS = 900;
+
 /** Any other long-running operation. */
 export const DEFAULT_TIMING: OperationTiming = arm(30);
 
 /**
- * A command job's phases before it runs, at factor 1, in seconds: waiting for a node of the cluster (scale-up from
- * zero), then starting (image pull) and preparing (code and inputs mounted).
+ * A command job's phases before it runs, at factor 1, in seconds, in Azure ML's order of states (NotStarted →
+ * Starting → Preparing → Queued → Running): starting (the run is set up), preparing (the environment and the code
+ * and inputs made ready), then queued (waiting for a node of the cluster: scale-up from zero).
  */
-export const JOB_PHASE_SECONDS = { queued: 180, starting: 30, preparing: 45 } as const;
+export const JOB_PHASE_SECONDS = { starting: 30, preparing: 45, queued: 180 } as const;
 
 export type OperationKind = 'create' | 'update' | 'delete' | 'post';
 

@@ -1,7 +1,8 @@
 /**
- * Runs a Command job for real: Queued (held by the compute's `emulator.queueSeconds` tag) → Starting →
- * Preparing (code, inputs, outputs) → Running (`/bin/sh -c <command>` in the code folder; the log streamed to
- * the artifact store, metrics forwarded to MLflow) → Finalizing (outputs uploaded) → Completed | Failed.
+ * Runs a Command job for real, in Azure ML's documented order of states: Starting → Preparing (code, inputs,
+ * outputs) → Queued (held longer by the compute's `emulator.queueSeconds` tag) → Running (`/bin/sh -c <command>`
+ * in the code folder; the log streamed to the artifact store, metrics forwarded to MLflow) → Finalizing (outputs
+ * uploaded) → Completed | Failed. (`Provisioning` is documented as "not used currently": the emulator skips it.)
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -42,8 +43,6 @@ export async function runCommandJob(
 ): Promise<JobOutcome> {
   const props = properties(job);
   const paths = pathsOf(ctx, job);
-  advance(ctx, handle, 'Queued');
-  await handle.pause(ctx.paceMs + phaseMs(ctx, 'queued') + queueDelayMs(ctx, props['computeId']));
   advance(ctx, handle, 'Starting');
   await handle.pause(ctx.paceMs + phaseMs(ctx, 'starting'));
   advance(ctx, handle, 'Preparing');
@@ -64,6 +63,8 @@ export async function runCommandJob(
     const env = jobEnvironment(ctx, job, dir, inputs, outputs);
     await mkdir(join(dir, 'home'), { recursive: true });
     await handle.pause(ctx.paceMs + phaseMs(ctx, 'preparing') - (Date.now() - preparing));
+    advance(ctx, handle, 'Queued');
+    await handle.pause(ctx.paceMs + phaseMs(ctx, 'queued') + queueDelayMs(ctx, props['computeId']));
     const logAt = paths.artifact(handle.name, STD_LOG);
     const log = await LogBlob.open(ctx.blobs.container(logAt.container).getAppendBlobClient(logAt.path));
     const timeoutMs = durationMs(objectField(props, 'limits')['timeout']);

@@ -351,9 +351,9 @@ describe('command jobs', () => {
     expect(seen).toContain('Running');
     expect(statusHistory('cmd-stream').map((h) => h.status)).toEqual([
       'NotStarted',
-      'Queued',
       'Starting',
       'Preparing',
+      'Queued',
       'Running',
       'Finalizing',
       'Completed',
@@ -490,7 +490,7 @@ describe('command jobs', () => {
     expect((await follow('cmd-timeout')).at(-1)).toBe('Canceled');
     const history = statusHistory('cmd-timeout');
     const at = (status: string) => Date.parse(history.find((h) => h.status === status)?.time ?? '');
-    expect(at('Starting') - at('Queued')).toBeGreaterThanOrEqual(600);
+    expect(at('Running') - at('Queued')).toBeGreaterThanOrEqual(600);
     expect(at('Canceled') - at('Running')).toBeGreaterThanOrEqual(350);
     const error = JSON.parse(await readFrom(artifacts, 'ExperimentRun/dcid.cmd-timeout/error.json'));
     expect(error.error.code).toBe('JobTimeout');
@@ -562,7 +562,7 @@ describe('pipeline jobs', () => {
         (job.secrets['statusHistory'] as { status: string; time: string }[]).find((h) => h.status === status)
           ?.time ?? '',
       );
-    expect(end(byStep['train_step']!, 'Queued')).toBeGreaterThanOrEqual(
+    expect(end(byStep['train_step']!, 'Starting')).toBeGreaterThanOrEqual(
       end(byStep['prep_step']!, 'Completed'),
     );
 
@@ -712,7 +712,7 @@ describe('sweep jobs', () => {
     // At most two trials ran at once: the third one started after one of the first two ended.
     const time = (name: string, status: string) =>
       Date.parse(statusHistory(name).find((h) => h.status === status)?.time ?? '');
-    expect(time('sweep_2', 'Queued')).toBeGreaterThanOrEqual(
+    expect(time('sweep_2', 'Starting')).toBeGreaterThanOrEqual(
       Math.min(time('sweep_0', 'Completed'), time('sweep_1', 'Completed')),
     );
   });

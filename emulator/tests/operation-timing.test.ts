@@ -1,10 +1,13 @@
 /**
  * Long-running operations take time whether or not anyone polls (`arm/timing-profile.ts`): a resource nobody polls
  * still ends Succeeded once its profiled duration (× the time factor) has passed, not before; `Retry-After` is the
- * profile's, scaled and rounded up to whole seconds; the factor comes from the option, the environment winning.
+ * profile's, scaled and rounded up to whole seconds; the factor comes from the option, the environment winning;
+ * a finished operation answers late polls for its scaled retention, then is forgotten.
  */
+import { MIN_FINISHED_RETENTION_MS } from '../arm/operations';
 import {
   DEFAULT_TIME_FACTOR,
+  FINISHED_OPERATION_RETENTION_SECONDS,
   ML_RETRY_AFTER_SECONDS,
   operationTiming,
   retryAfterHeader,
@@ -121,6 +124,39 @@ describe('long-running operations on the wall clock', () => {
       token,
     });
     expect(status.body).toMatchObject({ status: 'Failed', error: { code: 'QuotaExceeded' } });
+  });
+
+  it('keeps a finished operation for its scaled retention (at least a minute) for late polls, then forgets it', async () => {
+    const retentionAtFactor1 = FINISHED_OPERATION_RETENTION_SECONDS * 1000;
+    const poll = (statusUrl: string) => requestWithHeaders(emulator, 'GET', statusUrl, { token });
+    const finishedOperation = async (name: string) => {
+      emulator.lro.plan({ resourceType: 'onlineEndpoints', durationSeconds: 0 });
+      const put = await send('PUT', `/onlineEndpoints/${name}`, endpointBody());
+      const statusUrl = String(put.headers['azure-asyncoperation']);
+      expect((await poll(statusUrl)).body['status']).toBe('Succeeded');
+      return { statusUrl, finishedAt: Date.now() };
+    };
+    // At factor 0.02 the scaled retention (18 s) is under the floor: kept a minute.
+    const fast = await finishedOperation('retained-fast');
+    // At factor 1: kept the profile's retention.
+    emulator.lro.timeFactor = 1;
+    const slow = await finishedOperation('retained-slow');
+    // advanceAll(now) checks the operations as if at `now` (each request calls it with the real time).
+    emulator.lro.advanceAll(fast.finishedAt + MIN_FINISHED_RETENTION_MS - 1_000);
+    expect((await poll(fast.statusUrl)).body['status']).toBe('Succeeded');
+    const known = emulator.lro.size;
+    emulator.lro.advanceAll(fast.finishedAt + MIN_FINISHED_RETENTION_MS + 1_000);
+    expect(emulator.lro.size).toBeLessThan(known);
+    const gone = await poll(fast.statusUrl);
+    expect(gone.status).toBe(404);
+    expect(gone.body).toMatchObject({ error: { code: 'NotFound' } });
+    expect((await poll(slow.statusUrl)).body['status']).toBe('Succeeded');
+    emulator.lro.advanceAll(slow.finishedAt + retentionAtFactor1 - 1_000);
+    expect((await poll(slow.statusUrl)).body['status']).toBe('Succeeded');
+    emulator.lro.advanceAll(slow.finishedAt + retentionAtFactor1 + 1_000);
+    expect((await poll(slow.statusUrl)).status).toBe(404);
+    // The resources themselves stay.
+    expect(state(await send('GET', '/onlineEndpoints/retained-fast'))).toBe('Succeeded');
   });
 });
 

@@ -93,8 +93,9 @@ describe('at Azure pace', () => {
     const run = await runOnEmulator('azure-pipelines', description, {
       task: 'AzureMLTrainV1',
       action: 'train',
-      inputs: { jobFile: join(repoRoot, 'tests/fixtures/train-run/sleepy-job.yml'), timeoutMinutes: '0.5' },
-      timeoutMs: 180_000,
+      // Queued from 75 s (Starting 30 s, Preparing 45 s) to 255 s at factor 1: the 2-minute timeout falls in it.
+      inputs: { jobFile: join(repoRoot, 'tests/fixtures/train-run/sleepy-job.yml'), timeoutMinutes: '2' },
+      timeoutMs: 240_000,
     });
     emulator.lro.timeFactor = FAST;
     expect(run.result).toBe('Failed');

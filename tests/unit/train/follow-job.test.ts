@@ -41,8 +41,10 @@ const base = { jobName: 'job-1', timeoutMs: 0, cancelOnStop: true, streamLogs: t
 
 describe('followJob', () => {
   test('logs every status change with its time and streams the log line by line as it grows', async () => {
-    const { watch } = scriptedJob(['NotStarted', 'Queued', 'Running', 'Running', 'Completed'], {
-      'job-1': ['', 'epoch 1\nepo', 'ch 2\n', 'done'],
+    // Azure ML's documented order of states.
+    const statuses = ['NotStarted', 'Starting', 'Preparing', 'Queued', 'Running', 'Running', 'Finalizing'];
+    const { watch } = scriptedJob([...statuses, 'Completed'], {
+      'job-1': ['', '', '', '', 'epoch 1\nepo', 'ch 2\n', 'done'],
     });
     const logger = memoryLogger();
     const result = await followJob(watch, {
@@ -53,11 +55,31 @@ describe('followJob', () => {
     });
     expect(result.status).toBe('Completed');
     expect(result.ending).toBe('ended');
-    expect(result.history.map((h) => h.status)).toEqual(['NotStarted', 'Queued', 'Running', 'Completed']);
+    expect(result.history.map((h) => h.status)).toEqual([
+      'NotStarted',
+      'Starting',
+      'Preparing',
+      'Queued',
+      'Running',
+      'Finalizing',
+      'Completed',
+    ]);
     const lines = logger.lines().map((l) => l.message);
     expect(lines).toContain("[2026-11-22T10:00:00.000Z] Job 'job-1' is NotStarted.");
     expect(lines.filter((l) => !l.startsWith('['))).toEqual(['epoch 1', 'epoch 2']);
     expect(result.logTail).toEqual(['epoch 1', 'epoch 2', 'done']);
+  });
+
+  test('keeps following a job that is NotResponding (Azure ML: it may go back to any earlier state)', async () => {
+    const { watch } = scriptedJob(['Running', 'NotResponding', 'Running', 'Completed']);
+    const result = await followJob(watch, {
+      ...base,
+      logger: memoryLogger(),
+      signal: new AbortController().signal,
+      ...clock(),
+    });
+    expect(result.status).toBe('Completed');
+    expect(result.history.map((h) => h.status)).toEqual(['Running', 'NotResponding', 'Running', 'Completed']);
   });
 
   test("streams each child's log in its own group and keeps the tail of the last writer", async () => {

@@ -1,8 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { LoggerPort } from '../../platform/ports';
 
-/** Azure ML job states after which nothing more happens. */
-export const terminalStatuses = new Set(['Completed', 'Failed', 'Canceled', 'NotResponding']);
+/**
+ * Azure ML job states after which nothing more happens. Not `NotResponding` (Azure ML: a run may go from it back to
+ * any earlier state) nor `Paused`; every other state (NotStarted, Starting, Provisioning, Preparing, Queued, Running,
+ * Finalizing, CancelRequested, Unknown) is logged and followed on.
+ */
+export const terminalStatuses = new Set(['Completed', 'Failed', 'Canceled']);
 
 /** What following a job needs from Azure (a port: the train step reads ARM and the artifact store). */
 export interface JobWatch {
