@@ -31,14 +31,14 @@ export interface MetricInfo {
 }
 
 /** The significance level of the p-value tests when no threshold is given (Evidently's and Azure's 0.05). */
-export const DEFAULT_ALPHA = 0.05;
+const DEFAULT_ALPHA = 0.05;
 
 const NUMERIC = ['numeric'] as const;
 const CATEGORICAL = ['categorical'] as const;
 const BOTH = ['numeric', 'categorical'] as const;
 
 /** In report order: the HTML report's metrics table and the thresholds file's list of metrics follow it. */
-export const METRICS = [
+const METRICS = [
   {
     name: 'wasserstein_normalized',
     label: 'normalized Wasserstein distance',

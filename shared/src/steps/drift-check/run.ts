@@ -29,7 +29,7 @@ const ICONS = { pass: '✔', warn: '⚠', fail: '✘', skipped: '⏭', insuffici
 const NAMED_IN_MESSAGE = 5;
 
 /** The drift-check step's report, once the drift is judged: the markdown report, and the verdict per feature. */
-export type DriftCheckReport = FinalReport<string>;
+type DriftCheckReport = FinalReport<string>;
 
 export const driftCheckReporter = finalReporter<DriftCheckConfig, string>((markdown) => markdown);
 

@@ -27,7 +27,7 @@ const OUTCOME_NAMES = ['p50Ms', 'p95Ms', 'p99Ms'] as const;
 const CHECK_MARKS = { passed: '✔', failed: '✘', skipped: '⏭' } as const;
 
 /** The smoke-test step's report, once the cases ran (or the endpoint never became ready): results and latency. */
-export type SmokeTestReport = FinalReport<SmokeSummary>;
+type SmokeTestReport = FinalReport<SmokeSummary>;
 
 export const smokeTestReporter = finalReporter<SmokeTestRequest, SmokeSummary>(renderSummary);
 
