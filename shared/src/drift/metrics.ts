@@ -1,8 +1,9 @@
 /**
  * Every drift metric, described once: its key in drift-report.json and in thresholds files, what it measures,
  * the direction that means drift, the feature types that have it and whether a feature can be gated on it.
- * The comparison, the gate, the thresholds file and the reports all read this list; docs/drift-check.md
- * describes the metrics for users. The statistics themselves are computed in ./stats.
+ * The comparison, the gate, the thresholds file and the reports read names, kinds, types and order from this list;
+ * `label` and `description` are for the reader of this file only (no output shows them yet: docs/drift-check.md
+ * describes the metrics for users). The statistics themselves are computed in ./stats.
  */
 import type { FeatureType } from './model';
 
