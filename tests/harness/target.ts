@@ -13,6 +13,7 @@ import { azureRmServiceConnection } from '../../emulator/service-connections';
 import { describeEmulator } from '../../emulator/start';
 import { containerInstanceApiVersion, machineLearningApiVersion } from '../../shared/src/azure/arm-clients';
 import { azureClouds } from '../../shared/src/azure/cloud';
+import { terminalStatuses } from '../../shared/src/steps/train/follow-job';
 import { emulatorSignIn } from './emulator-run';
 import { runStepAs, type Host, type HostRun } from './host-run';
 
@@ -178,7 +179,6 @@ const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCo
 const ignoreNotFound = (error: unknown) => {
   if (statusOf(error) !== 404) throw error;
 };
-const finishedJobStatuses = ['Completed', 'Failed', 'Canceled', 'NotResponding', 'Paused'];
 
 interface Workspace {
   readonly resourceGroup: string;
@@ -199,7 +199,7 @@ export function sdkCleanUpOperations(
       const job = await ml.jobs
         .get(rg, ws, name)
         .catch((error: unknown) => (ignoreNotFound(error), undefined));
-      if (!job || finishedJobStatuses.includes(job.properties.status ?? '')) return 'finished';
+      if (!job || terminalStatuses.has(job.properties.status ?? '')) return 'finished';
       await ml.jobs.beginCancelAndWait(rg, ws, name, poll);
       return 'canceled';
     },
@@ -321,7 +321,7 @@ function makeTarget(settings: TargetSettings, runId = newRunId()): Target {
       for (const job of everTracked.filter((r) => r.kind === 'job')) {
         const status = (await ml.jobs.get(settings.resourceGroup, settings.workspaceName, job.name))
           .properties.status;
-        if (!finishedJobStatuses.includes(status ?? '')) found.push(`job ${job.name} (${status})`);
+        if (!terminalStatuses.has(status ?? '')) found.push(`job ${job.name} (${status})`);
       }
       return found;
     },

@@ -6,6 +6,7 @@ import {
   liveTitle,
   newRunId,
   runCleanUp,
+  sdkCleanUpOperations,
   uniqueName,
   type CleanUpOperations,
 } from '../../harness/target';
@@ -190,6 +191,32 @@ describe('runCleanUp', () => {
       { kind: 'job', name: 'train-t1' },
       { kind: 'endpoint', name: 'rain-t1' },
     ]);
+  });
+});
+
+describe('sdkCleanUpOperations.cancelJob', () => {
+  it('cancels a job in any state but Completed, Failed and Canceled (NotResponding and Paused may go on)', async () => {
+    const cancelled: string[] = [];
+    const statuses: Record<string, string> = {
+      a: 'Completed',
+      b: 'Failed',
+      c: 'Canceled',
+      d: 'NotResponding',
+      e: 'Paused',
+      f: 'Running',
+    };
+    const ml = {
+      jobs: {
+        get: async (_rg: string, _ws: string, name: string) => ({ properties: { status: statuses[name] } }),
+        beginCancelAndWait: async (_rg: string, _ws: string, name: string) => void cancelled.push(name),
+      },
+    } as unknown as Parameters<typeof sdkCleanUpOperations>[0];
+    const aci = {} as Parameters<typeof sdkCleanUpOperations>[1];
+    const ops = sdkCleanUpOperations(ml, aci, { resourceGroup: 'rg', workspaceName: 'ws' }, 1);
+    const results: string[] = [];
+    for (const name of Object.keys(statuses)) results.push(await ops.cancelJob(name));
+    expect(results).toEqual(['finished', 'finished', 'finished', 'canceled', 'canceled', 'canceled']);
+    expect(cancelled).toEqual(['d', 'e', 'f']);
   });
 });
 

@@ -21,6 +21,7 @@ describe('drift metric registry', () => {
       'missing_rate_baseline',
       'missing_rate_current',
     ]);
+    expect(GATE_METRIC_NAMES).toHaveLength(METRIC_NAMES.length - 2);
     expect(GATE_METRIC_NAMES.every((name) => metricInfo(name).gateable)).toBe(true);
     expect(isGateMetric('nope')).toBe(false);
   });
