@@ -119,9 +119,11 @@ export function findParent(
 ): StoredResource | EmulatorResponse {
   const scope = arm.checkScope(req);
   if (scope) return scope;
-  const missing = [...ancestorIds(parentId), parentId].find((id) => !arm.store.get(id));
-  if (missing !== undefined) return parentNotFound(missing.split('/').at(-1) ?? '');
-  return arm.store.get(parentId) ?? parentNotFound(parentId.split('/').at(-1) ?? '');
+  return (
+    missingAncestor(arm, parentId) ??
+    arm.store.get(parentId) ??
+    parentNotFound(parentId.split('/').at(-1) ?? '')
+  );
 }
 
 /** Children of `parentId` of one type (e.g. `.../providers/Microsoft.ContainerService` + `managedClusters`). */

@@ -29,7 +29,7 @@ import {
   versionOf,
   type Json,
 } from './cli-forms';
-import { readSeedFile, SeedError, type SeedEntry, type SeedKind } from './seed-file';
+import { readSeedFile, SEED_KINDS, SeedError, type SeedEntry, type SeedKind } from './seed-file';
 
 export type Seeded = Record<SeedKind, string[]>;
 const API_VERSION = '2022-10-01';
@@ -38,16 +38,9 @@ const API_VERSION = '2022-10-01';
 export async function seedWorkspace(emulator: Emulator, file: string): Promise<Seeded> {
   const entries = readSeedFile(file);
   const seeder = new Seeder(emulator);
-  const seeded: Seeded = {
-    computes: [],
-    data: [],
-    environments: [],
-    components: [],
-    models: [],
-    endpoints: [],
-  };
-  const order: SeedKind[] = ['computes', 'data', 'environments', 'components', 'models', 'endpoints'];
-  for (const kind of order) {
+  const seeded = {} as Seeded;
+  for (const kind of SEED_KINDS) {
+    seeded[kind] = [];
     for (const entry of entries.filter((e) => e.kind === kind)) seeded[kind].push(await seeder.create(entry));
   }
   return seeded;

@@ -19,6 +19,7 @@ import {
 } from '../../shared/src/yaml/load-yaml';
 import { DataError, formatLocation, type SourceLocation } from '../../shared/src/step/errors';
 
+/** The lists a seed file may hold, in the order `seedWorkspace` creates them. */
 export const SEED_KINDS = ['computes', 'data', 'environments', 'components', 'models', 'endpoints'] as const;
 export type SeedKind = (typeof SEED_KINDS)[number];
 
