@@ -32,6 +32,8 @@ import {
 import { readSeedFile, SEED_KINDS, SeedError, type SeedEntry, type SeedKind } from './seed-file';
 
 export type Seeded = Record<SeedKind, string[]>;
+/** How long seeding waits for one long-running PUT (a deployment takes minutes at time factor 1). */
+const SEED_OPERATION_LIMIT_MS = 30 * 60_000;
 const API_VERSION = '2022-10-01';
 
 /** Reads `file` and creates each entry, in the file's order within kinds ordered computes → endpoints. */
@@ -241,15 +243,24 @@ class Seeder {
     if (answer.status >= 400)
       throw problem(entry, undefined, `Azure ML refused ${path}: ${errorText(answer)}`);
     const poll = header(answer, 'azure-asyncoperation') ?? header(answer, 'location');
-    for (let i = 0; poll && i < 100; i++) {
+    if (!poll) return;
+    // Operations take the profile's time (minutes at time factor 1): follow them as a client does, by Retry-After.
+    const deadline = Date.now() + SEED_OPERATION_LIMIT_MS;
+    while (Date.now() < deadline) {
+      const retryAfter = Number(header(answer, 'retry-after') ?? 0);
+      await new Promise((r) => setTimeout(r, Math.max(10, retryAfter * 1000)));
       answer = await this.call('GET', poll);
       const status = answer.body['status'];
       if (status === 'Succeeded' || (answer.status === 200 && status === undefined)) return;
       if (status === 'Failed' || status === 'Canceled' || answer.status >= 400) {
         throw problem(entry, undefined, `creating ${path} failed: ${errorText(answer)}`);
       }
-      await new Promise((r) => setTimeout(r, 10));
     }
+    throw problem(
+      entry,
+      undefined,
+      `creating ${path} did not finish within ${SEED_OPERATION_LIMIT_MS / 60_000} minutes`,
+    );
   }
 
   private async call(method: string, url: string, body?: unknown): Promise<ArmAnswer> {
