@@ -97,6 +97,7 @@ describe('waitForOperation', () => {
     let clock = 0;
     let progress: ((state: { isCompleted?: boolean }) => void) | undefined;
     const reads: ((state: string) => void)[] = [];
+    let readCount = 0;
     const poller = {
       onProgress(callback: (state: { isCompleted?: boolean }) => void) {
         progress = callback;
@@ -107,6 +108,9 @@ describe('waitForOperation', () => {
         progress?.({ isCompleted: false });
         await new Promise((resolve) => setImmediate(resolve));
         reads.shift()?.('Creating');
+        // A poll inside the interval logs nothing and reads nothing.
+        clock = 45_000;
+        progress?.({ isCompleted: false });
         clock = 65_000;
         progress?.({ isCompleted: false });
         clock = 70_000;
@@ -115,7 +119,10 @@ describe('waitForOperation', () => {
     };
     await waitForOperation(poller, "Deployment 'green'", logger, {
       now: () => clock,
-      readState: () => new Promise<string>((resolve) => reads.push(resolve)),
+      readState: () => {
+        readCount += 1;
+        return new Promise<string>((resolve) => reads.push(resolve));
+      },
     });
     // The second read answers after the operation ended: no progress line for it.
     reads.shift()?.('Succeeded');
@@ -125,5 +132,6 @@ describe('waitForOperation', () => {
       "Deployment 'green': still running after 31 s (Creating).",
       "Deployment 'green': done in 70 s.",
     ]);
+    expect(readCount).toBe(2);
   });
 });

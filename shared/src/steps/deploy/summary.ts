@@ -32,7 +32,7 @@ const targets = {
 };
 
 /** The deploy step's part of the job summary: target, model, deployment, traffic before → after, checks, changes. */
-export function renderDeploySummary(report: DeployReport): string {
+function renderDeploySummary(report: DeployReport): string {
   const rows = [
     `| Target | ${targets[report.target]} |`,
     `| Endpoint | \`${cell(report.endpoint)}\` |`,
@@ -72,7 +72,7 @@ export function renderDeploySummary(report: DeployReport): string {
 }
 
 /** The report of a run before anything happened: what it is about. */
-export function initialReport(config: DeployConfig): DeployReport {
+function initialReport(config: DeployConfig): DeployReport {
   const deployment =
     config.action === 'deploy' && config.target !== 'aci'
       ? config.deployment.name

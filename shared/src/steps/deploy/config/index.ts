@@ -8,7 +8,6 @@ import { parseSetTraffic } from './set-traffic';
 import type { DeployConfig } from './types';
 
 export type * from './types';
-export { DEFAULT_MANAGED_INSTANCE_TYPE } from './types';
 
 /**
  * Validates the inputs and reads the endpoint and deployment YAML (file:line:column errors); no network. The

@@ -4,14 +4,16 @@ import { computeName, parseClusterId } from '../names';
 import type { EndpointFile } from '../spec/endpoint-file';
 import { finishDeploy, type DeploySources } from './deploy-sources';
 import { checkDeploymentName, type DeployParse } from './parse';
-import {
-  DEFAULT_MANAGED_INSTANCE_TYPE,
-  type CommonConfig,
-  type DeploymentSettings,
-  type EndpointSettings,
-  type KubernetesSettings,
-  type OnlineDeployConfig,
+import type {
+  CommonConfig,
+  DeploymentSettings,
+  EndpointSettings,
+  KubernetesSettings,
+  OnlineDeployConfig,
 } from './types';
+
+/** The default VM size of a managed deployment when neither the inputs nor the YAML give one. */
+const DEFAULT_MANAGED_INSTANCE_TYPE = 'Standard_DS3_v2';
 
 /** Action deploy to an online endpoint (managed or Kubernetes): the endpoint and the deployment as they should be. */
 export function parseOnlineDeploy(

@@ -90,6 +90,3 @@ export interface DeleteDeploymentConfig extends CommonConfig {
 }
 
 export type DeployConfig = OnlineDeployConfig | AciDeployConfig | SetTrafficConfig | DeleteDeploymentConfig;
-
-/** The default VM size of a managed deployment when neither the inputs nor the YAML give one. */
-export const DEFAULT_MANAGED_INSTANCE_TYPE = 'Standard_DS3_v2';
