@@ -11,6 +11,7 @@ import { ClientSecretCredential, type TokenCredential } from '@azure/identity';
 import type { Emulator } from '../../emulator/emulator';
 import { azureRmServiceConnection } from '../../emulator/service-connections';
 import { describeEmulator } from '../../emulator/start';
+import { emulatorCredential } from '../../emulator/tests/test-clients';
 import { containerInstanceApiVersion, machineLearningApiVersion } from '../../shared/src/azure/arm-clients';
 import { azureClouds } from '../../shared/src/azure/cloud';
 import { terminalStatuses } from '../../shared/src/steps/train/follow-job';
@@ -352,11 +353,7 @@ export function emulatorTarget(emulator: Emulator, runId?: string): Target {
     subscriptionId: emulator.subscriptionId,
     resourceGroup: emulator.resourceGroup,
     workspaceName: emulator.workspaceName,
-    credential: new ClientSecretCredential(emulator.tenantId, emulator.clientId, emulator.clientSecret, {
-      authorityHost: emulator.authorityHost,
-      disableInstanceDiscovery: true,
-      tlsOptions: emulator.tlsOptions,
-    }),
+    credential: emulatorCredential(emulator),
     armOptions: emulator.armClientOptions,
     stepTimeoutMs: 120_000,
     pollMs: 100,
