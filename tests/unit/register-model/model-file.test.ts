@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModelFile } from '../../../shared/src/steps/register-model/model-file';
+import { loadModelFile } from '../../../shared/src/azureml/model-file';
 import { YamlErrors } from '../../../shared/src/yaml/problems';
 import { scratch } from './helpers';
 

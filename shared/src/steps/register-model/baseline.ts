@@ -1,8 +1,8 @@
 import type { WorkspaceSession } from '../../azureml/workspace-session';
 import { AzureError, DataError } from '../../step/errors';
 import { liveDeployments, type BaselineSpec } from './gate';
-import { modelReference } from './model-types';
-import { getVersion, newestVersion, type RegisteredVersion } from './registry';
+import { modelReference } from '../../azureml/model-types';
+import { getVersion, newestVersion, type RegisteredVersion } from '../../azureml/model-registry';
 
 /** A model version the candidate is compared with, and how it was chosen. */
 export interface BaselineModel {

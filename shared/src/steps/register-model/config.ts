@@ -7,9 +7,9 @@ import type { InputName } from '../../step/input-types';
 import type { StepInputs } from '../../step/inputs';
 import { workspaceRef } from '../workspace-inputs';
 import { parseBaseline, type GateSettings } from './gate';
-import { loadModelFile, type ModelFile } from './model-file';
+import { loadModelFile, type ModelFile } from '../../azureml/model-file';
 import type { registerModelManifest } from './manifest';
-import { MODEL_NAME, RESERVED_PROPERTY_PREFIX, type ModelType } from './model-types';
+import { MODEL_NAME, RESERVED_PROPERTY_PREFIX, type ModelType } from '../../azureml/model-types';
 
 type RegisterModelInputs = StepInputs<typeof registerModelManifest>;
 type RegisterModelInput = InputName<typeof registerModelManifest>;

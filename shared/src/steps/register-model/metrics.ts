@@ -4,8 +4,8 @@ import type { WorkspaceSession } from '../../azureml/workspace-session';
 import type { LoggerPort } from '../../platform/ports';
 import { DataError } from '../../step/errors';
 import type { MetricReading } from './gate';
-import { METRIC_TAG_PREFIX, PROPERTY } from './model-types';
-import type { RegisteredVersion } from './registry';
+import { METRIC_TAG_PREFIX, PROPERTY } from '../../azureml/model-types';
+import type { RegisteredVersion } from '../../azureml/model-registry';
 import { readJob, type JobFacts } from './source-job';
 
 /** The metrics of a model (candidate or baseline), where each came from, and where they were looked for. */

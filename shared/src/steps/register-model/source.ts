@@ -8,7 +8,7 @@ import { jobArtifactPath } from '../../azureml/job-artifacts';
 import { uploadSnapshot, type LocalUpload } from '../../azureml/local-upload';
 import { snapshot } from '../../azureml/snapshot';
 import type { ModelSource, RegisterModelConfig } from './config';
-import { MLMODEL_FILE, type ModelType } from './model-types';
+import { MLMODEL_FILE, type ModelType } from '../../azureml/model-types';
 import { readJob, type JobFacts } from './source-job';
 
 /** The model's files found (or uploaded), with what they are and where they came from. */

@@ -2,7 +2,7 @@ import type { ModelVersionProperties } from '@azure/arm-machinelearning';
 import type { RegisterModelConfig } from './config';
 import type { GateResult } from './gate';
 import { tagsOfMetrics, type MetricSet } from './metrics';
-import { PROPERTY, TAG } from './model-types';
+import { PROPERTY, TAG } from '../../azureml/model-types';
 import type { ResolvedSource } from './source';
 
 /** What the new version records: searchable tags and its lineage as properties, which can never change. */

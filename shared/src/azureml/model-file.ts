@@ -10,11 +10,11 @@
  * tags: { team: forecasting }
  * ```
  */
-import type { SourceLocation } from '../../step/errors';
-import { readYamlFile } from '../../yaml/load-yaml';
-import { describe, Problems } from '../../yaml/problems';
-import { fields, isMapping, Node, oneOf, stringMap, text, textLike } from '../../yaml/read-node';
-import { isUri, localPath } from '../../azureml/asset-names';
+import type { SourceLocation } from '../step/errors';
+import { readYamlFile } from '../yaml/load-yaml';
+import { describe, Problems } from '../yaml/problems';
+import { fields, isMapping, Node, oneOf, stringMap, text, textLike } from '../yaml/read-node';
+import { isUri, localPath } from './asset-names';
 import { MODEL_NAME, MODEL_TYPES, type ModelType } from './model-types';
 
 /** Where a model YAML's `path` points. */

@@ -1,6 +1,6 @@
 import type { ModelVersion, ModelVersionProperties } from '@azure/arm-machinelearning';
-import type { WorkspaceSession } from '../../azureml/workspace-session';
-import { AzureError, DataError, type SourceLocation } from '../../step/errors';
+import type { WorkspaceSession } from './workspace-session';
+import { AzureError, DataError, type SourceLocation } from '../step/errors';
 import { PROPERTY } from './model-types';
 
 /** A model version as the step uses it: name, version, and the ARM resource. */
