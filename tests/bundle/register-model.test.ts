@@ -12,6 +12,7 @@ import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME } from '../../emulator/storag
 import { runOnEmulator } from '../harness/emulator-run';
 import type { Host, HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
+import { describeOnTargets, emulatorOnly, emulatorTarget, type Target } from '../harness/target';
 
 /**
  * The bundled register-model step, as both hosts run it, against the emulator: models registered from real
@@ -169,324 +170,428 @@ const versionsOf = (model: string) =>
     .map((v) => String(v.body['name']));
 const gateResult = (run: HostRun) => JSON.parse(run.outputs.gateResult ?? '{}') as Record<string, unknown>;
 
-describe('register-model: the weather model from real training runs', () => {
-  const trained: string[] = [];
-
-  it('as azure-pipelines: registers the first training run as version 1, with lineage and metrics', async () => {
-    const train = await runStep('azure-pipelines', 'AzureMLTrainV1', 'train', { jobFile: weatherJob });
-    expect(train.errors).toEqual([]);
-    trained.push(train.outputs.jobName!);
-
-    const run = await register('azure-pipelines', {
-      modelName: 'rain-forecast',
-      jobName: trained[0]!,
-      jobOutput: 'model',
-      tags: 'team=forecasting',
+/**
+ * The weather model registered from real training runs and from a local MLflow folder, on the emulator and, with
+ * AZUREML_STEPS_LIVE=1, in a real workspace (with a `cpu-cluster`): model names carry the run id, what was
+ * registered is read back through the SDK, and everything the run made is cleaned up at the end.
+ */
+describeOnTargets(
+  'register-model: the weather model from real training runs, and a local MLflow folder; clean up',
+  async () => ({ target: emulatorTarget(emulator) }),
+  (target, timeoutMs) => {
+    const trained: string[] = [];
+    let model: string;
+    let localModel: string;
+    const { onTarget, versionOn, versionsOn } = sdkReads(target);
+    beforeAll(() => {
+      model = target().uniqueName('rain-forecast');
+      localModel = target().uniqueName('local-model');
     });
-    expect(run.errors).toEqual([]);
-    expect(run.result).toBe('Succeeded');
-    expect(run.outputs).toMatchObject({
-      registered: 'true',
-      modelName: 'rain-forecast',
-      modelVersion: '1',
-      modelId: 'azureml:rain-forecast:1',
-    });
-    expect(gateResult(run)).toMatchObject({ verdict: 'none' });
-    const props = versionProperties('rain-forecast', '1');
-    expect(props).toMatchObject({
-      modelType: 'custom_model',
-      jobName: trained[0],
-      modelUri: `azureml://datastores/workspaceblobstore/paths/azureml/${trained[0]}/model/`,
-    });
-    expect(props['tags']).toMatchObject({
-      team: 'forecasting',
-      'ci.host': 'azure-pipelines',
-      'source.job': trained[0],
-    });
-    expect(Number(props.tags['metric.f1'])).toBeGreaterThan(0.3);
-    expect(props['properties']).toMatchObject({
-      'azureml.steps.source': `azureml://jobs/${trained[0]}/outputs/model`,
-      'azureml.steps.job': trained[0],
-    });
-    expect(run.summary).toContain('`azureml:rain-forecast:1` (registered)');
-    expect(run.summary).toMatch(/\| f1 \| 0\.\d+ \|/);
-    const evidence = JSON.parse(readFileSync(run.outputs.evidencePath!, 'utf8')) as {
-      details: { model: Record<string, unknown> };
+    const trainOn = async (host: Host) => {
+      const run = await target().run(host, {
+        task: 'AzureMLTrainV1',
+        action: 'train',
+        inputs: { jobFile: weatherJob },
+      });
+      if (run.outputs.jobName) await target().trackJob(run.outputs.jobName);
+      return run;
     };
-    expect(evidence.details.model).toMatchObject({ id: 'azureml:rain-forecast:1', registered: true });
-  }, 120_000);
+    const registerOn = async (host: Host, inputs: Record<string, string>) => {
+      const run = await onTarget(host, inputs);
+      if (run.outputs.registered === 'true')
+        target().track({
+          kind: 'modelVersion',
+          name: run.outputs.modelName!,
+          version: run.outputs.modelVersion!,
+        });
+      return run;
+    };
 
-  it('as github: the second training run becomes version 2; registering it again returns version 2', async () => {
-    const train = await runStep('github', 'AzureMLTrainV1', 'train', { jobFile: weatherJob });
-    expect(train.errors).toEqual([]);
-    trained.push(train.outputs.jobName!);
-    const inputs = { modelName: 'rain-forecast', jobName: trained[1]!, jobOutput: 'model' };
+    it(
+      'as azure-pipelines: registers the first training run as version 1, with lineage and metrics',
+      async () => {
+        const train = await trainOn('azure-pipelines');
+        expect(train.errors).toEqual([]);
+        trained.push(train.outputs.jobName!);
 
-    const first = await register('github', inputs);
-    expect(first.errors).toEqual([]);
-    expect(first.outputs).toMatchObject({
-      registered: 'true',
-      modelVersion: '2',
-      modelId: 'azureml:rain-forecast:2',
-    });
+        const run = await registerOn('azure-pipelines', {
+          modelName: model,
+          jobName: trained[0]!,
+          jobOutput: 'model',
+          tags: 'team=forecasting',
+        });
+        expect(run.errors).toEqual([]);
+        expect(run.result).toBe('Succeeded');
+        expect(run.outputs).toMatchObject({
+          registered: 'true',
+          modelName: model,
+          modelVersion: '1',
+          modelId: `azureml:${model}:1`,
+        });
+        expect(gateResult(run)).toMatchObject({ verdict: 'none' });
+        const props = await versionOn(model, '1');
+        expect(props).toMatchObject({
+          modelType: 'custom_model',
+          jobName: trained[0],
+          modelUri: `azureml://datastores/workspaceblobstore/paths/azureml/${trained[0]}/model/`,
+        });
+        expect(props['tags']).toMatchObject({
+          team: 'forecasting',
+          'ci.host': 'azure-pipelines',
+          'source.job': trained[0],
+        });
+        expect(Number(props.tags['metric.f1'])).toBeGreaterThan(0.3);
+        expect(props['properties']).toMatchObject({
+          'azureml.steps.source': `azureml://jobs/${trained[0]}/outputs/model`,
+          'azureml.steps.job': trained[0],
+        });
+        expect(run.summary).toContain(`\`azureml:${model}:1\` (registered)`);
+        expect(run.summary).toMatch(/\| f1 \| 0\.\d+ \|/);
+        const evidence = JSON.parse(readFileSync(run.outputs.evidencePath!, 'utf8')) as {
+          details: { model: Record<string, unknown> };
+        };
+        expect(evidence.details.model).toMatchObject({ id: `azureml:${model}:1`, registered: true });
+      },
+      timeoutMs,
+    );
 
-    const again = await register('azure-pipelines', inputs);
-    expect(again.errors).toEqual([]);
-    expect(again.result).toBe('Succeeded');
-    expect(again.outputs).toMatchObject({
-      registered: 'true',
-      modelVersion: '2',
-      modelId: 'azureml:rain-forecast:2',
-    });
-    expect(again.everythingPrinted).toContain('is registered already as azureml:rain-forecast:2');
-    expect(versionsOf('rain-forecast')).toEqual(['1', '2']);
-  }, 120_000);
-});
+    it(
+      'as github: the second training run becomes version 2; registering it again returns version 2',
+      async () => {
+        const train = await trainOn('github');
+        expect(train.errors).toEqual([]);
+        trained.push(train.outputs.jobName!);
+        const inputs = { modelName: model, jobName: trained[1]!, jobOutput: 'model' };
 
-describe('register-model: the champion/challenger gate', () => {
-  it('passes a better model against the latest version, and says so metric by metric', async () => {
-    seedVersion('gate-latest', '1', seedJob({ f1: 0.8, accuracy: 0.9 }));
-    const run = await register('github', {
-      modelName: 'gate-latest',
-      jobName: seedJob({ f1: 0.85, accuracy: 0.91, auc: 0.9 }),
-      jobOutput: 'model',
-      compareMetric: 'f1',
-      baseline: 'latest',
-    });
-    expect(run.errors).toEqual([]);
-    expect(run.outputs).toMatchObject({ registered: 'true', modelVersion: '2' });
-    expect(gateResult(run)).toMatchObject({
-      metric: 'f1',
-      higherIsBetter: true,
-      candidate: { value: 0.85 },
-      baseline: { modelId: 'azureml:gate-latest:1', value: 0.8 },
-      verdict: 'pass',
-    });
-    expect(run.summary).toContain('### Candidate against azureml:gate-latest:1');
-    expect(run.summary).toContain('| **f1** (gate, higher is better) | 0.85 | 0.8 | +0.05 |');
-    expect(run.summary).toContain('| accuracy | 0.91 | 0.9 | +0.01 |');
-    expect(run.summary).not.toContain('| auc |');
-    const tags = (modelVersion('gate-latest', '2')!.body['properties'] as { tags: Record<string, string> })
-      .tags;
-    expect(tags).toMatchObject({
-      'gate.verdict': 'pass',
-      'gate.baseline': 'azureml:gate-latest:1',
-      'data.training_data': 'weather:3',
-    });
-  }, 60_000);
+        const first = await registerOn('github', inputs);
+        expect(first.errors).toEqual([]);
+        expect(first.outputs).toMatchObject({
+          registered: 'true',
+          modelVersion: '2',
+          modelId: `azureml:${model}:2`,
+        });
 
-  it.each<[Host, 'fail' | 'skip']>([
-    ['azure-pipelines', 'fail'],
-    ['github', 'skip'],
-  ])(
-    'as %s refuses a worse model (onGateFail %s) and registers nothing',
-    async (host, onGateFail) => {
-      const model = `gate-worse-${onGateFail}`;
-      seedVersion(model, '1', seedJob({ f1: 0.8 }));
-      const run = await register(host, {
-        modelName: model,
-        jobName: seedJob({ f1: 0.75 }),
+        const again = await registerOn('azure-pipelines', inputs);
+        expect(again.errors).toEqual([]);
+        expect(again.result).toBe('Succeeded');
+        expect(again.outputs).toMatchObject({
+          registered: 'true',
+          modelVersion: '2',
+          modelId: `azureml:${model}:2`,
+        });
+        expect(again.everythingPrinted).toContain(`is registered already as azureml:${model}:2`);
+        expect(await versionsOn(model)).toEqual(['1', '2']);
+      },
+      timeoutMs,
+    );
+
+    it(
+      'uploads a local MLflow model folder once, detects mlflow_model, and converges on re-runs',
+      async () => {
+        const folder = join(scratch, 'mlflow-model');
+        mkdirSync(folder, { recursive: true });
+        writeFileSync(join(folder, 'MLmodel'), 'flavors:\n  python_function: {}\n');
+        writeFileSync(join(folder, 'model.pkl'), 'weights');
+        const first = await registerOn('github', {
+          modelName: localModel,
+          modelPath: folder,
+          tags: 'metric.f1=0.7',
+        });
+        expect(first.errors).toEqual([]);
+        expect(first.outputs).toMatchObject({ registered: 'true', modelVersion: '1' });
+        const props = await versionOn(localModel, '1');
+        expect(props['modelType']).toBe('mlflow_model');
+        expect(props['modelUri']).toMatch(
+          /^azureml:\/\/datastores\/workspaceblobstore\/paths\/LocalUpload\/[0-9a-f]{32}\/mlflow-model\/$/,
+        );
+        const again = await registerOn('azure-pipelines', { modelName: localModel, modelPath: folder });
+        expect(again.outputs).toMatchObject({ registered: 'true', modelVersion: '1' });
+      },
+      timeoutMs,
+    );
+
+    it(
+      'cleans up: the model versions and the training jobs, nothing of the run left',
+      async () => {
+        expect(await target().leftovers()).toEqual(
+          expect.arrayContaining([
+            `model version ${model}:1`,
+            `model version ${model}:2`,
+            `model version ${localModel}:1`,
+          ]),
+        );
+        const report = await target().cleanUp();
+        for (const job of trained) expect(report.done).toContain(`job ${job} had finished`);
+        expect(report.done).toContainEqual(
+          expect.stringMatching(new RegExp(`^(deleted|archived) model version ${model}:2$`)),
+        );
+        expect(target().created).toEqual([]);
+        expect(await target().leftovers()).toEqual([]);
+      },
+      timeoutMs,
+    );
+  },
+);
+
+/** Runs register-model on the target, and reads model versions back through the SDK (the same on both targets). */
+function sdkReads(target: () => Target) {
+  const rg = () => target().resourceGroup;
+  const ws = () => target().workspaceName;
+  return {
+    onTarget: (host: Host, inputs: Record<string, string>) =>
+      target().run(host, { task: 'AzureMLRegisterModelV1', action: 'register-model', inputs }),
+    versionOn: async (model: string, version: string) =>
+      (await target().ml.modelVersions.get(rg(), ws(), model, version)).properties as unknown as ReturnType<
+        typeof versionProperties
+      >,
+    versionsOn: async (model: string) => {
+      const names: string[] = [];
+      for await (const v of target().ml.modelVersions.list(rg(), ws(), model)) names.push(v.name!);
+      return names.sort((a, b) => Number(a) - Number(b));
+    },
+  };
+}
+
+emulatorOnly(
+  'register-model: the champion/challenger gate',
+  'jobs are seeded in the emulator store with their MLflow metrics (nothing is trained)',
+  () => {
+    it('passes a better model against the latest version, and says so metric by metric', async () => {
+      seedVersion('gate-latest', '1', seedJob({ f1: 0.8, accuracy: 0.9 }));
+      const run = await register('github', {
+        modelName: 'gate-latest',
+        jobName: seedJob({ f1: 0.85, accuracy: 0.91, auc: 0.9 }),
         jobOutput: 'model',
         compareMetric: 'f1',
         baseline: 'latest',
-        onGateFail,
       });
-      expect(run.outputs.registered).toBe('false');
-      expect(gateResult(run)).toMatchObject({ verdict: 'fail', delta: expect.closeTo(-0.05, 9) });
-      expect(versionsOf(model)).toEqual(['1']);
-      const reason = 'f1 0.75 is 0.05 lower (worse) than 0.8 of azureml:';
-      if (onGateFail === 'fail') {
-        expect(run.result).toBe('Failed');
-        expect(run.errors[0]).toContain(reason);
-        expect(run.errors[0]).toContain('Nothing was registered.');
-      } else {
-        expect(run.succeeded).toBe(true);
-        expect(run.result).toBe('SucceededWithIssues');
-        expect(run.warnings.join('\n')).toContain(reason);
-      }
-      expect(run.summary).toContain('**not registered**');
-    },
-    60_000,
-  );
+      expect(run.errors).toEqual([]);
+      expect(run.outputs).toMatchObject({ registered: 'true', modelVersion: '2' });
+      expect(gateResult(run)).toMatchObject({
+        metric: 'f1',
+        higherIsBetter: true,
+        candidate: { value: 0.85 },
+        baseline: { modelId: 'azureml:gate-latest:1', value: 0.8 },
+        verdict: 'pass',
+      });
+      expect(run.summary).toContain('### Candidate against azureml:gate-latest:1');
+      expect(run.summary).toContain('| **f1** (gate, higher is better) | 0.85 | 0.8 | +0.05 |');
+      expect(run.summary).toContain('| accuracy | 0.91 | 0.9 | +0.01 |');
+      expect(run.summary).not.toContain('| auc |');
+      const tags = (modelVersion('gate-latest', '2')!.body['properties'] as { tags: Record<string, string> })
+        .tags;
+      expect(tags).toMatchObject({
+        'gate.verdict': 'pass',
+        'gate.baseline': 'azureml:gate-latest:1',
+        'data.training_data': 'weather:3',
+      });
+    }, 60_000);
 
-  it('honours higherIsBetter false (RMSE) and minImprovement, ties at the boundary passing', async () => {
-    seedVersion('gate-rmse', '1', seedJob({ rmse: 0.32 }));
-    const common = {
-      modelName: 'gate-rmse',
-      jobOutput: 'model',
-      compareMetric: 'rmse',
-      higherIsBetter: 'false',
-      baseline: 'latest',
-    };
-    const tooLittle = await register('azure-pipelines', {
-      ...common,
-      jobName: seedJob({ rmse: 0.31 }),
-      minImprovement: '0.02',
-    });
-    expect(tooLittle.result).toBe('Failed');
-    expect(tooLittle.errors[0]).toContain('rmse 0.31 is 0.01 lower (better) than 0.32');
-    expect(tooLittle.errors[0]).toContain('less than the required improvement of 0.02');
-
-    const enough = await register('github', {
-      ...common,
-      jobName: seedJob({ rmse: 0.3 }),
-      minImprovement: '0.02',
-    });
-    expect(enough.errors).toEqual([]);
-    expect(enough.outputs).toMatchObject({ registered: 'true', modelVersion: '2' });
-    expect(gateResult(enough)).toMatchObject({
-      verdict: 'pass',
-      higherIsBetter: false,
-      minImprovement: 0.02,
-    });
-
-    const higherIsWorse = await register('github', { ...common, jobName: seedJob({ rmse: 0.35 }) });
-    expect(higherIsWorse.succeeded).toBe(false);
-    expect(higherIsWorse.errors[0]).toContain(
-      'rmse 0.35 is 0.05 higher (worse) than 0.3 of azureml:gate-rmse:2',
-    );
-  }, 60_000);
-
-  it('finds the production baseline behind the deployment with the most traffic', async () => {
-    seedVersion('rain', '1', seedJob({ f1: 0.8 }));
-    seedVersion('rain', '2', seedJob({ f1: 0.9 }));
-    seedEndpoint(
-      'rain-prod',
-      { blue: `${emulator.workspaceId}/models/rain/versions/1`, green: 'azureml:rain:2' },
-      { blue: 90, green: 10 },
-    );
-    const run = await register('azure-pipelines', {
-      modelName: 'rain',
-      jobName: seedJob({ f1: 0.85 }),
-      jobOutput: 'model',
-      compareMetric: 'f1',
-      baselineEndpoint: 'rain-prod',
-    });
-    expect(run.errors).toEqual([]);
-    expect(run.outputs).toMatchObject({ registered: 'true', modelVersion: '3' });
-    expect(gateResult(run)).toMatchObject({
-      verdict: 'pass',
-      baseline: { modelId: 'azureml:rain:1', value: 0.8 },
-    });
-    expect(String(gateResult(run)['reason'])).toContain(
-      "deployment 'blue' of online endpoint 'rain-prod' with 90 % of the traffic",
-    );
-  }, 60_000);
-
-  it('passes the first model and says why; a missing metric is an error naming it', async () => {
-    const first = await register('github', {
-      modelName: 'brand-new',
-      jobName: seedJob({ f1: 0.7 }),
-      jobOutput: 'model',
-      compareMetric: 'f1',
-      baselineEndpoint: 'no-such-endpoint',
-      minValue: '0.6',
-    });
-    expect(first.errors).toEqual([]);
-    expect(first.outputs).toMatchObject({ registered: 'true', modelVersion: '1' });
-    expect(gateResult(first)).toMatchObject({ verdict: 'pass', baseline: null, delta: null, minValue: 0.6 });
-    expect(String(gateResult(first)['reason'])).toContain(
-      "No baseline to compare with: online endpoint 'no-such-endpoint' does not exist",
+    it.each<[Host, 'fail' | 'skip']>([
+      ['azure-pipelines', 'fail'],
+      ['github', 'skip'],
+    ])(
+      'as %s refuses a worse model (onGateFail %s) and registers nothing',
+      async (host, onGateFail) => {
+        const model = `gate-worse-${onGateFail}`;
+        seedVersion(model, '1', seedJob({ f1: 0.8 }));
+        const run = await register(host, {
+          modelName: model,
+          jobName: seedJob({ f1: 0.75 }),
+          jobOutput: 'model',
+          compareMetric: 'f1',
+          baseline: 'latest',
+          onGateFail,
+        });
+        expect(run.outputs.registered).toBe('false');
+        expect(gateResult(run)).toMatchObject({ verdict: 'fail', delta: expect.closeTo(-0.05, 9) });
+        expect(versionsOf(model)).toEqual(['1']);
+        const reason = 'f1 0.75 is 0.05 lower (worse) than 0.8 of azureml:';
+        if (onGateFail === 'fail') {
+          expect(run.result).toBe('Failed');
+          expect(run.errors[0]).toContain(reason);
+          expect(run.errors[0]).toContain('Nothing was registered.');
+        } else {
+          expect(run.succeeded).toBe(true);
+          expect(run.result).toBe('SucceededWithIssues');
+          expect(run.warnings.join('\n')).toContain(reason);
+        }
+        expect(run.summary).toContain('**not registered**');
+      },
+      60_000,
     );
 
-    const missing = await register('azure-pipelines', {
-      modelName: 'brand-new',
-      jobName: seedJob({ accuracy: 0.9 }),
-      jobOutput: 'model',
-      compareMetric: 'f1',
-      baseline: 'latest',
-    });
-    expect(missing.result).toBe('Failed');
-    expect(missing.errors[0]).toMatch(
-      /The gate compares 'f1', but the candidate .* has no metric 'f1': looked in the MLflow run of job '[^']+' \(it logged accuracy\)/,
-    );
-    expect(versionsOf('brand-new')).toEqual(['1']);
-  }, 60_000);
-});
-
-describe('register-model: local files, model YAML and bad inputs', () => {
-  it('uploads a local MLflow model folder once, detects mlflow_model, and converges on re-runs', async () => {
-    const folder = join(scratch, 'mlflow-model');
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, 'MLmodel'), 'flavors:\n  python_function: {}\n');
-    writeFileSync(join(folder, 'model.pkl'), 'weights');
-    const first = await register('github', {
-      modelName: 'local-model',
-      modelPath: folder,
-      tags: 'metric.f1=0.7',
-    });
-    expect(first.errors).toEqual([]);
-    expect(first.outputs).toMatchObject({ registered: 'true', modelVersion: '1' });
-    const props = versionProperties('local-model', '1');
-    expect(props['modelType']).toBe('mlflow_model');
-    expect(props['modelUri']).toMatch(
-      /^azureml:\/\/datastores\/workspaceblobstore\/paths\/LocalUpload\/[0-9a-f]{32}\/mlflow-model\/$/,
-    );
-    const again = await register('azure-pipelines', { modelName: 'local-model', modelPath: folder });
-    expect(again.outputs).toMatchObject({ registered: 'true', modelVersion: '1' });
-  }, 60_000);
-
-  it('registers an artifact path of a job, and detects an MLflow model there', async () => {
-    const jobName = seedJob({ f1: 0.8 });
-    await uploadSeedModel(
-      `ExperimentRun/dcid.${jobName}/outputs/mlflow-model/`,
-      { MLmodel: 'flavors: {}\n', 'model.pkl': 'w' },
-      'workspaceartifactstore',
-    );
-    const run = await register('github', {
-      modelName: 'artifact-model',
-      jobName,
-      jobOutput: 'outputs/mlflow-model',
-    });
-    expect(run.errors).toEqual([]);
-    const props = versionProperties('artifact-model', '1');
-    expect(props).toMatchObject({
-      modelType: 'mlflow_model',
-      modelUri: `azureml://datastores/workspaceartifactstore/paths/ExperimentRun/dcid.${jobName}/outputs/mlflow-model/`,
-    });
-    const missing = await register('github', { modelName: 'artifact-model', jobName, jobOutput: 'nothing' });
-    expect(missing.errors[0]).toBe(
-      `Job '${jobName}' has no output 'nothing' (its outputs: model) and no artifact at 'nothing'.`,
-    );
-  }, 60_000);
-
-  it('registers from a model YAML naming a job output, with its version and tags', async () => {
-    const jobName = seedJob({ f1: 0.8 });
-    const file = join(scratch, 'model.yml');
-    writeFileSync(
-      file,
-      `$schema: https://azuremlschemas.azureedge.net/latest/model.schema.json\nname: yaml-model\nversion: 7\npath: azureml://jobs/${jobName}/outputs/model\ntype: custom_model\ntags:\n  stage: candidate\n`,
-    );
-    const run = await register('azure-pipelines', { modelName: 'yaml-model', modelFile: file });
-    expect(run.errors).toEqual([]);
-    expect(run.outputs).toMatchObject({ modelVersion: '7', modelId: 'azureml:yaml-model:7' });
-    const props = versionProperties('yaml-model', '7');
-    expect(props['tags']).toMatchObject({ stage: 'candidate', 'metric.f1': '0.8' });
-  }, 60_000);
-
-  it.each<Host>(['azure-pipelines', 'github'])(
-    'as %s rejects two sources and a model YAML typo at its line, calling no Azure',
-    async (host) => {
-      const before = emulator.requests.length;
-      const two = await register(host, {
-        modelName: 'm',
-        jobName: 'j',
+    it('honours higherIsBetter false (RMSE) and minImprovement, ties at the boundary passing', async () => {
+      seedVersion('gate-rmse', '1', seedJob({ rmse: 0.32 }));
+      const common = {
+        modelName: 'gate-rmse',
         jobOutput: 'model',
-        modelPath: scratch,
+        compareMetric: 'rmse',
+        higherIsBetter: 'false',
+        baseline: 'latest',
+      };
+      const tooLittle = await register('azure-pipelines', {
+        ...common,
+        jobName: seedJob({ rmse: 0.31 }),
+        minImprovement: '0.02',
       });
-      expect(two.result).toBe('Failed');
-      expect(two.errors[0]).toMatch(
-        /Give one model source, not '(jobOutput|job-output)' and '(modelPath|model-path)'/,
+      expect(tooLittle.result).toBe('Failed');
+      expect(tooLittle.errors[0]).toContain('rmse 0.31 is 0.01 lower (better) than 0.32');
+      expect(tooLittle.errors[0]).toContain('less than the required improvement of 0.02');
+
+      const enough = await register('github', {
+        ...common,
+        jobName: seedJob({ rmse: 0.3 }),
+        minImprovement: '0.02',
+      });
+      expect(enough.errors).toEqual([]);
+      expect(enough.outputs).toMatchObject({ registered: 'true', modelVersion: '2' });
+      expect(gateResult(enough)).toMatchObject({
+        verdict: 'pass',
+        higherIsBetter: false,
+        minImprovement: 0.02,
+      });
+
+      const higherIsWorse = await register('github', { ...common, jobName: seedJob({ rmse: 0.35 }) });
+      expect(higherIsWorse.succeeded).toBe(false);
+      expect(higherIsWorse.errors[0]).toContain(
+        'rmse 0.35 is 0.05 higher (worse) than 0.3 of azureml:gate-rmse:2',
+      );
+    }, 60_000);
+
+    it('finds the production baseline behind the deployment with the most traffic', async () => {
+      seedVersion('rain', '1', seedJob({ f1: 0.8 }));
+      seedVersion('rain', '2', seedJob({ f1: 0.9 }));
+      seedEndpoint(
+        'rain-prod',
+        { blue: `${emulator.workspaceId}/models/rain/versions/1`, green: 'azureml:rain:2' },
+        { blue: 90, green: 10 },
+      );
+      const run = await register('azure-pipelines', {
+        modelName: 'rain',
+        jobName: seedJob({ f1: 0.85 }),
+        jobOutput: 'model',
+        compareMetric: 'f1',
+        baselineEndpoint: 'rain-prod',
+      });
+      expect(run.errors).toEqual([]);
+      expect(run.outputs).toMatchObject({ registered: 'true', modelVersion: '3' });
+      expect(gateResult(run)).toMatchObject({
+        verdict: 'pass',
+        baseline: { modelId: 'azureml:rain:1', value: 0.8 },
+      });
+      expect(String(gateResult(run)['reason'])).toContain(
+        "deployment 'blue' of online endpoint 'rain-prod' with 90 % of the traffic",
+      );
+    }, 60_000);
+
+    it('passes the first model and says why; a missing metric is an error naming it', async () => {
+      const first = await register('github', {
+        modelName: 'brand-new',
+        jobName: seedJob({ f1: 0.7 }),
+        jobOutput: 'model',
+        compareMetric: 'f1',
+        baselineEndpoint: 'no-such-endpoint',
+        minValue: '0.6',
+      });
+      expect(first.errors).toEqual([]);
+      expect(first.outputs).toMatchObject({ registered: 'true', modelVersion: '1' });
+      expect(gateResult(first)).toMatchObject({
+        verdict: 'pass',
+        baseline: null,
+        delta: null,
+        minValue: 0.6,
+      });
+      expect(String(gateResult(first)['reason'])).toContain(
+        "No baseline to compare with: online endpoint 'no-such-endpoint' does not exist",
       );
 
-      const file = join(scratch, `typo-${host}.yml`);
-      writeFileSync(file, 'name: m\npath: .\ntpye: custom_model\n');
-      const typo = await register(host, { modelName: 'm', modelFile: file });
-      expect(typo.result).toBe('Failed');
-      expect(typo.errors.join('\n')).toContain("Unknown key 'tpye' in a model YAML (did you mean 'type'?)");
-      expect(typo.locatedErrors[0]).toMatchObject({ file, line: '3' });
-      expect(emulator.requests.length).toBe(before);
-    },
-    60_000,
-  );
-});
+      const missing = await register('azure-pipelines', {
+        modelName: 'brand-new',
+        jobName: seedJob({ accuracy: 0.9 }),
+        jobOutput: 'model',
+        compareMetric: 'f1',
+        baseline: 'latest',
+      });
+      expect(missing.result).toBe('Failed');
+      expect(missing.errors[0]).toMatch(
+        /The gate compares 'f1', but the candidate .* has no metric 'f1': looked in the MLflow run of job '[^']+' \(it logged accuracy\)/,
+      );
+      expect(versionsOf('brand-new')).toEqual(['1']);
+    }, 60_000);
+  },
+);
+
+emulatorOnly(
+  'register-model: artifact paths, model YAML and bad inputs',
+  'jobs seeded in the emulator store; "calling no Azure" is read from its request log',
+  () => {
+    it('registers an artifact path of a job, and detects an MLflow model there', async () => {
+      const jobName = seedJob({ f1: 0.8 });
+      await uploadSeedModel(
+        `ExperimentRun/dcid.${jobName}/outputs/mlflow-model/`,
+        { MLmodel: 'flavors: {}\n', 'model.pkl': 'w' },
+        'workspaceartifactstore',
+      );
+      const run = await register('github', {
+        modelName: 'artifact-model',
+        jobName,
+        jobOutput: 'outputs/mlflow-model',
+      });
+      expect(run.errors).toEqual([]);
+      const props = versionProperties('artifact-model', '1');
+      expect(props).toMatchObject({
+        modelType: 'mlflow_model',
+        modelUri: `azureml://datastores/workspaceartifactstore/paths/ExperimentRun/dcid.${jobName}/outputs/mlflow-model/`,
+      });
+      const missing = await register('github', {
+        modelName: 'artifact-model',
+        jobName,
+        jobOutput: 'nothing',
+      });
+      expect(missing.errors[0]).toBe(
+        `Job '${jobName}' has no output 'nothing' (its outputs: model) and no artifact at 'nothing'.`,
+      );
+    }, 60_000);
+
+    it('registers from a model YAML naming a job output, with its version and tags', async () => {
+      const jobName = seedJob({ f1: 0.8 });
+      const file = join(scratch, 'model.yml');
+      writeFileSync(
+        file,
+        `$schema: https://azuremlschemas.azureedge.net/latest/model.schema.json\nname: yaml-model\nversion: 7\npath: azureml://jobs/${jobName}/outputs/model\ntype: custom_model\ntags:\n  stage: candidate\n`,
+      );
+      const run = await register('azure-pipelines', { modelName: 'yaml-model', modelFile: file });
+      expect(run.errors).toEqual([]);
+      expect(run.outputs).toMatchObject({ modelVersion: '7', modelId: 'azureml:yaml-model:7' });
+      const props = versionProperties('yaml-model', '7');
+      expect(props['tags']).toMatchObject({ stage: 'candidate', 'metric.f1': '0.8' });
+    }, 60_000);
+
+    it.each<Host>(['azure-pipelines', 'github'])(
+      'as %s rejects two sources and a model YAML typo at its line, calling no Azure',
+      async (host) => {
+        const before = emulator.requests.length;
+        const two = await register(host, {
+          modelName: 'm',
+          jobName: 'j',
+          jobOutput: 'model',
+          modelPath: scratch,
+        });
+        expect(two.result).toBe('Failed');
+        expect(two.errors[0]).toMatch(
+          /Give one model source, not '(jobOutput|job-output)' and '(modelPath|model-path)'/,
+        );
+
+        const file = join(scratch, `typo-${host}.yml`);
+        writeFileSync(file, 'name: m\npath: .\ntpye: custom_model\n');
+        const typo = await register(host, { modelName: 'm', modelFile: file });
+        expect(typo.result).toBe('Failed');
+        expect(typo.errors.join('\n')).toContain("Unknown key 'tpye' in a model YAML (did you mean 'type'?)");
+        expect(typo.locatedErrors[0]).toMatchObject({ file, line: '3' });
+        expect(emulator.requests.length).toBe(before);
+      },
+      60_000,
+    );
+  },
+);

@@ -31,7 +31,27 @@ export type CreatedResource =
   | { readonly kind: 'job'; readonly name: string }
   | { readonly kind: 'endpoint'; readonly name: string }
   | { readonly kind: 'aciGroup'; readonly name: string }
-  | { readonly kind: 'modelVersion' | 'codeVersion'; readonly name: string; readonly version: string };
+  /** A compute the run attached (an AKS cluster as Kubernetes compute): detached, the cluster left alone. */
+  | { readonly kind: 'compute'; readonly name: string }
+  | { readonly kind: AssetVersionKind; readonly name: string; readonly version: string };
+
+/** Asset versions a run creates: models it registers, and the code, environments and components jobs upload. */
+export type AssetVersionKind = 'modelVersion' | 'codeVersion' | 'environmentVersion' | 'componentVersion';
+export type VersionedAsset = 'models' | 'codes' | 'environments' | 'components';
+const assetOf: Record<AssetVersionKind, VersionedAsset> = {
+  modelVersion: 'models',
+  codeVersion: 'codes',
+  environmentVersion: 'environments',
+  componentVersion: 'components',
+};
+const assetWord: Record<AssetVersionKind, string> = {
+  modelVersion: 'model',
+  codeVersion: 'code',
+  environmentVersion: 'environment',
+  componentVersion: 'component',
+};
+const isVersion = (r: CreatedResource): r is Extract<CreatedResource, { version: string }> =>
+  r.kind in assetOf;
 
 export interface CleanUpReport {
   /** What was done, e.g. `deleted online endpoint rain-t1a2b3c` or `archived model version rain-t1a2b3c:1`. */
@@ -47,9 +67,11 @@ export interface CleanUpOperations {
   /** Deletes the online endpoint; its deployments go with it. */
   deleteEndpoint(name: string): Promise<void>;
   deleteAciGroup(name: string): Promise<void>;
+  /** Detaches the compute from the workspace (`underlyingResourceAction=Detach`). */
+  detachCompute(name: string): Promise<void>;
   /** Deletes the asset version, or archives it when Azure refuses to delete it (e.g. it is in use). */
   deleteOrArchiveVersion(
-    asset: 'models' | 'codes',
+    asset: VersionedAsset,
     name: string,
     version: string,
   ): Promise<'deleted' | 'archived'>;
@@ -71,6 +93,12 @@ export interface Target {
   run(host: Host, step: TargetStep): Promise<HostRun>;
   /** Registers something the run created (before creating it, so a failed creation is cleaned up too). */
   track(resource: CreatedResource): void;
+  /**
+   * Registers a job the run submitted, and the code, environment and component versions it refers to in the
+   * workspace (uploaded or registered for it by the train step; content-hashed, so maybe shared with other runs:
+   * clean-up deletes them or, when Azure refuses, archives them, and archived versions stay usable by id).
+   */
+  trackJob(name: string): Promise<void>;
   /** What is registered and not yet cleaned up. */
   readonly created: readonly CreatedResource[];
   /**
@@ -79,7 +107,10 @@ export interface Target {
    * failed (those stay registered for another try); returns the report when all went.
    */
   cleanUp(): Promise<CleanUpReport>;
-  /** What this run created that is still there: endpoints and ACI groups by suffix, active versions, live jobs. */
+  /**
+   * What this run created that is still there: endpoints, ACI groups and model versions by suffix, the active
+   * (not archived) code, environment and component versions it tracked, and its jobs that have not finished.
+   */
   leftovers(): Promise<string[]>;
   readonly ml: AzureMachineLearningWorkspaces;
   readonly aci: ContainerInstanceManagementClient;
@@ -121,16 +152,19 @@ export function uniqueName(base: string, runId: string, maxLength = 32): string 
 }
 
 const describeResource = (r: CreatedResource) =>
-  r.kind === 'modelVersion' || r.kind === 'codeVersion'
-    ? `${r.kind === 'modelVersion' ? 'model' : 'code'} version ${r.name}:${r.version}`
-    : `${{ job: 'job', endpoint: 'online endpoint', aciGroup: 'container group' }[r.kind]} ${r.name}`;
+  isVersion(r)
+    ? `${assetWord[r.kind]} version ${r.name}:${r.version}`
+    : `${{ job: 'job', endpoint: 'online endpoint', aciGroup: 'container group', compute: 'compute' }[r.kind]} ${r.name}`;
 
 /** Jobs first (they may be writing what others use), then endpoints, ACI groups, then asset versions. */
 const cleanUpOrder: CreatedResource['kind'][] = [
   'job',
   'endpoint',
   'aciGroup',
+  'compute',
   'modelVersion',
+  'componentVersion',
+  'environmentVersion',
   'codeVersion',
 ];
 
@@ -147,8 +181,11 @@ async function cleanUpOne(resource: CreatedResource, ops: CleanUpOperations): Pr
     case 'aciGroup':
       await ops.deleteAciGroup(resource.name);
       return `deleted ${what}`;
+    case 'compute':
+      await ops.detachCompute(resource.name);
+      return `detached ${what}`;
     default: {
-      const asset = resource.kind === 'modelVersion' ? 'models' : 'codes';
+      const asset = assetOf[resource.kind];
       return `${await ops.deleteOrArchiveVersion(asset, resource.name, resource.version)} ${what}`;
     }
   }
@@ -186,6 +223,40 @@ interface Workspace {
   readonly workspaceName: string;
 }
 
+/** The SDK's operations on versions of `asset`, with the signatures they share. */
+function versionOperations(ml: AzureMachineLearningWorkspaces, asset: VersionedAsset) {
+  return {
+    models: ml.modelVersions,
+    codes: ml.codeVersions,
+    environments: ml.environmentVersions,
+    components: ml.componentVersions,
+  }[asset] as unknown as {
+    get(rg: string, ws: string, name: string, version: string): Promise<{ properties: object }>;
+    delete(rg: string, ws: string, name: string, version: string): Promise<void>;
+    createOrUpdate: unknown;
+  };
+}
+
+/**
+ * The workspace's code, environment and component versions a job refers to (a command job's code and environment,
+ * a sweep's trial, a pipeline's components): what the train step uploaded or registered for it. Curated and
+ * registry assets are not the workspace's, so not among them.
+ */
+export function jobAssetVersions(job: unknown): Extract<CreatedResource, { version: string }>[] {
+  const kinds = {
+    codes: 'codeVersion',
+    environments: 'environmentVersion',
+    components: 'componentVersion',
+  } as const;
+  const found = new Map<string, Extract<CreatedResource, { version: string }>>();
+  const ids = /\/workspaces\/[^/"]+\/(codes|environments|components)\/([^/"]+)\/versions\/([^/"]+)/gi;
+  for (const [, asset, name, version] of JSON.stringify(job).matchAll(ids)) {
+    const kind = kinds[asset!.toLowerCase() as keyof typeof kinds];
+    found.set(`${kind}/${name}/${version}`, { kind, name: name!, version: version! });
+  }
+  return [...found.values()];
+}
+
 /** Clean-up through @azure/arm-machinelearning and @azure/arm-containerinstance. */
 export function sdkCleanUpOperations(
   ml: AzureMachineLearningWorkspaces,
@@ -194,7 +265,7 @@ export function sdkCleanUpOperations(
   updateIntervalInMs: number,
 ): CleanUpOperations {
   const poll = { updateIntervalInMs };
-  const versions = (asset: 'models' | 'codes') => (asset === 'models' ? ml.modelVersions : ml.codeVersions);
+  const versions = (asset: VersionedAsset) => versionOperations(ml, asset);
   return {
     async cancelJob(name) {
       const job = await ml.jobs
@@ -208,6 +279,8 @@ export function sdkCleanUpOperations(
     deleteAciGroup: async (name) => {
       await aci.containerGroups.beginDeleteAndWait(rg, name, poll).catch(ignoreNotFound);
     },
+    detachCompute: (name) =>
+      ml.computeOperations.beginDeleteAndWait(rg, ws, name, 'Detach', poll).catch(ignoreNotFound),
     async deleteOrArchiveVersion(asset, name, version) {
       try {
         await versions(asset).delete(rg, ws, name, version);
@@ -231,7 +304,7 @@ export function sdkCleanUpOperations(
   };
 }
 
-/** Names ending in `-<runId>` among the workspace's online endpoints, the group's ACI groups and models. */
+/** Names ending in `-<runId>` among the workspace's online endpoints and computes, the group's ACI groups and models. */
 async function leftoversBySuffix(
   ml: AzureMachineLearningWorkspaces,
   aci: ContainerInstanceManagementClient,
@@ -244,6 +317,8 @@ async function leftoversBySuffix(
     if (mine(endpoint.name)) found.push(`online endpoint ${endpoint.name}`);
   for await (const group of aci.containerGroups.listByResourceGroup(rg))
     if (mine(group.name)) found.push(`container group ${group.name}`);
+  for await (const compute of ml.computeOperations.list(rg, ws))
+    if (mine(compute.name)) found.push(`compute ${compute.name}`);
   for await (const model of ml.modelContainers.list(rg, ws)) {
     if (!mine(model.name)) continue;
     for await (const version of ml.modelVersions.list(rg, ws, model.name!))
@@ -304,8 +379,14 @@ function makeTarget(settings: TargetSettings, runId = newRunId()): Target {
       });
     },
     track(resource) {
-      created.push(resource);
-      everTracked.push(resource);
+      const same = (r: CreatedResource) => JSON.stringify(r) === JSON.stringify(resource);
+      if (!created.some(same)) created.push(resource);
+      if (!everTracked.some(same)) everTracked.push(resource);
+    },
+    async trackJob(name) {
+      target.track({ kind: 'job', name });
+      const job = await ml.jobs.get(settings.resourceGroup, settings.workspaceName, name);
+      for (const version of jobAssetVersions(job)) target.track(version);
     },
     async cleanUp() {
       const { remaining, ...report } = await runCleanUp(created, ops);
@@ -323,6 +404,15 @@ function makeTarget(settings: TargetSettings, runId = newRunId()): Target {
         const status = (await ml.jobs.get(settings.resourceGroup, settings.workspaceName, job.name))
           .properties.status;
         if (!terminalStatuses.has(status ?? '')) found.push(`job ${job.name} (${status})`);
+      }
+      for (const version of everTracked.filter(isVersion)) {
+        if (version.kind === 'modelVersion') continue; // listed by suffix above
+        const { resourceGroup: rg, workspaceName: ws } = settings;
+        const current = await versionOperations(ml, assetOf[version.kind])
+          .get(rg, ws, version.name, version.version)
+          .catch((error: unknown) => (ignoreNotFound(error), undefined));
+        if (current && !(current.properties as { isArchived?: boolean }).isArchived)
+          found.push(describeResource(version));
       }
       return found;
     },

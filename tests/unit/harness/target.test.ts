@@ -127,6 +127,7 @@ describe('runCleanUp', () => {
       cancelJob: (name) => step(`cancel ${name}`, name.includes('done') ? 'finished' : 'canceled'),
       deleteEndpoint: (name) => step(`delete endpoint ${name}`, undefined),
       deleteAciGroup: (name) => step(`delete aci ${name}`, undefined),
+      detachCompute: (name) => step(`detach compute ${name}`, undefined),
       deleteOrArchiveVersion: (asset, name, version) =>
         step(`delete ${asset} ${name}:${version}`, asset === 'codes' ? 'archived' : 'deleted'),
     };
