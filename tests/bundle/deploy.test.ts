@@ -326,7 +326,7 @@ describe.each(hosts)('deploy as %s', (host) => {
    * cluster (resource id) with the Azure ML extension installed for inference, and not attached to the workspace.
    */
   describeOnTargets(
-    `deploy as ${host}: kubernetes, refused until attached; clean up`,
+    `deploy as ${host}: kubernetes (live with AZUREML_STEPS_AKS_CLUSTER), refused until attached; clean up`,
     async () => ({ target: emulatorTarget(emulator) }),
     (target, timeoutMs) => {
       const onEmulator = () => target().kind === 'emulator';

@@ -4,6 +4,7 @@ import {
   liveSettings,
   liveTarget,
   liveTitle,
+  jobAssetVersions,
   newRunId,
   runCleanUp,
   sdkCleanUpOperations,
@@ -191,6 +192,70 @@ describe('runCleanUp', () => {
     expect(report.remaining).toEqual([
       { kind: 'job', name: 'train-t1' },
       { kind: 'endpoint', name: 'rain-t1' },
+    ]);
+  });
+});
+
+describe('runCleanUp of what jobs upload, and attached computes', () => {
+  it('detaches computes after the endpoints that use them, then models, components, environments, code', async () => {
+    const calls: string[] = [];
+    const ops: CleanUpOperations = {
+      cancelJob: async (name) => (calls.push(`cancel ${name}`), 'finished'),
+      deleteEndpoint: async (name) => void calls.push(`delete endpoint ${name}`),
+      deleteAciGroup: async (name) => void calls.push(`delete aci ${name}`),
+      detachCompute: async (name) => void calls.push(`detach ${name}`),
+      deleteOrArchiveVersion: async (asset, name, version) => {
+        calls.push(`${asset} ${name}:${version}`);
+        return 'archived';
+      },
+    };
+    const report = await runCleanUp(
+      [
+        { kind: 'codeVersion', name: 'c', version: '1' },
+        { kind: 'environmentVersion', name: 'CliV2AnonymousEnvironment', version: 'abc' },
+        { kind: 'compute', name: 'k8s-t1' },
+        { kind: 'componentVersion', name: 'azureml_anonymous', version: 'def' },
+        { kind: 'endpoint', name: 'rain-t1' },
+        { kind: 'modelVersion', name: 'rain-t1', version: '1' },
+      ],
+      ops,
+    );
+    expect(calls).toEqual([
+      'delete endpoint rain-t1',
+      'detach k8s-t1',
+      'models rain-t1:1',
+      'components azureml_anonymous:def',
+      'environments CliV2AnonymousEnvironment:abc',
+      'codes c:1',
+    ]);
+    expect(report.done).toEqual([
+      'deleted online endpoint rain-t1',
+      'detached compute k8s-t1',
+      'archived model version rain-t1:1',
+      'archived component version azureml_anonymous:def',
+      'archived environment version CliV2AnonymousEnvironment:abc',
+      'archived code version c:1',
+    ]);
+  });
+
+  it("finds the workspace's code, environment and component versions a job refers to, not registry assets", () => {
+    const ws = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws';
+    const job = {
+      properties: {
+        jobType: 'Pipeline',
+        codeId: `${ws}/codes/c1/versions/1`,
+        environmentId: 'azureml://registries/azureml/environments/sklearn-1.5/versions/3',
+        trial: { environmentId: `azureml:${ws}/environments/CliV2AnonymousEnvironment/versions/abc` },
+        jobs: {
+          prep: { componentId: `${ws}/components/azureml_anonymous/versions/def` },
+          again: { codeId: `${ws}/codes/c1/versions/1` },
+        },
+      },
+    };
+    expect(jobAssetVersions(job)).toEqual([
+      { kind: 'codeVersion', name: 'c1', version: '1' },
+      { kind: 'environmentVersion', name: 'CliV2AnonymousEnvironment', version: 'abc' },
+      { kind: 'componentVersion', name: 'azureml_anonymous', version: 'def' },
     ]);
   });
 });
