@@ -595,3 +595,142 @@ emulatorOnly(
     );
   },
 );
+
+/** Every blob of a datastore's container, by name. */
+async function blobNames(datastore = 'workspaceblobstore'): Promise<string[]> {
+  const names: string[] = [];
+  for await (const blob of datastoreContainer(datastore).listBlobsFlat()) names.push(blob.name);
+  return names.sort();
+}
+
+/** A local MLflow model folder (its MLmodel declaring two flavors) and a model YAML naming it. */
+function mlflowModelFile(name: string, extra = ''): { folder: string; file: string } {
+  const folder = join(scratch, name);
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(
+    join(folder, 'MLmodel'),
+    [
+      'artifact_path: model',
+      'flavors:',
+      '  python_function:',
+      '    loader_module: mlflow.sklearn',
+      '    python_version: 3.10.12',
+      '  sklearn:',
+      '    pickled_model: model.pkl',
+      `    sklearn_version: 1.3.${name.length}`,
+    ].join('\n'),
+  );
+  writeFileSync(join(folder, 'model.pkl'), `weights of ${name}`);
+  const file = join(scratch, `${name}.yml`);
+  writeFileSync(
+    file,
+    `$schema: https://azuremlschemas.azureedge.net/latest/model.schema.json\nname: ${name}\npath: ./${name}\ndescription: Rain in four hours\ntags: { team: forecasting }\nproperties: { owner: ada }\nstage: Production\n${extra}`,
+  );
+  return { folder, file };
+}
+
+describe('register-model: MLflow model folders and model YAML keys', () => {
+  it('registers an MLflow folder from a model YAML: type and flavors from MLmodel, uploaded to its datastore', async () => {
+    const { file } = mlflowModelFile('mlflow-yaml', 'datastore: workspaceartifactstore\n');
+    const run = await register('github', { modelName: 'mlflow-yaml', modelFile: file });
+    expect(run.errors).toEqual([]);
+    expect(run.outputs).toMatchObject({ registered: 'true', modelVersion: '1' });
+    expect(run.warnings.join('\n')).toContain(`${file}:7:1: 'stage' is not sent`);
+    const props = versionProperties('mlflow-yaml', '1') as ReturnType<typeof versionProperties> & {
+      description?: string;
+      flavors?: unknown;
+    };
+    expect(props).toMatchObject({
+      modelType: 'mlflow_model',
+      description: 'Rain in four hours',
+      tags: { team: 'forecasting' },
+      properties: { owner: 'ada' },
+      flavors: {
+        python_function: { data: { loader_module: 'mlflow.sklearn', python_version: '3.10.12' } },
+        sklearn: { data: { pickled_model: 'model.pkl', sklearn_version: '1.3.11' } },
+      },
+    });
+    expect(props.modelUri).toMatch(
+      /^azureml:\/\/datastores\/workspaceartifactstore\/paths\/LocalUpload\/[0-9a-f]{32}\/mlflow-yaml\/$/,
+    );
+    const uploaded = props.modelUri!.replace(/^azureml:\/\/datastores\/workspaceartifactstore\/paths\//, '');
+    expect((await blobNames('workspaceartifactstore')).filter((n) => n.startsWith(uploaded))).toEqual([
+      `${uploaded}MLmodel`,
+      `${uploaded}model.pkl`,
+    ]);
+  }, 60_000);
+
+  it.each<Host>(['azure-pipelines', 'github'])(
+    'as %s refuses type mlflow_model on a folder without MLmodel at its line, calling no Azure',
+    async (host) => {
+      const folder = join(scratch, `plain-${host}`);
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, 'model.pkl'), 'w');
+      const file = join(scratch, `plain-${host}.yml`);
+      writeFileSync(file, `name: plain\npath: ./plain-${host}\ntype: mlflow_model\n`);
+      const before = emulator.requests.length;
+      const run = await register(host, { modelName: 'plain', modelFile: file });
+      expect(run.result).toBe('Failed');
+      expect(run.errors.join('\n')).toContain(
+        `'type' is mlflow_model but the folder ${folder} has no MLmodel file`,
+      );
+      expect(run.locatedErrors[0]).toMatchObject({ file, line: '3' });
+      expect(emulator.requests.length).toBe(before);
+    },
+    60_000,
+  );
+});
+
+describe('register-model: dry run', () => {
+  it.each<Host>(['azure-pipelines', 'github'])(
+    'as %s reads, gates and prints the requests; uploads and registers nothing',
+    async (host) => {
+      const model = `dry-${host}`;
+      seedVersion(model, '1', seedJob({ f1: 0.8 }));
+      const { file } = mlflowModelFile(model);
+      const versionsBefore = versionsOf(model);
+      const blobsBefore = await blobNames();
+      const writesBefore = emulator.requests.filter((r) => r.method !== 'GET').length;
+
+      const run = await register(host, {
+        modelName: model,
+        modelFile: file,
+        jobName: seedJob({ f1: 0.85 }),
+        compareMetric: 'f1',
+        baseline: 'latest',
+        dryRun: 'true',
+      });
+      expect(run.errors).toEqual([]);
+      expect(run.succeeded).toBe(true);
+      expect(run.outputs).toMatchObject({
+        registered: 'false',
+        modelVersion: '2',
+        modelId: `azureml:${model}:2`,
+      });
+      expect(gateResult(run)).toMatchObject({ verdict: 'pass', baseline: { modelId: `azureml:${model}:1` } });
+      expect(versionsOf(model)).toEqual(versionsBefore);
+      expect(await blobNames()).toEqual(blobsBefore);
+      const writes = emulator.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
+      expect(
+        writes.slice(writesBefore).filter((r) => !/\/token|oauth2|listSecrets|listKeys/i.test(r.path)),
+      ).toEqual([]);
+
+      const printed = run.everythingPrinted;
+      expect(printed).toContain('Dry run: 2 request(s) that would be sent (none was)');
+      expect(printed).toMatch(
+        /PUT azureml:\/\/datastores\/workspaceblobstore\/paths\/LocalUpload\/[0-9a-f]{32}\/dry-[a-z-]+\/ \(upload of 2 file\(s\), \d+ bytes\)/,
+      );
+      expect(printed).toContain(
+        `PUT ${emulator.workspaceId}/models/${model}/versions/2?api-version=2022-10-01`,
+      );
+      expect(printed).toContain('"modelType": "mlflow_model"');
+      expect(printed).toContain('"loader_module": "mlflow.sklearn"');
+      expect(printed).toContain('"gate.verdict": "pass"');
+      expect(printed).not.toContain(emulator.clientSecret);
+      expect(run.summary).toContain('**dry run**: nothing uploaded or registered');
+      expect(run.summary).toContain(`\`azureml:${model}:2\` (dry run: would be registered)`);
+      expect(run.summary).toContain('this was a dry run, so nothing was uploaded or registered');
+    },
+    60_000,
+  );
+});

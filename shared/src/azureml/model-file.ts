@@ -1,6 +1,9 @@
 /**
- * The Azure ML CLI v2 model YAML (`az ml model create -f model.yml`): name, version, path, type, description,
- * tags, properties, flavors. Every problem is reported at once with its file:line:column.
+ * The Azure ML CLI v2 model YAML (`az ml model create -f model.yml`): every key the CLI takes (azure-ai-ml's
+ * ModelSchema and the current YAML reference). Sent: name, version, path, type, description, tags, properties,
+ * flavors, job_name; used: datastore (where a local path is uploaded); accepted with a warning: stage (no field at
+ * api-version 2022-10-01), the read-only keys of `az ml model show` and the registry-only deployment templates.
+ * Every problem is reported at once with its file:line:column.
  *
  * ```yaml
  * $schema: https://azuremlschemas.azureedge.net/latest/model.schema.json
@@ -10,12 +13,14 @@
  * tags: { team: forecasting }
  * ```
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SourceLocation } from '../step/errors';
 import { readYamlFile } from '../yaml/load-yaml';
 import { describe, Problems } from '../yaml/problems';
 import { fields, isMapping, Node, oneOf, stringMap, text, textLike } from '../yaml/read-node';
 import { isUri, localPath } from './asset-names';
-import { MODEL_NAME, MODEL_TYPES, type ModelType } from './model-types';
+import { MLMODEL_FILE, MODEL_NAME, MODEL_TYPES, type ModelType } from './model-types';
 
 /** Where a model YAML's `path` points. */
 export type ModelFilePath =
@@ -46,9 +51,26 @@ export interface ModelFile {
   readonly flavors?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** `job_name`: the job that produced the model, for lineage and metrics. */
   readonly jobName?: string;
+  /** `datastore`: where a local path is uploaded (the workspace's default datastore without it). */
+  readonly datastore?: string;
   /** Keys accepted but not sent (the 2022-10-01 API has no field for them), as `file:line:col: message`. */
   readonly warnings: readonly string[];
 }
+
+/**
+ * Keys the CLI reads from a model it shows (`az ml model show`) and drops when it loads a model YAML (azure-ai-ml's
+ * ModelSchema marks them dump-only), so a file saved from `show` loads again: ignored here too, with a warning.
+ */
+const READ_ONLY_KEYS = [
+  'id',
+  'creation_context',
+  'utc_time_created',
+  'latest_version',
+  'intellectual_property',
+] as const;
+
+/** Keys of the current YAML reference that apply to models in a registry only (deployment templates). */
+const REGISTRY_ONLY_KEYS = ['default_deployment_template', 'allowed_deployment_templates'] as const;
 
 const KEYS = [
   '$schema',
@@ -63,6 +85,8 @@ const KEYS = [
   'stage',
   'job_name',
   'datastore',
+  ...READ_ONLY_KEYS,
+  ...REGISTRY_ONLY_KEYS,
 ] as const;
 
 const VERSION = /^[a-zA-Z0-9_.-]{1,30}$/;
@@ -105,15 +129,9 @@ export function loadModelFile(file: string): ModelFile {
     root
       .child('job_name')
       .error(`'job_name' is '${jobName}' but 'path' is an output of job '${path.jobName}'`);
-  for (const key of ['stage', 'datastore'] as const)
-    if (root.child(key).present)
-      problems.warn(
-        document,
-        [key],
-        key === 'stage'
-          ? `'stage' is not sent: the Azure ML API version the step uses (2022-10-01) has no model stage`
-          : `'datastore' is not used: local files go to the workspace's default datastore`,
-      );
+  const datastore = readDatastore(root.child('datastore'), path);
+  if (type === 'mlflow_model' && path?.kind === 'local') checkMlflowFolder(root.child('type'), path);
+  warnUnsent(root, problems);
   problems.throwIfAny();
   return {
     file,
@@ -127,6 +145,7 @@ export function loadModelFile(file: string): ModelFile {
     properties,
     ...(flavors ? { flavors } : {}),
     ...(jobName !== undefined ? { jobName } : {}),
+    ...(datastore !== undefined ? { datastore } : {}),
     warnings: problems.warnings,
   };
 }
@@ -173,6 +192,61 @@ function readPath(node: Node): ModelFilePath | undefined {
     return undefined;
   }
   return { kind: 'local', path: local.path, isFile: local.isFile };
+}
+
+/** `datastore`: a datastore name, used for a local path only (a job output or a URI is registered where it is). */
+function readDatastore(node: Node, path: ModelFilePath | undefined): string | undefined {
+  const name = text(node, 'the name of a datastore, e.g. workspaceblobstore');
+  if (name === undefined) return undefined;
+  const bare = name.replace(/^azureml:/i, '').trim();
+  if (!/^[a-zA-Z0-9_]{1,255}$/.test(bare)) {
+    node.error(`'datastore' must be the name of a datastore (letters, digits and '_'), got '${name}'`);
+    return undefined;
+  }
+  if (path && path.kind !== 'local')
+    node.problems.warn(
+      node.document,
+      ['datastore'],
+      `'datastore' is not used: 'path' is not a local path, so nothing is uploaded`,
+    );
+  return bare;
+}
+
+/** `type: mlflow_model` on a local path: an MLflow model is a folder with an `MLmodel` file at its root. */
+function checkMlflowFolder(node: Node, path: Extract<ModelFilePath, { kind: 'local' }>): void {
+  if (path.isFile)
+    node.error(
+      `'type' is mlflow_model but 'path' is a file (${path.path}): an MLflow model is a folder with an ${MLMODEL_FILE} file; give the folder, or type custom_model`,
+    );
+  else if (!existsSync(join(path.path, MLMODEL_FILE)))
+    node.error(
+      `'type' is mlflow_model but the folder ${path.path} has no ${MLMODEL_FILE} file: save the model with mlflow (mlflow.<flavor>.save_model), or use type custom_model`,
+    );
+}
+
+/** Warnings for the keys accepted but not sent: read-only ones, registry-only ones, and `stage`. */
+function warnUnsent(root: Node, problems: Problems): void {
+  const document = root.document;
+  if (root.child('stage').present)
+    problems.warn(
+      document,
+      ['stage'],
+      `'stage' is not sent: the Azure ML API version the step uses (2022-10-01) has no model stage`,
+    );
+  for (const key of READ_ONLY_KEYS)
+    if (root.child(key).present)
+      problems.warn(
+        document,
+        [key],
+        `'${key}' is read-only (Azure ML sets it when the model is registered): ignored, as the CLI ignores it`,
+      );
+  for (const key of REGISTRY_ONLY_KEYS)
+    if (root.child(key).present)
+      problems.warn(
+        document,
+        [key],
+        `'${key}' applies to models in a registry only: not sent for a workspace model`,
+      );
 }
 
 function readFlavors(node: Node): Record<string, Record<string, string>> | undefined {

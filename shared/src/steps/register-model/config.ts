@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { WorkspaceRef } from '../../azureml/workspace-session';
 import type { ParseContext } from '../../step/define';
 import { InputError, InputErrors, type SourceLocation } from '../../step/errors';
@@ -9,7 +10,12 @@ import { workspaceRef } from '../workspace-inputs';
 import { parseBaseline, type GateSettings } from './gate';
 import { loadModelFile, type ModelFile } from '../../azureml/model-file';
 import type { registerModelManifest } from './manifest';
-import { MODEL_NAME, RESERVED_PROPERTY_PREFIX, type ModelType } from '../../azureml/model-types';
+import {
+  MLMODEL_FILE,
+  MODEL_NAME,
+  RESERVED_PROPERTY_PREFIX,
+  type ModelType,
+} from '../../azureml/model-types';
 
 type RegisterModelInputs = StepInputs<typeof registerModelManifest>;
 type RegisterModelInput = InputName<typeof registerModelManifest>;
@@ -50,6 +56,10 @@ export interface RegisterModelConfig {
   readonly properties: Readonly<Record<string, string>>;
   readonly flavors?: ModelFile['flavors'];
   readonly allowDuplicate: boolean;
+  /** Validate, resolve (reads only), run the gate and print the requests; upload and register nothing. */
+  readonly dryRun: boolean;
+  /** Where a local path is uploaded (model YAML `datastore`); the workspace's default datastore without it. */
+  readonly datastore?: string;
   readonly gate?: GateSettings;
   /** Things accepted but not acted on, logged as warnings when the step runs. */
   readonly warnings: readonly string[];
@@ -116,6 +126,8 @@ export function parseRegisterModelConfig(
   const source = chooseSource(file, given);
   if (file) warnings.push(...modelFileWarnings(file, modelName, shown));
   const modelType: ModelType | undefined = inputs.choice('modelType') ?? file?.type;
+  if (inputs.choice('modelType') === 'mlflow_model' && source.kind === 'local')
+    checkMlflowInput(source, shown('modelType'));
   const description = inputs.string('description') ?? file?.description;
   return {
     workspace: workspaceRef(inputs),
@@ -131,6 +143,8 @@ export function parseRegisterModelConfig(
     properties: { ...(file?.properties ?? {}), ...properties },
     ...(file?.flavors ? { flavors: file.flavors } : {}),
     allowDuplicate: inputs.boolean('allowDuplicate'),
+    dryRun: inputs.boolean('dryRun'),
+    ...(file?.datastore !== undefined ? { datastore: file.datastore } : {}),
     ...(gate ? { gate } : {}),
     warnings,
   };
@@ -250,6 +264,16 @@ function sourceOfFile(file: ModelFile, jobName: string | undefined): ModelSource
   return path.kind === 'local'
     ? { kind: 'local', path: path.path, isFile: path.isFile, ...(producer ? { jobName: producer } : {}) }
     : { kind: 'uri', uri: path.uri, ...(producer ? { jobName: producer } : {}) };
+}
+
+/** `modelType` mlflow_model on a local path: an MLflow model is a folder with an `MLmodel` file at its root. */
+function checkMlflowInput(source: Extract<ModelSource, { kind: 'local' }>, shown: string): void {
+  const problem = source.isFile
+    ? `'${source.path}' is a file: an MLflow model is a folder with an ${MLMODEL_FILE} file; give the folder, or modelType custom_model.`
+    : !existsSync(join(source.path, MLMODEL_FILE))
+      ? `the folder '${source.path}' has no ${MLMODEL_FILE} file: save the model with mlflow (mlflow.<flavor>.save_model), or use modelType custom_model.`
+      : undefined;
+  if (problem) throw new InputError('modelType', `Input ${shown} is mlflow_model but ${problem}`);
 }
 
 /** The gate, when `compareMetric` is given; gate inputs without it are ignored with a warning. */

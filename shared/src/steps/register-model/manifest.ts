@@ -92,6 +92,14 @@ export const registerModelManifest = {
       help: 'Register a new version even when the same job output is already registered.',
     },
     {
+      name: 'dryRun',
+      label: 'Dry run',
+      type: 'boolean',
+      default: 'false',
+      group: 'model',
+      help: 'Validate and resolve everything (reading the source job, existing versions and the baseline), run the gate, print the requests that would be sent; upload and register nothing.',
+    },
+    {
       name: 'compareMetric',
       label: 'Metric to compare',
       type: 'string',
@@ -147,10 +155,16 @@ export const registerModelManifest = {
     },
   ],
   outputs: [
-    { name: 'registered', description: '`true` when a model version was registered (or already existed).' },
+    {
+      name: 'registered',
+      description: '`true` when a model version was registered (or already existed); `false` in a dry run.',
+    },
     { name: 'modelName', description: 'Name of the model.' },
-    { name: 'modelVersion', description: 'Version registered.' },
-    { name: 'modelId', description: '`azureml:<name>:<version>`.' },
+    { name: 'modelVersion', description: 'Version registered (in a dry run: the version that would be).' },
+    {
+      name: 'modelId',
+      description: '`azureml:<name>:<version>` (in a dry run: the one that would be registered).',
+    },
     { name: 'gateResult', description: 'JSON: candidate, baseline, delta, verdict, reason.' },
     evidenceOutput,
   ],

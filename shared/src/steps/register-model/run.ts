@@ -13,6 +13,7 @@ import { findRegistered, registerVersion, type RegisteredVersion } from '../../a
 import { resolveSource, type ResolvedSource } from './source';
 import type { RegisterModelReport, RegisterModelSummary } from './summary';
 import { versionRecord } from './version-record';
+import { reportDryRun } from './dry-run';
 
 /** One run of the step: its config, its context and its workspace session. */
 interface RegisterRun {
@@ -50,10 +51,17 @@ export async function runRegisterModel(
   const datastore = datastoreOpener(session, (secret) => context.addSecret(secret));
   context.setOutput('modelName', config.modelName);
 
-  const source = await resolveSource(config, { session, datastore, logger, signal });
+  if (config.dryRun) logger.info('Dry run: Azure ML is read, nothing is uploaded or registered.');
+  const source = await resolveSource(config, {
+    session,
+    datastore,
+    logger,
+    signal,
+    ...(config.dryRun ? { dryRun: true } : {}),
+  });
   logger.info(`Model: ${source.what} at ${source.modelUri} (${source.type}: ${source.typeReason}).`);
   const lineage = lineageTags(context.environment);
-  const base = summaryBase(config.modelName, source, lineage);
+  const base = summaryBase(config, source, lineage);
 
   if (!config.allowDuplicate) {
     const existing = await findRegistered(session, config.modelName, source.key);
@@ -67,11 +75,12 @@ export async function runRegisterModel(
 }
 
 function summaryBase(
-  modelName: string,
+  { modelName, dryRun }: RegisterModelConfig,
   source: ResolvedSource,
   lineage: Readonly<Record<string, string>>,
 ): SummaryBase {
   return {
+    ...(dryRun ? { dryRun } : {}),
     modelName,
     sourceWhat: source.what,
     modelUri: source.modelUri,
@@ -136,7 +145,7 @@ function reportRefused(
   context.setOutput('registered', false);
   report.evidence = { model: { name: config.modelName, registered: false }, ...judged.details };
   report.summary = { ...judged.summary, outcome: 'not registered' };
-  const message = `The gate refused the model: ${gate.reason} Nothing was registered.`;
+  const message = `${config.dryRun ? 'Dry run: ' : ''}The gate refused the model: ${gate.reason} Nothing was registered.`;
   if (config.gate?.onFail === 'skip') {
     return { result: 'succeededWithIssues', message: `${message} (onGateFail: skip, registered=false)` };
   }
@@ -154,6 +163,7 @@ async function registerCandidate(
 ): Promise<StepOutcome> {
   const { modelName } = config;
   const { tags, properties, body } = versionRecord(config, source, candidate, gate, lineage);
+  if (config.dryRun) return reportDryRun({ config, context, session }, source, body, judged, report);
   const registered = await registerVersion(
     session,
     modelName,

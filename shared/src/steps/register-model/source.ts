@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatastoreContainer } from '../../azureml/datastore-blobs';
 import type { WorkspaceSession } from '../../azureml/workspace-session';
@@ -9,6 +9,7 @@ import { uploadSnapshot, type LocalUpload } from '../../azureml/local-upload';
 import { snapshot } from '../../azureml/snapshot';
 import type { ModelSource, RegisterModelConfig } from './config';
 import { MLMODEL_FILE, type ModelType } from '../../azureml/model-types';
+import { mlmodelFlavors, type ModelFlavors } from '../../azureml/mlmodel';
 import { readJob, type JobFacts } from './source-job';
 
 /** The model's files found (or uploaded), with what they are and where they came from. */
@@ -24,6 +25,8 @@ export interface ResolvedSource {
   readonly type: ModelType;
   /** Why this type: `given`, `MLmodel file found`, `job output type mlflow_model`, `no MLmodel file`. */
   readonly typeReason: string;
+  /** The flavors of an MLflow model, read from its `MLmodel` file (sent unless the model YAML gives its own). */
+  readonly flavors?: ModelFlavors;
   readonly upload?: LocalUpload;
 }
 
@@ -34,6 +37,8 @@ export interface SourceContext {
   readonly datastore: (name?: string) => Promise<DatastoreContainer>;
   readonly logger: LoggerPort;
   readonly signal: AbortSignal;
+  /** Read only: a local path is hashed and looked for, never uploaded. */
+  readonly dryRun?: boolean;
 }
 
 /** The datastore holding a job's artifacts (`ExperimentRun/dcid.<job>/...`). */
@@ -50,7 +55,7 @@ export async function resolveSource(
     case 'job':
       return jobSource(source, config.modelType, context);
     case 'local':
-      return localSource(source, config.modelType, context);
+      return localSource(source, config.modelType, config.datastore, context);
     case 'uri':
       return uriSource(source, config.modelType, context);
   }
@@ -75,9 +80,14 @@ async function requireJob(jobName: string, forOutput: boolean, context: SourceCo
   return job;
 }
 
-type Content = { readonly kind: 'file' | 'folder' | 'missing'; readonly hasMlmodel: boolean };
+type Content = {
+  readonly kind: 'file' | 'folder' | 'missing';
+  readonly hasMlmodel: boolean;
+  /** The `MLmodel` file's text, when there is one. */
+  readonly mlmodel?: string;
+};
 
-/** Whether a datastore path holds a blob, or blobs below it, and an `MLmodel` file at its root. */
+/** Whether a datastore path holds a blob, or blobs below it, and an `MLmodel` file at its root (read). */
 async function inspect(container: DatastoreContainer, path: string, signal: AbortSignal): Promise<Content> {
   const base = path.replace(/^\/+|\/+$/g, '');
   const client = container.container;
@@ -86,15 +96,49 @@ async function inspect(container: DatastoreContainer, path: string, signal: Abor
   const prefix = base ? `${base}/` : '';
   for await (const page of client.listBlobsFlat({ prefix, abortSignal: signal }).byPage({ maxPageSize: 1 })) {
     if (page.segment.blobItems.length === 0) break;
-    const hasMlmodel = await client.getBlobClient(`${prefix}${MLMODEL_FILE}`).exists({ abortSignal: signal });
-    return { kind: 'folder', hasMlmodel };
+    const mlmodel = client.getBlobClient(`${prefix}${MLMODEL_FILE}`);
+    if (!(await mlmodel.exists({ abortSignal: signal }))) return { kind: 'folder', hasMlmodel: false };
+    const text = (await mlmodel.downloadToBuffer(undefined, undefined, { abortSignal: signal })).toString(
+      'utf8',
+    );
+    return { kind: 'folder', hasMlmodel: true, mlmodel: text };
   }
   return { kind: 'missing', hasMlmodel: false };
 }
 
+/** What a model's content says of its type: an `MLmodel` file (and its text), a job output's declared type. */
+interface Detected {
+  readonly hasMlmodel: boolean;
+  readonly mlmodel?: string | undefined;
+  readonly outputType?: string | undefined;
+  /** Whether the content could be looked at (a URI outside the workspace's datastores cannot). */
+  readonly looked?: boolean;
+}
+
+/**
+ * The type (given, else detected) and, for an MLflow model, the flavors of its `MLmodel` file. A given type
+ * mlflow_model on content without an `MLmodel` file is refused: Azure ML could not serve it as an MLflow model.
+ */
+function typeAndFlavors(
+  given: ModelType | undefined,
+  detected: Detected,
+  where: string,
+): { type: ModelType; typeReason: string; flavors?: ModelFlavors } {
+  const settled = settleType(given, detected);
+  if (given === 'mlflow_model' && !detected.hasMlmodel && detected.looked !== false)
+    throw new DataError(
+      `The model type is mlflow_model but the ${where} has no ${MLMODEL_FILE} file at its root: register the folder mlflow saved the model to (it holds ${MLMODEL_FILE}), or use type custom_model.`,
+    );
+  if (settled.type !== 'mlflow_model' || detected.mlmodel === undefined) return settled;
+  return {
+    ...settled,
+    flavors: mlmodelFlavors(detected.mlmodel, `The ${MLMODEL_FILE} file of the ${where}`),
+  };
+}
+
 function settleType(
   given: ModelType | undefined,
-  detected: { hasMlmodel: boolean; outputType?: string | undefined },
+  detected: Detected,
 ): { type: ModelType; typeReason: string } {
   if (given) return { type: given, typeReason: 'given' };
   const outputType = detected.outputType?.toLowerCase();
@@ -128,7 +172,7 @@ async function jobSource(
         modelUri: named.uri,
         what,
         job,
-        ...settleType(givenType, { hasMlmodel: false, outputType: named.type }),
+        ...typeAndFlavors(givenType, { hasMlmodel: false, outputType: named.type, looked: false }, what),
       };
     }
     const container = await context.datastore(decodeURIComponent(onDatastore[1] ?? ''));
@@ -142,7 +186,7 @@ async function jobSource(
       modelUri: named.uri,
       what,
       job,
-      ...settleType(givenType, { ...content, outputType: named.type }),
+      ...typeAndFlavors(givenType, { ...content, outputType: named.type }, what),
     };
   }
   if (where === 'named') throw new DataError(`Job '${jobName}' has no output '${output}' (${outputList}).`);
@@ -161,13 +205,14 @@ async function jobSource(
     modelUri: `azureml://datastores/${container.datastoreName}/paths/${blobPath}${content.kind === 'folder' ? '/' : ''}`,
     what: `artifact '${path}' of job '${jobName}'`,
     job,
-    ...settleType(givenType, content),
+    ...typeAndFlavors(givenType, content, `artifact '${path}' of job '${jobName}'`),
   };
 }
 
 async function localSource(
   source: Extract<ModelSource, { kind: 'local' }>,
   givenType: ModelType | undefined,
+  datastore: string | undefined,
   context: SourceContext,
 ): Promise<ResolvedSource> {
   const job = source.jobName ? await requireJob(source.jobName, false, context) : undefined;
@@ -178,17 +223,26 @@ async function localSource(
     throw new DataError(`The model folder '${source.path}' has no files to upload.`);
   const hasMlmodel =
     !source.isFile && files.files.includes(MLMODEL_FILE) && existsSync(join(source.path, MLMODEL_FILE));
-  const container = await context.datastore();
-  const upload = await uploadSnapshot(container, files, source.isFile, { signal: context.signal });
+  const what = `${source.isFile ? 'file' : 'folder'} '${source.path}'`;
+  const typed = typeAndFlavors(
+    givenType,
+    { hasMlmodel, ...(hasMlmodel ? { mlmodel: readFileSync(join(source.path, MLMODEL_FILE), 'utf8') } : {}) },
+    what,
+  );
+  const container = await context.datastore(datastore);
+  const upload = await uploadSnapshot(container, files, source.isFile, {
+    signal: context.signal,
+    ...(context.dryRun ? { dryRun: true } : {}),
+  });
   context.logger.info(
     `${source.isFile ? 'File' : 'Folder'} '${source.path}': ${upload.action} to ${upload.uri} (${upload.detail}).`,
   );
   return {
     key: `local:${files.hash}`,
     modelUri: upload.uri,
-    what: `${source.isFile ? 'file' : 'folder'} '${source.path}'`,
+    what,
     ...(job ? { job } : {}),
-    ...settleType(givenType, { hasMlmodel }),
+    ...typed,
     upload,
   };
 }
@@ -200,7 +254,7 @@ async function uriSource(
 ): Promise<ResolvedSource> {
   const job = source.jobName ? await requireJob(source.jobName, false, context) : undefined;
   const onDatastore = DATASTORE_URI.exec(source.uri);
-  let content: Content = { kind: 'folder', hasMlmodel: false };
+  let content: Content & { looked?: boolean } = { kind: 'folder', hasMlmodel: false, looked: false };
   if (onDatastore) {
     const container = await context.datastore(decodeURIComponent(onDatastore[1] ?? ''));
     content = await inspect(container, onDatastore[2] ?? '', context.signal);
@@ -215,6 +269,6 @@ async function uriSource(
     modelUri: source.uri,
     what: source.uri,
     ...(job ? { job } : {}),
-    ...settleType(givenType, content),
+    ...typeAndFlavors(givenType, content, source.uri),
   };
 }

@@ -5,7 +5,9 @@ import { formatMetric, type GateResult } from './gate';
 export interface RegisterModelSummary {
   readonly modelName: string;
   /** What happened to the model: registered now, found from an earlier run, or held back by the gate. */
-  readonly outcome: 'registered' | 'existing' | 'not registered';
+  readonly outcome: 'registered' | 'existing' | 'not registered' | 'dry run';
+  /** A dry run: read and judged, nothing uploaded or registered. */
+  readonly dryRun?: boolean;
   readonly version?: string;
   readonly modelId?: string;
   readonly sourceWhat: string;
@@ -28,6 +30,13 @@ export const registerModelReporter = finalReporter<RegisterModelConfig, Register
   renderRegisterModelSummary,
 );
 
+/** What follows the model id in the summary's first row. */
+const MODEL_NOTE = {
+  registered: ' (registered)',
+  existing: ' (already registered from this source: re-run)',
+  'dry run': ' (dry run: would be registered)',
+} as const;
+
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The register-model step's part of the job summary: the model, its lineage, and the gate metric by metric. */
@@ -36,7 +45,7 @@ export function renderRegisterModelSummary(summary: RegisterModelSummary): strin
   const model =
     summary.outcome === 'not registered'
       ? `\`${summary.modelName}\`: **not registered**`
-      : `\`${summary.modelId ?? ''}\`${summary.outcome === 'existing' ? ' (already registered from this source: re-run)' : ' (registered)'}`;
+      : `\`${summary.modelId ?? ''}\`${MODEL_NOTE[summary.outcome]}`;
   const lineage = Object.entries(summary.lineage).map(([k, v]) =>
     k === 'ci.runUrl' ? `[pipeline run](${v})` : `${k.replace(/^ci\./, '')} \`${v}\``,
   );
@@ -44,6 +53,7 @@ export function renderRegisterModelSummary(summary: RegisterModelSummary): strin
     ? `${summary.gate.verdict === 'pass' ? '✅ pass' : '❌ fail'}: ${cell(summary.gate.reason)}`
     : `no gate${summary.gateNote ? ` (${cell(summary.gateNote)})` : ''}`;
   const rows = [
+    ...(summary.dryRun ? ['| Status | **dry run**: nothing uploaded or registered |'] : []),
     `| Model | ${model} |`,
     `| Source | ${cell(summary.sourceWhat)}: \`${summary.modelUri}\` |`,
     `| Type | ${summary.type} (${summary.typeReason}) |`,
@@ -107,6 +117,10 @@ function verdictInWords(summary: RegisterModelSummary): string {
       return `this model was registered before as ${where}; nothing new was registered.`;
     case 'not registered':
       return 'the candidate did not pass the gate (see above), so it was not registered.';
+    case 'dry run':
+      return summary.gate
+        ? `the candidate passed the gate and would be registered as ${where}; this was a dry run, so nothing was uploaded or registered.`
+        : `would be registered as ${where} without a gate; this was a dry run, so nothing was uploaded or registered.`;
     case 'registered':
       return summary.gate
         ? `the candidate passed the gate and was registered as ${where}.`

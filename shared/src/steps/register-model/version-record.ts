@@ -28,6 +28,8 @@ export function versionRecord(
     ...(source.job ? { [PROPERTY.job]: source.job.name } : {}),
     ...(gate ? { [PROPERTY.gate]: JSON.stringify(gate) } : {}),
   };
+  // The model YAML's flavors win over those of the MLmodel file, as they would with the CLI.
+  const flavors = config.flavors ?? source.flavors;
   const body: ModelVersionProperties = {
     description: config.description ?? `Registered by the register-model step from the ${source.what}.`,
     tags,
@@ -35,11 +37,9 @@ export function versionRecord(
     modelType: source.type,
     modelUri: source.modelUri,
     ...(source.job ? { jobName: source.job.name } : {}),
-    ...(config.flavors
+    ...(flavors
       ? {
-          flavors: Object.fromEntries(
-            Object.entries(config.flavors).map(([k, data]) => [k, { data: { ...data } }]),
-          ),
+          flavors: Object.fromEntries(Object.entries(flavors).map(([k, data]) => [k, { data: { ...data } }])),
         }
       : {}),
   };
