@@ -3,6 +3,7 @@ import { describeEmulator } from '../../emulator/start';
 import { deployManifest } from '../../shared/src/steps/deploy/manifest';
 import { registerModelManifest } from '../../shared/src/steps/register-model/manifest';
 import { corpusFiles, type CorpusFile } from '../harness/cli-yaml-corpus';
+import { addDocsAssets } from '../harness/docs-assets';
 import { runOnEmulator } from '../harness/emulator-run';
 import type { Host, HostRun } from '../harness/host-run';
 
@@ -24,24 +25,13 @@ beforeAll(async () => {
   emulator = await startEmulator();
   description = describeEmulator(emulator);
   const ws = emulator.workspaceId;
-  for (const compute of ['cpu-cluster', 'gpu-cluster']) emulator.assets.addAmlCompute(ws, compute);
+  addDocsAssets(emulator);
   const image = { image: 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:latest' };
-  emulator.assets.addAssetVersion(
-    ws,
-    'environments',
-    'AzureML-sklearn-1.0-ubuntu20.04-py38-cpu',
-    '33',
-    image,
-  );
-  emulator.assets.addAssetVersion(
-    ws,
-    'environments',
-    'AzureML-pytorch-1.9-ubuntu18.04-py37-cuda11-gpu',
-    '6',
-    image,
-  );
   emulator.assets.addAssetVersion(ws, 'environments', 'AzureML-AutoML', '120', image);
-  emulator.assets.addAssetVersion(ws, 'models', 'rain-model', '3', { modelType: 'custom_model' });
+  emulator.assets.addAssetVersion(ws, 'models', 'rain-model', '3', {
+    modelType: 'custom_model',
+    modelUri: 'azureml://datastores/workspaceblobstore/paths/models/rain/3/',
+  });
   emulator.assets.addAssetVersion(ws, 'data', 'weather-validation', '2', {
     dataType: 'mltable',
     dataUri: 'azureml://datastores/workspaceblobstore/paths/weather-validation/',
