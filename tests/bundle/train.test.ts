@@ -7,6 +7,7 @@ import { runOnEmulator } from '../harness/emulator-run';
 import type { Host, HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
 import { describeOnTargets, emulatorOnly, emulatorTarget } from '../harness/target';
+import { addDocsAssets } from '../harness/docs-assets';
 
 /** The bundled train step, as both hosts run it, against the emulator that runs Azure ML jobs for real. */
 const hosts: Host[] = ['azure-pipelines', 'github'];
@@ -20,24 +21,7 @@ beforeAll(async () => {
   emulator = await startEmulator();
   description = describeEmulator(emulator);
   const ws = emulator.workspaceId;
-  emulator.assets.addAmlCompute(ws, 'cpu-cluster');
-  emulator.assets.addAmlCompute(ws, 'gpu-cluster');
-  // What the Azure ML CLI documentation examples (tests/fixtures/train) refer to.
-  const image = { image: 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:latest' };
-  emulator.assets.addAssetVersion(
-    ws,
-    'environments',
-    'AzureML-sklearn-1.0-ubuntu20.04-py38-cpu',
-    '33',
-    image,
-  );
-  emulator.assets.addAssetVersion(
-    ws,
-    'environments',
-    'AzureML-pytorch-1.9-ubuntu18.04-py37-cuda11-gpu',
-    '6',
-    image,
-  );
+  addDocsAssets(emulator);
   const folder = (path: string) => ({
     dataType: 'uri_folder',
     dataUri: `azureml://datastores/workspaceblobstore/paths/${path}/`,
