@@ -123,7 +123,15 @@ export function inferStepComponent(
             ...(output.description ? { description: output.description } : {}),
           }
         : { type: parentOutputType(output.expression, pipeline) };
-  return { ...step, component: localComponent(step.name, { ...component!, inputs, outputs }) };
+  // The same reference (its key keeps the scope of nested pipelines), its component now typed.
+  const typed = { ...component!, inputs, outputs };
+  return {
+    ...step,
+    component:
+      step.component.kind === 'component' && step.component.source === 'local'
+        ? { ...step.component, spec: typed }
+        : step.component,
+  };
 }
 
 function componentInput(input: InputValue, pipeline: PipelineIo, steps: readonly ReadStep[]): ComponentInput {

@@ -264,7 +264,11 @@ function pipelineJob(spec: PipelineJobSpec, resolved: Resolved, common: Common):
       ...(settings.forceRerun !== undefined ? { force_rerun: settings.forceRerun } : {}),
       ...(settings.onInit !== undefined ? { on_init: settings.onInit } : {}),
       ...(settings.onFinalize !== undefined ? { on_finalize: settings.onFinalize } : {}),
-      _source: 'YAML.JOB',
+      // A local pipeline component (`component: ./x.yml`) marks the job as the CLI does.
+      _source:
+        spec.component?.kind === 'component' && spec.component.source === 'local'
+          ? 'YAML.COMPONENT'
+          : 'YAML.JOB',
     },
     ...(spec.component ? { componentId: idOf(spec.component, resolved) } : {}),
     jobs: Object.fromEntries(
