@@ -12,7 +12,8 @@ import { asSpecDocument } from './overrides';
 import { describe } from '../../../yaml/problems';
 import { boolean, fields, stringMap, textLike, Node } from '../../../yaml/read-node';
 
-const KEYS = [
+/** Keys of every component YAML (command or pipeline). */
+export const COMPONENT_KEYS = [
   '$schema',
   'name',
   'version',
@@ -24,9 +25,9 @@ const KEYS = [
   'type',
   'inputs',
   'outputs',
-  ...COMMAND_PART_KEYS,
-  'additional_includes',
 ];
+
+const KEYS = [...COMPONENT_KEYS, ...COMMAND_PART_KEYS, 'additional_includes'];
 
 /** Loads the component YAML a step names (relative to the YAML that names it); problems point into that file. */
 export function loadComponentFile(reference: Node, written: string): ComponentSpec | undefined {

@@ -159,9 +159,8 @@ export interface ComponentOutput {
   readonly mode?: OutputMode;
 }
 
-/** A command component: from a component YAML, written inline in a step, or made from an inline step. */
-export interface ComponentSpec {
-  readonly type?: 'command';
+/** What every local component has: where it comes from, its metadata, inputs and outputs. */
+interface ComponentCommon {
   readonly origin: 'file' | 'inline' | 'step';
   /** The component YAML, for `origin: 'file'`. */
   readonly file?: string;
@@ -171,25 +170,21 @@ export interface ComponentSpec {
   readonly displayName?: string;
   readonly description?: string;
   readonly tags: Readonly<Record<string, string>>;
-  readonly isDeterministic?: boolean;
   readonly inputs: Readonly<Record<string, ComponentInput>>;
   readonly outputs: Readonly<Record<string, ComponentOutput>>;
+}
+
+/** A command component: from a component YAML, written inline in a step, or made from an inline step. */
+export interface ComponentSpec extends ComponentCommon {
+  readonly type?: 'command';
+  readonly isDeterministic?: boolean;
   readonly parts: CommandParts;
 }
 
 /** A pipeline component: steps with inputs and outputs of their own, run as one step of another pipeline. */
-export interface PipelineComponentSpec {
+export interface PipelineComponentSpec extends ComponentCommon {
   readonly type: 'pipeline';
   readonly origin: 'file' | 'inline';
-  readonly file?: string;
-  readonly location: SourceLocation;
-  readonly name?: string;
-  readonly version?: string;
-  readonly displayName?: string;
-  readonly description?: string;
-  readonly tags: Readonly<Record<string, string>>;
-  readonly inputs: Readonly<Record<string, ComponentInput>>;
-  readonly outputs: Readonly<Record<string, ComponentOutput>>;
   readonly jobs: Readonly<Record<string, PipelineStep>>;
 }
 

@@ -3,26 +3,13 @@
  * (a `type: pipeline` step) or as a whole pipeline job (its top-level `component:`).
  */
 import path from 'node:path';
-import { loadComponentRoot } from './component';
+import { COMPONENT_KEYS, loadComponentRoot } from './component';
 import { readComponentInputs, readComponentOutputs } from './io';
 import type { InputValue, OutputValue, PipelineComponentSpec, PipelineStep } from './model';
 import { describe } from '../../../yaml/problems';
 import { fields, stringMap, textLike, type Node } from '../../../yaml/read-node';
 
-const KEYS = [
-  '$schema',
-  'name',
-  'version',
-  'display_name',
-  'description',
-  'tags',
-  'properties',
-  'type',
-  'inputs',
-  'outputs',
-  'jobs',
-  'is_deterministic',
-];
+const KEYS = [...COMPONENT_KEYS, 'jobs'];
 
 /** The pipeline's inputs and outputs as the steps see them (`${{parent.inputs.x}}`), for typing bindings. */
 export interface PipelineIo {

@@ -35,28 +35,7 @@ import { loadPipelineComponentFile, readPipelineComponent, type PipelineIo } fro
 
 const KEYS = [...JOB_KEYS, 'jobs', 'component', 'settings'];
 
-const STEP_KEYS = [
-  '$schema',
-  'type',
-  'name',
-  'component',
-  'compute',
-  'inputs',
-  'outputs',
-  'display_name',
-  'description',
-  'tags',
-  'properties',
-  'experiment_name',
-  'comment',
-  ...COMMAND_PART_KEYS,
-  'limits',
-  'identity',
-  'services',
-  'queue_settings',
-];
-
-/** Keys of a `type: pipeline` step (a pipeline component run as one step). */
+/** Keys of every step; a `type: pipeline` step (a pipeline component run as one step) has these only. */
 const PIPELINE_STEP_KEYS = [
   '$schema',
   'type',
@@ -71,6 +50,16 @@ const PIPELINE_STEP_KEYS = [
   'properties',
   'experiment_name',
   'comment',
+];
+
+/** Keys of a command step. */
+const STEP_KEYS = [
+  ...PIPELINE_STEP_KEYS,
+  ...COMMAND_PART_KEYS,
+  'limits',
+  'identity',
+  'services',
+  'queue_settings',
 ];
 
 /** A step as read, before the second pass that needs every step (bindings, inferred component types). */
