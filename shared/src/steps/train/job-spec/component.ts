@@ -58,6 +58,24 @@ export function loadComponentRoot(reference: Node, written: string): Node | unde
   }
 }
 
+/** Where a component comes from and its metadata (name, version, display_name, description, tags). */
+export function componentMetadata<O extends 'file' | 'inline'>(node: Node, origin: O) {
+  const name = textLike(node.child('name'));
+  const version = textLike(node.child('version'));
+  const displayName = textLike(node.child('display_name'));
+  const description = textLike(node.child('description'));
+  return {
+    origin,
+    ...(origin === 'file' ? { file: path.resolve(node.document.file) } : {}),
+    location: node.location(),
+    ...(name !== undefined ? { name } : {}),
+    ...(version !== undefined ? { version } : {}),
+    ...(displayName !== undefined ? { displayName } : {}),
+    ...(description !== undefined ? { description } : {}),
+    tags: stringMap(node.child('tags')),
+  };
+}
+
 /** Reads a command component mapping (a whole component file, or `component:` written inline). */
 export function readComponent(node: Node, origin: 'file' | 'inline'): ComponentSpec | undefined {
   const what = origin === 'file' ? 'a command component' : `the inline component '${node.label}'`;
@@ -79,9 +97,6 @@ export function readComponent(node: Node, origin: 'file' | 'inline'): ComponentS
       );
   }
   const name = textLike(node.child('name'));
-  const version = textLike(node.child('version'));
-  const displayName = textLike(node.child('display_name'));
-  const description = textLike(node.child('description'));
   const isDeterministic = boolean(node.child('is_deterministic'));
   const inputs = readComponentInputs(node.child('inputs'));
   const outputs = readComponentOutputs(node.child('outputs'));
@@ -96,14 +111,7 @@ export function readComponent(node: Node, origin: 'file' | 'inline'): ComponentS
     });
   if (!parts) return undefined;
   return {
-    origin,
-    ...(origin === 'file' ? { file: path.resolve(node.document.file) } : {}),
-    location: node.location(),
-    ...(name !== undefined ? { name } : {}),
-    ...(version !== undefined ? { version } : {}),
-    ...(displayName !== undefined ? { displayName } : {}),
-    ...(description !== undefined ? { description } : {}),
-    tags: stringMap(node.child('tags')),
+    ...componentMetadata(node, origin),
     ...(isDeterministic !== undefined ? { isDeterministic } : {}),
     inputs,
     outputs,

@@ -2,12 +2,11 @@
  * Pipeline components (`type: pipeline`): steps with inputs and outputs of their own, run as one step of a pipeline
  * (a `type: pipeline` step) or as a whole pipeline job (its top-level `component:`).
  */
-import path from 'node:path';
-import { COMPONENT_KEYS, loadComponentRoot } from './component';
+import { COMPONENT_KEYS, componentMetadata, loadComponentRoot } from './component';
 import { readComponentInputs, readComponentOutputs } from './io';
 import type { InputValue, OutputValue, PipelineComponentSpec, PipelineStep } from './model';
 import { describe } from '../../../yaml/problems';
-import { fields, stringMap, textLike, type Node } from '../../../yaml/read-node';
+import { fields, type Node } from '../../../yaml/read-node';
 
 const KEYS = [...COMPONENT_KEYS, 'jobs'];
 
@@ -69,20 +68,9 @@ export function readPipelineComponent(
   };
   const jobs = readSteps(node, io, scope);
   if (!jobs) return undefined;
-  const name = textLike(node.child('name'));
-  const version = textLike(node.child('version'));
-  const displayName = textLike(node.child('display_name'));
-  const description = textLike(node.child('description'));
   return {
     type: 'pipeline',
-    origin,
-    ...(origin === 'file' ? { file: path.resolve(node.document.file) } : {}),
-    location: node.location(),
-    ...(name !== undefined ? { name } : {}),
-    ...(version !== undefined ? { version } : {}),
-    ...(displayName !== undefined ? { displayName } : {}),
-    ...(description !== undefined ? { description } : {}),
-    tags: stringMap(node.child('tags')),
+    ...componentMetadata(node, origin),
     inputs,
     outputs,
     jobs,
