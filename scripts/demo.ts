@@ -161,10 +161,10 @@ async function main(): Promise<void> {
 
     // Stage "build": train and register, gated on f1 against the model in production.
     const train = await flow.run({
-      title: 'train the weather model',
+      title: 'train the weather model on serverless compute',
       host: ado,
       step: 'train',
-      inputs: { jobFile: weather('train-job.yml') },
+      inputs: { jobFile: weather('train-job-serverless.yml') },
     });
     const register = await flow.run({
       title: 'register it if it is at least as good as production (f1)',

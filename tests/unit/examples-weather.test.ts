@@ -334,6 +334,8 @@ describe('score/score.py', () => {
 describe('the job YAMLs', () => {
   it.each([
     ['train-job.yml', 'command', ['code', 'environment', 'compute', 'localInput']],
+    // Serverless compute: nothing to look up.
+    ['train-job-serverless.yml', 'command', ['code', 'environment', 'localInput']],
     ['sweep-job.yml', 'sweep', ['code', 'environment', 'compute', 'localInput']],
     [
       'pipeline-job.yml',

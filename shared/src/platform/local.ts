@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import { formatLocation } from '../step/errors';
+import { formatLocation, type SourceLocation } from '../step/errors';
 import { localVariableName } from '../step/manifest';
 import { cloudOverrideFrom, type Platform } from './ports';
 
@@ -28,10 +28,9 @@ export function localPlatform(options: { envFile?: string; env?: NodeJS.ProcessE
     logger: {
       info: (message) => console.log(hide(message)),
       debug: (message) => debug && console.log(`debug: ${hide(message)}`),
-      warning: (message, location) =>
-        console.warn(`warning: ${location ? formatLocation(location) + ': ' : ''}${hide(message)}`),
-      error: (message, location) =>
-        console.error(`error: ${location ? formatLocation(location) + ': ' : ''}${hide(message)}`),
+      // The message may already start with its location (describeError words it so for every host).
+      warning: (message, location) => console.warn(`warning: ${hide(located(message, location))}`),
+      error: (message, location) => console.error(`error: ${hide(located(message, location))}`),
       startGroup: (title) => console.log(`▶ ${title}`),
       endGroup: () => undefined,
       mask: (secret) => masked.push(secret),
@@ -55,4 +54,10 @@ export function localPlatform(options: { envFile?: string; env?: NodeJS.ProcessE
       },
     },
   };
+}
+
+/** `file:line:column: message`, the location once (describeError already starts most messages with it). */
+function located(message: string, location: SourceLocation | undefined): string {
+  if (!location || message.startsWith(formatLocation(location))) return message;
+  return `${formatLocation(location)}: ${message}`;
 }

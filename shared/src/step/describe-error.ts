@@ -1,4 +1,4 @@
-import { AzureError, formatLocation, InputErrors, StepError, type SourceLocation } from './errors';
+import { AzureError, InputErrors, StepError, withLocation, type SourceLocation } from './errors';
 
 export interface DescribedError {
   readonly message: string;
@@ -77,10 +77,4 @@ function describeCause(cause: unknown): string {
   // A stack starts with `name: message`; only the frames are new.
   const frames = cause.stack?.split('\n').filter((line) => /^\s+at /.test(line)) ?? [];
   return [head, ...frames].join('\n');
-}
-
-function withLocation(message: string, location: SourceLocation | undefined): string {
-  if (!location || location.line === undefined || message.startsWith(formatLocation(location)))
-    return message;
-  return `${formatLocation(location)}: ${message}`;
 }

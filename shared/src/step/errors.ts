@@ -12,6 +12,13 @@ export function formatLocation(location: SourceLocation): string {
     : `${location.file}:${location.line}:${location.column}`;
 }
 
+/** `file:line:column: message`, the location once: a message that already starts with it is left as it is. */
+export function withLocation(message: string, location: SourceLocation | undefined): string {
+  if (!location || location.line === undefined || message.startsWith(formatLocation(location)))
+    return message;
+  return `${formatLocation(location)}: ${message}`;
+}
+
 /**
  * Base of every error a step raises on purpose; runStep turns these into one clear message. When it replaces an
  * error from below (an SDK's, the file system's), that error is its `cause`: shown in debug mode only.

@@ -12,7 +12,8 @@ import { asSpecDocument } from './overrides';
 import { describe } from '../../../yaml/problems';
 import { boolean, fields, stringMap, textLike, Node } from '../../../yaml/read-node';
 
-const KEYS = [
+/** Keys of every component YAML (command or pipeline). */
+export const COMPONENT_KEYS = [
   '$schema',
   'name',
   'version',
@@ -24,12 +25,18 @@ const KEYS = [
   'type',
   'inputs',
   'outputs',
-  ...COMMAND_PART_KEYS,
-  'additional_includes',
 ];
+
+const KEYS = [...COMPONENT_KEYS, ...COMMAND_PART_KEYS, 'additional_includes'];
 
 /** Loads the component YAML a step names (relative to the YAML that names it); problems point into that file. */
 export function loadComponentFile(reference: Node, written: string): ComponentSpec | undefined {
+  const root = loadComponentRoot(reference, written);
+  return root ? readComponent(root, 'file') : undefined;
+}
+
+/** The root of a component YAML a step (or a pipeline job's `component`) names, or undefined (reported). */
+export function loadComponentRoot(reference: Node, written: string): Node | undefined {
   const local = localPath(written, reference.document.file);
   if (!local.exists || !local.isFile) {
     reference.error(
@@ -42,15 +49,31 @@ export function loadComponentFile(reference: Node, written: string): ComponentSp
   const shown = path.isAbsolute(unprefixed)
     ? unprefixed
     : path.join(path.dirname(reference.document.file), unprefixed);
-  let root: Node;
   try {
-    root = Node.root(asSpecDocument(readYamlFile(shown)), reference.problems, 'The job YAML');
+    return Node.root(asSpecDocument(readYamlFile(shown)), reference.problems, 'The job YAML');
   } catch (error) {
     if (!(error instanceof DataError)) throw error;
     reference.problems.add(error.message, error.location ?? { file: shown });
     return undefined;
   }
-  return readComponent(root, 'file');
+}
+
+/** Where a component comes from and its metadata (name, version, display_name, description, tags). */
+export function componentMetadata<O extends 'file' | 'inline'>(node: Node, origin: O) {
+  const name = textLike(node.child('name'));
+  const version = textLike(node.child('version'));
+  const displayName = textLike(node.child('display_name'));
+  const description = textLike(node.child('description'));
+  return {
+    origin,
+    ...(origin === 'file' ? { file: path.resolve(node.document.file) } : {}),
+    location: node.location(),
+    ...(name !== undefined ? { name } : {}),
+    ...(version !== undefined ? { version } : {}),
+    ...(displayName !== undefined ? { displayName } : {}),
+    ...(description !== undefined ? { description } : {}),
+    tags: stringMap(node.child('tags')),
+  };
 }
 
 /** Reads a command component mapping (a whole component file, or `component:` written inline). */
@@ -74,9 +97,6 @@ export function readComponent(node: Node, origin: 'file' | 'inline'): ComponentS
       );
   }
   const name = textLike(node.child('name'));
-  const version = textLike(node.child('version'));
-  const displayName = textLike(node.child('display_name'));
-  const description = textLike(node.child('description'));
   const isDeterministic = boolean(node.child('is_deterministic'));
   const inputs = readComponentInputs(node.child('inputs'));
   const outputs = readComponentOutputs(node.child('outputs'));
@@ -91,14 +111,7 @@ export function readComponent(node: Node, origin: 'file' | 'inline'): ComponentS
     });
   if (!parts) return undefined;
   return {
-    origin,
-    ...(origin === 'file' ? { file: path.resolve(node.document.file) } : {}),
-    location: node.location(),
-    ...(name !== undefined ? { name } : {}),
-    ...(version !== undefined ? { version } : {}),
-    ...(displayName !== undefined ? { displayName } : {}),
-    ...(description !== undefined ? { description } : {}),
-    tags: stringMap(node.child('tags')),
+    ...componentMetadata(node, origin),
     ...(isDeterministic !== undefined ? { isDeterministic } : {}),
     inputs,
     outputs,
