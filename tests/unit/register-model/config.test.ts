@@ -174,6 +174,23 @@ describe('with a model YAML', () => {
     expect(config.warnings[0]).toContain("the model YAML names the model 'other'; input 'model-name' wins");
   });
 
+  it('takes the model name from the YAML when modelName is not given, as the CLI does', () => {
+    const dir = scratch({ 'm.yml': 'name: from-file\npath: azureml://jobs/train-1/outputs/model\n' });
+    const config = parse({ modelFile: 'm.yml' }, dir);
+    expect(config.modelName).toBe('from-file');
+    expect(config.warnings).toEqual([]);
+  });
+
+  it('asks for modelName when neither the input nor the YAML names the model', () => {
+    const dir = scratch({ 'm.yml': 'path: azureml://jobs/train-1/outputs/model\n' });
+    expect(problems(() => parse({ modelFile: 'm.yml' }, dir))).toEqual([
+      `Input 'model-name' is required: the model YAML ${join(dir, 'm.yml')} has no 'name'.`,
+    ]);
+    expect(problems(() => parse({ jobName: 'j', jobOutput: 'model' }))).toEqual([
+      "Input 'model-name' is required (or give 'model-file' with a 'name').",
+    ]);
+  });
+
   it('refuses a jobName that contradicts the YAML, at the path line', () => {
     const dir = scratch({ 'm.yml': 'path: azureml://jobs/train-1/outputs/model\n' });
     expect(problems(() => parse({ modelName: 'rain', modelFile: 'm.yml', jobName: 'train-2' }, dir))).toEqual(

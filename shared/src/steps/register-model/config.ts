@@ -97,12 +97,12 @@ export function parseRegisterModelConfig(
     }
   };
 
-  const modelName = inputs.requiredString('modelName');
-  if (!MODEL_NAME.test(modelName))
+  const modelNameInput = inputs.string('modelName');
+  if (modelNameInput !== undefined && !MODEL_NAME.test(modelNameInput))
     errors.push(
       new InputError(
         'modelName',
-        `Input ${shown('modelName')} must start with a letter or digit and hold only letters, digits, '-' and '_' (at most 255), got '${modelName}'.`,
+        `Input ${shown('modelName')} must start with a letter or digit and hold only letters, digits, '-' and '_' (at most 255), got '${modelNameInput}'.`,
       ),
     );
   const given = readSourceInputs(inputs, context, errors);
@@ -124,6 +124,14 @@ export function parseRegisterModelConfig(
   // The model YAML is read once the inputs are sound: its problems are in a file, not in the inputs.
   const file = given.modelFilePath ? loadModelFile(given.modelFilePath) : undefined;
   const source = chooseSource(file, given);
+  const modelName = modelNameInput ?? file?.name;
+  if (modelName === undefined)
+    throw new InputError(
+      'modelName',
+      file
+        ? `Input ${shown('modelName')} is required: the model YAML ${file.file} has no 'name'.`
+        : `Input ${shown('modelName')} is required (or give ${shown('modelFile')} with a 'name').`,
+    );
   if (file) warnings.push(...modelFileWarnings(file, modelName, shown));
   const modelType: ModelType | undefined = inputs.choice('modelType') ?? file?.type;
   if (inputs.choice('modelType') === 'mlflow_model' && source.kind === 'local')

@@ -22,9 +22,8 @@ export const registerModelManifest = {
       name: 'modelName',
       label: 'Model name',
       type: 'string',
-      required: true,
       group: 'model',
-      help: 'Name of the registered model.',
+      help: 'Name of the registered model. Required unless `modelFile` names it (`name:`); given both, this input wins.',
     },
     {
       name: 'jobName',
