@@ -4,6 +4,7 @@ import { deployManifest } from '../../shared/src/steps/deploy/manifest';
 import { registerModelManifest } from '../../shared/src/steps/register-model/manifest';
 import { corpusFiles, type CorpusFile } from '../harness/cli-yaml-corpus';
 import { addDocsAssets } from '../harness/docs-assets';
+import { datastoreContainer } from '../harness/emulator-model';
 import { runOnEmulator } from '../harness/emulator-run';
 import type { Host, HostRun } from '../harness/host-run';
 
@@ -36,6 +37,8 @@ beforeAll(async () => {
     dataType: 'mltable',
     dataUri: 'azureml://datastores/workspaceblobstore/paths/weather-validation/',
   });
+  // What models/from-datastore.yml registers: a model folder already on the datastore.
+  await datastoreContainer(emulator).getBlockBlobClient('models/rain/model.pkl').upload('weights', 7);
 }, 60_000);
 afterAll(() => emulator.close());
 

@@ -18,16 +18,22 @@ export async function registerRainModel(emulator: Emulator, modelDir: string): P
       stdio: 'pipe',
     },
   );
-  const datastore = emulator.store.get(`${emulator.workspaceId}/datastores/workspaceblobstore`)!;
-  const containerName = (datastore.body['properties'] as { containerName: string }).containerName;
-  const container = new ContainerClient(
-    `${emulator.blob.blobUrl}/${containerName}`,
-    new StorageSharedKeyCredential(emulator.blob.accountName, emulator.blob.accountKey),
-    { tlsOptions: emulator.tlsOptions } as object,
-  );
-  await container.getBlockBlobClient('models/rain/1/model.json').uploadFile(join(modelDir, 'model.json'));
+  await datastoreContainer(emulator)
+    .getBlockBlobClient('models/rain/1/model.json')
+    .uploadFile(join(modelDir, 'model.json'));
   emulator.assets.addAssetVersion(emulator.workspaceId, 'models', 'rain', '1', {
     modelUri: 'azureml://datastores/workspaceblobstore/paths/models/rain/1/',
     modelType: 'custom_model',
   });
+}
+
+/** A datastore's blob container in the emulator's Azurite, written with its account key. */
+export function datastoreContainer(emulator: Emulator, datastore = 'workspaceblobstore'): ContainerClient {
+  const resource = emulator.store.get(`${emulator.workspaceId}/datastores/${datastore}`)!;
+  const containerName = (resource.body['properties'] as { containerName: string }).containerName;
+  return new ContainerClient(
+    `${emulator.blob.blobUrl}/${containerName}`,
+    new StorageSharedKeyCredential(emulator.blob.accountName, emulator.blob.accountKey),
+    { tlsOptions: emulator.tlsOptions } as object,
+  );
 }
