@@ -80,8 +80,20 @@ export function loadModelFile(file: string): ModelFile {
     );
     problems.throwIfAny();
   }
+  const model = readModelNode(root, 'a model YAML');
+  problems.throwIfAny();
+  return { ...model!, warnings: problems.warnings };
+}
+
+/**
+ * A model's keys read from `node` (a model YAML's root, or a deployment's inline `model:`), problems noted on the
+ * node's Problems; undefined when `path` is missing or wrong. Local paths are relative to the node's file.
+ */
+export function readModelNode(root: Node, what: string): Omit<ModelFile, 'warnings'> | undefined {
+  const { problems, document } = root;
+  const file = document.file;
   fields(root, {
-    what: 'a model YAML',
+    what,
     keys: KEYS,
     required: ['path'],
     hints: { path: 'a local file or folder, azureml://jobs/<job>/outputs/<output> or a datastore URI' },
@@ -109,17 +121,17 @@ export function loadModelFile(file: string): ModelFile {
     if (root.child(key).present)
       problems.warn(
         document,
-        [key],
+        [...root.path, key],
         key === 'stage'
           ? `'stage' is not sent: the Azure ML API version the step uses (2022-10-01) has no model stage`
           : `'datastore' is not used: local files go to the workspace's default datastore`,
       );
-  problems.throwIfAny();
+  if (!path) return undefined;
   return {
     file,
     ...(name !== undefined ? { name, nameLocation: root.child('name').location() } : {}),
     ...(version !== undefined ? { version, versionLocation: root.child('version').location() } : {}),
-    path: path!,
+    path,
     pathLocation: root.child('path').location(),
     ...(type !== undefined ? { type } : {}),
     ...(description !== undefined ? { description } : {}),
@@ -127,7 +139,6 @@ export function loadModelFile(file: string): ModelFile {
     properties,
     ...(flavors ? { flavors } : {}),
     ...(jobName !== undefined ? { jobName } : {}),
-    warnings: problems.warnings,
   };
 }
 
@@ -141,14 +152,14 @@ function readPath(node: Node): ModelFilePath | undefined {
     if (name === 'artifacts') {
       const path = (below ?? '').replace(/^\/+|\/+$/g, '');
       if (!path) {
-        node.error(`'path' names the artifacts of job '${jobName}' without a path inside them`);
+        node.error(`'${node.label}' names the artifacts of job '${jobName}' without a path inside them`);
         return undefined;
       }
       return { kind: 'job', jobName, output: path, where: 'artifacts' };
     }
     if (below) {
       node.error(
-        `'path' points inside output '${name}' of job '${jobName}': register the output itself (azureml://jobs/${jobName}/outputs/${name})`,
+        `'${node.label}' points inside output '${name}' of job '${jobName}': register the output itself (azureml://jobs/${jobName}/outputs/${name})`,
       );
       return undefined;
     }
@@ -163,13 +174,13 @@ function readPath(node: Node): ModelFilePath | undefined {
     return { kind: 'uri', uri: trimmed };
   if (isUri(trimmed) || /^azureml:/i.test(trimmed)) {
     node.error(
-      `'path' must be a local file or folder, azureml://jobs/<job>/outputs/<output>, runs:/<job>/<path> or a datastore URI (azureml://datastores/<name>/paths/<path>), got '${trimmed}'`,
+      `'${node.label}' must be a local file or folder, azureml://jobs/<job>/outputs/<output>, runs:/<job>/<path> or a datastore URI (azureml://datastores/<name>/paths/<path>), got '${trimmed}'`,
     );
     return undefined;
   }
   const local = localPath(trimmed, node.document.file);
   if (!local.exists) {
-    node.error(`'path': '${trimmed}' does not exist (looked for ${local.path})`);
+    node.error(`'${node.label}': '${trimmed}' does not exist (looked for ${local.path})`);
     return undefined;
   }
   return { kind: 'local', path: local.path, isFile: local.isFile };

@@ -138,11 +138,9 @@ egress_public_network_access: open
     });
     expect(problems(path.join(dir, 'blue.yml'), loadDeploymentFile)).toEqual([
       {
-        message: expect.stringMatching(
-          /^'model' must be a registered model, azureml:<name>:<version>, got a mapping: register the model first/,
-        ),
+        message: expect.stringMatching(/^'model\.path': '\.\/model' does not exist \(looked for /),
         line: 3,
-        column: 3,
+        column: 9,
       },
       {
         message: expect.stringMatching(
