@@ -50,10 +50,7 @@ export function parseDeploySources(parse: DeployParse, common: CommonConfig): De
   const modelText = inputs.string('modelId');
   const inputModel = modelText === undefined ? undefined : parseModelText(modelText);
   if (modelText !== undefined && !inputModel)
-    fail(
-      'modelId',
-      `Input ${shown('modelId')} must be ${MODEL_FORMS} (e.g. azureml:rain:3), got '${modelText}'.`,
-    );
+    fail('modelId', `Input ${shown('modelId')} must be ${MODEL_FORMS}; got '${modelText}'.`);
   const environmentText = inputs.string('environment');
   if (environmentText !== undefined && !assetName(environmentText) && !isFullId(environmentText))
     fail(
