@@ -203,4 +203,42 @@ describe.each(hosts)('deploy an inline model as %s', (host) => {
     expect(writes()).toBe(writesBefore);
     expect(await everything()).toEqual(before);
   }, 180_000);
+
+  it('kubernetes with attachCluster, and aci: dry runs attach, create and upload nothing', async () => {
+    const cluster = emulator.aks.createCluster({ name: `aks-dry-${tag}` });
+    emulator.kubernetesConfiguration.installExtension(cluster.id, {
+      configurationSettings: { enableInference: 'True', inferenceRouterServiceType: 'LoadBalancer' },
+    });
+    const code = { modelId: 'azureml:rain:1', codePath: join(weather, 'score'), scoringScript: 'score.py' };
+    const before = await everything();
+    const writesBefore = writes();
+    const kubernetes = await deploy(host, {
+      endpointName: `rain-k8s-dry-${tag}`,
+      target: 'kubernetes',
+      compute: `k8s-dry-${tag}`,
+      aksCluster: cluster.id,
+      attachCluster: 'true',
+      deploymentName: 'blue',
+      dryRun: 'true',
+      ...code,
+    });
+    expectSucceeded(kubernetes);
+    expect(kubernetes.everythingPrinted).toContain(
+      `Would attach the AKS cluster as compute 'k8s-dry-${tag}'`,
+    );
+    expect(kubernetes.everythingPrinted).toContain('"endpointComputeType": "Kubernetes"');
+    const aci = await deploy(host, {
+      target: 'aci',
+      endpointName: `rain-aci-dry-${tag}`,
+      dryRun: 'true',
+      ...code,
+    });
+    expectSucceeded(aci);
+    expect(aci.outputs.dryRun).toBe('true');
+    expect(aci.everythingPrinted).toContain(`Would create container group 'rain-aci-dry-${tag}'`);
+    expect(aci.everythingPrinted).toContain('<SAS token not printed>');
+    expect(aci.everythingPrinted).not.toContain('sig=');
+    expect(writes()).toBe(writesBefore);
+    expect(await everything()).toEqual(before);
+  }, 120_000);
 });

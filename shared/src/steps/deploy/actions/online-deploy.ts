@@ -116,7 +116,8 @@ export async function deployOnline(
   context.setOutput('dryRun', config.dryRun);
 
   // The AKS checks open their own log group.
-  const computeId = config.kubernetes ? await checkCluster(run, config.kubernetes) : undefined;
+  const cluster = config.kubernetes ? await checkCluster(run, config.kubernetes) : undefined;
+  const computeId = cluster?.computeId;
   const found = await inPhase(
     logger,
     `Checking model ${config.deployment.model.text} and endpoint '${endpointName}'`,
@@ -127,7 +128,7 @@ export async function deployOnline(
   const plan = await inPhase(logger, `Planning the traffic of '${endpointName}'`, async () =>
     planTraffic(run, found),
   );
-  if (config.dryRun) return dryRunOnline(run, found, plan, computeId, ids, records);
+  if (config.dryRun) return dryRunOnline(run, found, plan, cluster, ids, records);
   const endpoint = await inPhase(logger, `Online endpoint '${endpointName}'`, () =>
     ensureEndpoint(run, found.existing, computeId),
   );
@@ -162,8 +163,11 @@ export async function deployOnline(
 }
 
 /** The AKS pre-flight: the cluster can serve, attached when asked. Returns the compute's ARM id. */
-async function checkCluster({ session, location, context, report }: OnlineRun, settings: KubernetesSettings) {
-  const preflight = await checkKubernetes(settings, session, location, context);
+async function checkCluster(
+  { config, session, location, context, report }: OnlineRun,
+  settings: KubernetesSettings,
+): Promise<ClusterCheck> {
+  const preflight = await checkKubernetes(settings, session, location, context, config.dryRun);
   report.checks.push(...preflight.results);
   if (preflight.problem) {
     report.error = preflight.problem;
@@ -171,7 +175,18 @@ async function checkCluster({ session, location, context, report }: OnlineRun, s
   }
   if (preflight.attached)
     report.changes.push(`attached AKS cluster '${preflight.cluster?.name}' as compute '${settings.compute}'`);
-  return preflight.computeId;
+  return {
+    computeId: preflight.computeId,
+    ...(preflight.wouldAttach
+      ? { wouldAttach: { compute: settings.compute, body: preflight.wouldAttach } }
+      : {}),
+  };
+}
+
+/** The Kubernetes compute of the endpoint, and in a dry run the compute that attaching the cluster would PUT. */
+interface ClusterCheck {
+  readonly computeId: string;
+  readonly wouldAttach?: { readonly compute: string; readonly body: unknown };
 }
 
 /** The model exists (and has code unless MLflow), the endpoint is of the target's kind; the traffic before. */
@@ -237,14 +252,22 @@ function dryRunOnline(
   run: OnlineRun,
   found: Found,
   plan: TrafficPlan,
-  computeId: string | undefined,
+  cluster: ClusterCheck | undefined,
   ids: ResolvedIds,
   records: ResolutionRecord[],
 ): StepOutcome {
+  const computeId = cluster?.computeId;
   const { config, context, report, session, name, location } = run;
   const { endpointName } = config;
   const path = `${session.workspaceId}/onlineEndpoints/${endpointName}`;
   const requests: PlannedRequest[] = [];
+  if (cluster?.wouldAttach)
+    requests.push({
+      method: 'PUT',
+      path: cluster.computeId,
+      what: `attach the AKS cluster as compute '${cluster.wouldAttach.compute}'`,
+      body: cluster.wouldAttach.body,
+    });
   const inline = found.model.inline;
   if (inline?.action === 'would register')
     requests.push({
