@@ -271,3 +271,26 @@ describe('what the deploy step registers and prints', () => {
     });
   });
 });
+
+describe('the read-only keys of `az ml ... show` output', () => {
+  it('are accepted in both files with a warning at their line', () => {
+    const dir = workspace({
+      ...files,
+      'blue.yml': deployment('model: ./model', 'id: /subscriptions/x\nprovisioning_state: Succeeded\n'),
+      'endpoint.yml':
+        'name: rain-prod\nid: /subscriptions/x\nprovisioning_state: Succeeded\nscoring_uri: https://x/score\nopenapi_uri: https://x/swagger.json\n',
+    });
+    const config = parse(
+      { ...base, deploymentFile: 'blue.yml', endpointFile: 'endpoint.yml' },
+      dir,
+    ) as OnlineDeployConfig;
+    expect(config.warnings).toEqual([
+      expect.stringMatching(/endpoint\.yml:2:1: 'id' is ignored: Azure ML sets it$/),
+      expect.stringMatching(/endpoint\.yml:3:1: 'provisioning_state' is ignored: Azure ML sets it$/),
+      expect.stringMatching(/endpoint\.yml:4:1: 'scoring_uri' is ignored: Azure ML sets it$/),
+      expect.stringMatching(/endpoint\.yml:5:1: 'openapi_uri' is ignored: Azure ML sets it$/),
+      expect.stringMatching(/blue\.yml:7:1: 'id' is ignored: Azure ML sets it$/),
+      expect.stringMatching(/blue\.yml:8:1: 'provisioning_state' is ignored: Azure ML sets it$/),
+    ]);
+  });
+});

@@ -106,6 +106,9 @@ const KEYS = [
   'model_mount_path',
   'data_collector',
   'private_network_connection',
+  // Read-only keys of `az ml online-deployment show` output, accepted (with a warning) so that output can be reused.
+  'id',
+  'provisioning_state',
 ] as const;
 
 const PROBE_KEYS = ['initial_delay', 'period', 'timeout', 'success_threshold', 'failure_threshold'] as const;
@@ -122,6 +125,9 @@ export function loadDeploymentFile(file: string): DeploymentFile {
 function readDeployment(root: Node, file: string): Omit<DeploymentFile, 'warnings'> {
   const empty = { file, environmentVariables: {}, tags: {}, properties: {} };
   if (!fields(root, { what: 'an online deployment', keys: KEYS })) return empty;
+  for (const key of ['id', 'provisioning_state'] as const)
+    if (root.child(key).present)
+      root.problems.warn(root.document, [key], `'${key}' is ignored: Azure ML sets it`);
   for (const key of ['data_collector', 'private_network_connection'] as const) {
     if (root.child(key).present)
       root.problems.warn(
