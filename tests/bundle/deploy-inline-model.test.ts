@@ -1,10 +1,9 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { startEmulator, type Emulator } from '../../emulator/emulator';
 import { describeEmulator } from '../../emulator/start';
-import { registerRainModel } from '../harness/emulator-model';
+import { defaultDatastoreContainer, registerRainModel } from '../harness/emulator-model';
 import { runOnEmulator } from '../harness/emulator-run';
 import type { Host, HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
@@ -63,13 +62,7 @@ async function everything(): Promise<string[]> {
     .all()
     .map((r) => `${r.id} ${JSON.stringify(r.body['properties'] ?? {})}`)
     .sort();
-  const datastore = emulator.store.get(`${emulator.workspaceId}/datastores/workspaceblobstore`)!;
-  const containerName = (datastore.body['properties'] as { containerName: string }).containerName;
-  const container = new ContainerClient(
-    `${emulator.blob.blobUrl}/${containerName}`,
-    new StorageSharedKeyCredential(emulator.blob.accountName, emulator.blob.accountKey),
-    { tlsOptions: emulator.tlsOptions } as object,
-  );
+  const container = defaultDatastoreContainer(emulator);
   const blobs: string[] = [];
   for await (const blob of container.listBlobsFlat()) blobs.push(`blob ${blob.name}`);
   return [...resources, ...blobs.sort()];

@@ -18,16 +18,21 @@ export async function registerRainModel(emulator: Emulator, modelDir: string): P
       stdio: 'pipe',
     },
   );
-  const datastore = emulator.store.get(`${emulator.workspaceId}/datastores/workspaceblobstore`)!;
-  const containerName = (datastore.body['properties'] as { containerName: string }).containerName;
-  const container = new ContainerClient(
-    `${emulator.blob.blobUrl}/${containerName}`,
-    new StorageSharedKeyCredential(emulator.blob.accountName, emulator.blob.accountKey),
-    { tlsOptions: emulator.tlsOptions } as object,
-  );
+  const container = defaultDatastoreContainer(emulator);
   await container.getBlockBlobClient('models/rain/1/model.json').uploadFile(join(modelDir, 'model.json'));
   emulator.assets.addAssetVersion(emulator.workspaceId, 'models', 'rain', '1', {
     modelUri: 'azureml://datastores/workspaceblobstore/paths/models/rain/1/',
     modelType: 'custom_model',
   });
+}
+
+/** The container of the emulator workspace's default datastore (workspaceblobstore), signed with the account key. */
+export function defaultDatastoreContainer(emulator: Emulator): ContainerClient {
+  const datastore = emulator.store.get(`${emulator.workspaceId}/datastores/workspaceblobstore`)!;
+  const containerName = (datastore.body['properties'] as { containerName: string }).containerName;
+  return new ContainerClient(
+    `${emulator.blob.blobUrl}/${containerName}`,
+    new StorageSharedKeyCredential(emulator.blob.accountName, emulator.blob.accountKey),
+    { tlsOptions: emulator.tlsOptions } as object,
+  );
 }

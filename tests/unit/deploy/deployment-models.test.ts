@@ -4,13 +4,11 @@
  * refusal at its file:line:column, once.
  */
 import path from 'node:path';
-import { DataError } from '../../../shared/src/step/errors';
 import { anonymousModelName } from '../../../shared/src/steps/deploy/actions/deploy-model';
 import { printable } from '../../../shared/src/steps/deploy/actions/dry-run';
 import type { OnlineDeployConfig } from '../../../shared/src/steps/deploy/config';
 import { loadDeploymentFile } from '../../../shared/src/steps/deploy/spec/deployment-file';
-import { YamlErrors } from '../../../shared/src/yaml/problems';
-import { base, parse, parseError, workspace } from './helpers';
+import { base, parse, parseError, problems, workspace } from './helpers';
 
 const files = {
   'score/score.py': 'def init():\n    pass\n\ndef run(raw):\n    return []\n',
@@ -31,16 +29,9 @@ function modelOf(yaml: string) {
   return { dir, model: loadDeploymentFile(path.join(dir, 'blue.yml')).model };
 }
 
-function problems(yaml: string): { message: string; line?: number; column?: number }[] {
+function problemsOf(yaml: string) {
   const dir = workspace({ ...files, 'blue.yml': yaml });
-  try {
-    loadDeploymentFile(path.join(dir, 'blue.yml'));
-  } catch (error) {
-    if (!(error instanceof DataError)) throw error;
-    const list = error instanceof YamlErrors ? error.errors : [error];
-    return list.map((e) => ({ message: e.message, line: e.location?.line, column: e.location?.column }));
-  }
-  throw new Error('expected problems');
+  return problems(path.join(dir, 'blue.yml'), loadDeploymentFile);
 }
 
 describe('the model of a deployment file', () => {
@@ -142,7 +133,7 @@ describe('the model of a deployment file', () => {
     ['an unknown model type', 'model:\n  path: ./model\n  type: onnx', "'model.type' must be one of", 5, 9],
     ['a list as the model', 'model: [a, b]', "'model' must be a registered model", 3, 8],
   ])('refuses %s at its file:line:column, once', (_what, line, message, lineNo, column) => {
-    const found = problems(deployment(line));
+    const found = problemsOf(deployment(line));
     expect(found).toHaveLength(1);
     expect(found[0]!.message).toContain(message);
     expect(found[0]).toMatchObject({ line: lineNo, column });
