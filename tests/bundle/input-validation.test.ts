@@ -47,7 +47,7 @@ describe('input validation in the bundles', () => {
     });
     expect(gh.exitCode).toBe(1);
     expect(gh.annotations[0]?.message).toBe(
-      "2 inputs are invalid:\n- Input 'model-id' must be a registered model version, azureml:<name>:<version> (e.g. azureml:rain:3), got 'rain:3'.\n- Input 'compute' is required for target kubernetes: the name of the Kubernetes compute the AKS cluster is (or is to be) attached as in the workspace (or 'compute' in the endpoint YAML).",
+      "2 inputs are invalid:\n- Input 'model-id' must be azureml:<name>:<version>, azureml:<name>@latest, or azureml://registries/<registry>/models/<name>/versions/<version> (or .../labels/latest); got 'rain:3'.\n- Input 'compute' is required for target kubernetes: the name of the Kubernetes compute the AKS cluster is (or is to be) attached as in the workspace (or 'compute' in the endpoint YAML).",
     );
     const ado = await runAsAzurePipelinesAgent({
       task: 'AzureMLDeployV1',

@@ -104,8 +104,20 @@ export function loadModelFile(file: string): ModelFile {
     );
     problems.throwIfAny();
   }
+  const model = readModelNode(root, 'a model YAML');
+  problems.throwIfAny();
+  return { ...model!, warnings: problems.warnings };
+}
+
+/**
+ * A model's keys read from `node` (a model YAML's root, or a deployment's inline `model:`), problems noted on the
+ * node's Problems; undefined when `path` is missing or wrong. Local paths are relative to the node's file.
+ */
+export function readModelNode(root: Node, what: string): Omit<ModelFile, 'warnings'> | undefined {
+  const { problems, document } = root;
+  const file = document.file;
   fields(root, {
-    what: 'a model YAML',
+    what,
     keys: KEYS,
     required: ['path'],
     hints: { path: 'a local file or folder, azureml://jobs/<job>/outputs/<output> or a datastore URI' },
@@ -132,12 +144,12 @@ export function loadModelFile(file: string): ModelFile {
   const datastore = readDatastore(root.child('datastore'), path);
   if (type === 'mlflow_model' && path?.kind === 'local') checkMlflowFolder(root.child('type'), path);
   warnUnsent(root, problems);
-  problems.throwIfAny();
+  if (!path) return undefined;
   return {
     file,
     ...(name !== undefined ? { name, nameLocation: root.child('name').location() } : {}),
     ...(version !== undefined ? { version, versionLocation: root.child('version').location() } : {}),
-    path: path!,
+    path,
     pathLocation: root.child('path').location(),
     ...(type !== undefined ? { type } : {}),
     ...(description !== undefined ? { description } : {}),
@@ -146,7 +158,6 @@ export function loadModelFile(file: string): ModelFile {
     ...(flavors ? { flavors } : {}),
     ...(jobName !== undefined ? { jobName } : {}),
     ...(datastore !== undefined ? { datastore } : {}),
-    warnings: problems.warnings,
   };
 }
 
@@ -160,14 +171,14 @@ function readPath(node: Node): ModelFilePath | undefined {
     if (name === 'artifacts') {
       const path = (below ?? '').replace(/^\/+|\/+$/g, '');
       if (!path) {
-        node.error(`'path' names the artifacts of job '${jobName}' without a path inside them`);
+        node.error(`'${node.label}' names the artifacts of job '${jobName}' without a path inside them`);
         return undefined;
       }
       return { kind: 'job', jobName, output: path, where: 'artifacts' };
     }
     if (below) {
       node.error(
-        `'path' points inside output '${name}' of job '${jobName}': register the output itself (azureml://jobs/${jobName}/outputs/${name})`,
+        `'${node.label}' points inside output '${name}' of job '${jobName}': register the output itself (azureml://jobs/${jobName}/outputs/${name})`,
       );
       return undefined;
     }
@@ -182,13 +193,13 @@ function readPath(node: Node): ModelFilePath | undefined {
     return { kind: 'uri', uri: trimmed };
   if (isUri(trimmed) || /^azureml:/i.test(trimmed)) {
     node.error(
-      `'path' must be a local file or folder, azureml://jobs/<job>/outputs/<output>, runs:/<job>/<path> or a datastore URI (azureml://datastores/<name>/paths/<path>), got '${trimmed}'`,
+      `'${node.label}' must be a local file or folder, azureml://jobs/<job>/outputs/<output>, runs:/<job>/<path> or a datastore URI (azureml://datastores/<name>/paths/<path>), got '${trimmed}'`,
     );
     return undefined;
   }
   const local = localPath(trimmed, node.document.file);
   if (!local.exists) {
-    node.error(`'path': '${trimmed}' does not exist (looked for ${local.path})`);
+    node.error(`'${node.label}': '${trimmed}' does not exist (looked for ${local.path})`);
     return undefined;
   }
   return { kind: 'local', path: local.path, isFile: local.isFile };
@@ -230,21 +241,21 @@ function warnUnsent(root: Node, problems: Problems): void {
   if (root.child('stage').present)
     problems.warn(
       document,
-      ['stage'],
+      [...root.path, 'stage'],
       `'stage' is not sent: the Azure ML API version the step uses (2022-10-01) has no model stage`,
     );
   for (const key of READ_ONLY_KEYS)
     if (root.child(key).present)
       problems.warn(
         document,
-        [key],
+        [...root.path, key],
         `'${key}' is read-only (Azure ML sets it when the model is registered): ignored, as the CLI ignores it`,
       );
   for (const key of REGISTRY_ONLY_KEYS)
     if (root.child(key).present)
       problems.warn(
         document,
-        [key],
+        [...root.path, key],
         `'${key}' applies to models in a registry only: not sent for a workspace model`,
       );
 }

@@ -141,12 +141,12 @@ describe('deploy inputs', () => {
     [
       'a modelId that is not azureml:name:version',
       { deploymentName: 'green', modelId: 'rain:3' },
-      "Input 'modelId' must be a registered model version, azureml:<name>:<version>",
+      "Input 'modelId' must be azureml:<name>:<version>, azureml:<name>@latest, or azureml://registries/",
     ],
     [
-      'a modelId with @latest',
-      { deploymentName: 'green', modelId: 'azureml:rain@latest' },
-      "got 'azureml:rain@latest'",
+      'a modelId with another label than @latest',
+      { deploymentName: 'green', modelId: 'azureml:rain@prod' },
+      "got 'azureml:rain@prod'",
     ],
     ['no model', { deploymentName: 'green' }, "Input 'modelId' is required to deploy"],
     [

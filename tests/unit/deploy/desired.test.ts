@@ -18,7 +18,7 @@ import { modelLocation, sasMinutes } from '../../../shared/src/steps/deploy/aci'
 const ws = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w';
 const settings: DeploymentSettings = {
   name: 'blue',
-  model: { name: 'rain', version: '3', text: 'azureml:rain:3' },
+  model: { kind: 'version', name: 'rain', version: '3', text: 'azureml:rain:3' },
   scoringScript: 'score.py',
   instanceType: 'Standard_DS3_v2',
   instanceCount: 2,
@@ -81,7 +81,7 @@ describe('the deployment body', () => {
     const next = deploymentBody(
       {
         ...settings,
-        model: { name: 'rain', version: '4', text: 'azureml:rain:4' },
+        model: { kind: 'version', name: 'rain', version: '4', text: 'azureml:rain:4' },
         environmentVariables: {},
       },
       'managed',

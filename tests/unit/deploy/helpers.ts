@@ -1,9 +1,11 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DataError } from '../../../shared/src/step/errors';
 import { readInputs } from '../../../shared/src/step/inputs';
 import { parseDeployConfig, type DeployConfig } from '../../../shared/src/steps/deploy/config';
 import { deployManifest } from '../../../shared/src/steps/deploy/manifest';
+import { YamlErrors } from '../../../shared/src/yaml/problems';
 
 /** A workspace folder with the given files (relative path → content). */
 export function workspace(files: Record<string, string> = {}): string {
@@ -33,4 +35,19 @@ export function parseError(values: Record<string, string>, dir?: string): string
     return (error as Error).message;
   }
   throw new Error('expected the inputs to be refused');
+}
+
+/** Every problem loading `file` reports, with its line and column. */
+export function problems(
+  file: string,
+  load: (file: string) => unknown,
+): { message: string; line?: number; column?: number }[] {
+  try {
+    load(file);
+  } catch (error) {
+    if (!(error instanceof DataError)) throw error;
+    const list = error instanceof YamlErrors ? error.errors : [error];
+    return list.map((e) => ({ message: e.message, line: e.location?.line, column: e.location?.column }));
+  }
+  throw new Error('expected problems');
 }

@@ -1,10 +1,8 @@
 import path from 'node:path';
-import { DataError } from '../../../shared/src/step/errors';
 import type { OnlineDeployConfig } from '../../../shared/src/steps/deploy/config';
 import { loadDeploymentFile } from '../../../shared/src/steps/deploy/spec/deployment-file';
 import { loadEndpointFile } from '../../../shared/src/steps/deploy/spec/endpoint-file';
-import { YamlErrors } from '../../../shared/src/yaml/problems';
-import { base, parse, workspace } from './helpers';
+import { base, parse, problems, workspace } from './helpers';
 
 const endpointYaml = `$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineEndpoint.schema.json
 name: rain-prod
@@ -38,20 +36,6 @@ liveness_probe:
 scale_settings:
   type: default
 `;
-
-function problems(
-  file: string,
-  load: (file: string) => unknown,
-): { message: string; line?: number; column?: number }[] {
-  try {
-    load(file);
-  } catch (error) {
-    if (!(error instanceof DataError)) throw error;
-    const list = error instanceof YamlErrors ? error.errors : [error];
-    return list.map((e) => ({ message: e.message, line: e.location?.line, column: e.location?.column }));
-  }
-  throw new Error('expected problems');
-}
 
 describe('endpoint and deployment YAML', () => {
   it('reads both files, and explicit inputs override them', () => {
@@ -138,11 +122,9 @@ egress_public_network_access: open
     });
     expect(problems(path.join(dir, 'blue.yml'), loadDeploymentFile)).toEqual([
       {
-        message: expect.stringMatching(
-          /^'model' must be a registered model, azureml:<name>:<version>, got a mapping: register the model first/,
-        ),
+        message: expect.stringMatching(/^'model\.path': '\.\/model' does not exist \(looked for /),
         line: 3,
-        column: 3,
+        column: 9,
       },
       {
         message: expect.stringMatching(

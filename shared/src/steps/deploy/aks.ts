@@ -29,6 +29,8 @@ export interface PreflightOutcome {
   readonly results: readonly CheckResult[];
   /** The step attached the cluster. */
   readonly attached: boolean;
+  /** A dry run: the compute body that attaching the cluster would PUT (nothing was attached). */
+  readonly wouldAttach?: ComputeResource;
   /** Set when a check failed: every failed check with its fix. */
   readonly problem?: string;
 }
@@ -44,6 +46,7 @@ export async function checkKubernetes(
   session: WorkspaceSession,
   location: string,
   context: StepContext,
+  dryRun = false,
 ): Promise<PreflightOutcome> {
   const { logger } = context;
   const computeId = `${session.workspaceId}/computes/${settings.compute}`;
@@ -82,6 +85,13 @@ export async function checkKubernetes(
         attached: false,
         problem: preflightMessage(preflight.results, settings.compute),
       };
+    if (dryRun) {
+      const wouldAttach = attachBody(cluster, location);
+      const results = preflight.results.map((r) =>
+        r.ok ? r : { check: r.check, ok: true, detail: `would be attached as compute '${settings.compute}'` },
+      );
+      return { computeId, cluster, results, attached: false, wouldAttach };
+    }
     const attachedId = await attachCluster(settings, session, cluster, location, context);
     const results = preflight.results.map((r) =>
       r.ok ? r : { check: r.check, ok: true, detail: `attached now as compute '${settings.compute}'` },
@@ -194,6 +204,19 @@ async function readCluster(session: WorkspaceSession, cluster: ClusterRef, conte
   return { clusterFacts, extensions };
 }
 
+/** The compute that attaches the cluster to the workspace. */
+function attachBody(cluster: ClusterRef, location: string): ComputeResource {
+  return {
+    location,
+    properties: {
+      computeType: 'Kubernetes',
+      resourceId: cluster.id,
+      description: `AKS cluster ${cluster.name}, attached by the Azure ML deploy step`,
+    },
+    identity: { type: 'SystemAssigned' },
+  };
+}
+
 /** Attaches the cluster as the workspace's Kubernetes compute; returns the compute's ARM id. */
 async function attachCluster(
   settings: KubernetesSettings,
@@ -203,15 +226,7 @@ async function attachCluster(
   context: StepContext,
 ): Promise<string | undefined> {
   const { ml, resourceGroup: rg, workspaceName: ws } = session;
-  const body: ComputeResource = {
-    location,
-    properties: {
-      computeType: 'Kubernetes',
-      resourceId: cluster.id,
-      description: `AKS cluster ${cluster.name}, attached by the Azure ML deploy step`,
-    },
-    identity: { type: 'SystemAssigned' },
-  };
+  const body = attachBody(cluster, location);
   const what = `Attaching AKS cluster '${cluster.name}' as compute '${settings.compute}'`;
   const poller = await session.call(what, (o) =>
     ml.computeOperations.beginCreateOrUpdate(rg, ws, settings.compute, body, {

@@ -49,9 +49,8 @@ export const deployManifest = {
       name: 'endpointName',
       label: 'Endpoint',
       type: 'string',
-      required: true,
       group: 'deployment',
-      help: 'Online endpoint (or ACI container group) name.',
+      help: "Online endpoint (or ACI container group) name. Required, except for action deploy to an online endpoint when the endpoint YAML's `name` or the deployment YAML's `endpoint_name` gives it (this input wins over them).",
     },
     {
       name: 'deploymentName',
@@ -67,7 +66,7 @@ export const deployManifest = {
       type: 'string',
       group: 'deployment',
       appliesWhen: deployOnly,
-      help: 'Registered model, `azureml:<name>:<version>` (the register-model step outputs it).',
+      help: 'Registered model: `azureml:<name>:<version>` (the register-model step outputs it), `azureml:<name>@latest`, or a registry model `azureml://registries/<registry>/models/<name>/versions/<version>`. Wins over `model` in the deployment YAML (which may also be an inline model, registered by the step).',
     },
     {
       name: 'endpointFile',
@@ -234,6 +233,14 @@ export const deployManifest = {
       appliesWhen: deployOnly,
       help: 'Delete a deployment this step created when it fails; traffic stays where it was.',
     },
+    {
+      name: 'dryRun',
+      label: 'Dry run',
+      type: 'boolean',
+      default: 'false',
+      group: 'run',
+      help: 'Validate and resolve everything (reading only), print every request that would be sent, create, upload and register nothing.',
+    },
   ],
   outputs: [
     { name: 'scoringUri', description: 'Scoring URI of the endpoint.' },
@@ -241,6 +248,12 @@ export const deployManifest = {
     { name: 'endpointKey', description: 'Primary key of the endpoint.', secret: true },
     { name: 'traffic', description: 'Traffic split after the step (JSON).' },
     { name: 'previousTraffic', description: 'Traffic split before the step (JSON), for rollback.' },
+    {
+      name: 'modelId',
+      description:
+        'The model the deployment runs (ARM or registry id); with an inline model in the deployment YAML, the version the step registered or reused.',
+    },
+    { name: 'dryRun', description: '`true` when nothing was sent (a dry run), else `false`.' },
     evidenceOutput,
   ],
 } as const satisfies StepManifest;

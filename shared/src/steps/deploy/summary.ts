@@ -20,6 +20,18 @@ export interface DeployReport {
   changes: string[];
   error?: string;
   logTail?: string[];
+  /** A dry run: nothing was sent; `requests` is what would have been. */
+  dryRun?: boolean;
+  requests?: { method: string; path: string; what: string; apiVersion?: string }[];
+  /** An inline model of the deployment YAML: the version registered, reused, or (dry run) that would be. */
+  registeredModel?: {
+    name: string;
+    version: string;
+    action: string;
+    modelUri: string;
+    type: string;
+    tags?: Record<string, string>;
+  };
   /** For the evidence only, after the rest: what was sent or used (deployment body, resolution, container group). */
   evidence?: Record<string, unknown>;
 }
@@ -37,7 +49,9 @@ function renderDeploySummary(report: DeployReport): string {
     `| Target | ${targets[report.target]} |`,
     `| Endpoint | \`${cell(report.endpoint)}\` |`,
     ...(report.deployment ? [`| Deployment | \`${cell(report.deployment)}\` |`] : []),
+    ...(report.dryRun ? ['| Status | dry run: nothing was created, uploaded or registered |'] : []),
     ...(report.model ? [`| Model | \`${cell(report.model)}\` |`] : []),
+    ...(report.registeredModel ? [`| Inline model | ${cell(inlineLine(report.registeredModel))} |`] : []),
     ...(report.scoringUri ? [`| Scoring URI | ${cell(report.scoringUri)} |`] : []),
     ...(report.trafficBefore || report.trafficAfter
       ? [
@@ -58,6 +72,13 @@ function renderDeploySummary(report: DeployReport): string {
       [
         '**Checks:**',
         ...report.checks.map((c) => `- ${c.ok ? '✅' : '❌'} ${cell(c.check)}: ${cell(c.detail)}`),
+      ].join('\n'),
+    );
+  if (report.requests?.length)
+    parts.push(
+      [
+        '**Requests that would be sent:**',
+        ...report.requests.map((r) => `- ${cell(r.what)}: \`${r.method} ${cell(r.path)}\``),
       ].join('\n'),
     );
   parts.push(
@@ -107,6 +128,15 @@ export const deployReporter: StepReporter<DeployConfig, DeployReport> = {
     return { summary: renderDeploySummary(shown), evidence: { ...shown, ...evidence } };
   },
 };
+
+function inlineLine(model: NonNullable<DeployReport['registeredModel']>): string {
+  const done = {
+    registered: 'registered',
+    reused: 'reused (same content)',
+    'would register': 'would be registered',
+  };
+  return `azureml:${model.name}:${model.version} ${done[model.action as keyof typeof done] ?? model.action} (${model.type}) from ${model.modelUri}`;
+}
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;

@@ -24,6 +24,7 @@ import { aciGroupBody, sameGroup, type SasSource } from '../aci-group';
 import type { AciDeployConfig } from '../config';
 import { orMissing } from '../online';
 import type { DeployReport } from '../summary';
+import { dryRunOutcome, type PlannedRequest } from './dry-run';
 
 /** One deploy to ACI: what every phase needs. */
 interface AciRun {
@@ -59,6 +60,8 @@ export async function deployAci(
     () => resolveSources(run),
   );
   const body = aciGroupBody({ location: workspace.location ?? '', ...sources.group });
+  context.setOutput('dryRun', config.dryRun);
+  if (config.dryRun) return dryRunAci(run, body);
   const ensured = await inPhase(logger, `Container group '${name}'`, () => ensureGroup(run, body));
   if ('problem' in ensured) return failed(aci, session, config, report, ensured.problem, true, context);
   const deadline = Date.now() + config.timeoutMinutes * 60_000;
@@ -89,6 +92,23 @@ export async function deployAci(
   return { result: 'succeeded', message };
 }
 
+/** A dry run: the container group replaced or created, unless it already serves the same; nothing sent. */
+async function dryRunAci({ config, context, report, session, aci, name }: AciRun, body: ContainerGroup) {
+  const existing = await orMissing(() => readGroup(aci, session, name));
+  const same = existing && sameGroup(body, existing) && existing.instanceView?.state === 'Running';
+  const path = `/subscriptions/${session.access.subscriptionId}/resourceGroups/${session.resourceGroup}/providers/Microsoft.ContainerInstance/containerGroups/${name}`;
+  const requests: PlannedRequest[] = [];
+  if (existing && !same)
+    requests.push({ method: 'DELETE', path, what: `delete container group '${name}' (to replace it)` });
+  if (!same) requests.push({ method: 'PUT', path, what: `create container group '${name}'`, body });
+  return dryRunOutcome(
+    context,
+    report,
+    requests,
+    `Dry run: container group '${name}' with ${config.model.text} was validated; nothing was created or uploaded.`,
+  );
+}
+
 /** The model's files and the uploaded scoring code, each behind a read-only SAS URL for the init container. */
 async function resolveSources({ config, context, session }: AciRun) {
   const datastore = datastoreOpener(session, (secret) => context.addSecret(secret));
@@ -97,7 +117,10 @@ async function resolveSources({ config, context, session }: AciRun) {
   const defaultStore = await datastore();
   const files = await snapshot(config.codePath, false);
   if (files.files.length === 0) throw new DataError(`Code folder '${config.codePath}' has no files.`);
-  const upload = await uploadSnapshot(defaultStore, files, false, { signal: context.signal });
+  const upload = await uploadSnapshot(defaultStore, files, false, {
+    dryRun: config.dryRun,
+    signal: context.signal,
+  });
   context.logger.info(`Scoring code ${config.codePath}: ${upload.action} ${upload.uri} (${upload.detail}).`);
   const prefix = `${uploadPrefix(files)}/${files.name}`;
   const codeSas = readOnlySasUrl(defaultStore, { prefix }, minutes);

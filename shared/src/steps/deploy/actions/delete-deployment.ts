@@ -2,10 +2,11 @@ import { openWorkspaceSession } from '../../../azureml/workspace-session';
 import type { StepContext, StepOutcome } from '../../../step/define';
 import { AssertionFailure } from '../../../step/errors';
 import type { DeleteDeploymentConfig } from '../config';
-import { keepEndpoint } from '../desired';
-import { OnlineEndpoints } from '../online';
+import { endpointApiVersion, keepEndpoint } from '../desired';
+import { OnlineEndpoints, type EndpointState } from '../online';
 import type { DeployReport } from '../summary';
 import { describeTraffic, everyDeployment, giveShare, onlyExisting, trafficJson } from '../traffic';
+import { dryRunOutcome, type PlannedRequest } from './dry-run';
 import { outputsAfter } from './endpoint-outputs';
 
 /** Action delete-deployment on an online endpoint: only a deployment without live traffic; its mirror stops first. */
@@ -18,6 +19,7 @@ export async function deleteDeployment(
   const endpoints = new OnlineEndpoints(session, context);
   const endpointName = config.endpointName;
   const name = config.deploymentName!;
+  context.setOutput('dryRun', config.dryRun);
   const endpoint = await endpoints.endpoint(endpointName);
   const deployments = endpoint ? await endpoints.deployments(endpointName) : [];
   const found = deployments.find((d) => d.name.toLowerCase() === name.toLowerCase());
@@ -50,6 +52,7 @@ export async function deleteDeployment(
       `Deployment '${found.name}' of '${endpointName}' still gets ${share} % of the live traffic (${describeTraffic(before)}); it was not deleted. Fix: ${fix}.`,
     );
   }
+  if (config.dryRun) return dryRunDelete(config, context, report, session.workspaceId, found.name, endpoint);
   let current = endpoint;
   if ((mirrorBefore[found.name] ?? 0) > 0) {
     const mirror = Object.fromEntries(Object.entries(mirrorBefore).filter(([n]) => n !== found.name));
@@ -68,4 +71,37 @@ export async function deleteDeployment(
     result: 'succeeded',
     message: `Deployment '${found.name}' of '${endpointName}' was deleted; traffic ${describeTraffic(trafficAfter)}.`,
   };
+}
+
+/** The requests a delete would send: the mirror stopped first (when it mirrors), then the deletion. */
+function dryRunDelete(
+  config: DeleteDeploymentConfig,
+  context: StepContext,
+  report: DeployReport,
+  workspaceId: string,
+  name: string,
+  endpoint: EndpointState,
+): StepOutcome {
+  const path = `${workspaceId}/onlineEndpoints/${config.endpointName}`;
+  const before = report.trafficBefore ?? {};
+  const mirrorBefore = report.mirrorBefore ?? {};
+  const requests: PlannedRequest[] = [];
+  if ((mirrorBefore[name] ?? 0) > 0) {
+    const mirror = Object.fromEntries(Object.entries(mirrorBefore).filter(([n]) => n !== name));
+    const body = keepEndpoint(endpoint.raw, before, mirror);
+    const what = `stop the mirrored traffic to '${name}'`;
+    requests.push({ method: 'PUT', path, apiVersion: endpointApiVersion, what, body });
+  }
+  requests.push({
+    method: 'DELETE',
+    path: `${path}/deployments/${name}`,
+    what: `delete deployment '${name}'`,
+  });
+  context.setOutput('traffic', trafficJson(before));
+  return dryRunOutcome(
+    context,
+    report,
+    requests,
+    `Dry run: deployment '${name}' of '${config.endpointName}' can be deleted; nothing was sent.`,
+  );
 }

@@ -1,5 +1,5 @@
 import type { OnlineDeployment } from '@azure/arm-machinelearning';
-import { datastoreOpener } from '../../../azureml/datastore-blobs';
+import { datastoreOpener, type DatastoreContainer } from '../../../azureml/datastore-blobs';
 import type { EnvironmentReference, FixedId, Reference } from '../../../azureml/references';
 import { resolveReferences, type ResolutionRecord } from '../../../azureml/resolve-references';
 import {
@@ -17,13 +17,14 @@ import {
   deploymentBody,
   describeDifferences,
   differences,
+  endpointApiVersion,
   endpointBody,
   keepEndpoint,
   SPEC_TAG,
   type ResolvedIds,
 } from '../desired';
 import { sameId } from '../names';
-import { OnlineEndpoints, readModelVersion, type EndpointState } from '../online';
+import { OnlineEndpoints, type EndpointState } from '../online';
 import type { DeployReport } from '../summary';
 import {
   defaultShare,
@@ -36,6 +37,8 @@ import {
   trafficJson,
   type Traffic,
 } from '../traffic';
+import { resolveDeployModel, type ResolvedModel } from './deploy-model';
+import { dryRunOutcome, type PlannedRequest } from './dry-run';
 import { outputsAfter, quote } from './endpoint-outputs';
 import { failedDeployment } from './online-failure';
 
@@ -49,11 +52,13 @@ interface OnlineRun {
   readonly location: string;
   /** The deployment's name. */
   readonly name: string;
+  /** The default datastore, opened once (inline models, code, environments). */
+  readonly datastore: (name?: string) => Promise<DatastoreContainer>;
 }
 
 /** What exists before anything is written. */
 interface Found {
-  readonly modelId: string;
+  readonly model: ResolvedModel;
   readonly existing?: EndpointState;
   /** The deployment of that name existed. */
   readonly existed: boolean;
@@ -94,7 +99,9 @@ export async function deployOnline(
   const session = openWorkspaceSession(config.workspace, 'deploy', context);
   const endpoints = new OnlineEndpoints(session, context);
   const workspace = await readWorkspace(session);
+  for (const note of config.notes) logger.info(note);
   const name = config.deployment.name;
+  const opener = datastoreOpener(session, (secret) => context.addSecret(secret));
   const run: OnlineRun = {
     config,
     context,
@@ -103,19 +110,25 @@ export async function deployOnline(
     endpoints,
     location: workspace.location ?? '',
     name,
+    datastore: (name) => opener(name),
   };
   const endpointName = config.endpointName;
-  const model = config.deployment.model;
+  context.setOutput('dryRun', config.dryRun);
 
   // The AKS checks open their own log group.
-  const computeId = config.kubernetes ? await checkCluster(run, config.kubernetes) : undefined;
-  const found = await inPhase(logger, `Checking model ${model.text} and endpoint '${endpointName}'`, () =>
-    preflight(run, computeId),
+  const cluster = config.kubernetes ? await checkCluster(run, config.kubernetes) : undefined;
+  const computeId = cluster?.computeId;
+  const found = await inPhase(
+    logger,
+    `Checking model ${config.deployment.model.text} and endpoint '${endpointName}'`,
+    () => preflight(run, computeId),
   );
-  const { ids, records } = await resolve(run, found.modelId);
+  const model = found.model;
+  const { ids, records } = await resolve(run, model.id);
   const plan = await inPhase(logger, `Planning the traffic of '${endpointName}'`, async () =>
     planTraffic(run, found),
   );
+  if (config.dryRun) return dryRunOnline(run, found, plan, cluster, ids, records);
   const endpoint = await inPhase(logger, `Online endpoint '${endpointName}'`, () =>
     ensureEndpoint(run, found.existing, computeId),
   );
@@ -150,8 +163,11 @@ export async function deployOnline(
 }
 
 /** The AKS pre-flight: the cluster can serve, attached when asked. Returns the compute's ARM id. */
-async function checkCluster({ session, location, context, report }: OnlineRun, settings: KubernetesSettings) {
-  const preflight = await checkKubernetes(settings, session, location, context);
+async function checkCluster(
+  { config, session, location, context, report }: OnlineRun,
+  settings: KubernetesSettings,
+): Promise<ClusterCheck> {
+  const preflight = await checkKubernetes(settings, session, location, context, config.dryRun);
   report.checks.push(...preflight.results);
   if (preflight.problem) {
     report.error = preflight.problem;
@@ -159,22 +175,24 @@ async function checkCluster({ session, location, context, report }: OnlineRun, s
   }
   if (preflight.attached)
     report.changes.push(`attached AKS cluster '${preflight.cluster?.name}' as compute '${settings.compute}'`);
-  return preflight.computeId;
+  return {
+    computeId: preflight.computeId,
+    ...(preflight.wouldAttach
+      ? { wouldAttach: { compute: settings.compute, body: preflight.wouldAttach } }
+      : {}),
+  };
+}
+
+/** The Kubernetes compute of the endpoint, and in a dry run the compute that attaching the cluster would PUT. */
+interface ClusterCheck {
+  readonly computeId: string;
+  readonly wouldAttach?: { readonly compute: string; readonly body: unknown };
 }
 
 /** The model exists (and has code unless MLflow), the endpoint is of the target's kind; the traffic before. */
 async function preflight(run: OnlineRun, computeId: string | undefined): Promise<Found> {
-  const { config, session, endpoints, report, context } = run;
+  const { config, endpoints, report, context } = run;
   const { endpointName } = config;
-  const model = config.deployment.model;
-  const modelVersion = await readModelVersion(session, model);
-  // `mlflow_model` (CLI) or `MLFlowModel` (older services): the only type Azure ML serves without scoring code.
-  const modelType = modelVersion.properties.modelType ?? 'custom_model';
-  const mlflow = modelType.toLowerCase().replace(/[^a-z]/g, '') === 'mlflowmodel';
-  if (!config.deployment.code && !mlflow)
-    throw new DataError(
-      `Model ${model.text} (type ${modelType}) needs scoring code to be deployed: give ${quote(config, 'codePath')} and ${quote(config, 'scoringScript')} (or code_configuration in the deployment YAML). Only MLflow models deploy without code.`,
-    );
   const existing = await endpoints.endpoint(endpointName);
   if (existing) checkEndpointKind(config, existing, computeId);
   const before = await endpoints.deployments(endpointName).catch((error: unknown) => {
@@ -187,14 +205,115 @@ async function preflight(run: OnlineRun, computeId: string | undefined): Promise
   report.trafficBefore = trafficBefore;
   report.mirrorBefore = mirrorBefore;
   context.setOutput('previousTraffic', trafficJson(trafficBefore));
+  const model = await deploymentModel(run);
   return {
-    modelId: modelVersion.id,
+    model,
     ...(existing ? { existing } : {}),
     existed: before.some((d) => d.name.toLowerCase() === run.name.toLowerCase()),
     existingNames,
     trafficBefore,
     mirrorBefore,
   };
+}
+
+/** The model resolved (an inline one registered, or reused); it needs scoring code unless it is MLflow. */
+async function deploymentModel({ config, session, context, report, datastore }: OnlineRun) {
+  const { dryRun } = config;
+  const model = await resolveDeployModel(config.deployment.model, { session, context, datastore, dryRun });
+  report.model = model.text;
+  if (model.inline) {
+    const { name, version, action, modelUri, type, body } = model.inline;
+    report.registeredModel = {
+      name,
+      version,
+      action,
+      modelUri,
+      type,
+      ...(body?.tags ? { tags: body.tags as Record<string, string> } : {}),
+    };
+  }
+  context.setOutput('modelId', model.id);
+  if (!config.deployment.code && model.mlflow === false)
+    throw new DataError(
+      `Model ${model.text} is not an MLflow model: it needs scoring code to be deployed. Give ${quote(config, 'codePath')} and ${quote(config, 'scoringScript')} (or code_configuration in the deployment YAML). Only MLflow models deploy without code.`,
+    );
+  if (!config.deployment.code && model.mlflow === undefined)
+    context.logger.info(
+      `No scoring code: Azure ML serves ${model.text} without code only if it is an MLflow model.`,
+    );
+  return model;
+}
+
+/**
+ * A dry run: what would be sent (the endpoint, the deployment, the traffic) is printed and recorded; nothing is.
+ * Reads only: the plan is the one a real run would follow from what exists now.
+ */
+function dryRunOnline(
+  run: OnlineRun,
+  found: Found,
+  plan: TrafficPlan,
+  cluster: ClusterCheck | undefined,
+  ids: ResolvedIds,
+  records: ResolutionRecord[],
+): StepOutcome {
+  const computeId = cluster?.computeId;
+  const { config, context, report, session, name, location } = run;
+  const { endpointName } = config;
+  const path = `${session.workspaceId}/onlineEndpoints/${endpointName}`;
+  const requests: PlannedRequest[] = [];
+  if (cluster?.wouldAttach)
+    requests.push({
+      method: 'PUT',
+      path: cluster.computeId,
+      what: `attach the AKS cluster as compute '${cluster.wouldAttach.compute}'`,
+      body: cluster.wouldAttach.body,
+    });
+  const inline = found.model.inline;
+  if (inline?.action === 'would register')
+    requests.push({
+      method: 'PUT',
+      path: `${session.workspaceId}/models/${inline.name}/versions/${inline.version}`,
+      what: `register the inline model as ${found.model.text}`,
+      body: { properties: inline.body },
+    });
+  const endpoint = found.existing
+    ? undefined
+    : endpointBody(config.endpoint, location, computeId, {}, undefined);
+  if (endpoint)
+    requests.push({
+      method: 'PUT',
+      path,
+      apiVersion: endpointApiVersion,
+      what: 'create the endpoint',
+      body: endpoint,
+    });
+  const body = deploymentBody(config.deployment, config.target, location, ids);
+  requests.push({
+    method: 'PUT',
+    path: `${path}/deployments/${name}`,
+    what: `${found.existed ? 'write' : 'create'} deployment '${name}'`,
+    body,
+  });
+  if (!sameTraffic(plan.live, plan.current) || !sameTraffic(plan.mirror, found.mirrorBefore))
+    requests.push({
+      method: 'PUT',
+      path,
+      apiVersion: endpointApiVersion,
+      what: `set traffic ${describeTraffic(plan.live)}`,
+      body: keepEndpoint(
+        found.existing?.raw ?? (endpoint as unknown as Record<string, unknown>),
+        plan.live,
+        plan.mirror,
+      ),
+    });
+  context.setOutput('traffic', trafficJson(found.trafficBefore));
+  report.evidence = { resolution: records, deploymentBody: body };
+  return dryRunOutcome(
+    context,
+    report,
+    requests,
+    `Dry run: deployment '${name}' of '${endpointName}' with ${found.model.text} was validated; nothing was created, uploaded or registered.`,
+  );
 }
 
 /** An endpoint's kind (managed or Kubernetes) and compute cannot change. */
@@ -219,6 +338,7 @@ function checkEndpointKind(
 async function resolve(run: OnlineRun, modelId: string) {
   const { session, context } = run;
   const { logger } = context;
+  const { dryRun } = run.config;
   const { code, environment } = run.config.deployment;
   const references: Reference[] = [];
   if (code && code.kind !== 'fixed') references.push(code);
@@ -229,11 +349,10 @@ async function resolve(run: OnlineRun, modelId: string) {
   let resolved = new Map<string, string>();
   if (references.length) {
     logger.startGroup('Resolving the scoring code and environment');
-    const datastore = datastoreOpener(session, (secret) => context.addSecret(secret));
     ({ resolved, records } = await resolveReferences(references, {
       session,
-      defaultDatastore: () => datastore(),
-      dryRun: false,
+      defaultDatastore: run.datastore,
+      dryRun,
       logger,
       signal: context.signal,
     }).finally(() => logger.endGroup()));
@@ -323,7 +442,7 @@ async function ensureDeployment(
   body: OnlineDeployment,
 ): Promise<{ problem: string } | undefined> {
   const { endpointName } = config;
-  const model = config.deployment.model;
+  const { model } = found;
   const current = found.existed ? await endpoints.deployment(endpointName, name) : undefined;
   const deploymentChanges = current ? changesOf(body, current) : [];
   const succeeded = current?.properties.provisioningState === 'Succeeded';

@@ -2,7 +2,7 @@ import { openWorkspaceSession } from '../../../azureml/workspace-session';
 import type { StepContext, StepOutcome } from '../../../step/define';
 import { AssertionFailure, DataError } from '../../../step/errors';
 import type { SetTrafficConfig } from '../config';
-import { keepEndpoint } from '../desired';
+import { endpointApiVersion, keepEndpoint } from '../desired';
 import { OnlineEndpoints } from '../online';
 import type { DeployReport } from '../summary';
 import {
@@ -13,6 +13,7 @@ import {
   sameTraffic,
   trafficJson,
 } from '../traffic';
+import { dryRunOutcome } from './dry-run';
 import { outputsAfter, quote, requireEndpoint } from './endpoint-outputs';
 
 /** Action set-traffic: the endpoint's split as asked, to deployments that succeeded only. */
@@ -56,8 +57,22 @@ export async function setTraffic(
       context.logger.info(`Deployment '${n}' gets live traffic now: its mirrored traffic stops.`);
   report.trafficBefore = before;
   report.mirrorBefore = mirrorBefore;
+  const unchanged = sameTraffic(traffic, before) && sameTraffic(mirror, mirrorBefore);
+  context.setOutput('dryRun', config.dryRun);
+  if (config.dryRun) {
+    context.setOutput('traffic', trafficJson(before));
+    const body = keepEndpoint(endpoint.raw, traffic, mirror);
+    const path = `${session.workspaceId}/onlineEndpoints/${endpointName}`;
+    const what = `set traffic ${describeTraffic(traffic)}`;
+    return dryRunOutcome(
+      context,
+      report,
+      unchanged ? [] : [{ method: 'PUT', path, apiVersion: endpointApiVersion, what, body }],
+      `Dry run: traffic of '${endpointName}' ${unchanged ? 'is already' : 'would be'} ${describeTraffic(traffic)}; nothing was sent.`,
+    );
+  }
   let final = endpoint;
-  if (sameTraffic(traffic, before) && sameTraffic(mirror, mirrorBefore)) {
+  if (unchanged) {
     report.changes.push('nothing to change');
   } else {
     final = await endpoints.putEndpoint(

@@ -1,5 +1,5 @@
 import type { CodeReference } from '../../../azureml/references';
-import { DNS_LABEL } from '../names';
+import { DNS_LABEL, type ModelRef } from '../names';
 import { finishDeploy, type DeploySources } from './deploy-sources';
 import type { DeployParse } from './parse';
 import type { AciDeployConfig, CommonConfig } from './types';
@@ -23,6 +23,11 @@ export function parseAciDeploy(
     warnings.push(
       `${deploymentSpec.file}: target aci uses only its model, code_configuration and environment_variables.`,
     );
+  if (sources.model && sources.model.kind !== 'version')
+    fail(
+      'modelId',
+      `Input ${shown('modelId')}: target aci deploys a registered model version, azureml:<name>:<version>; got ${sources.model.text} (register it first with the register-model step, or deploy to a managed online endpoint).`,
+    );
   const dnsLabel = inputs.string('aciDnsLabel');
   if (dnsLabel !== undefined && !DNS_LABEL.test(dnsLabel))
     fail(
@@ -35,7 +40,7 @@ export function parseAciDeploy(
     ...common,
     action: 'deploy',
     target: 'aci',
-    model: sources.model!,
+    model: sources.model as ModelRef,
     codePath: local.path,
     scoringScript: sources.scoringScript!,
     environmentVariables: deploymentSpec?.environmentVariables ?? {},
@@ -43,6 +48,6 @@ export function parseAciDeploy(
     memoryGb: inputs.number('aciMemoryGb'),
     ...(dnsLabel !== undefined ? { dnsLabel } : {}),
     rollbackOnFailure: inputs.boolean('rollbackOnFailure'),
-    warnings,
+    warnings: [...warnings, ...sources.notes],
   };
 }

@@ -5,10 +5,10 @@ import type { CodeReference, FixedId } from '../../../azureml/references';
 import { DataError, formatLocation } from '../../../step/errors';
 import { existingFile, givenPath } from '../../../step/input-paths';
 import { YamlErrors } from '../../../yaml/problems';
-import { parseModelId, type ModelRef } from '../names';
+import { MODEL_FORMS, parseModelText, type DeployModel } from '../model-reference';
 import { loadDeploymentFile, type DeploymentFile } from '../spec/deployment-file';
 import { loadEndpointFile, type EndpointFile } from '../spec/endpoint-file';
-import { given, throwIfAny, type DeployParse } from './parse';
+import { checkEndpointName, given, throwIfAny, type DeployParse } from './parse';
 import type { CommonConfig } from './types';
 
 /** What both deploy targets read: the YAML files, the model, the scoring code, the traffic shares. */
@@ -19,7 +19,11 @@ export interface DeploySources {
   readonly yamlRead: boolean;
   readonly yamlProblems: readonly DataError[];
   readonly warnings: string[];
-  readonly model?: ModelRef;
+  /** Info lines: values of the YAML files an input overrides. */
+  readonly notes: string[];
+  /** The endpoint's name: the input, else the endpoint YAML's `name`, else the deployment YAML's `endpoint_name`. */
+  readonly endpointName?: string;
+  readonly model?: DeployModel;
   readonly environmentText?: string;
   readonly code?: CodeReference | FixedId;
   readonly scoringScript?: string;
@@ -44,12 +48,9 @@ export function parseDeploySources(parse: DeployParse, common: CommonConfig): De
     );
   const shares = parseShares(parse, common);
   const modelText = inputs.string('modelId');
-  const inputModel = modelText === undefined ? undefined : parseModelId(modelText);
+  const inputModel = modelText === undefined ? undefined : parseModelText(modelText);
   if (modelText !== undefined && !inputModel)
-    fail(
-      'modelId',
-      `Input ${shown('modelId')} must be a registered model version, azureml:<name>:<version> (e.g. azureml:rain:3), got '${modelText}'.`,
-    );
+    fail('modelId', `Input ${shown('modelId')} must be ${MODEL_FORMS}; got '${modelText}'.`);
   const environmentText = inputs.string('environment');
   if (environmentText !== undefined && !assetName(environmentText) && !isFullId(environmentText))
     fail(
@@ -60,16 +61,22 @@ export function parseDeploySources(parse: DeployParse, common: CommonConfig): De
   const { deploymentSpec } = specs;
   const yamlRead = specs.yamlProblems.length === 0;
   const warnings = specWarnings(parse, common, specs);
+  const named = endpointNameOf(parse, common, specs);
   const model = inputModel ?? deploymentSpec?.model;
+  if (inputModel && deploymentSpec?.model)
+    named.notes.push(
+      `${deploymentSpec.file}: 'model' ${deploymentSpec.model.text} is overridden by ${shown('modelId')} '${inputModel.text}'.`,
+    );
   if (!model && yamlRead && modelText === undefined)
     fail(
       'modelId',
-      `Input ${shown('modelId')} is required to deploy: the registered model version, azureml:<name>:<version> (or 'model' in the deployment YAML).`,
+      `Input ${shown('modelId')} is required to deploy: a registered model, ${MODEL_FORMS} (or 'model' in the deployment YAML).`,
     );
   return {
     ...specs,
     yamlRead,
     warnings,
+    ...named,
     ...(model ? { model } : {}),
     ...(environmentText !== undefined ? { environmentText } : {}),
     ...parseCode(parse, codePath, deploymentSpec),
@@ -131,19 +138,11 @@ function loadSpecs(endpointFile: string | undefined, deploymentFile: string | un
 /** The YAML files' own warnings, the names the inputs override, and a deployment type that disagrees. */
 function specWarnings(
   parse: DeployParse,
-  { endpointName, target }: CommonConfig,
+  { target }: CommonConfig,
   { endpointSpec, deploymentSpec }: { endpointSpec?: EndpointFile; deploymentSpec?: DeploymentFile },
 ): string[] {
   const { shown } = parse;
   const warnings = [...(endpointSpec?.warnings ?? []), ...(deploymentSpec?.warnings ?? [])];
-  if (endpointSpec?.name !== undefined && endpointSpec.name !== endpointName)
-    warnings.push(
-      `${endpointSpec.file}: 'name' ${endpointSpec.name} is overridden by ${shown('endpointName')} '${endpointName}'.`,
-    );
-  if (deploymentSpec?.endpointName !== undefined && deploymentSpec.endpointName !== endpointName)
-    warnings.push(
-      `${deploymentSpec.file}: 'endpoint_name' ${deploymentSpec.endpointName} is overridden by ${shown('endpointName')} '${endpointName}'.`,
-    );
   if (deploymentSpec?.type !== undefined && deploymentSpec.type !== target && target !== 'aci') {
     const where = deploymentSpec.typeLocation ? `${formatLocation(deploymentSpec.typeLocation)}: ` : '';
     parse.fail(
@@ -152,6 +151,35 @@ function specWarnings(
     );
   }
   return warnings;
+}
+
+/**
+ * The endpoint's name (the input wins, as the README promises; a file's other name is an info line) and the
+ * deployment YAML's `endpoint_name` when it disagrees with the endpoint YAML's `name`.
+ */
+function endpointNameOf(
+  parse: DeployParse,
+  common: CommonConfig,
+  { endpointSpec, deploymentSpec }: { endpointSpec?: EndpointFile; deploymentSpec?: DeploymentFile },
+): { endpointName?: string; notes: string[] } {
+  const { shown, fail } = parse;
+  const notes: string[] = [];
+  const input = parse.inputs.string('endpointName');
+  const endpointName = input ?? endpointSpec?.name ?? deploymentSpec?.endpointName;
+  const named = (file: string, key: string, value: string | undefined) => {
+    if (value === undefined || endpointName === undefined || value === endpointName) return;
+    if (input !== undefined)
+      notes.push(`${file}: '${key}' ${value} is overridden by ${shown('endpointName')} '${input}'.`);
+    else
+      fail(
+        'deploymentFile',
+        `${file}: '${key}' is ${value} but the endpoint YAML names endpoint ${endpointName}: make them agree (or give ${shown('endpointName')}).`,
+      );
+  };
+  if (endpointSpec) named(endpointSpec.file, 'name', endpointSpec.name);
+  if (deploymentSpec) named(deploymentSpec.file, 'endpoint_name', deploymentSpec.endpointName);
+  if (input === undefined && endpointName !== undefined) checkEndpointName(parse, common, endpointName);
+  return { ...(endpointName !== undefined ? { endpointName } : {}), notes };
 }
 
 /** Code: the input folder wins over the YAML's code_configuration; the script may come from either. */

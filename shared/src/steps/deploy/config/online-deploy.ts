@@ -23,6 +23,17 @@ export function parseOnlineDeploy(
 ): OnlineDeployConfig {
   const { inputs, shown, fail } = parse;
   const deploymentName = inputs.string('deploymentName') ?? sources.deploymentSpec?.name;
+  const fileName = sources.deploymentSpec?.name;
+  const notes = [...sources.notes];
+  if (fileName !== undefined && deploymentName !== undefined && fileName !== deploymentName)
+    notes.push(
+      `${sources.deploymentSpec!.file}: 'name' ${fileName} is overridden by ${shown('deploymentName')} '${deploymentName}'.`,
+    );
+  if (sources.endpointName === undefined && sources.yamlRead)
+    fail(
+      'endpointName',
+      `Input ${shown('endpointName')} is required: the online endpoint's name (or 'name' in the endpoint YAML, or 'endpoint_name' in the deployment YAML).`,
+    );
   if (deploymentName === undefined && sources.yamlRead)
     fail(
       'deploymentName',
@@ -40,6 +51,7 @@ export function parseOnlineDeploy(
   finishDeploy(parse, sources);
   return {
     ...common,
+    endpointName: sources.endpointName!,
     action: 'deploy',
     endpoint: endpointSettings(parse, endpointSpec),
     deployment: deploymentSettings(parse, common.target, deploymentName!, sources),
@@ -48,6 +60,7 @@ export function parseOnlineDeploy(
     ...(kubernetes ? { kubernetes } : {}),
     rollbackOnFailure: inputs.boolean('rollbackOnFailure'),
     warnings: sources.warnings,
+    notes,
   };
 }
 

@@ -41,12 +41,40 @@ export function startParse(inputs: DeployInputs, context: ParseContext): DeployP
   return { inputs, context, errors, shown, fail, refuse, outOfPlace };
 }
 
-/** What every action reads: the workspace, the target, the endpoint (or container group) name, the timeout. */
+/**
+ * What every action reads: the workspace, the target, the endpoint (or container group) name, the timeout. Action
+ * deploy to an online endpoint may take the endpoint's name from the YAML files (deploy-sources.ts): there the
+ * name is empty until they are read.
+ */
 export function parseCommon(parse: DeployParse): CommonConfig {
   const { inputs, shown, fail } = parse;
   const target = inputs.choice('target');
-  const endpointName = inputs.requiredString('endpointName');
+  const endpointName = inputs.string('endpointName');
   const timeoutMinutes = inputs.number('timeoutMinutes');
+  const common = {
+    workspace: workspaceRef(inputs),
+    target,
+    endpointName: endpointName ?? '',
+    timeoutMinutes,
+    dryRun: inputs.boolean('dryRun'),
+    shown: (input: DeployInput) => inputs.displayName(input),
+  };
+  if (endpointName !== undefined) checkEndpointName(parse, common, endpointName);
+  else if (inputs.choice('action') !== 'deploy' || target === 'aci')
+    fail(
+      'endpointName',
+      `Input ${shown('endpointName')} is required: the ${target === 'aci' ? 'ACI container group' : 'online endpoint'}'s name.`,
+    );
+  return common;
+}
+
+/** The endpoint's (or container group's) name follows Azure's rules. */
+export function checkEndpointName(
+  parse: DeployParse,
+  { target }: Pick<CommonConfig, 'target'>,
+  endpointName: string,
+): void {
+  const { shown, fail } = parse;
   if (target === 'aci') {
     if (!CONTAINER_GROUP_NAME.test(endpointName))
       fail(
@@ -59,13 +87,6 @@ export function parseCommon(parse: DeployParse): CommonConfig {
       `Input ${shown('endpointName')} must be an online endpoint name: 3 to 32 letters, digits and '-', a letter first and no '-' at the end; got '${endpointName}'.`,
     );
   }
-  return {
-    workspace: workspaceRef(inputs),
-    target,
-    endpointName,
-    timeoutMinutes,
-    shown: (input: DeployInput) => inputs.displayName(input),
-  };
 }
 
 /**

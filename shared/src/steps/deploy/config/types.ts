@@ -1,6 +1,7 @@
 import type { WorkspaceRef } from '../../../azureml/workspace-session';
 import type { InputName } from '../../../step/input-types';
 import type { deployManifest } from '../manifest';
+import type { DeployModel } from '../model-reference';
 import type { ClusterRef, ModelRef } from '../names';
 import type { DeploymentFile } from '../spec/deployment-file';
 import type { AuthMode, EndpointIdentity } from '../spec/endpoint-file';
@@ -27,7 +28,7 @@ export type DeploymentSettings = Omit<
   'file' | 'name' | 'endpointName' | 'type' | 'typeLocation' | 'model' | 'warnings'
 > & {
   readonly name: string;
-  readonly model: ModelRef;
+  readonly model: DeployModel;
   readonly instanceCount: number;
 };
 
@@ -45,6 +46,8 @@ export interface CommonConfig {
   readonly target: Target;
   readonly endpointName: string;
   readonly timeoutMinutes: number;
+  /** Validate, resolve (reads only), print the requests that would be sent; create nothing. */
+  readonly dryRun: boolean;
   /** Input names as the user wrote them on their host, for messages. */
   readonly shown: (input: DeployInput) => string;
 }
@@ -60,6 +63,8 @@ export interface OnlineDeployConfig extends CommonConfig {
   readonly rollbackOnFailure: boolean;
   /** From the YAML files: keys read and not used, with their file:line:column. */
   readonly warnings: readonly string[];
+  /** Info lines: values of the YAML files the inputs override. */
+  readonly notes: readonly string[];
 }
 
 export interface AciDeployConfig extends CommonConfig {

@@ -5,7 +5,7 @@
  */
 import type { SourceLocation } from '../../../step/errors';
 import { readYamlFile } from '../../../yaml/load-yaml';
-import { describe, Problems } from '../../../yaml/problems';
+import { Problems } from '../../../yaml/problems';
 import {
   boolean,
   fields,
@@ -19,7 +19,9 @@ import {
 } from '../../../yaml/read-node';
 import type { CodeReference, EnvironmentReference, FixedId } from '../../../azureml/references';
 import { readCode, readEnvironment } from '../../../azureml/sources';
-import { parseModelId, type ModelRef } from '../names';
+import { isUri, localPath } from '../../../azureml/asset-names';
+import { readModelNode, type ModelFile } from '../../../azureml/model-file';
+import { MODEL_FORMS, parseModelText, type DeployModel } from '../model-reference';
 
 /** Seconds-based probe settings as the YAML writes them. */
 export interface Probe {
@@ -59,7 +61,7 @@ export interface DeploymentFile {
   readonly endpointName?: string;
   readonly type?: 'managed' | 'kubernetes';
   readonly typeLocation?: SourceLocation;
-  readonly model?: ModelRef;
+  readonly model?: DeployModel;
   readonly code?: CodeReference | FixedId;
   readonly scoringScript?: string;
   readonly environment?: EnvironmentReference | FixedId;
@@ -104,6 +106,9 @@ const KEYS = [
   'model_mount_path',
   'data_collector',
   'private_network_connection',
+  // Read-only keys of `az ml online-deployment show` output, accepted (with a warning) so that output can be reused.
+  'id',
+  'provisioning_state',
 ] as const;
 
 const PROBE_KEYS = ['initial_delay', 'period', 'timeout', 'success_threshold', 'failure_threshold'] as const;
@@ -120,6 +125,9 @@ export function loadDeploymentFile(file: string): DeploymentFile {
 function readDeployment(root: Node, file: string): Omit<DeploymentFile, 'warnings'> {
   const empty = { file, environmentVariables: {}, tags: {}, properties: {} };
   if (!fields(root, { what: 'an online deployment', keys: KEYS })) return empty;
+  for (const key of ['id', 'provisioning_state'] as const)
+    if (root.child(key).present)
+      root.problems.warn(root.document, [key], `'${key}' is ignored: Azure ML sets it`);
   for (const key of ['data_collector', 'private_network_connection'] as const) {
     if (root.child(key).present)
       root.problems.warn(
@@ -172,21 +180,56 @@ function readDeployment(root: Node, file: string): Omit<DeploymentFile, 'warning
   };
 }
 
-/** `model: azureml:<name>:<version>`; inline models (a local path) must be registered first. */
-function readModel(node: Node): ModelRef | undefined {
+/**
+ * `model:` as the CLI takes it: a registered model (`azureml:<name>:<version>`, `@latest`, a registry model), a
+ * local path (`model: ./model`), or an inline model (`{path, name?, version?, type?, ...}`, decision 0017).
+ */
+function readModel(node: Node): DeployModel | undefined {
   if (!node.present) return undefined;
-  if (typeof node.value !== 'string') {
-    node.error(
-      `'${node.label}' must be a registered model, azureml:<name>:<version>, got ${describe(node.value)}: register the model first (the register-model step) and name its version`,
-    );
+  const location = node.location();
+  if (typeof node.value === 'string' && /^azureml:/i.test(node.value.trim())) {
+    const model = parseModelText(node.value);
+    if (!model) node.error(`'${node.label}' must be ${MODEL_FORMS}, got '${node.value.trim()}'`);
+    return model;
+  }
+  if (typeof node.value === 'string') {
+    const path = node.value.trim();
+    const local = localPath(path, node.document.file);
+    if (isUri(path) || !local.exists) {
+      node.error(
+        isUri(path)
+          ? `'${node.label}' must be a registered model (${MODEL_FORMS}), a local path, or an inline model ({path: ...}), got '${path}'`
+          : `'${node.label}': '${path}' does not exist (looked for ${local.path})`,
+      );
+      return undefined;
+    }
+    const inline: Omit<ModelFile, 'warnings'> = {
+      file: node.document.file,
+      path: { kind: 'local', path: local.path, isFile: local.isFile },
+      pathLocation: location,
+      tags: {},
+      properties: {},
+    };
+    return { kind: 'inline', model: inline, text: path, location };
+  }
+  if (!isMapping(node.value)) {
+    node.expected(`a registered model (${MODEL_FORMS}), a local path, or an inline model ({path: ...})`);
     return undefined;
   }
-  const model = parseModelId(node.value);
-  if (!model)
-    node.error(
-      `'${node.label}' must be azureml:<name>:<version> (a registered model version), got '${node.value}'`,
-    );
-  return model;
+  const model = readModelNode(node, 'an inline model');
+  return model ? { kind: 'inline', model, text: inlineText(model), location } : undefined;
+}
+
+/** How messages name an inline model: `rain:3 (./model)`, `rain (./model)` or `./model`. */
+function inlineText(model: Omit<ModelFile, 'warnings'>): string {
+  const where =
+    model.path.kind === 'local'
+      ? model.path.path
+      : model.path.kind === 'uri'
+        ? model.path.uri
+        : `azureml://jobs/${model.path.jobName}/outputs/${model.path.output}`;
+  if (model.name === undefined) return `inline model ${where}`;
+  return `inline model ${model.name}${model.version !== undefined ? `:${model.version}` : ''} (${where})`;
 }
 
 function readCodeConfiguration(node: Node): { code?: CodeReference | FixedId; scoringScript?: string } {

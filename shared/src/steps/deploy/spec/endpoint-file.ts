@@ -39,6 +39,11 @@ const KEYS = [
   'mirror_traffic',
   'kind',
   'location',
+  // Read-only keys of `az ml online-endpoint show` output, accepted (with a warning) so that output can be reused.
+  'id',
+  'provisioning_state',
+  'scoring_uri',
+  'openapi_uri',
 ] as const;
 
 const AUTH_MODES = { key: 'Key', aml_token: 'AMLToken', aad_token: 'AADToken' } as const;
@@ -71,6 +76,9 @@ function readEndpoint(root: Node, file: string): Omit<EndpointFile, 'warnings'> 
         `'${key}' is ignored: the endpoint is created in the workspace's region`,
       );
   }
+  for (const key of ['id', 'provisioning_state', 'scoring_uri', 'openapi_uri'] as const)
+    if (root.child(key).present)
+      root.problems.warn(root.document, [key], `'${key}' is ignored: Azure ML sets it`);
   const name = text(root.child('name'));
   const auth = oneOf(root.child('auth_mode'), Object.keys(AUTH_MODES) as (keyof typeof AUTH_MODES)[]);
   const compute = text(root.child('compute'), 'the Kubernetes compute, e.g. azureml:aks-prod');
