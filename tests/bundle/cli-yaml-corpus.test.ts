@@ -65,7 +65,7 @@ const cases = (list: CorpusFile[]): [Host, string, CorpusFile][] =>
   hosts.flatMap((host) => list.map((file): [Host, string, CorpusFile] => [host, file.path, file]));
 
 describe('CLI YAML corpus: job files through train dry run', () => {
-  it.each(cases(of('jobs/')))(
+  it.concurrent.each(cases(of('jobs/')))(
     '%s accepts %s',
     async (host, _, file) => {
       const run = await dryRun(host, 'AzureMLTrainV1', 'train', { jobFile: file.absolute });
@@ -77,14 +77,14 @@ describe('CLI YAML corpus: job files through train dry run', () => {
 
 // Enabled when the deploy step has its dry run (branch deploy13 adds the `dryRun` input).
 (hasDryRun(deployManifest) ? describe : describe.skip)('CLI YAML corpus: deploy dry run', () => {
-  it.each(cases(of('endpoints/')))(
+  it.concurrent.each(cases(of('endpoints/')))(
     '%s accepts the endpoint file %s',
     async (host, _, file) => {
       await dryRun(host, 'AzureMLDeployV1', 'deploy', { endpointFile: file.absolute });
     },
     60_000,
   );
-  it.each(cases(of('deployments/')))(
+  it.concurrent.each(cases(of('deployments/')))(
     '%s accepts the deployment file %s',
     async (host, _, file) => {
       await dryRun(host, 'AzureMLDeployV1', 'deploy', { deploymentFile: file.absolute });
@@ -97,7 +97,7 @@ describe('CLI YAML corpus: job files through train dry run', () => {
 (hasDryRun(registerModelManifest) ? describe : describe.skip)(
   'CLI YAML corpus: register-model dry run',
   () => {
-    it.each(cases(of('models/')))(
+    it.concurrent.each(cases(of('models/')))(
       '%s accepts %s',
       async (host, _, file) => {
         await dryRun(host, 'AzureMLRegisterModelV1', 'register-model', { modelFile: file.absolute });
