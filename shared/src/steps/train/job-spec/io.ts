@@ -63,7 +63,7 @@ function checkName(node: Node, pattern: RegExp, what: string): void {
 
 const isBinding = (value: string) => value.includes('${{');
 
-function readInput(node: Node, place: IoPlace): InputValue | undefined {
+export function readInput(node: Node, place: IoPlace): InputValue | undefined {
   const { value } = node;
   const location = node.location();
   if (typeof value === 'string' && place === 'step' && isBinding(value))

@@ -273,4 +273,34 @@ export interface PipelineJobSpec extends JobCommon {
   readonly jobs: Readonly<Record<string, PipelineStep>>;
 }
 
-export type JobSpec = CommandJobSpec | PipelineJobSpec | SweepJobSpec;
+/** A standalone AutoML job (automl-job.ts). */
+export interface AutoMLJobSpec extends JobCommon {
+  readonly type: 'automl';
+  /** The CLI's `task`, e.g. classification, image_object_detection, text_ner. */
+  readonly task: string;
+  /** REST `taskDetails` without its data inputs (taskType, limitSettings, trainingSettings, ...). */
+  readonly taskDetails: Readonly<Record<string, unknown>>;
+  /** trainingData, validationData, testData: resolved before the request is built. */
+  readonly data: Readonly<Record<string, InputValue>>;
+  readonly environmentId?: string;
+  readonly environmentVariables: Readonly<Record<string, string>>;
+  readonly resources?: Resources;
+}
+
+/** A standalone Spark job (spark-job.ts). */
+export interface SparkJobSpec extends JobCommon {
+  readonly type: 'spark';
+  readonly code: CodeReference | FixedId;
+  readonly entry: { readonly file: string } | { readonly className: string };
+  readonly environment?: EnvironmentReference | FixedId;
+  readonly environmentVariables: Readonly<Record<string, string>>;
+  readonly pyFiles: readonly string[];
+  readonly jars: readonly string[];
+  readonly files: readonly string[];
+  readonly archives: readonly string[];
+  readonly conf: Readonly<Record<string, string>>;
+  readonly args?: string;
+  readonly resources?: { readonly instanceType: string; readonly runtimeVersion: string };
+}
+
+export type JobSpec = CommandJobSpec | PipelineJobSpec | SweepJobSpec | AutoMLJobSpec | SparkJobSpec;

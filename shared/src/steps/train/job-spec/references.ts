@@ -38,6 +38,13 @@ export function references(spec: JobSpec): Reference[] {
     case 'sweep':
       addParts(spec.trial);
       break;
+    case 'automl':
+      addInputs(spec.data);
+      break;
+    case 'spark':
+      add(spec.code);
+      add(spec.environment);
+      break;
     case 'pipeline':
       addSettings(spec.settings, add);
       for (const step of Object.values(spec.jobs)) {

@@ -210,7 +210,7 @@ function readSweepLimits(node: Node): SweepJobSpec['limits'] | undefined {
   };
 }
 
-function readEarlyTermination(node: Node): EarlyTermination | undefined {
+export function readEarlyTermination(node: Node): EarlyTermination | undefined {
   if (!node.present) return undefined;
   if (!isMapping(node.value)) {
     node.expected('a mapping with type bandit, median_stopping or truncation_selection');
