@@ -131,9 +131,13 @@ describe('a pipeline with component files and a registered component', () => {
       version: '10',
       inputs: { max_epocs: { type: 'integer' }, learning_rate: { type: 'number', default: 0.01 } },
     });
-    expect(score!.spec.parts.environment).toMatchObject({
-      source: 'inline',
-      condaFile: { content: expect.stringContaining('python=3.10') },
+    expect(score!.spec).toMatchObject({
+      parts: {
+        environment: {
+          source: 'inline',
+          condaFile: { content: expect.stringContaining('python=3.10') },
+        },
+      },
     });
     const registered = references(spec).find((r) => r.kind === 'component' && r.source === 'workspace');
     expect(registered).toMatchObject({

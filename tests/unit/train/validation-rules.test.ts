@@ -41,20 +41,20 @@ describe('validation rules', () => {
       'local compute',
       ['command: echo hi', ENV, 'compute: local'],
       [
-        "3:10 'compute': local runs are not supported by the train step; name a compute cluster of the workspace",
+        "3:10 'compute': local runs are not supported by the train step; name a compute cluster of the workspace, or leave 'compute' out for serverless compute",
       ],
     ],
     [
-      // OutputDeliveryMode at 2022-10-01 (what the step sends) lists ReadWriteMount and Upload only.
-      'an output with mode direct',
+      // OutputDeliveryMode at 2025-12-01 (what the step sends) lists ReadWriteMount, Upload and Direct.
+      'an output with an input mode',
       [
         'command: echo ${{outputs.m}}',
         ENV,
         'compute: azureml:cpu',
         'outputs:',
-        '  m: {type: uri_folder, mode: direct}',
+        '  m: {type: uri_folder, mode: download}',
       ],
-      ["5:31 'outputs.m.mode' must be one of rw_mount, upload; got 'direct'"],
+      ["5:31 'outputs.m.mode' must be one of rw_mount, upload, direct; got 'download'"],
     ],
     [
       'an environment that is neither a reference nor a definition',
@@ -142,7 +142,7 @@ describe('validation rules', () => {
       ],
     ],
     [
-      'component steps must match their component, and every step needs a compute',
+      'component steps must match their component (a step with no compute runs on serverless compute)',
       [
         'type: pipeline',
         'jobs:',
@@ -152,13 +152,14 @@ describe('validation rules', () => {
         '      data: {type: uri_folder, path: https://x/y}',
         '      learning_rate: 0.1',
         '  other:',
-        '    type: parallel',
+        '    type: data_transfer',
       ],
       [
         "3:3 Step 'train' does not give input 'lr', which component 'train' requires",
-        "3:3 Step 'train' has no compute: set 'compute' on the step or on the pipeline, or settings.default_compute",
         "7:7 Step 'train' sets input 'learning_rate', but component 'train' has no such input (it has: data, lr)",
-        "9:11 Step type 'parallel' is not supported yet: pipeline steps must be command steps (sweep, parallel, spark, pipeline, automl, import and data_transfer steps are not)",
+        expect.stringMatching(
+          /^9:11 Step type 'data_transfer' is not supported yet: pipeline steps may be of type command, pipeline/,
+        ),
       ],
     ],
     [
@@ -207,7 +208,7 @@ describe('validation rules', () => {
       ['command: echo', ENV, 'compute: cpu', 'queue_settings: {priority: high}', ''].join('\n'),
     );
     expect(loadJobSpec(path.join(dir, 'warn.yml')).warnings).toEqual([
-      `${path.join(dir, 'warn.yml')}:4:1: 'queue_settings' is not sent: the API version the step uses has no queue settings`,
+      `${path.join(dir, 'warn.yml')}:4:18: 'queue_settings.priority' is not sent: the API version the step uses (2025-12-01) has only the job tier`,
     ]);
   });
 });

@@ -40,7 +40,7 @@ export function readCommandJob(root: Node): CommandJobSpec | undefined {
     !fields(root, {
       what: 'a command job',
       keys: KEYS,
-      required: ['command', 'environment', 'compute'],
+      required: ['command', 'environment'],
       hints: COMMAND_HINTS,
     })
   )
@@ -63,7 +63,7 @@ export function readCommandJob(root: Node): CommandJobSpec | undefined {
       outputs: declaredNames(root.child('outputs')),
       optionalMayBeUndeclared: true,
     });
-  if (!parts || !compute) return undefined;
+  if (!parts) return undefined;
   return {
     type: 'command',
     file: path.resolve(root.document.file),
@@ -71,7 +71,7 @@ export function readCommandJob(root: Node): CommandJobSpec | undefined {
     warnings: root.problems.warnings,
     ...metadata,
     ...parts,
-    compute,
+    ...(compute ? { compute } : {}),
     inputs,
     outputs,
     services,

@@ -27,7 +27,7 @@ export const COMMAND_KEYS = [...COMMAND_PART_KEYS, 'queue_settings'];
 export const COMMAND_HINTS = {
   command: 'the command to run, e.g. python train.py --data ${{inputs.data}}',
   environment: 'azureml:<name>:<version>, azureml:<name>@latest or an inline definition with image',
-  compute: 'the compute cluster to run on, e.g. azureml:cpu-cluster',
+  compute: 'the compute cluster to run on, e.g. azureml:cpu-cluster (none: serverless compute)',
 };
 
 /** Reads command, code, environment, environment_variables, resources and distribution of a mapping. */
@@ -210,11 +210,12 @@ export function readQueueSettings(node: Node): QueueSettings | undefined {
   if (!fields(node, { what: `'${node.label}'`, keys: ['job_tier', 'priority'] })) return undefined;
   const jobTier = oneOf(node.child('job_tier'), ['null', 'spot', 'basic', 'standard', 'premium']);
   const priority = oneOf(node.child('priority'), ['low', 'medium', 'high']);
-  node.problems.warn(
-    node.document,
-    node.path,
-    `'${node.label}' is not sent: the API version the step uses has no queue settings`,
-  );
+  if (priority !== undefined)
+    node.problems.warn(
+      node.document,
+      [...node.path, 'priority'],
+      `'${node.label}.priority' is not sent: the API version the step uses (2025-12-01) has only the job tier`,
+    );
   return { ...(jobTier ? { jobTier } : {}), ...(priority ? { priority } : {}) };
 }
 

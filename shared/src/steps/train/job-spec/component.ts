@@ -30,6 +30,12 @@ const KEYS = [
 
 /** Loads the component YAML a step names (relative to the YAML that names it); problems point into that file. */
 export function loadComponentFile(reference: Node, written: string): ComponentSpec | undefined {
+  const root = loadComponentRoot(reference, written);
+  return root ? readComponent(root, 'file') : undefined;
+}
+
+/** The root of a component YAML a step (or a pipeline job's `component`) names, or undefined (reported). */
+export function loadComponentRoot(reference: Node, written: string): Node | undefined {
   const local = localPath(written, reference.document.file);
   if (!local.exists || !local.isFile) {
     reference.error(
@@ -42,15 +48,13 @@ export function loadComponentFile(reference: Node, written: string): ComponentSp
   const shown = path.isAbsolute(unprefixed)
     ? unprefixed
     : path.join(path.dirname(reference.document.file), unprefixed);
-  let root: Node;
   try {
-    root = Node.root(asSpecDocument(readYamlFile(shown)), reference.problems, 'The job YAML');
+    return Node.root(asSpecDocument(readYamlFile(shown)), reference.problems, 'The job YAML');
   } catch (error) {
     if (!(error instanceof DataError)) throw error;
     reference.problems.add(error.message, error.location ?? { file: shown });
     return undefined;
   }
-  return readComponent(root, 'file');
 }
 
 /** Reads a command component mapping (a whole component file, or `component:` written inline). */

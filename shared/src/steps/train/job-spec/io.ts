@@ -62,6 +62,18 @@ function checkName(node: Node, pattern: RegExp, what: string): void {
 }
 
 const isBinding = (value: string) => value.includes('${{');
+/** A binding to the pipeline or another step (`${{name}}` in an output path is the job's name, not a binding). */
+const isParentBinding = (value: string) => /\$\{\{\s*parent\./.test(value);
+
+/** `path`: the legacy port type of pipeline components, which the CLI takes as uri_folder. */
+const LEGACY_PATH_TYPE = 'path';
+
+/** A type of `allowed`, the legacy `path` read as uri_folder. */
+function readType<T extends string>(node: Node, allowed: readonly T[]): T | undefined {
+  if (typeof node.value === 'string' && node.value.toLowerCase() === LEGACY_PATH_TYPE)
+    return 'uri_folder' as T;
+  return oneOf(node, allowed);
+}
 
 export function readInput(node: Node, place: IoPlace): InputValue | undefined {
   const { value } = node;
@@ -96,7 +108,7 @@ export function readInput(node: Node, place: IoPlace): InputValue | undefined {
     node.error(`Input '${node.label}' needs 'type' and 'path' (data), or a value`);
     return undefined;
   }
-  const type = typeNode.present ? oneOf(typeNode, ALL_INPUT_TYPES) : 'uri_folder';
+  const type = typeNode.present ? readType(typeNode, ALL_INPUT_TYPES) : 'uri_folder';
   if (type === undefined) return undefined;
   if (isPrimitive(type)) {
     const given = node.child('value').present ? node.child('value') : node.child('default');
@@ -193,10 +205,16 @@ function literalOf(node: Node, type: PrimitiveType | undefined): Literal | undef
           ? typeof value === 'number'
           : type === 'boolean'
             ? typeof value === 'boolean'
-            : typeof value === 'string' || typeof value === 'number';
-  if (ok) return type === 'string' ? String(value) : (value as Literal);
+            : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+  // A string input written `True` or `5` is the text the CLI (Python) makes of it.
+  if (ok) return type === 'string' ? stringOf(value as Literal) : (value as Literal);
   node.expected(type === undefined ? 'a string, number or boolean' : `a value of type ${type}`);
   return undefined;
+}
+
+function stringOf(value: Literal): string {
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  return String(value);
 }
 
 function readOutput(node: Node, place: IoPlace): OutputValue | undefined {
@@ -213,14 +231,14 @@ function readOutput(node: Node, place: IoPlace): OutputValue | undefined {
     return undefined;
   }
   if (!fields(node, { what: `output '${node.label}'`, keys: OUTPUT_KEYS })) return undefined;
-  const type = node.child('type').present ? oneOf(node.child('type'), DATA_TYPES) : 'uri_folder';
+  const type = node.child('type').present ? readType(node.child('type'), DATA_TYPES) : 'uri_folder';
   const mode = oneOf(node.child('mode'), OUTPUT_MODES);
   const written = text(node.child('path'), 'a URI such as azureml://datastores/<name>/paths/<path>');
   const name = textLike(node.child('name'));
   const version = textLike(node.child('version'));
   const description = textLike(node.child('description'));
   if (type === undefined) return undefined;
-  if (written !== undefined && place === 'step' && isBinding(written))
+  if (written !== undefined && place === 'step' && isParentBinding(written))
     return { kind: 'binding', expression: written, ...(mode ? { mode } : {}), location };
   if (written !== undefined && !isUri(written))
     node
@@ -253,7 +271,7 @@ export function readComponentInputs(node: Node): Record<string, ComponentInput> 
     checkName(input, IDENTIFIER, 'Input');
     const keys = ['type', 'optional', 'default', 'description', 'min', 'max', 'enum', 'mode'];
     if (!fields(input, { what: `component input '${input.label}'`, keys, required: ['type'] })) continue;
-    const type = oneOf(input.child('type'), ALL_INPUT_TYPES);
+    const type = readType(input.child('type'), ALL_INPUT_TYPES);
     if (type === undefined) continue;
     const optional = boolean(input.child('optional'));
     const fallback = input.child('default').present
@@ -293,7 +311,7 @@ export function readComponentOutputs(node: Node): Record<string, ComponentOutput
     checkName(output, IDENTIFIER, 'Output');
     const keys = ['type', 'description', 'mode'];
     if (!fields(output, { what: `component output '${output.label}'`, keys, required: ['type'] })) continue;
-    const type = oneOf(output.child('type'), DATA_TYPES);
+    const type = readType(output.child('type'), DATA_TYPES);
     const description = textLike(output.child('description'));
     const mode = oneOf(output.child('mode'), OUTPUT_MODES);
     if (type === undefined) continue;

@@ -13,10 +13,12 @@ import type {
   Reference as AnyReference,
 } from '../../../azureml/references';
 
-/** Something to look up or create in the workspace before the job is submitted (a local component is a ComponentSpec). */
-export type Reference = AnyReference<ComponentSpec>;
+/** A local component: a command component or a pipeline component. */
+export type AnyComponentSpec = ComponentSpec | PipelineComponentSpec;
+/** Something to look up or create in the workspace before the job is submitted (a local component is registered). */
+export type Reference = AnyReference<AnyComponentSpec>;
 /** The component of a pipeline step: a local one (file, inline or the step itself) to register, or a workspace one. */
-export type ComponentReference = AnyComponentReference<ComponentSpec>;
+export type ComponentReference = AnyComponentReference<AnyComponentSpec>;
 
 export const PRIMITIVE_TYPES = ['integer', 'number', 'string', 'boolean'] as const;
 export const INPUT_MODES = [
@@ -27,8 +29,24 @@ export const INPUT_MODES = [
   'eval_mount',
   'eval_download',
 ] as const;
-/** What OutputDeliveryMode lists at the api-version the step sends (2022-10-01; `direct` only from 2025-12-01). */
-export const OUTPUT_MODES = ['rw_mount', 'upload'] as const;
+/** What OutputDeliveryMode lists at the api-version the step sends (2025-12-01: `direct` is new since 2022-10-01). */
+export const OUTPUT_MODES = ['rw_mount', 'upload', 'direct'] as const;
+
+/** Serverless compute: `azureml:serverless`, or no compute at all (the CLI's default); never looked up. */
+export interface ServerlessCompute {
+  readonly kind: 'serverless';
+  readonly location: SourceLocation;
+}
+
+/** A pipeline step's compute bound to a pipeline input: `${{parent.inputs.compute_name}}`, sent as written. */
+export interface ComputeBinding {
+  readonly kind: 'binding';
+  readonly expression: string;
+  readonly location: SourceLocation;
+}
+
+/** The compute a job or step names. */
+export type Compute = ComputeReference | FixedId | ServerlessCompute | ComputeBinding;
 
 export type PrimitiveType = (typeof PRIMITIVE_TYPES)[number];
 export type InputMode = (typeof INPUT_MODES)[number];
@@ -143,6 +161,7 @@ export interface ComponentOutput {
 
 /** A command component: from a component YAML, written inline in a step, or made from an inline step. */
 export interface ComponentSpec {
+  readonly type?: 'command';
   readonly origin: 'file' | 'inline' | 'step';
   /** The component YAML, for `origin: 'file'`. */
   readonly file?: string;
@@ -158,6 +177,22 @@ export interface ComponentSpec {
   readonly parts: CommandParts;
 }
 
+/** A pipeline component: steps with inputs and outputs of their own, run as one step of another pipeline. */
+export interface PipelineComponentSpec {
+  readonly type: 'pipeline';
+  readonly origin: 'file' | 'inline';
+  readonly file?: string;
+  readonly location: SourceLocation;
+  readonly name?: string;
+  readonly version?: string;
+  readonly displayName?: string;
+  readonly description?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly inputs: Readonly<Record<string, ComponentInput>>;
+  readonly outputs: Readonly<Record<string, ComponentOutput>>;
+  readonly jobs: Readonly<Record<string, PipelineStep>>;
+}
+
 interface JobCommon {
   /** Absolute path of the job YAML. */
   readonly file: string;
@@ -170,7 +205,8 @@ interface JobCommon {
   readonly properties: Readonly<Record<string, string>>;
   readonly identity?: Identity;
   readonly services: Readonly<Record<string, JobService>>;
-  readonly compute?: ComputeReference | FixedId;
+  /** Absent: serverless compute (the CLI's default). */
+  readonly compute?: Compute;
   readonly inputs: Readonly<Record<string, InputValue>>;
   readonly outputs: Readonly<Record<string, OutputValue>>;
   /** Keys accepted but not sent (the API version the step uses has no field for them), with where they are. */
@@ -234,22 +270,24 @@ export interface SweepJobSpec extends JobCommon {
 }
 
 export interface PipelineSettings {
-  readonly defaultCompute?: ComputeReference | FixedId;
+  readonly defaultCompute?: Compute;
   readonly defaultDatastore?: DatastoreReference | FixedId;
   readonly continueOnStepFailure?: boolean;
   readonly forceRerun?: boolean;
   readonly defaultEnvironment?: EnvironmentReference | FixedId;
   readonly onInit?: string;
   readonly onFinalize?: string;
+  /** Keys the CLI does not document, sent as written (the CLI passes them through). */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
-/** A command step of a pipeline. */
+/** A step of a pipeline: a command step, or a pipeline step (a pipeline component). */
 export interface PipelineStep {
   readonly name: string;
   readonly location: SourceLocation;
-  readonly type: 'command';
+  readonly type: 'command' | 'pipeline';
   readonly component: ComponentReference | FixedId;
-  readonly compute?: ComputeReference | FixedId;
+  readonly compute?: Compute;
   readonly inputs: Readonly<Record<string, InputValue>>;
   readonly outputs: Readonly<Record<string, OutputValue>>;
   readonly displayName?: string;
@@ -269,6 +307,8 @@ export interface PipelineStep {
 
 export interface PipelineJobSpec extends JobCommon {
   readonly type: 'pipeline';
+  /** A top-level `component:` (a pipeline component) the job runs instead of `jobs` of its own. */
+  readonly component?: ComponentReference | FixedId;
   readonly settings: PipelineSettings;
   readonly jobs: Readonly<Record<string, PipelineStep>>;
 }

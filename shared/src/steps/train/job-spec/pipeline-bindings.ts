@@ -1,15 +1,8 @@
 /** Pipeline wiring: `${{parent...}}` bindings must name real things and steps must not wait on each other in a circle. */
 import { declaredNames } from './command-job';
 import { declares, expressions } from './expressions';
-import type {
-  ComponentInput,
-  ComponentOutput,
-  InputValue,
-  OutputValue,
-  PipelineStep,
-  PrimitiveType,
-} from './model';
-import type { ComponentReference, ComponentSpec } from './model';
+import type { ComponentInput, ComponentOutput, InputValue, PipelineStep, PrimitiveType } from './model';
+import type { AnyComponentSpec, ComponentReference } from './model';
 import type { DataType } from '../../../azureml/references';
 import type { ReadStep } from './pipeline-job';
 import type { Node } from '../../../yaml/read-node';
@@ -108,10 +101,7 @@ function reportCycles(steps: readonly ReadStep[], dependsOn: ReadonlyMap<string,
   for (const { step } of steps) if (!state.has(step.name)) visit(step.name);
 }
 
-interface PipelineIo {
-  readonly inputs: Readonly<Record<string, InputValue>>;
-  readonly outputs: Readonly<Record<string, OutputValue>>;
-}
+import type { PipelineIo } from './pipeline-component';
 
 /** An inline step becomes an anonymous component whose inputs and outputs take the types of what they bind to. */
 export function inferStepComponent(
@@ -190,14 +180,17 @@ function parentOutputType(expression: string, pipeline: PipelineIo): DataType {
   return output?.kind === 'output' ? output.type : 'uri_folder';
 }
 
-/** The reference to a step's local component (a file, inline, or the step itself): registered anonymously. */
-export function localComponent(step: string, spec: ComponentSpec): ComponentReference {
+/**
+ * The reference to a step's local component (a file, inline, or the step itself): registered anonymously. `scope`
+ * names the pipeline steps it is nested in (`outer/`), so same-named steps of nested pipelines stay apart.
+ */
+export function localComponent(step: string, spec: AnyComponentSpec, scope = ''): ComponentReference {
   return {
     kind: 'component',
     source: 'local',
     spec,
     step,
-    key: `component:step:${step}`,
+    key: `component:step:${scope}${step}`,
     location: spec.location,
   };
 }

@@ -1,6 +1,13 @@
 /** What a job needs from the workspace before it can be submitted. */
-import type { FixedId } from '../../../azureml/references';
-import type { CommandParts, InputValue, JobSpec, PipelineSettings, Reference } from './model';
+import type {
+  CommandParts,
+  Compute,
+  InputValue,
+  JobSpec,
+  PipelineSettings,
+  PipelineStep,
+  Reference,
+} from './model';
 
 const ORDER: readonly Reference['kind'][] = [
   'code',
@@ -18,8 +25,9 @@ const ORDER: readonly Reference['kind'][] = [
  */
 export function references(spec: JobSpec): Reference[] {
   const found = new Map<string, Reference>();
-  const add = (item: Reference | FixedId | undefined) => {
-    if (item && item.kind !== 'fixed' && !found.has(item.key)) found.set(item.key, item);
+  // Serverless compute and a compute bound to a pipeline input are sent as they are: nothing to look up.
+  const add = (item: Reference | Compute | undefined) => {
+    if (item && 'key' in item && !found.has(item.key)) found.set(item.key, item);
   };
   const addParts = (parts: CommandParts) => {
     add(parts.code);
@@ -47,20 +55,36 @@ export function references(spec: JobSpec): Reference[] {
       break;
     case 'pipeline':
       addSettings(spec.settings, add);
-      for (const step of Object.values(spec.jobs)) {
-        add(step.compute);
-        addInputs(step.inputs);
-        add(step.environment);
-        if (step.component.kind === 'component' && step.component.source === 'local')
-          addParts(step.component.spec.parts);
-        add(step.component);
-      }
+      addSteps(spec.jobs, { add, addInputs, addParts });
+      add(spec.component);
       break;
   }
   return [...found.values()].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
 }
 
-function addSettings(settings: PipelineSettings, add: (item: Reference | FixedId | undefined) => void): void {
+interface Adders {
+  add(item: Reference | Compute | undefined): void;
+  addInputs(inputs: Readonly<Record<string, InputValue>>): void;
+  addParts(parts: CommandParts): void;
+}
+
+/** The steps' references; a pipeline component's own steps come before it (it is registered with their ids). */
+function addSteps(jobs: Readonly<Record<string, PipelineStep>>, adders: Adders): void {
+  const { add, addInputs, addParts } = adders;
+  for (const step of Object.values(jobs)) {
+    add(step.compute);
+    addInputs(step.inputs);
+    add(step.environment);
+    if (step.component.kind === 'component' && step.component.source === 'local') {
+      const { spec } = step.component;
+      if (spec.type === 'pipeline') addSteps(spec.jobs, adders);
+      else addParts(spec.parts);
+    }
+    add(step.component);
+  }
+}
+
+function addSettings(settings: PipelineSettings, add: (item: Reference | Compute | undefined) => void): void {
   add(settings.defaultCompute);
   add(settings.defaultDatastore);
   add(settings.defaultEnvironment);

@@ -1,9 +1,9 @@
 /** Anonymous components: what the CLI registers for a pipeline step whose component is local. */
 import { createHash } from 'node:crypto';
-import type { FixedId } from '../../../azureml/references';
 import type { AnonymousComponent } from '../../../azureml/resolve-references';
-import type { ComponentReference, ComponentSpec } from './model';
+import type { ComponentReference, ComponentSpec, PipelineComponentSpec } from './model';
 import { idOf, type Resolved } from './rest-parts';
+import { pipelineStep } from './rest-steps';
 
 /** The name the CLI registers anonymous components under; the version is a hash of the component. */
 export const ANONYMOUS_COMPONENT_NAME = 'azureml_anonymous';
@@ -19,7 +19,10 @@ export function anonymousComponent(
   resolved: Resolved,
 ): AnonymousComponent {
   const { spec } = reference;
-  const content = componentSpec(spec, resolved, reference.step);
+  const content =
+    spec.type === 'pipeline'
+      ? pipelineComponentSpec(spec, resolved, reference.step)
+      : componentSpec(spec, resolved, reference.step);
   const version = hashVersion(content);
   const componentSpecBody = { name: ANONYMOUS_COMPONENT_NAME, version, ...content };
   return {
@@ -33,6 +36,29 @@ export function anonymousComponent(
         ...(Object.keys(spec.tags).length > 0 ? { tags: { ...spec.tags } } : {}),
       },
     },
+  };
+}
+
+/**
+ * A pipeline component as the CLI registers it: its inputs and outputs, and its steps as a pipeline job's `jobs`
+ * (each step's component registered first, by id).
+ */
+function pipelineComponentSpec(
+  spec: PipelineComponentSpec,
+  resolved: Resolved,
+  step: string,
+): Record<string, unknown> {
+  return {
+    display_name: spec.displayName ?? step,
+    ...(spec.description !== undefined ? { description: spec.description } : {}),
+    ...(Object.keys(spec.tags).length > 0 ? { tags: { ...spec.tags } } : {}),
+    type: 'pipeline',
+    inputs: Object.fromEntries(Object.entries(spec.inputs).map(([name, input]) => [name, { ...input }])),
+    outputs: Object.fromEntries(Object.entries(spec.outputs).map(([name, output]) => [name, { ...output }])),
+    jobs: Object.fromEntries(
+      Object.values(spec.jobs).map((inner) => [inner.name, pipelineStep(inner, resolved)]),
+    ),
+    _source: spec.origin === 'file' ? 'YAML.COMPONENT' : 'YAML.JOB',
   };
 }
 
@@ -93,19 +119,6 @@ function componentSpec(spec: ComponentSpec, resolved: Resolved, step: string): R
       : {}),
     _source: spec.origin === 'file' ? 'YAML.COMPONENT' : 'YAML.JOB',
   };
-}
-
-/**
- * Where a pipeline step's component was defined, as the CLI marks the step (`_source`, ComponentSource in
- * azure-ai-ml): in the job YAML, in a component YAML, or in the workspace or a registry.
- */
-export function stepComponentSource(component: ComponentReference | FixedId): string {
-  if (component.kind === 'fixed')
-    return component.id.startsWith('azureml://registries/')
-      ? 'REMOTE.REGISTRY'
-      : 'REMOTE.WORKSPACE.COMPONENT';
-  if (component.source === 'workspace') return 'REMOTE.WORKSPACE.COMPONENT';
-  return component.spec.origin === 'file' ? 'YAML.COMPONENT' : 'YAML.JOB';
 }
 
 /** A GUID from the MD5 of the spec with sorted keys, the way the CLI names anonymous component versions. */

@@ -1,5 +1,5 @@
 /**
- * Pieces of the ARM request bodies (REST 2022-10-01, as @azure/arm-machinelearning serializes them).
+ * Pieces of the ARM request bodies (REST 2025-12-01, JOB_API_VERSION; the camelCase names of the REST models).
  *
  * Typed job properties are camelCase: the SDK serializer renames them. Pipeline steps (`jobs`) and component
  * specs are untyped dictionaries the SDK passes through as they are: there the keys are the service's own
@@ -14,6 +14,7 @@ import type {
   JobService as RestJobService,
 } from '@azure/arm-machinelearning';
 import type {
+  Compute,
   Distribution,
   Identity,
   InputMode,
@@ -22,9 +23,11 @@ import type {
   Literal,
   OutputMode,
   OutputValue,
+  QueueSettings,
   Reference,
   Resources,
 } from './model';
+import { SERVERLESS } from './compute';
 import type { FixedId } from '../../../azureml/references';
 
 /** The ARM id or URI of each resolved reference, by reference key. */
@@ -39,6 +42,36 @@ export function idOf(item: Reference | FixedId, resolved: Resolved): string {
   return id;
 }
 
+/**
+ * The computeId of a job or step. Serverless compute: none for a job (the service runs a job without one on
+ * serverless compute), `serverless` inside a pipeline (`settings.default_compute`, a step's compute), the name the
+ * CLI passes through. A binding is sent as written.
+ */
+export function computeIdOf(
+  compute: Compute | undefined,
+  resolved: Resolved,
+  where: 'job' | 'pipeline',
+): string | undefined {
+  if (!compute) return undefined;
+  if (compute.kind === 'serverless') return where === 'pipeline' ? SERVERLESS : undefined;
+  if (compute.kind === 'binding') return compute.expression;
+  return idOf(compute, resolved);
+}
+
+const JOB_TIERS = {
+  null: 'Null',
+  spot: 'Spot',
+  basic: 'Basic',
+  standard: 'Standard',
+  premium: 'Premium',
+} as const;
+
+/** QueueSettings at 2025-12-01: the job tier only (`priority` is in preview versions alone). */
+export function restQueueSettings(queue: QueueSettings | undefined): { jobTier: string } | undefined {
+  const tier = queue?.jobTier?.toLowerCase();
+  return tier && tier in JOB_TIERS ? { jobTier: JOB_TIERS[tier as keyof typeof JOB_TIERS] } : undefined;
+}
+
 const INPUT_MODES: Readonly<Record<InputMode, string>> = {
   ro_mount: 'ReadOnlyMount',
   rw_mount: 'ReadWriteMount',
@@ -51,6 +84,7 @@ const INPUT_MODES: Readonly<Record<InputMode, string>> = {
 const OUTPUT_MODES: Readonly<Record<OutputMode, string>> = {
   rw_mount: 'ReadWriteMount',
   upload: 'Upload',
+  direct: 'Direct',
 };
 
 /** Literal input values travel as text; booleans as the CLI (Python) writes them. */

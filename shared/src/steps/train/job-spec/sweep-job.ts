@@ -40,7 +40,7 @@ const KEYS = [
 ];
 
 export function readSweepJob(root: Node): SweepJobSpec | undefined {
-  const required = ['trial', 'search_space', 'sampling_algorithm', 'objective', 'limits', 'compute'];
+  const required = ['trial', 'search_space', 'sampling_algorithm', 'objective', 'limits'];
   const hints = {
     trial: 'the command each trial runs, with code and environment',
     sampling_algorithm: 'random, grid or bayesian',
@@ -83,7 +83,7 @@ export function readSweepJob(root: Node): SweepJobSpec | undefined {
   if (samplingAlgorithm?.type === 'bayesian' && root.child('early_termination').present)
     root.child('early_termination').error(`Bayesian sampling does not support an early termination policy`);
 
-  if (!trial || !compute || !samplingAlgorithm || !objective || !limits) return undefined;
+  if (!trial || !samplingAlgorithm || !objective || !limits) return undefined;
   return {
     type: 'sweep',
     file: path.resolve(root.document.file),
@@ -91,7 +91,7 @@ export function readSweepJob(root: Node): SweepJobSpec | undefined {
     warnings: root.problems.warnings,
     ...metadata,
     trial,
-    compute,
+    ...(compute ? { compute } : {}),
     inputs,
     outputs,
     searchSpace,

@@ -1,4 +1,4 @@
-/** Builds the ARM `JobBase` request body (REST 2022-10-01) from a validated job spec and its resolved references. */
+/** Builds the ARM `JobBase` request body (REST 2025-12-01, JOB_API_VERSION) from a validated job spec and its resolved references. */
 import path from 'node:path';
 import type {
   CommandJob,
@@ -16,28 +16,26 @@ import type {
   EarlyTermination,
   JobSpec,
   PipelineJobSpec,
-  PipelineStep,
   SamplingAlgorithm,
   SearchDistribution,
   SweepJobSpec,
 } from './model';
 import {
+  computeIdOf,
   idOf,
   isoDuration,
   restDistribution,
   restIdentity,
   restInputs,
   restOutputs,
+  restQueueSettings,
   restResources,
   restServices,
-  snakeKeys,
-  stepInputs,
-  stepOutputs,
   type Resolved,
 } from './rest-parts';
-import { stepComponentSource } from './rest-component';
 import { autoMLJob } from './automl-job';
 import { sparkJob } from './spark-job';
+import { optional, pipelineStep } from './rest-steps';
 
 /** What the step's own inputs add to the YAML: they win over it. */
 export interface RestContext {
@@ -106,7 +104,10 @@ function commonProperties(spec: JobSpec, resolved: Resolved, context: RestContex
     ...(spec.description !== undefined ? { description: spec.description } : {}),
     ...(Object.keys(tags).length > 0 ? { tags } : {}),
     ...(Object.keys(properties).length > 0 ? { properties } : {}),
-    ...(spec.compute ? { computeId: idOf(spec.compute, resolved) } : {}),
+    ...optional(
+      'computeId',
+      computeIdOf(spec.compute, resolved, spec.type === 'pipeline' ? 'pipeline' : 'job'),
+    ),
     ...(spec.identity ? { identity: restIdentity(spec.identity) } : {}),
     ...(services ? { services } : {}),
   };
@@ -137,7 +138,8 @@ function commandJob(spec: CommandJobSpec, resolved: Resolved, common: Common): C
       : {}),
     ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
     ...(Object.keys(outputs).length > 0 ? { outputs } : {}),
-  };
+    ...optional('queueSettings', restQueueSettings(spec.queueSettings)),
+  } as CommandJob;
 }
 
 function sweepJob(spec: SweepJobSpec, resolved: Resolved, common: Common): SweepJob {
@@ -172,7 +174,8 @@ function sweepJob(spec: SweepJobSpec, resolved: Resolved, common: Common): Sweep
     ...(spec.earlyTermination ? { earlyTermination: restEarlyTermination(spec.earlyTermination) } : {}),
     ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
     ...(Object.keys(outputs).length > 0 ? { outputs } : {}),
-  };
+    ...optional('queueSettings', restQueueSettings(spec.queueSettings)),
+  } as SweepJob;
 }
 
 /** The search-space encoding of the service: `[type, [arguments]]`, choice values wrapped once more. */
@@ -265,7 +268,8 @@ function pipelineJob(spec: PipelineJobSpec, resolved: Resolved, common: Common):
     ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
     ...(Object.keys(outputs).length > 0 ? { outputs } : {}),
     settings: {
-      ...(settings.defaultCompute ? { default_compute: idOf(settings.defaultCompute, resolved) } : {}),
+      ...settings.extra,
+      ...optional('default_compute', computeIdOf(settings.defaultCompute, resolved, 'pipeline')),
       ...(settings.defaultDatastore ? { default_datastore: idOf(settings.defaultDatastore, resolved) } : {}),
       ...(settings.defaultEnvironment
         ? { default_environment: idOf(settings.defaultEnvironment, resolved) }
@@ -278,35 +282,9 @@ function pipelineJob(spec: PipelineJobSpec, resolved: Resolved, common: Common):
       ...(settings.onFinalize !== undefined ? { on_finalize: settings.onFinalize } : {}),
       _source: 'YAML.JOB',
     },
+    ...(spec.component ? { componentId: idOf(spec.component, resolved) } : {}),
     jobs: Object.fromEntries(
       Object.values(spec.jobs).map((step) => [step.name, pipelineStep(step, resolved)]),
     ),
-  };
-}
-
-/** A step of the `jobs` dictionary: its component by id, and what the step sets on top of it. */
-function pipelineStep(step: PipelineStep, resolved: Resolved): Record<string, unknown> {
-  const services = restServices(step.services);
-  return {
-    name: step.name,
-    type: 'command',
-    componentId: idOf(step.component, resolved),
-    ...(step.compute ? { computeId: idOf(step.compute, resolved) } : {}),
-    ...(step.displayName !== undefined ? { display_name: step.displayName } : {}),
-    ...(Object.keys(step.tags).length > 0 ? { tags: { ...step.tags } } : {}),
-    ...(Object.keys(step.properties).length > 0 ? { properties: { ...step.properties } } : {}),
-    inputs: stepInputs(step.inputs, resolved),
-    outputs: stepOutputs(step.outputs),
-    ...(Object.keys(step.environmentVariables).length > 0
-      ? { environment_variables: { ...step.environmentVariables } }
-      : {}),
-    ...(step.resources ? { resources: snakeKeys(restResources(step.resources)) } : {}),
-    ...(step.distribution ? { distribution: snakeKeys(restDistribution(step.distribution)) } : {}),
-    ...(step.limits?.timeout !== undefined
-      ? { limits: { job_limits_type: 'Command', timeout: isoDuration(step.limits.timeout) } }
-      : {}),
-    ...(step.identity ? { identity: snakeKeys(restIdentity(step.identity)) } : {}),
-    ...(services ? { services: snakeKeys(services) } : {}),
-    _source: stepComponentSource(step.component),
   };
 }
