@@ -1,7 +1,8 @@
 /**
  * Runs the Azure ML jobs PUT to the emulator, for real and locally (docs/architecture.md): command jobs as processes
  * on this machine (code and inputs downloaded from Azurite, the log streamed to the artifact store, metrics to
- * MLflow, outputs uploaded), pipeline jobs step by step and sweep jobs trial by trial as child command jobs.
+ * MLflow, outputs uploaded), pipeline jobs step by step and sweep jobs trial by trial as child command jobs;
+ * AutoML and Spark jobs through stand-ins that produce the documented shape of their results.
  * The contract is in README.md ("Running jobs"); the job kinds live in `jobs/`.
  *
  *   const runner = new JobRunner({ arm, jobs, mlflow, blob, caPem });
@@ -9,7 +10,7 @@
  *   await runner.whenDone('job-name');
  *   await runner.close();       // stops what runs, removes the temp folder
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ArmEmulator } from './arm/index';
@@ -20,7 +21,10 @@ import { BlobStore } from './jobs/blob-store';
 import { runCommandJob } from './jobs/command-job';
 import { finish, pathsOf, workspaceIdOfJob, type JobOutcome, type RunnerContext } from './jobs/context';
 import { JobFailure, JobHandle, JobStopped, sleep, type StopReason } from './jobs/job-handle';
+import { runAutoMLJob } from './jobs/automl-job';
+import { PARALLEL_DRIVER } from './jobs/parallel-step';
 import { runPipelineJob } from './jobs/pipeline-job';
+import { runSparkJob } from './jobs/spark-job';
 import { runSweepJob } from './jobs/sweep-job';
 import type { UserProcess } from './jobs/user-process';
 import type { MlflowEmulator } from './mlflow';
@@ -70,6 +74,9 @@ export class JobRunner {
     // Debian images have python3 only; Azure ML images (and the commands people write) say `python`.
     writeFileSync(join(this.binDir, 'python'), '#!/bin/sh\nexec python3 "$@"\n');
     chmodSync(join(this.binDir, 'python'), 0o755);
+    // Parallel steps run their entry script through this driver (jobs/parallel-step.ts).
+    copyFileSync(join(__dirname, 'jobs', 'parallel_driver.py'), join(this.binDir, PARALLEL_DRIVER));
+    chmodSync(join(this.binDir, PARALLEL_DRIVER), 0o755);
     process.once('exit', this.killAll);
   }
 
@@ -192,7 +199,10 @@ export class JobRunner {
     if (jobType === 'Command') return runCommandJob(ctx, job, handle);
     if (jobType === 'Pipeline') return runPipelineJob(ctx, job, handle);
     if (jobType === 'Sweep') return runSweepJob(ctx, job, handle);
-    throw new JobFailure(`The emulator does not run ${jobType} jobs (Command, Pipeline and Sweep only).`);
+    // Stand-ins (README, "AutoML and Spark jobs: stand-ins"): the documented shape of the results.
+    if (jobType === 'AutoML') return runAutoMLJob(ctx, job, handle);
+    if (jobType === 'Spark') return runSparkJob(ctx, job, handle);
+    throw new JobFailure(`The emulator does not run ${jobType} jobs.`);
   }
 
   /** The job's MLflow run: run id = job name, its experiment, `mlflow.parentRunId` for a child job. */

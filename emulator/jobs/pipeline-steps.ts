@@ -1,7 +1,9 @@
 /**
  * Pipeline steps as the CLI / azure-ai-ml send them (`properties.jobs.<step>`: `type`, `componentId`,
- * `computeId`, snake_case `inputs` / `outputs`), turned into the Command job each step runs as: the component's
- * `command`, `code`, `environment`; inputs bound to `${{parent.inputs.<x>}}` or to an earlier step's output
+ * `computeId`, snake_case `inputs` / `outputs`), turned into the child job each step runs as: a command step
+ * a Command job (the component's `command`, `code`, `environment`), a parallel step a Command job running the
+ * parallel driver (`parallel-step.ts`), a pipeline step (a pipeline component, registered or inline) a Pipeline
+ * job of the component's `jobs`; inputs bound to `${{parent.inputs.<x>}}` or to an earlier step's output
  * `${{parent.jobs.<step>.outputs.<y>}}`; outputs bound to `${{parent.outputs.<z>}}`.
  */
 import { isObject, properties, type Json } from '../arm/resource';
@@ -9,7 +11,11 @@ import type { StoredResource } from '../arm/store';
 import { inputType, outputType } from './command-io';
 import { workspaceIdOfJob, type RunnerContext } from './context';
 import { JobFailure } from './job-handle';
+import { parallelCommand } from './parallel-step';
 import { entriesOf, field, objectField, stringField } from './rest';
+
+/** The step types the emulator runs. */
+const STEP_TYPES = ['command', 'parallel', 'pipeline'];
 
 const PARENT_INPUT = /^\$\{\{\s*parent\.inputs\.([A-Za-z0-9_.-]+)\s*\}\}$/;
 const STEP_OUTPUT = /^\$\{\{\s*parent\.jobs\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_.-]+)\s*\}\}$/;
@@ -20,6 +26,8 @@ const PRIMITIVE_TYPES = ['string', 'integer', 'number', 'boolean'];
 
 export interface PipelineStep {
   key: string;
+  /** `command`, `parallel` or `pipeline`. */
+  type: string;
   node: Json;
   component: Json;
   /** Steps whose outputs this step reads. */
@@ -34,8 +42,10 @@ export function pipelineSteps(ctx: RunnerContext, job: StoredResource): Pipeline
   const keys = new Set(nodes.map(([key]) => key));
   return nodes.map(([key, node]) => {
     const type = (stringField(node, 'type', 'jobType') ?? 'command').toLowerCase();
-    if (type !== 'command') {
-      throw new JobFailure(`Step '${key}' is a '${type}' step: the emulator runs command steps only.`);
+    if (!STEP_TYPES.includes(type)) {
+      throw new JobFailure(
+        `Step '${key}' is a '${type}' step: the emulator runs ${STEP_TYPES.join(', ')} steps in pipelines.`,
+      );
     }
     const dependsOn = new Set(
       [...JSON.stringify(node['inputs'] ?? {}).matchAll(ANY_STEP_OUTPUT)].map((m) => m[1] ?? ''),
@@ -47,18 +57,24 @@ export function pipelineSteps(ctx: RunnerContext, job: StoredResource): Pipeline
         );
       if (dep === key) throw new JobFailure(`Step '${key}' reads its own outputs.`);
     }
-    return { key, node, component: componentOf(ctx, workspaceId, key, node), dependsOn };
+    return { key, type, node, component: componentOf(ctx, workspaceId, key, node, type), dependsOn };
   });
 }
 
 /** The component of a step: `componentId` (a components version) or an inline `component`. */
-function componentOf(ctx: RunnerContext, workspaceId: string, key: string, node: Json): Json {
+function componentOf(
+  ctx: RunnerContext,
+  workspaceId: string,
+  key: string,
+  node: Json,
+  stepType: string,
+): Json {
   const inline = field(node, 'component');
   if (isObject(inline)) return inline;
   const ref =
     stringField(node, 'componentId', 'component_id') ?? (typeof inline === 'string' ? inline : undefined);
   if (!ref) {
-    if (typeof node['command'] === 'string') return node;
+    if (typeof node['command'] === 'string' || isObject(node['task'])) return node;
     throw new JobFailure(`Step '${key}' has no 'componentId'.`);
   }
   if (/^azureml:\/\/registries\//i.test(ref)) {
@@ -77,9 +93,9 @@ function componentOf(ctx: RunnerContext, workspaceId: string, key: string, node:
   if (!isObject(spec))
     throw new JobFailure(`Step '${key}': component '${ref}' was not found in the workspace.`);
   const type = String(spec['type'] ?? 'command').toLowerCase();
-  if (type !== 'command') {
+  if (type !== stepType) {
     throw new JobFailure(
-      `Step '${key}': component '${ref}' is a '${type}' component; the emulator runs command components only.`,
+      `Step '${key}' is a '${stepType}' step, but component '${ref}' is a '${type}' component.`,
     );
   }
   return spec;
@@ -146,16 +162,43 @@ export function stepJob(job: StoredResource, step: PipelineStep, finished: StepO
       outputs[name] = { jobOutputType: declaredType ?? 'uri_folder' };
     }
   }
+  if (step.type === 'pipeline') {
+    const jobs = field(component, 'jobs');
+    if (!isObject(jobs) || Object.keys(jobs).length === 0)
+      throw new JobFailure(`Step '${step.key}': its pipeline component has no 'jobs'.`);
+    const innerSettings = objectField(component, 'settings');
+    return {
+      properties: compact({
+        jobType: 'Pipeline',
+        jobs,
+        settings: compact({
+          ...innerSettings,
+          default_compute: computeId ?? innerSettings['default_compute'],
+        }),
+        computeId,
+        inputs,
+        outputs,
+      }),
+      parentOutputs,
+    };
+  }
+  const run =
+    step.type === 'parallel'
+      ? parallelCommand(step.key, node, component)
+      : {
+          command: stringField(component, 'command') ?? '',
+          codeId: code?.replace(/^azureml:(?=\/)/i, ''),
+          environmentId: environment?.replace(/^azureml:(?=\/)/i, ''),
+          environmentVariables:
+            field(node, 'environmentVariables', 'environment_variables') ??
+            field(component, 'environment_variables'),
+        };
   return {
     properties: compact({
       jobType: 'Command',
-      command: stringField(component, 'command') ?? '',
-      codeId: code?.replace(/^azureml:(?=\/)/i, ''),
-      environmentId: environment?.replace(/^azureml:(?=\/)/i, ''),
+      ...run,
       computeId,
-      environmentVariables:
-        field(node, 'environmentVariables', 'environment_variables') ??
-        field(component, 'environment_variables'),
+      resources: field(node, 'resources') ?? field(component, 'resources'),
       limits: field(node, 'limits'),
       inputs,
       outputs,

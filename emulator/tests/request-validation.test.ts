@@ -12,6 +12,7 @@ let emulator: Emulator;
 let token: string;
 let environmentId: string;
 let computeId: string;
+let codeId: string;
 
 /** A path below the workspace, or (starting with `/subscriptions`) any ARM path. */
 const url = (path: string, apiVersion = '2022-10-01') =>
@@ -81,6 +82,42 @@ const commandJob = (properties: Record<string, unknown> = {}) => ({
   properties: { jobType: 'Command', command: 'python train.py', environmentId, computeId, ...properties },
 });
 
+/** A Spark job as azure-ai-ml sends one (SparkJob._to_rest_object: camelCase REST, serverless resources). */
+const sparkJob = (properties: Record<string, unknown> = {}) => ({
+  properties: {
+    jobType: 'Spark',
+    codeId,
+    entry: { sparkJobEntryType: 'SparkJobPythonEntry', file: 'main.py' },
+    conf: { 'spark.driver.cores': '1', 'spark.executor.instances': '2' },
+    args: '--data ${{inputs.data}}',
+    pyFiles: ['utils.py'],
+    inputs: { data: { jobInputType: 'uri_file', uri: 'azureml://datastores/d/paths/p.csv', mode: 'Direct' } },
+    resources: { instanceType: 'standard_e4s_v3', runtimeVersion: '3.3' },
+    identity: { identityType: 'UserIdentity' },
+    queueSettings: { jobTier: 'Standard' },
+    ...properties,
+  },
+});
+
+/** An AutoML classification job as azure-ai-ml sends one (AutoMLJob: taskDetails with an MLTable input). */
+const automlJob = (task: Record<string, unknown> = {}, properties: Record<string, unknown> = {}) => ({
+  properties: {
+    jobType: 'AutoML',
+    computeId,
+    taskDetails: {
+      taskType: 'Classification',
+      targetColumnName: 'y',
+      primaryMetric: 'Accuracy',
+      trainingData: { jobInputType: 'mltable', uri: 'azureml://datastores/d/paths/train/' },
+      limitSettings: { maxTrials: 2, timeout: 'PT1H' },
+      ...task,
+    },
+    outputs: { best_model: { jobOutputType: 'mlflow_model', mode: 'Upload' } },
+    queueSettings: { jobTier: 'Spot' },
+    ...properties,
+  },
+});
+
 beforeAll(async () => {
   emulator = await startEmulator();
   token = emulator.aad.issueToken({ tenantId: emulator.tenantId, clientId: emulator.clientId });
@@ -91,6 +128,9 @@ beforeAll(async () => {
     image: 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04',
   }).id;
   computeId = emulator.assets.addAmlCompute(emulator.workspaceId, 'cpu').id;
+  codeId = emulator.assets.addAssetVersion(emulator.workspaceId, 'codes', 'src', '1', {
+    codeUri: 'https://x/y',
+  }).id;
   emulator.aks.createCluster({ name: 'aks' });
   await putAndWait('/onlineEndpoints/ep', endpoint({}));
   await putAndWait('/onlineEndpoints/ep/deployments/blue', deployment());
@@ -273,6 +313,71 @@ const cases: BadCase[] = [
     message: 'The request content was invalid: plan.publisher: is required',
   },
   {
+    rule: 'discriminator value (jobType Spark at 2022-10-01: SparkJob is not defined)',
+    path: '/jobs/spark-too-early',
+    body: () => sparkJob(),
+    target: 'properties.jobType',
+    message: "properties.jobType: 'Spark' is not one of AutoML, Command, Pipeline, Sweep",
+  },
+  {
+    rule: 'required (Spark entry, 2025-12-01)',
+    path: '/jobs/spark-no-entry',
+    apiVersion: '2025-12-01',
+    body: () => sparkJob({ entry: undefined }),
+    target: 'properties.entry',
+    message: 'properties.entry: is required',
+  },
+  {
+    rule: 'required (Spark Python entry file, 2025-12-01)',
+    path: '/jobs/spark-no-file',
+    apiVersion: '2025-12-01',
+    body: () => sparkJob({ entry: { sparkJobEntryType: 'SparkJobPythonEntry' } }),
+    target: 'properties.entry.file',
+    message: 'properties.entry.file: is required',
+  },
+  {
+    rule: 'discriminator value (sparkJobEntryType, 2025-12-01)',
+    path: '/jobs/spark-bad-entry',
+    apiVersion: '2025-12-01',
+    body: () => sparkJob({ entry: { sparkJobEntryType: 'SparkJobREntry', file: 'main.R' } }),
+    target: 'properties.entry.sparkJobEntryType',
+    message:
+      "properties.entry.sparkJobEntryType: 'SparkJobREntry' is not one of SparkJobPythonEntry, SparkJobScalaEntry",
+  },
+  {
+    rule: 'enum (queueSettings.jobTier, 2025-12-01)',
+    path: '/jobs/bad-tier',
+    apiVersion: '2025-12-01',
+    body: () => commandJob({ queueSettings: { jobTier: 'Gold' } }),
+    target: 'properties.queueSettings.jobTier',
+    message: "properties.queueSettings.jobTier: 'Gold' is not one of Null, Spot, Basic, Standard, Premium",
+  },
+  {
+    rule: 'enum (notificationSetting.emailOn, 2025-12-01)',
+    path: '/jobs/bad-email-on',
+    apiVersion: '2025-12-01',
+    body: () => commandJob({ notificationSetting: { emailOn: ['JobStarted'] } }),
+    target: 'properties.notificationSetting.emailOn[0]',
+    message:
+      "properties.notificationSetting.emailOn[0]: 'JobStarted' is not one of JobCompleted, JobFailed, JobCancelled",
+  },
+  {
+    rule: 'required (AutoML trainingData, 2025-12-01)',
+    path: '/jobs/automl-no-data',
+    apiVersion: '2025-12-01',
+    body: () => automlJob({ trainingData: undefined }),
+    target: 'properties.taskDetails.trainingData',
+    message: 'properties.taskDetails.trainingData: is required',
+  },
+  {
+    rule: 'required (AutoML taskDetails, 2025-12-01)',
+    path: '/jobs/automl-no-task',
+    apiVersion: '2025-12-01',
+    body: () => ({ properties: { jobType: 'AutoML', computeId } }),
+    target: 'properties.taskDetails',
+    message: 'properties.taskDetails: is required',
+  },
+  {
     rule: 'unsupported api-version (date)',
     path: '/onlineEndpoints/ep',
     apiVersion: '2099-01-01',
@@ -363,6 +468,44 @@ describe('strict request validation', () => {
   it('accepts output mode Direct from 2025-12-01 on (per-version differences are data)', async () => {
     const body = commandJob({ outputs: { model: { jobOutputType: 'uri_folder', mode: 'Direct' } } });
     expect((await send('PUT', '/jobs/direct-later', body, '2025-12-01')).status).toBe(201);
+  });
+
+  it('accepts Spark, AutoML and queue settings at 2025-12-01 as azure-ai-ml sends them', async () => {
+    for (const [name, body] of [
+      ['spark-good', sparkJob()],
+      [
+        'spark-scala',
+        sparkJob({ entry: { sparkJobEntryType: 'SparkJobScalaEntry', className: 'a.b.Main' } }),
+      ],
+      ['automl-good', automlJob()],
+      [
+        'command-queued',
+        commandJob({
+          computeId: undefined,
+          resources: { instanceType: 'Standard_E4s_v3', instanceCount: 1, shmSize: '2g' },
+          queueSettings: { jobTier: 'Premium' },
+          notificationSetting: {
+            emailOn: ['JobFailed'],
+            emails: ['team@example.com'],
+            webhooks: { ado: { webhookType: 'AzureDevOps', eventType: 'JobCompleted' } },
+          },
+          services: { ssh: { jobServiceType: 'SSH', nodes: { nodesValueType: 'All' } } },
+        }),
+      ],
+    ] as const) {
+      const reply = await send('PUT', `/jobs/${name}`, body, '2025-12-01');
+      expect({ name, status: reply.status, error: reply.body['error'] }).toEqual({
+        name,
+        status: 201,
+        error: undefined,
+      });
+    }
+  });
+
+  it('does not read queueSettings before 2025-12-01 (the derived 2022-10-01 models lack it): ignored', async () => {
+    const body = commandJob({ queueSettings: { jobTier: 'Gold' } });
+    expect((await send('PUT', '/jobs/tier-ignored', body, '2022-10-01')).status).toBe(201);
+    expect((await send('PUT', '/jobs/tier-read', body, '2025-12-01')).status).toBe(400);
   });
 
   it('lets strict mode be turned off', async () => {

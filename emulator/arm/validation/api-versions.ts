@@ -39,17 +39,200 @@ export const API_VERSIONS: Readonly<Record<string, ProviderVersions>> = {
   },
 };
 
+/** A model the version adds: its own properties, and (`extends`) the base whose properties it also lists. */
+export interface AddedModel {
+  name: string;
+  /** A polymorphic base's model: its properties are copied first (as the derived subtypes list theirs). */
+  extends?: string;
+  properties: Record<string, PropertySchema>;
+  discriminator?: { property: string; values: Record<string, string> };
+}
+
 /** A change of the Machine Learning models at `apiVersion` (and every later one). */
 export interface ModelDelta {
   apiVersion: string;
   source: string;
   /** A property added (or replaced) on a model. */
   properties?: { model: string; property: string; schema: PropertySchema }[];
+  /** Whole models the version adds (applied after `properties`, so `extends` sees what they added). */
+  models?: AddedModel[];
+  /** A discriminator value a polymorphic base gained, and the model it selects. */
+  subtypes?: { base: string; value: string; model: string }[];
+  /** Properties that became required. */
+  required?: { model: string; property: string }[];
   /** Values an enum gained, wherever a property is typed with it. */
   enums?: { enumName: string; add: string[] }[];
 }
 
 const MFE = 'specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable';
+
+/** The job subtypes of 2022-10-01, which list the base's (JobBaseProperties') properties too. */
+const JOB_MODELS = ['JobBaseProperties', 'AutoMLJob', 'CommandJob', 'PipelineJob', 'SweepJob'];
+/** The AutoML task subtypes (AutoMLVertical and what lists its properties). */
+const AUTOML_TASKS = [
+  'AutoMLVertical',
+  'Classification',
+  'Forecasting',
+  'ImageClassification',
+  'ImageClassificationMultilabel',
+  'ImageInstanceSegmentation',
+  'ImageObjectDetection',
+  'Regression',
+  'TextClassification',
+  'TextClassificationMultilabel',
+  'TextNer',
+];
+const IMAGE_TASKS = AUTOML_TASKS.filter((t) => t.startsWith('Image'));
+const NAME_LIKE = { type: 'string', pattern: '[a-zA-Z0-9_]', minLength: 1 } as const;
+const STRINGS = { type: 'array', items: { type: 'string' }, nullable: true } as const;
+const QUEUE_SETTINGS: PropertySchema = { type: 'object', model: 'QueueSettings', nullable: true };
+const NOTIFICATION: PropertySchema = { type: 'object', model: 'NotificationSetting', nullable: true };
+
+/**
+ * What the job definitions of 2025-12-01 have beyond the derived 2022-10-01 models (the definitions read:
+ * JobBase, JobType, CommandJob, SweepJob, PipelineJob, AutoMLJob, AutoMLVertical, ImageVertical, TableVertical,
+ * TableVerticalLimitSettings, NlpVertical*, JobResourceConfiguration/ResourceConfiguration, TrialComponent,
+ * JobInput/JobOutput and their subtypes, JobService, QueueSettings, JobTier, NotificationSetting, Webhook, Nodes,
+ * SparkJob, SparkJobEntry and its subtypes, SparkResourceConfiguration). Unchanged: PipelineJob, TrialComponent,
+ * JobResourceConfiguration (instanceCount, instanceType, properties, dockerArgs, shmSize), the limits, the inputs
+ * and outputs (JobInputType/JobOutputType list the same types), the table/NLP/image task settings. Nothing of a
+ * job was removed. Given at 2025-12-01 only: the stable versions between were not read, so a request at
+ * 2023-04-01 or 2024-04-01 does not get them (the steps send jobs at 2025-12-01).
+ */
+const JOBS_2025_12_01: ModelDelta = {
+  apiVersion: '2025-12-01',
+  source:
+    `${MFE}/2025-12-01/mfe.json definitions JobBase (notificationSetting), JobType (Spark), CommandJob, SweepJob, ` +
+    'AutoMLJob (queueSettings), AutoMLJob.required taskDetails, AutoMLVertical.required trainingData, ' +
+    'ImageVertical.required limitSettings, JobService.nodes, QueueSettings, JobTier, NotificationSetting, ' +
+    'EmailNotificationEnableType, Webhook, WebhookType, Nodes, NodesValueType, SparkJob, SparkJobEntry, ' +
+    'SparkJobEntryType, SparkJobPythonEntry, SparkJobScalaEntry, SparkResourceConfiguration',
+  properties: [
+    ...JOB_MODELS.map((model) => ({ model, property: 'notificationSetting', schema: NOTIFICATION })),
+    ...['CommandJob', 'SweepJob', 'AutoMLJob'].map((model) => ({
+      model,
+      property: 'queueSettings',
+      schema: QUEUE_SETTINGS,
+    })),
+    { model: 'JobService', property: 'nodes', schema: { type: 'object', model: 'Nodes', nullable: true } },
+  ],
+  models: [
+    {
+      name: 'QueueSettings',
+      properties: {
+        jobTier: {
+          type: 'string',
+          enum: ['Null', 'Spot', 'Basic', 'Standard', 'Premium'],
+          enumName: 'JobTier',
+          extensible: true,
+        },
+      },
+    },
+    {
+      name: 'NotificationSetting',
+      properties: {
+        emailOn: {
+          type: 'array',
+          items: {
+            type: 'string',
+            enum: ['JobCompleted', 'JobFailed', 'JobCancelled'],
+            enumName: 'EmailNotificationEnableType',
+            extensible: true,
+          },
+          nullable: true,
+        },
+        emails: STRINGS,
+        webhooks: { type: 'dictionary', values: { type: 'object', model: 'Webhook' }, nullable: true },
+      },
+    },
+    {
+      name: 'Webhook',
+      properties: {
+        eventType: { type: 'string', nullable: true },
+        webhookType: {
+          type: 'string',
+          enum: ['AzureDevOps'],
+          enumName: 'WebhookType',
+          extensible: true,
+          required: true,
+        },
+      },
+      discriminator: { property: 'webhookType', values: { AzureDevOps: 'AzureDevOpsWebhook' } },
+    },
+    { name: 'AzureDevOpsWebhook', extends: 'Webhook', properties: {} },
+    {
+      name: 'Nodes',
+      properties: {
+        nodesValueType: {
+          type: 'string',
+          enum: ['All'],
+          enumName: 'NodesValueType',
+          extensible: true,
+          required: true,
+        },
+      },
+      discriminator: { property: 'nodesValueType', values: { All: 'AllNodes' } },
+    },
+    { name: 'AllNodes', extends: 'Nodes', properties: {} },
+    {
+      name: 'SparkJob',
+      extends: 'JobBaseProperties',
+      properties: {
+        archives: STRINGS,
+        args: { type: 'string', nullable: true },
+        codeId: { ...NAME_LIKE, required: true },
+        conf: { type: 'dictionary', values: { type: 'string' }, nullable: true },
+        entry: { type: 'object', model: 'SparkJobEntry', required: true },
+        environmentId: { type: 'string', nullable: true },
+        environmentVariables: { type: 'dictionary', values: { type: 'string' }, nullable: true },
+        files: STRINGS,
+        inputs: { type: 'dictionary', values: { type: 'object', model: 'JobInput' }, nullable: true },
+        jars: STRINGS,
+        outputs: { type: 'dictionary', values: { type: 'object', model: 'JobOutput' }, nullable: true },
+        pyFiles: STRINGS,
+        queueSettings: QUEUE_SETTINGS,
+        resources: { type: 'object', model: 'SparkResourceConfiguration', nullable: true },
+      },
+    },
+    {
+      name: 'SparkJobEntry',
+      properties: {
+        sparkJobEntryType: {
+          type: 'string',
+          enum: ['SparkJobPythonEntry', 'SparkJobScalaEntry'],
+          enumName: 'SparkJobEntryType',
+          extensible: true,
+          required: true,
+        },
+      },
+      discriminator: {
+        property: 'sparkJobEntryType',
+        values: { SparkJobPythonEntry: 'SparkJobPythonEntry', SparkJobScalaEntry: 'SparkJobScalaEntry' },
+      },
+    },
+    {
+      name: 'SparkJobPythonEntry',
+      extends: 'SparkJobEntry',
+      properties: { file: { ...NAME_LIKE, required: true } },
+    },
+    {
+      name: 'SparkJobScalaEntry',
+      extends: 'SparkJobEntry',
+      properties: { className: { ...NAME_LIKE, required: true } },
+    },
+    {
+      name: 'SparkResourceConfiguration',
+      properties: { instanceType: { type: 'string', nullable: true }, runtimeVersion: { type: 'string' } },
+    },
+  ],
+  subtypes: [{ base: 'JobBaseProperties', value: 'Spark', model: 'SparkJob' }],
+  required: [
+    { model: 'AutoMLJob', property: 'taskDetails' },
+    ...AUTOML_TASKS.map((model) => ({ model, property: 'trainingData' })),
+    ...IMAGE_TASKS.map((model) => ({ model, property: 'limitSettings' })),
+  ],
+  enums: [{ enumName: 'JobType', add: ['Spark'] }],
+};
 
 export const ML_DELTAS: readonly ModelDelta[] = [
   {
@@ -68,4 +251,5 @@ export const ML_DELTAS: readonly ModelDelta[] = [
     source: `${MFE}/2025-12-01/mfe.json: OutputDeliveryMode lists Direct (2022-10-01 and 2024-04-01: ReadWriteMount, Upload)`,
     enums: [{ enumName: 'OutputDeliveryMode', add: ['Direct'] }],
   },
+  JOBS_2025_12_01,
 ];

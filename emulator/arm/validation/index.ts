@@ -13,7 +13,7 @@
 import type { EmulatorRequest, EmulatorResponse } from '../../server';
 import { armError } from '../../server';
 import type { ResourceStore } from '../store';
-import { API_VERSIONS, ML_DELTAS } from './api-versions';
+import { API_VERSIONS, ML_DELTAS, type ModelDelta } from './api-versions';
 import aciSchema from './aci-2023-05-01.json';
 import extensionSchema from './kubernetesconfiguration-2023-05-01.json';
 import schemaFile from './ml-2022-10-01.json';
@@ -63,18 +63,35 @@ export function modelsAt(apiVersion: string): Models {
   const cached = modelsByVersion.get(apiVersion);
   if (cached) return cached;
   const models: Record<string, ModelSchema> = structuredClone(SCHEMA.models);
-  for (const delta of ML_DELTAS) {
-    if (delta.apiVersion > apiVersion) continue;
-    for (const { model, property, schema } of delta.properties ?? []) {
-      const target = models[model];
-      if (target) target.properties[property] = schema;
-    }
-    for (const { enumName, add } of delta.enums ?? [])
-      for (const model of Object.values(models))
-        for (const property of Object.values(model.properties)) addEnumValues(property, enumName, add);
-  }
+  for (const delta of ML_DELTAS) if (delta.apiVersion <= apiVersion) applyDelta(models, delta);
   modelsByVersion.set(apiVersion, models);
   return models;
+}
+
+/** Applies one version's differences: properties, whole models, subtypes, required properties, enum values. */
+function applyDelta(models: Record<string, ModelSchema>, delta: ModelDelta): void {
+  for (const { model, property, schema } of delta.properties ?? []) {
+    const target = models[model];
+    if (target) target.properties[property] = structuredClone(schema);
+  }
+  for (const added of delta.models ?? []) {
+    const base = added.extends ? models[added.extends] : undefined;
+    models[added.name] = {
+      properties: structuredClone({ ...base?.properties, ...added.properties }),
+      ...(added.discriminator ? { discriminator: structuredClone(added.discriminator) } : {}),
+    };
+  }
+  for (const { base, value, model } of delta.subtypes ?? []) {
+    const discriminator = models[base]?.discriminator;
+    if (discriminator) discriminator.values[value] = model;
+  }
+  for (const { model, property } of delta.required ?? []) {
+    const target = models[model]?.properties[property];
+    if (target) target.required = true;
+  }
+  for (const { enumName, add } of delta.enums ?? [])
+    for (const model of Object.values(models))
+      for (const property of Object.values(model.properties)) addEnumValues(property, enumName, add);
 }
 
 function addEnumValues(schema: TypeSchema, enumName: string, add: string[]): void {
