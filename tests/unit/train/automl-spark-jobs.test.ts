@@ -3,6 +3,7 @@
  * azure-ai-ml translates them (its bodies for these fixtures are in tests/fixtures/sdk-rest-bodies, where it can
  * load them), and the refusal of job types that no stable api-version expresses.
  */
+import path from 'node:path';
 import { loadJobSpec, toRestJob } from '../../../shared/src/steps/train/job-spec';
 import { fixture, problems, resolveAll, WS } from './helpers';
 
@@ -105,13 +106,38 @@ describe('AutoML jobs', () => {
     expect(details('automl/image-instance-segmentation.yml').taskType).toBe('ImageInstanceSegmentation');
   });
 
-  it('sends text tasks with fixed parameters and node limits', () => {
-    expect(details('automl/text-classification.yml')).toMatchObject({
+  it('sends text tasks with what stable 2025-12-01 expresses, and warns at each key it leaves out', () => {
+    const sent = details('automl/text-classification.yml');
+    expect(sent).toMatchObject({
       taskType: 'TextClassification',
-      fixedParameters: { modelName: 'bert-base-cased', learningRate: 0.00005, gradientAccumulationSteps: 1 },
       featurizationSettings: { datasetLanguage: 'eng' },
-      limitSettings: { maxNodes: 4, maxTrials: 2, timeout: 'PT1H' },
+      limitSettings: { maxConcurrentTrials: 2, maxTrials: 2, timeout: 'PT1H' },
     });
+    expect(Object.keys(sent).sort()).toEqual([
+      'featurizationSettings',
+      'limitSettings',
+      'logVerbosity',
+      'primaryMetric',
+      'targetColumnName',
+      'taskType',
+      'trainingData',
+      'validationData',
+    ]);
+    expect(Object.keys(sent.limitSettings as object).sort()).toEqual([
+      'maxConcurrentTrials',
+      'maxTrials',
+      'timeout',
+    ]);
+    const stable =
+      'is not sent: a text task has no such setting in the stable api-version 2025-12-01 (only preview ' +
+      'api-versions have it); the job runs with the default';
+    const warnings = loadJobSpec(fixture('automl/text-classification.yml')).warnings;
+    expect(warnings.map((w) => path.basename(w))).toEqual([
+      `text-classification.yml:20:1: 'training_parameters' ${stable}`,
+      `text-classification.yml:25:1: 'sweep' ${stable}`,
+      `text-classification.yml:30:1: 'search_space' ${stable}`,
+      `text-classification.yml:19:3: 'limits.max_nodes' ${stable}`,
+    ]);
     expect(details('automl/text-multilabel.yml').taskType).toBe('TextClassificationMultilabel');
     expect(details('automl/text-ner.yml')).not.toHaveProperty('primaryMetric');
     expect(details('automl/text-ner.yml').taskType).toBe('TextNER');
@@ -186,6 +212,12 @@ describe('job types no stable api-version expresses', () => {
   it('refuses them naming the type, the api-version needed and what to do instead', () => {
     expect(problems(fixture('broken/import.yml'))).toEqual([
       "broken/import.yml:1:7 Job type 'import' cannot be sent by the train step: no stable Azure ML api-version expresses it (it needs 2022-02-01-preview (private preview); the step sends jobs at the stable 2025-12-01); submit it with the Azure ML CLI (az ml job create -f <file>) instead",
+    ]);
+    expect(problems(fixture('broken/finetuning.yml'))).toEqual([
+      "broken/finetuning.yml:1:7 Job type 'finetuning' cannot be sent by the train step: no stable Azure ML api-version expresses it (it needs 2024-01-01-preview or later, a preview api-version (FineTuning is in no stable JobType); the step sends jobs at the stable 2025-12-01); submit it with the Azure ML CLI (az ml job create -f <file>) instead",
+    ]);
+    expect(problems(fixture('broken/distillation.yml'))).toEqual([
+      "broken/distillation.yml:1:7 Job type 'distillation' cannot be sent by the train step: no stable Azure ML api-version expresses it (it needs 2025-01-01-preview or later, a preview api-version (Distillation is in no stable JobType); the step sends jobs at the stable 2025-12-01); submit it with the Azure ML CLI (az ml job create -f <file>) instead",
     ]);
   });
 });

@@ -11,6 +11,7 @@ import { readCompute } from './compute';
 import { readInput, readOutputs } from './io';
 import type { AutoMLJobSpec, InputValue } from './model';
 import { restInputs, restResources, type Resolved } from './rest-parts';
+import { stableNlpDetails } from './automl-nlp-stable';
 import { readSearchSpace } from './search-space';
 import { readEarlyTermination } from './sweep-job';
 import { restDistributionText, restEarlyTermination } from './to-rest-job';
@@ -418,15 +419,17 @@ const FAMILY_READERS: Readonly<
       training_parameters: { kind: 'section', rest: 'modelSettings', fields: settingsTable(IMAGE_SETTINGS) },
       validation_data_size: { kind: 'number' },
     }),
-  text: (root) =>
-    readSweepable(root, TEXT_LIMITS, {
+  text: (root) => {
+    const details = readSweepable(root, TEXT_LIMITS, {
       training_parameters: { kind: 'section', rest: 'fixedParameters', fields: settingsTable(TEXT_SETTINGS) },
       featurization: {
         kind: 'section',
         rest: 'featurizationSettings',
         fields: { dataset_language: { kind: 'string' } },
       },
-    }),
+    });
+    return details && stableNlpDetails(root, details);
+  },
 };
 
 /** Image and text tasks: limits, fixed settings, and the sweep over `search_space`. */

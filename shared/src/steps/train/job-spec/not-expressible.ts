@@ -10,6 +10,10 @@ const PREVIEW_ONLY: Readonly<Record<string, string>> = {
   import: '2022-02-01-preview (private preview)',
   // Only preview versions have the DataTransfer node and component types.
   data_transfer: 'a preview api-version (DataTransfer is in no stable one)',
+  // JobType of stable 2025-12-01 (mfe.json): AutoML, Command, Sweep, Pipeline, Spark; no FineTuningJob or
+  // DistillationJob definition (the folder's examples of them describe no model). Preview versions have them.
+  finetuning: '2024-01-01-preview or later, a preview api-version (FineTuning is in no stable JobType)',
+  distillation: '2025-01-01-preview or later, a preview api-version (Distillation is in no stable JobType)',
 };
 
 /** The refusal for a job or step type no stable api-version expresses; undefined for any other value. */
