@@ -187,6 +187,7 @@ describe('Spark jobs', () => {
       outputs: {
         wrangled_data: {
           jobOutputType: 'uri_folder',
+          mode: 'Direct',
           uri: 'azureml://datastores/workspaceblobstore/paths/data/wrangled/',
         },
       },
