@@ -112,6 +112,9 @@ class Placeholders:
         if asset is None:
             return None
         if isinstance(asset, Code):
+            again = re.search(r"<code:[^<>]*>$", str(asset.path))
+            if again:  # a parallel task's code is resolved twice: the second time, as a path under the YAML's folder
+                return again.group(0)
             where = Path(asset.base_path, asset.path)
             # A component without code gets a one-file code the CLI makes in a temporary folder.
             return f"<code:{'COMPONENT_PLACEHOLDER' if where.name == 'COMPONENT_PLACEHOLDER' else rel(where)}>"

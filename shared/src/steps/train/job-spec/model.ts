@@ -14,7 +14,7 @@ import type {
 } from '../../../azureml/references';
 
 /** A local component: a command component or a pipeline component. */
-export type AnyComponentSpec = ComponentSpec | PipelineComponentSpec;
+export type AnyComponentSpec = ComponentSpec | PipelineComponentSpec | ParallelComponentSpec;
 /** Something to look up or create in the workspace before the job is submitted (a local component is registered). */
 export type Reference = AnyReference<AnyComponentSpec>;
 /** The component of a pipeline step: a local one (file, inline or the step itself) to register, or a workspace one. */
@@ -193,6 +193,44 @@ export interface PipelineComponentSpec {
   readonly jobs: Readonly<Record<string, PipelineStep>>;
 }
 
+/** A parallel component's `task` (type run_function): the script run on each mini-batch, with its code and environment. */
+export interface ParallelTask {
+  readonly code?: CodeReference | FixedId;
+  readonly environment: EnvironmentReference | FixedId;
+  readonly entryScript: string;
+  readonly programArguments?: string;
+  readonly appendRowTo?: string;
+  readonly environmentVariables: Readonly<Record<string, string>>;
+}
+
+/** How a parallel step splits and retries its input (azure-ai-ml's snake_case keys, sent as they are). */
+export interface ParallelSettings {
+  readonly input_data?: string;
+  readonly mini_batch_size?: string;
+  readonly max_concurrency_per_instance?: number;
+  readonly error_threshold?: number;
+  readonly mini_batch_error_threshold?: number;
+  readonly logging_level?: string;
+  readonly retry_settings?: { readonly max_retries?: number; readonly timeout?: number };
+}
+
+/** A parallel component (`type: parallel`): a task run over mini-batches of one input. */
+export interface ParallelComponentSpec {
+  readonly type: 'parallel';
+  readonly origin: 'inline' | 'step';
+  readonly location: SourceLocation;
+  readonly name?: string;
+  readonly version?: string;
+  readonly displayName?: string;
+  readonly description?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly inputs: Readonly<Record<string, ComponentInput>>;
+  readonly outputs: Readonly<Record<string, ComponentOutput>>;
+  readonly task: ParallelTask;
+  readonly settings: ParallelSettings;
+  readonly resources?: Resources;
+}
+
 interface JobCommon {
   /** Absolute path of the job YAML. */
   readonly file: string;
@@ -285,8 +323,10 @@ export interface PipelineSettings {
 export interface PipelineStep {
   readonly name: string;
   readonly location: SourceLocation;
-  readonly type: 'command' | 'pipeline';
+  readonly type: 'command' | 'pipeline' | 'parallel';
   readonly component: ComponentReference | FixedId;
+  /** A parallel step's settings, sent on the step as on its component. */
+  readonly parallel?: ParallelSettings;
   readonly compute?: Compute;
   readonly inputs: Readonly<Record<string, InputValue>>;
   readonly outputs: Readonly<Record<string, OutputValue>>;

@@ -20,6 +20,7 @@ import type {
   AnyComponentSpec,
   ComponentReference,
   ComponentSpec,
+  ParallelComponentSpec,
   PipelineJobSpec,
   PipelineSettings,
   PipelineStep,
@@ -32,6 +33,12 @@ import { boolean, fields, isMapping, stringMap, text, type Node } from '../../..
 import { readEnvironment } from '../../../azureml/sources';
 import { readCompute } from './compute';
 import { loadPipelineComponentFile, readPipelineComponent, type PipelineIo } from './pipeline-component';
+import {
+  inlineParallelComponent,
+  PARALLEL_STEP_KEYS,
+  readParallelSettings,
+  readParallelTask,
+} from './parallel-step';
 
 const KEYS = [...JOB_KEYS, 'jobs', 'component', 'settings'];
 
@@ -80,7 +87,7 @@ export interface ReadStep {
   /** The outputs other steps may bind to; undefined for a registered component (not known offline). */
   readonly declaredOutputs?: readonly string[];
   /** The component of a local step, before its inputs are typed from the pipeline (inline steps). */
-  readonly component?: ComponentSpec;
+  readonly component?: ComponentSpec | ParallelComponentSpec;
   readonly inline: boolean;
 }
 
@@ -96,12 +103,14 @@ function stepReader(type: string): StepReader | undefined {
       return readStep;
     case 'pipeline':
       return readPipelineStep;
+    case 'parallel':
+      return readParallelStep;
     default:
       return undefined;
   }
 }
 
-const STEP_TYPES = ['command', 'pipeline'];
+const STEP_TYPES = ['command', 'pipeline', 'parallel'];
 
 export function readPipelineJob(root: Node): PipelineJobSpec | undefined {
   const hints = { jobs: `the steps of the pipeline (or a pipeline 'component')` };
@@ -349,6 +358,52 @@ function readPipelineStep(node: Node, scope: string): ReadStep | undefined {
     step: { ...common, component: localComponent(node.key, spec, scope) },
     declaredOutputs: Object.keys(spec.outputs),
     inline: false,
+  };
+}
+
+/**
+ * A `type: parallel` step: its task inline (an anonymous parallel component, typed from the pipeline like an
+ * inline command step) or a registered parallel component; its mini-batch settings on the step.
+ */
+function readParallelStep(node: Node, scope: string): ReadStep | undefined {
+  const what = `step '${node.key}'`;
+  const keys = [...PIPELINE_STEP_KEYS, ...PARALLEL_STEP_KEYS, 'identity'];
+  if (!fields(node, { what, keys })) return undefined;
+  const hasTask = node.child('task').present;
+  if (hasTask === node.child('component').present) {
+    node.error(
+      `Step '${node.key}' is a parallel step: it has a 'task' (run_function: entry_script, code, environment) ` +
+        `or a registered parallel 'component' (azureml:<name>:<version>), ${hasTask ? 'not both' : 'neither is given'}`,
+      'key',
+    );
+    return undefined;
+  }
+  const parallel = readParallelSettings(node);
+  const resources = readResources(node.child('resources'));
+  const common = {
+    ...readStepCommon(node, readMetadata(node)),
+    type: 'parallel' as const,
+    parallel,
+    ...(resources ? { resources } : {}),
+  };
+  const componentNode = node.child('component');
+  if (!hasTask) {
+    const written = componentNode.value;
+    const component =
+      typeof written === 'string' && isRegistered(written)
+        ? registeredComponent(componentNode, written, node.key)
+        : (componentNode.expected('a registered parallel component, azureml:<name>:<version>'), undefined);
+    return component ? { node, step: { ...common, component }, inline: false } : undefined;
+  }
+  const task = readParallelTask(node.child('task'));
+  if (!task) return undefined;
+  const component = inlineParallelComponent(node, task, parallel);
+  return {
+    node,
+    step: { ...common, component: localComponent(node.key, component, scope) },
+    declaredOutputs: declaredNames(node.child('outputs')),
+    component,
+    inline: true,
   };
 }
 

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { AnonymousComponent } from '../../../azureml/resolve-references';
 import type { ComponentReference, ComponentSpec, PipelineComponentSpec } from './model';
 import { idOf, type Resolved } from './rest-parts';
+import { parallelComponentSpec } from './parallel-step';
 import { pipelineStep } from './rest-steps';
 
 /** The name the CLI registers anonymous components under; the version is a hash of the component. */
@@ -22,7 +23,9 @@ export function anonymousComponent(
   const content =
     spec.type === 'pipeline'
       ? pipelineComponentSpec(spec, resolved, reference.step)
-      : componentSpec(spec, resolved, reference.step);
+      : spec.type === 'parallel'
+        ? parallelComponentSpec(spec, resolved, reference.step)
+        : componentSpec(spec, resolved, reference.step);
   const version = hashVersion(content);
   const componentSpecBody = { name: ANONYMOUS_COMPONENT_NAME, version, ...content };
   return {

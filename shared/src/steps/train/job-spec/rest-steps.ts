@@ -1,5 +1,6 @@
 /** Steps of a pipeline as the untyped `jobs` dictionary holds them (a pipeline job's, or a pipeline component's). */
 import type { ComponentReference, PipelineStep } from './model';
+import { parallelNode } from './parallel-step';
 import type { FixedId } from '../../../azureml/references';
 import {
   computeIdOf,
@@ -40,6 +41,7 @@ export function pipelineStep(step: PipelineStep, resolved: Resolved): Record<str
     ...(step.identity ? { identity: snakeKeys(restIdentity(step.identity)) } : {}),
     ...(services ? { services: snakeKeys(services) } : {}),
     ...optional('queue_settings', snakeKeys(restQueueSettings(step.queueSettings))),
+    ...(step.type === 'parallel' ? parallelNode(step, resolved) : {}),
     _source: stepComponentSource(step.component),
   };
 }
