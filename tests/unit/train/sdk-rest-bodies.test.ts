@@ -89,6 +89,8 @@ const DIFFERENCES = {
   lineageTags: 'we add the ci.* lineage tags (commit, repository, run) that tie the job to its pipeline run',
   generatedDisplayName:
     'the SDK makes up a random display name for a command job without one; we leave it to the service',
+  delayEvaluationDefault:
+    "a sweep step's early termination without delay_evaluation: the SDK sends 0, the REST default; we leave it out",
   slackAmount:
     'the SDK adds slackAmount: 0 beside slackFactor; 0 is the REST default and the two exclude each other',
   goalCase:
@@ -213,6 +215,14 @@ function allow(file: string, sdk: Bodies, mine: Bodies, used: Set<Difference>) {
   if (/^Text/.test(String(map(theirs.taskDetails).taskType)) && theirLimits.maxTrials === 1)
     if (!('maxTrials' in map(map(our.taskDetails).limitSettings)))
       drop(theirLimits, 'maxTrials', 'nlpMaxTrials');
+  for (const [name, step] of Object.entries(map(theirs.jobs))) {
+    const policy = map(map(step).early_termination);
+    if (
+      policy.delay_evaluation === 0 &&
+      !('delay_evaluation' in map(map(map(our.jobs)[name]).early_termination))
+    )
+      drop(policy, 'delay_evaluation', 'delayEvaluationDefault');
+  }
   const steps = stepsOf(file);
   for (const [name, step] of Object.entries(map(theirs.jobs))) {
     if (steps.inline.has(name)) drop(map(step), 'resources', 'inlineStepResources');

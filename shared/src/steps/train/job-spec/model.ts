@@ -323,8 +323,13 @@ export interface PipelineSettings {
 export interface PipelineStep {
   readonly name: string;
   readonly location: SourceLocation;
-  readonly type: 'command' | 'pipeline' | 'parallel';
+  readonly type: 'command' | 'pipeline' | 'parallel' | 'sweep';
   readonly component: ComponentReference | FixedId;
+  /** A sweep step's search over its trial component (the component is the trial). */
+  readonly sweep?: Pick<
+    SweepJobSpec,
+    'searchSpace' | 'samplingAlgorithm' | 'objective' | 'limits' | 'earlyTermination'
+  >;
   /** A parallel step's settings, sent on the step as on its component. */
   readonly parallel?: ParallelSettings;
   readonly compute?: Compute;

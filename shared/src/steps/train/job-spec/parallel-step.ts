@@ -4,7 +4,10 @@
  * Parallel node: an inline task becomes an anonymous parallel component (registered, sent by id), and the step
  * carries the task and its mini-batch settings too, in the CLI's snake_case keys.
  */
+import { declaredNames } from './command-job';
 import { readResources } from './command-parts';
+import { localComponent } from './pipeline-bindings';
+import type { ReadStep, StepParts } from './pipeline-job';
 import type { ParallelComponentSpec, ParallelSettings, ParallelTask, PipelineStep } from './model';
 import { idOf, restResources, snakeKeys, type Resolved } from './rest-parts';
 import { readCode, readEnvironment } from '../../../azureml/sources';
@@ -175,5 +178,51 @@ export function parallelComponentSpec(
     ...(spec.resources ? { resources: snakeKeys(restResources(spec.resources)) } : {}),
     task: restTask(spec.task, resolved),
     _source: 'YAML.JOB',
+  };
+}
+
+/**
+ * A `type: parallel` step: its task inline (an anonymous parallel component, typed from the pipeline like an
+ * inline command step) or a registered parallel component; its mini-batch settings on the step.
+ */
+export function readParallelStep(node: Node, scope: string, parts: StepParts): ReadStep | undefined {
+  const what = `step '${node.key}'`;
+  const keys = [...parts.keys, ...PARALLEL_STEP_KEYS, 'identity'];
+  if (!fields(node, { what, keys })) return undefined;
+  const hasTask = node.child('task').present;
+  if (hasTask === node.child('component').present) {
+    node.error(
+      `Step '${node.key}' is a parallel step: it has a 'task' (run_function: entry_script, code, environment) ` +
+        `or a registered parallel 'component' (azureml:<name>:<version>), ${hasTask ? 'not both' : 'neither is given'}`,
+      'key',
+    );
+    return undefined;
+  }
+  const parallel = readParallelSettings(node);
+  const resources = readResources(node.child('resources'));
+  const common = {
+    ...parts.common(node),
+    type: 'parallel' as const,
+    parallel,
+    ...(resources ? { resources } : {}),
+  };
+  const componentNode = node.child('component');
+  if (!hasTask) {
+    const written = componentNode.value;
+    const component =
+      typeof written === 'string' && parts.isRegistered(written)
+        ? parts.registered(componentNode, written, node.key)
+        : (componentNode.expected('a registered parallel component, azureml:<name>:<version>'), undefined);
+    return component ? { node, step: { ...common, component }, inline: false } : undefined;
+  }
+  const task = readParallelTask(node.child('task'));
+  if (!task) return undefined;
+  const component = inlineParallelComponent(node, task, parallel);
+  return {
+    node,
+    step: { ...common, component: localComponent(node.key, component, scope) },
+    declaredOutputs: declaredNames(node.child('outputs')),
+    component,
+    inline: true,
   };
 }

@@ -33,12 +33,8 @@ import { boolean, fields, isMapping, stringMap, text, type Node } from '../../..
 import { readEnvironment } from '../../../azureml/sources';
 import { readCompute } from './compute';
 import { loadPipelineComponentFile, readPipelineComponent, type PipelineIo } from './pipeline-component';
-import {
-  inlineParallelComponent,
-  PARALLEL_STEP_KEYS,
-  readParallelSettings,
-  readParallelTask,
-} from './parallel-step';
+import { readParallelStep } from './parallel-step';
+import { readSweepStep } from './sweep-step';
 
 const KEYS = [...JOB_KEYS, 'jobs', 'component', 'settings'];
 
@@ -94,6 +90,27 @@ export interface ReadStep {
 /** Reads a step of one type; `scope` prefixes the keys of its local components (steps of nested pipelines). */
 export type StepReader = (node: Node, scope: string) => ReadStep | undefined;
 
+/** What the readers of the step types in their own modules share with this one. */
+export interface StepParts {
+  /** The keys every step has. */
+  readonly keys: readonly string[];
+  /** What every step has: name, compute, inputs, outputs, metadata, identity...; `limits` of a command step. */
+  common(node: Node, options?: { commandLimits?: boolean }): StepCommon;
+  /** Whether a component is written as a registered one rather than a local file. */
+  isRegistered(written: string): boolean;
+  registered(componentNode: Node, written: string, step: string): ComponentReference | FixedId | undefined;
+  /** The step's inputs and outputs against its component's. */
+  check(node: Node, component: AnyComponentSpec): void;
+}
+
+const STEP_PARTS: StepParts = {
+  keys: PIPELINE_STEP_KEYS,
+  common: (node, options) => readStepCommon(node, readMetadata(node), options?.commandLimits ?? true),
+  isRegistered: (written) => isRegistered(written),
+  registered: (componentNode, written, step) => registeredComponent(componentNode, written, step),
+  check: (node, component) => checkStepAgainstComponent(node, component),
+};
+
 /**
  * The reader of each step type: the one place a step type is added. A step without `type` is a command step.
  */
@@ -104,13 +121,15 @@ function stepReader(type: string): StepReader | undefined {
     case 'pipeline':
       return readPipelineStep;
     case 'parallel':
-      return readParallelStep;
+      return (node, scope) => readParallelStep(node, scope, STEP_PARTS);
+    case 'sweep':
+      return (node, scope) => readSweepStep(node, scope, STEP_PARTS);
     default:
       return undefined;
   }
 }
 
-const STEP_TYPES = ['command', 'pipeline', 'parallel'];
+const STEP_TYPES = ['command', 'pipeline', 'parallel', 'sweep'];
 
 export function readPipelineJob(root: Node): PipelineJobSpec | undefined {
   const hints = { jobs: `the steps of the pipeline (or a pipeline 'component')` };
@@ -314,7 +333,7 @@ function readSettings(node: Node): PipelineSettings {
 }
 
 /** What every step has, whether it runs a component or its own command. */
-type StepCommon = Omit<PipelineStep, 'component' | 'environment' | 'resources' | 'distribution'>;
+export type StepCommon = Omit<PipelineStep, 'component' | 'environment' | 'resources' | 'distribution'>;
 
 /** A command step: its own command, or a command component (local or registered). */
 function readStep(node: Node, scope: string): ReadStep | undefined {
@@ -358,52 +377,6 @@ function readPipelineStep(node: Node, scope: string): ReadStep | undefined {
     step: { ...common, component: localComponent(node.key, spec, scope) },
     declaredOutputs: Object.keys(spec.outputs),
     inline: false,
-  };
-}
-
-/**
- * A `type: parallel` step: its task inline (an anonymous parallel component, typed from the pipeline like an
- * inline command step) or a registered parallel component; its mini-batch settings on the step.
- */
-function readParallelStep(node: Node, scope: string): ReadStep | undefined {
-  const what = `step '${node.key}'`;
-  const keys = [...PIPELINE_STEP_KEYS, ...PARALLEL_STEP_KEYS, 'identity'];
-  if (!fields(node, { what, keys })) return undefined;
-  const hasTask = node.child('task').present;
-  if (hasTask === node.child('component').present) {
-    node.error(
-      `Step '${node.key}' is a parallel step: it has a 'task' (run_function: entry_script, code, environment) ` +
-        `or a registered parallel 'component' (azureml:<name>:<version>), ${hasTask ? 'not both' : 'neither is given'}`,
-      'key',
-    );
-    return undefined;
-  }
-  const parallel = readParallelSettings(node);
-  const resources = readResources(node.child('resources'));
-  const common = {
-    ...readStepCommon(node, readMetadata(node)),
-    type: 'parallel' as const,
-    parallel,
-    ...(resources ? { resources } : {}),
-  };
-  const componentNode = node.child('component');
-  if (!hasTask) {
-    const written = componentNode.value;
-    const component =
-      typeof written === 'string' && isRegistered(written)
-        ? registeredComponent(componentNode, written, node.key)
-        : (componentNode.expected('a registered parallel component, azureml:<name>:<version>'), undefined);
-    return component ? { node, step: { ...common, component }, inline: false } : undefined;
-  }
-  const task = readParallelTask(node.child('task'));
-  if (!task) return undefined;
-  const component = inlineParallelComponent(node, task, parallel);
-  return {
-    node,
-    step: { ...common, component: localComponent(node.key, component, scope) },
-    declaredOutputs: declaredNames(node.child('outputs')),
-    component,
-    inline: true,
   };
 }
 
@@ -460,14 +433,18 @@ function checkStepKeys(node: Node): boolean | undefined {
   return hasComponent;
 }
 
-function readStepCommon(node: Node, metadata: ReturnType<typeof readMetadata>): StepCommon {
+function readStepCommon(
+  node: Node,
+  metadata: ReturnType<typeof readMetadata>,
+  commandLimits = true,
+): StepCommon {
   const compute = node.child('compute').present
     ? readCompute(node.child('compute'), { binding: true })
     : undefined;
   const inputs = readInputs(node.child('inputs'), 'step');
   const outputs = readOutputs(node.child('outputs'), 'step');
   const environmentVariables = stringMap(node.child('environment_variables'));
-  const limits = readCommandLimits(node.child('limits'));
+  const limits = commandLimits ? readCommandLimits(node.child('limits')) : undefined;
   const identity = readIdentity(node.child('identity'));
   const services = readServices(node.child('services'));
   const queueSettings = readQueueSettings(node.child('queue_settings'));

@@ -1,6 +1,7 @@
 /** Steps of a pipeline as the untyped `jobs` dictionary holds them (a pipeline job's, or a pipeline component's). */
 import type { ComponentReference, PipelineStep } from './model';
 import { parallelNode } from './parallel-step';
+import { sweepNode } from './sweep-step';
 import type { FixedId } from '../../../azureml/references';
 import {
   computeIdOf,
@@ -19,6 +20,22 @@ import {
 
 /** A step of the `jobs` dictionary: its component by id, and what the step sets on top of it. */
 export function pipelineStep(step: PipelineStep, resolved: Resolved): Record<string, unknown> {
+  const node = commonNode(step, resolved);
+  // What each step type adds to (or sends instead of) the common keys: the one place a step type is added.
+  switch (step.type) {
+    case 'parallel':
+      return { ...node, ...parallelNode(step, resolved) };
+    case 'sweep': {
+      const { componentId: _trial, _source, ...rest } = node;
+      return { ...rest, ...sweepNode(step, resolved), _source };
+    }
+    default:
+      return node;
+  }
+}
+
+/** The keys every step has: its component by id, and what the step sets on top of it. */
+function commonNode(step: PipelineStep, resolved: Resolved): Record<string, unknown> {
   const services = restServices(step.services);
   return {
     name: step.name,
@@ -41,7 +58,6 @@ export function pipelineStep(step: PipelineStep, resolved: Resolved): Record<str
     ...(step.identity ? { identity: snakeKeys(restIdentity(step.identity)) } : {}),
     ...(services ? { services: snakeKeys(services) } : {}),
     ...optional('queue_settings', snakeKeys(restQueueSettings(step.queueSettings))),
-    ...(step.type === 'parallel' ? parallelNode(step, resolved) : {}),
     _source: stepComponentSource(step.component),
   };
 }

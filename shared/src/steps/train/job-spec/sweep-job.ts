@@ -127,7 +127,7 @@ function readTrial(node: Node) {
   return readCommandParts(node);
 }
 
-function readSamplingAlgorithm(node: Node): SamplingAlgorithm | undefined {
+export function readSamplingAlgorithm(node: Node): SamplingAlgorithm | undefined {
   if (!node.present) return undefined;
   const types = ['random', 'grid', 'bayesian'] as const;
   if (typeof node.value === 'string') {
@@ -170,7 +170,7 @@ function readSamplingAlgorithm(node: Node): SamplingAlgorithm | undefined {
   };
 }
 
-function readObjective(node: Node): SweepJobSpec['objective'] | undefined {
+export function readObjective(node: Node): SweepJobSpec['objective'] | undefined {
   if (!node.present) return undefined;
   const hints = { goal: 'maximize or minimize', primary_metric: 'the metric the training script logs' };
   if (
@@ -187,7 +187,7 @@ function readObjective(node: Node): SweepJobSpec['objective'] | undefined {
   return goal && primaryMetric !== undefined ? { goal, primaryMetric } : undefined;
 }
 
-function readSweepLimits(node: Node): SweepJobSpec['limits'] | undefined {
+export function readSweepLimits(node: Node): SweepJobSpec['limits'] | undefined {
   if (!node.present) return undefined;
   const keys = ['max_total_trials', 'max_concurrent_trials', 'timeout', 'trial_timeout'];
   const hints = { max_total_trials: 'how many trials to run at most' };
