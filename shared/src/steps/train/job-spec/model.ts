@@ -14,7 +14,8 @@ import type {
 } from '../../../azureml/references';
 
 /** A local component: a command component or a pipeline component. */
-export type AnyComponentSpec = ComponentSpec | PipelineComponentSpec | ParallelComponentSpec;
+export type AnyComponentSpec =
+  ComponentSpec | PipelineComponentSpec | ParallelComponentSpec | SparkComponentSpec;
 /** Something to look up or create in the workspace before the job is submitted (a local component is registered). */
 export type Reference = AnyReference<AnyComponentSpec>;
 /** The component of a pipeline step: a local one (file, inline or the step itself) to register, or a workspace one. */
@@ -231,6 +232,24 @@ export interface ParallelComponentSpec {
   readonly resources?: Resources;
 }
 
+/** The anonymous component of an inline Spark step: what the step runs (its resources and identity stay on it). */
+export interface SparkComponentSpec extends Pick<
+  SparkJobSpec,
+  'code' | 'entry' | 'environment' | 'pyFiles' | 'jars' | 'files' | 'archives' | 'args'
+> {
+  readonly type: 'spark';
+  readonly origin: 'step';
+  readonly location: SourceLocation;
+  readonly name?: string;
+  readonly displayName?: string;
+  readonly description?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly inputs: Readonly<Record<string, ComponentInput>>;
+  readonly outputs: Readonly<Record<string, ComponentOutput>>;
+  /** Spark properties as the YAML typed them (the CLI keeps numbers and booleans in a step's component). */
+  readonly conf: Readonly<Record<string, unknown>>;
+}
+
 interface JobCommon {
   /** Absolute path of the job YAML. */
   readonly file: string;
@@ -323,8 +342,10 @@ export interface PipelineSettings {
 export interface PipelineStep {
   readonly name: string;
   readonly location: SourceLocation;
-  readonly type: 'command' | 'pipeline' | 'parallel' | 'sweep';
+  readonly type: 'command' | 'pipeline' | 'parallel' | 'sweep' | 'spark';
   readonly component: ComponentReference | FixedId;
+  /** A Spark step's serverless resources (instance_type, runtime_version). */
+  readonly sparkResources?: SparkJobSpec['resources'];
   /** A sweep step's search over its trial component (the component is the trial). */
   readonly sweep?: Pick<
     SweepJobSpec,

@@ -22,6 +22,7 @@ import type {
   ComponentSpec,
   ParallelComponentSpec,
   PipelineJobSpec,
+  SparkComponentSpec,
   PipelineSettings,
   PipelineStep,
 } from './model';
@@ -34,6 +35,7 @@ import { readEnvironment } from '../../../azureml/sources';
 import { readCompute } from './compute';
 import { loadPipelineComponentFile, readPipelineComponent, type PipelineIo } from './pipeline-component';
 import { readParallelStep } from './parallel-step';
+import { readSparkStep } from './spark-step';
 import { readSweepStep } from './sweep-step';
 
 const KEYS = [...JOB_KEYS, 'jobs', 'component', 'settings'];
@@ -83,7 +85,7 @@ export interface ReadStep {
   /** The outputs other steps may bind to; undefined for a registered component (not known offline). */
   readonly declaredOutputs?: readonly string[];
   /** The component of a local step, before its inputs are typed from the pipeline (inline steps). */
-  readonly component?: ComponentSpec | ParallelComponentSpec;
+  readonly component?: ComponentSpec | ParallelComponentSpec | SparkComponentSpec;
   readonly inline: boolean;
 }
 
@@ -124,12 +126,14 @@ function stepReader(type: string): StepReader | undefined {
       return (node, scope) => readParallelStep(node, scope, STEP_PARTS);
     case 'sweep':
       return (node, scope) => readSweepStep(node, scope, STEP_PARTS);
+    case 'spark':
+      return (node, scope) => readSparkStep(node, scope, STEP_PARTS);
     default:
       return undefined;
   }
 }
 
-const STEP_TYPES = ['command', 'pipeline', 'parallel', 'sweep'];
+const STEP_TYPES = ['command', 'pipeline', 'parallel', 'sweep', 'spark'];
 
 export function readPipelineJob(root: Node): PipelineJobSpec | undefined {
   const hints = { jobs: `the steps of the pipeline (or a pipeline 'component')` };

@@ -29,7 +29,7 @@ export function references(spec: JobSpec): Reference[] {
   const add = (item: Reference | Compute | undefined) => {
     if (item && 'key' in item && !found.has(item.key)) found.set(item.key, item);
   };
-  const addParts = (parts: Pick<CommandParts, 'code' | 'environment'>) => {
+  const addParts = (parts: Partial<Pick<CommandParts, 'code' | 'environment'>>) => {
     add(parts.code);
     add(parts.environment);
   };
@@ -65,7 +65,7 @@ export function references(spec: JobSpec): Reference[] {
 interface Adders {
   add(item: Reference | Compute | undefined): void;
   addInputs(inputs: Readonly<Record<string, InputValue>>): void;
-  addParts(parts: Pick<CommandParts, 'code' | 'environment'>): void;
+  addParts(parts: Partial<Pick<CommandParts, 'code' | 'environment'>>): void;
 }
 
 /** The steps' references; a pipeline component's own steps come before it (it is registered with their ids). */
@@ -78,7 +78,7 @@ function addSteps(jobs: Readonly<Record<string, PipelineStep>>, adders: Adders):
     if (step.component.kind === 'component' && step.component.source === 'local') {
       const { spec } = step.component;
       if (spec.type === 'pipeline') addSteps(spec.jobs, adders);
-      else addParts(spec.type === 'parallel' ? spec.task : spec.parts);
+      else addParts(spec.type === 'parallel' ? spec.task : spec.type === 'spark' ? spec : spec.parts);
     }
     add(step.component);
   }

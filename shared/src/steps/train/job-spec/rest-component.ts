@@ -5,6 +5,7 @@ import type { ComponentReference, ComponentSpec, PipelineComponentSpec } from '.
 import { idOf, type Resolved } from './rest-parts';
 import { parallelComponentSpec } from './parallel-step';
 import { pipelineStep } from './rest-steps';
+import { sparkComponentSpec } from './spark-step';
 
 /** The name the CLI registers anonymous components under; the version is a hash of the component. */
 export const ANONYMOUS_COMPONENT_NAME = 'azureml_anonymous';
@@ -25,7 +26,9 @@ export function anonymousComponent(
       ? pipelineComponentSpec(spec, resolved, reference.step)
       : spec.type === 'parallel'
         ? parallelComponentSpec(spec, resolved, reference.step)
-        : componentSpec(spec, resolved, reference.step);
+        : spec.type === 'spark'
+          ? sparkComponentSpec(spec, resolved, reference.step)
+          : componentSpec(spec, resolved, reference.step);
   const version = hashVersion(content);
   const componentSpecBody = { name: ANONYMOUS_COMPONENT_NAME, version, ...content };
   return {

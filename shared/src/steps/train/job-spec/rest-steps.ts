@@ -1,6 +1,7 @@
 /** Steps of a pipeline as the untyped `jobs` dictionary holds them (a pipeline job's, or a pipeline component's). */
 import type { ComponentReference, PipelineStep } from './model';
 import { parallelNode } from './parallel-step';
+import { sparkNode } from './spark-step';
 import { sweepNode } from './sweep-step';
 import type { FixedId } from '../../../azureml/references';
 import {
@@ -25,6 +26,8 @@ export function pipelineStep(step: PipelineStep, resolved: Resolved): Record<str
   switch (step.type) {
     case 'parallel':
       return { ...node, ...parallelNode(step, resolved) };
+    case 'spark':
+      return { ...node, ...sparkNode(step) };
     case 'sweep': {
       const { componentId: _trial, _source, ...rest } = node;
       return { ...rest, ...sweepNode(step, resolved), _source };

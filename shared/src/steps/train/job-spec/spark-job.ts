@@ -86,7 +86,7 @@ export function readSparkJob(root: Node): SparkJobSpec | undefined {
   };
 }
 
-function readEntry(node: Node): SparkJobSpec['entry'] | undefined {
+export function readEntry(node: Node): SparkJobSpec['entry'] | undefined {
   if (!node.present) return undefined;
   if (!fields(node, { what: `'entry' of a Spark job`, keys: ['file', 'class_name'] })) return undefined;
   const file = text(node.child('file'), 'the entry file, relative to code');
@@ -98,7 +98,7 @@ function readEntry(node: Node): SparkJobSpec['entry'] | undefined {
   return file !== undefined ? { file } : { className: className! };
 }
 
-function list(node: Node): string[] {
+export function list(node: Node): string[] {
   if (!node.present) return [];
   if (!Array.isArray(node.value)) {
     node.expected('a list of paths relative to code');
@@ -108,7 +108,7 @@ function list(node: Node): string[] {
 }
 
 /** `conf`: Spark properties; the service takes them as text (booleans as the CLI writes them, True/False). */
-function readConf(node: Node): Record<string, string> {
+export function readConf(node: Node): Record<string, string> {
   if (!node.present) return {};
   if (!isMapping(node.value)) {
     node.expected('a mapping of Spark properties, e.g. spark.driver.cores: 1');
@@ -123,7 +123,7 @@ function readConf(node: Node): Record<string, string> {
   return result;
 }
 
-function readSparkResources(node: Node): SparkJobSpec['resources'] {
+export function readSparkResources(node: Node): SparkJobSpec['resources'] {
   if (!node.present) return undefined;
   if (
     !fields(node, {
