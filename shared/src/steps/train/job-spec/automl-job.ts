@@ -73,7 +73,7 @@ const FORECASTING_MODELS = [
 
 type Family = 'tabular' | 'image' | 'text';
 
-interface Task {
+export interface Task {
   readonly taskType: string;
   readonly family: Family;
   /** Primary metrics the task takes; undefined: the REST model has none to set (text multilabel, NER). */
@@ -286,6 +286,16 @@ const FAMILY_KEYS: Readonly<Record<Family, readonly string[]>> = {
 };
 /** The `data` keys and their REST names. */
 const DATA_KEYS = { training_data: 'trainingData', validation_data: 'validationData', test_data: 'testData' };
+
+/** The keys an AutoML task takes (a job's or a pipeline step's). */
+export function autoMLKeys(name: string, task: Task): string[] {
+  return [
+    ...COMMON_KEYS,
+    ...FAMILY_KEYS[task.family],
+    ...(name === 'classification' ? ['positive_label'] : []),
+    ...(name === 'forecasting' ? ['forecasting'] : []),
+  ];
+}
 
 /** Reads a standalone `type: automl` job. */
 export function readAutoMLJob(root: Node): AutoMLJobSpec | undefined {

@@ -342,8 +342,10 @@ export interface PipelineSettings {
 export interface PipelineStep {
   readonly name: string;
   readonly location: SourceLocation;
-  readonly type: 'command' | 'pipeline' | 'parallel' | 'sweep' | 'spark';
+  readonly type: 'command' | 'pipeline' | 'parallel' | 'sweep' | 'spark' | 'automl';
   readonly component: ComponentReference | FixedId;
+  /** An AutoML step's task settings, sent as the YAML wrote them (the CLI's node form). */
+  readonly autoML?: Readonly<Record<string, unknown>>;
   /** A Spark step's serverless resources (instance_type, runtime_version). */
   readonly sparkResources?: SparkJobSpec['resources'];
   /** A sweep step's search over its trial component (the component is the trial). */

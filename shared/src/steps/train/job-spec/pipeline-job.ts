@@ -35,6 +35,7 @@ import { readEnvironment } from '../../../azureml/sources';
 import { readCompute } from './compute';
 import { loadPipelineComponentFile, readPipelineComponent, type PipelineIo } from './pipeline-component';
 import { readParallelStep } from './parallel-step';
+import { readAutoMLStep } from './automl-step';
 import { readSparkStep } from './spark-step';
 import { readSweepStep } from './sweep-step';
 
@@ -128,12 +129,14 @@ function stepReader(type: string): StepReader | undefined {
       return (node, scope) => readSweepStep(node, scope, STEP_PARTS);
     case 'spark':
       return (node, scope) => readSparkStep(node, scope, STEP_PARTS);
+    case 'automl':
+      return (node, scope) => readAutoMLStep(node, scope, STEP_PARTS);
     default:
       return undefined;
   }
 }
 
-const STEP_TYPES = ['command', 'pipeline', 'parallel', 'sweep', 'spark'];
+const STEP_TYPES = ['command', 'pipeline', 'parallel', 'sweep', 'spark', 'automl'];
 
 export function readPipelineJob(root: Node): PipelineJobSpec | undefined {
   const hints = { jobs: `the steps of the pipeline (or a pipeline 'component')` };
