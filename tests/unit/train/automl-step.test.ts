@@ -2,30 +2,8 @@
  * AutoML pipeline steps: sent in the CLI's node form (the task's keys as written, no component), checked as an
  * AutoML job's keys are (azure-ai-ml 1.4.0's body for the fixture is compared in sdk-rest-bodies.test.ts).
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { JobSpecErrors, loadJobSpec, references, toRestJob } from '../../../shared/src/steps/train/job-spec';
-import { fixture, resolveAll } from './helpers';
-
-function variant(change: (text: string) => string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'automl-step-'));
-  cpSync(fixture('pipeline-automl'), dir, { recursive: true });
-  const file = path.join(dir, 'pipeline.yml');
-  writeFileSync(file, change(readFileSync(file, 'utf8')));
-  return file;
-}
-
-function problemsOf(file: string): string[] {
-  try {
-    loadJobSpec(file);
-  } catch (error) {
-    return (error as JobSpecErrors).errors.map(
-      (e) => `${e.location?.line}:${e.location?.column} ${e.message}`,
-    );
-  }
-  throw new Error('expected a refusal');
-}
+import { loadJobSpec, references, toRestJob } from '../../../shared/src/steps/train/job-spec';
+import { fixture, pipelineVariant, problemsAt, resolveAll } from './helpers';
 
 describe('AutoML steps', () => {
   it('sends the task in the node form with its data bound, and registers no component for it', () => {
@@ -50,19 +28,25 @@ describe('AutoML steps', () => {
   });
 
   it('refuses an unknown task, a misspelt key and data that is not a binding, at their place', () => {
-    expect(problemsOf(variant((t) => t.replace('task: classification', 'task: clasification')))).toEqual([
+    expect(
+      problemsAt(
+        pipelineVariant('pipeline-automl', (t) => t.replace('task: classification', 'task: clasification')),
+      ),
+    ).toEqual([
       expect.stringMatching(
         /^18:11 'task' must be one of classification, regression, .*; got 'clasification'$/,
       ),
     ]);
-    expect(problemsOf(variant((t) => t.replace('primary_metric', 'primary_metrc')))).toEqual([
+    expect(
+      problemsAt(pipelineVariant('pipeline-automl', (t) => t.replace('primary_metric', 'primary_metrc'))),
+    ).toEqual([
       expect.stringMatching(
         /^19:5 Unknown key 'primary_metrc' in step 'classify' \(an AutoML classification step\) \(did you mean 'primary_metric'\?\)$/,
       ),
     ]);
     expect(
-      problemsOf(
-        variant((t) =>
+      problemsAt(
+        pipelineVariant('pipeline-automl', (t) =>
           t.replace(
             'training_data: ${{parent.inputs.train}}',
             'training_data: {type: mltable, path: "azureml:bank-train:1"}',

@@ -6,13 +6,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  anonymousComponent,
-  loadJobSpec,
-  references,
-  toRestJob,
-} from '../../../shared/src/steps/train/job-spec';
-import { fixture, resolveAll, WS } from './helpers';
+import { anonymousComponent, loadJobSpec, references } from '../../../shared/src/steps/train/job-spec';
+import { fixture, problemsAt, resolveAll, stepBodies, WS } from './helpers';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'parallel-step-'));
 
@@ -34,30 +29,10 @@ function pipelineWith(name: string, step: string[]): string {
   return file;
 }
 
-function problemsOf(file: string): string[] {
-  try {
-    loadJobSpec(file);
-  } catch (error) {
-    return (
-      error as { errors: { message: string; location?: { line: number; column: number } }[] }
-    ).errors.map((e) => `${e.location?.line}:${e.location?.column} ${e.message}`);
-  }
-  throw new Error(`expected ${file} to be refused`);
-}
-
-const jobs = (file: string) => {
-  const spec = loadJobSpec(file);
-  return (
-    toRestJob(spec, resolveAll(spec)).body.properties as unknown as {
-      jobs: Record<string, Record<string, unknown>>;
-    }
-  ).jobs;
-};
-
 describe('parallel steps', () => {
   it('sends an inline task as a registered parallel component, its settings and task on the step too', () => {
     const file = fixture('pipeline-parallel/pipeline.yml');
-    const step = jobs(file).batch_score!;
+    const step = stepBodies(file).batch_score!;
     expect(step).toMatchObject({
       type: 'parallel',
       componentId: `${WS}/components/azureml_anonymous/versions/for-batch_score`,
@@ -99,29 +74,29 @@ describe('parallel steps', () => {
       'mini_batch_size: 10kb',
       'input_data: ${{inputs.files}}',
     ]);
-    expect(jobs(file).batch).toMatchObject({
+    expect(stepBodies(file).batch).toMatchObject({
       type: 'parallel',
       componentId: `${WS}/components/batch_scorer/versions/3`,
       mini_batch_size: '10kb',
       input_data: '${{inputs.files}}',
     });
-    expect(jobs(file).batch).not.toHaveProperty('task');
+    expect(stepBodies(file).batch).not.toHaveProperty('task');
   });
 
   it('refuses a step with both a task and a component, or neither, and a task without its script', () => {
     expect(
-      problemsOf(pipelineWith('both', ['component: azureml:batch_scorer:3', 'task: {entry_script: s.py}'])),
+      problemsAt(pipelineWith('both', ['component: azureml:batch_scorer:3', 'task: {entry_script: s.py}'])),
     ).toEqual([
       "6:3 Step 'batch' is a parallel step: it has a 'task' (run_function: entry_script, code, environment) or a registered parallel 'component' (azureml:<name>:<version>), not both",
     ]);
-    expect(problemsOf(pipelineWith('neither', ['mini_batch_size: 2']))).toEqual([
+    expect(problemsAt(pipelineWith('neither', ['mini_batch_size: 2']))).toEqual([
       "6:3 Step 'batch' is a parallel step: it has a 'task' (run_function: entry_script, code, environment) or a registered parallel 'component' (azureml:<name>:<version>), neither is given",
     ]);
     expect(
-      problemsOf(pipelineWith('no-script', ['task: {environment: azureml:env:1, type: run_function}'])),
+      problemsAt(pipelineWith('no-script', ['task: {environment: azureml:env:1, type: run_function}'])),
     ).toEqual([expect.stringMatching(/^9:11 Missing 'entry_script' in a parallel task/)]);
     expect(
-      problemsOf(
+      problemsAt(
         pipelineWith('bad-type', [
           'task: {entry_script: s.py, environment: azureml:env:1, type: run_command}',
         ]),

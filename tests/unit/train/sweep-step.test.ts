@@ -2,24 +2,11 @@
  * Sweep pipeline steps: the trial component registered and named by trial.componentId, the search on the step in
  * the CLI's snake_case form (azure-ai-ml 1.4.0's body for the fixture is compared in sdk-rest-bodies.test.ts).
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { JobSpecErrors, loadJobSpec, toRestJob } from '../../../shared/src/steps/train/job-spec';
-import { fixture, resolveAll, WS } from './helpers';
-
-const jobs = (file: string) => {
-  const spec = loadJobSpec(file);
-  return (
-    toRestJob(spec, resolveAll(spec)).body.properties as unknown as {
-      jobs: Record<string, Record<string, unknown>>;
-    }
-  ).jobs;
-};
+import { fixture, pipelineVariant, problemsAt, stepBodies, WS } from './helpers';
 
 describe('sweep steps', () => {
   it('sends the trial by id and the search in snake_case, no componentId of its own', () => {
-    const tune = jobs(fixture('pipeline-sweep/pipeline.yml')).tune!;
+    const tune = stepBodies(fixture('pipeline-sweep/pipeline.yml')).tune!;
     expect(tune).toMatchObject({
       type: 'sweep',
       trial: { componentId: `${WS}/components/azureml_anonymous/versions/for-tune` },
@@ -30,31 +17,16 @@ describe('sweep steps', () => {
       early_termination: { policy_type: 'MedianStopping', evaluation_interval: 1, delay_evaluation: 2 },
     });
     expect(tune).not.toHaveProperty('componentId');
-    const registered = jobs(fixture('pipeline-sweep/pipeline.yml')).tune_registered!;
+    const registered = stepBodies(fixture('pipeline-sweep/pipeline.yml')).tune_registered!;
     expect(registered.trial).toEqual({ componentId: `${WS}/components/tune_trial/versions/2` });
     expect(registered.sampling_algorithm).toEqual({ type: 'random', seed: 7 });
   });
 
   it('refuses a searched parameter the trial component does not have, at its key', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sweep-step-'));
-    mkdirSync(path.join(dir, 'src'));
-    copyFileSync(fixture('pipeline-sweep/trial.yml'), path.join(dir, 'trial.yml'));
-    const text = readFileSync(fixture('pipeline-sweep/pipeline.yml'), 'utf8').replace(
-      '      boosting:',
-      '      boostin:',
+    const file = pipelineVariant('pipeline-sweep', (text) =>
+      text.replace('      boosting:', '      boostin:'),
     );
-    writeFileSync(path.join(dir, 'pipeline.yml'), text);
-    const errors = (() => {
-      try {
-        loadJobSpec(path.join(dir, 'pipeline.yml'));
-      } catch (error) {
-        return (error as JobSpecErrors).errors.map(
-          (e) => `${e.location?.line}:${e.location?.column} ${e.message}`,
-        );
-      }
-      return [];
-    })();
-    expect(errors).toEqual([
+    expect(problemsAt(file)).toEqual([
       "26:7 'boostin' is searched but the trial component has no such input (it has: data, learning_rate, boosting)",
     ]);
   });

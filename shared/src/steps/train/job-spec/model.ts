@@ -215,37 +215,31 @@ export interface ParallelSettings {
   readonly retry_settings?: { readonly max_retries?: number; readonly timeout?: number };
 }
 
+/** What a component of a step's own (parallel, Spark) has, as a command component has it. */
+type StepComponentCommon = Pick<
+  ComponentSpec,
+  'location' | 'name' | 'version' | 'displayName' | 'description' | 'tags' | 'inputs' | 'outputs'
+>;
+
 /** A parallel component (`type: parallel`): a task run over mini-batches of one input. */
-export interface ParallelComponentSpec {
+export interface ParallelComponentSpec extends StepComponentCommon {
   readonly type: 'parallel';
   readonly origin: 'inline' | 'step';
-  readonly location: SourceLocation;
-  readonly name?: string;
-  readonly version?: string;
-  readonly displayName?: string;
-  readonly description?: string;
-  readonly tags: Readonly<Record<string, string>>;
-  readonly inputs: Readonly<Record<string, ComponentInput>>;
-  readonly outputs: Readonly<Record<string, ComponentOutput>>;
   readonly task: ParallelTask;
   readonly settings: ParallelSettings;
   readonly resources?: Resources;
 }
 
 /** The anonymous component of an inline Spark step: what the step runs (its resources and identity stay on it). */
-export interface SparkComponentSpec extends Pick<
-  SparkJobSpec,
-  'code' | 'entry' | 'environment' | 'pyFiles' | 'jars' | 'files' | 'archives' | 'args'
-> {
+export interface SparkComponentSpec
+  extends
+    StepComponentCommon,
+    Pick<
+      SparkJobSpec,
+      'code' | 'entry' | 'environment' | 'pyFiles' | 'jars' | 'files' | 'archives' | 'args'
+    > {
   readonly type: 'spark';
   readonly origin: 'step';
-  readonly location: SourceLocation;
-  readonly name?: string;
-  readonly displayName?: string;
-  readonly description?: string;
-  readonly tags: Readonly<Record<string, string>>;
-  readonly inputs: Readonly<Record<string, ComponentInput>>;
-  readonly outputs: Readonly<Record<string, ComponentOutput>>;
   /** Spark properties as the YAML typed them (the CLI keeps numbers and booleans in a step's component). */
   readonly conf: Readonly<Record<string, unknown>>;
 }

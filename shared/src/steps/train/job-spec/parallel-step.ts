@@ -5,6 +5,7 @@
  * carries the task and its mini-batch settings too, in the CLI's snake_case keys.
  */
 import { declaredNames } from './command-job';
+import { componentHeader, localSpecOf, withAzuremlPrefix } from './component-header';
 import { readResources } from './command-parts';
 import { localComponent } from './pipeline-bindings';
 import type { ReadStep, StepParts } from './pipeline-job';
@@ -126,7 +127,7 @@ export function inlineParallelComponent(node: Node, task: ParallelTask, settings
 
 /** The task as the CLI sends it, code and environment as `azureml:` ids. */
 function restTask(task: ParallelTask, resolved: Resolved): Record<string, unknown> {
-  const withPrefix = (id: string) => (id.startsWith('azureml:') ? id : `azureml:${id}`);
+  const withPrefix = withAzuremlPrefix;
   return {
     type: 'run_function',
     ...(task.code ? { code: withPrefix(idOf(task.code, resolved)) } : {}),
@@ -147,12 +148,7 @@ function restTask(task: ParallelTask, resolved: Resolved): Record<string, unknow
 export function parallelNode(step: PipelineStep, resolved: Resolved): Record<string, unknown> {
   const settings = step.parallel ?? {};
   const batch = settings.mini_batch_size;
-  const local =
-    step.component.kind === 'component' &&
-    step.component.source === 'local' &&
-    step.component.spec.type === 'parallel'
-      ? step.component.spec
-      : undefined;
+  const local = localSpecOf(step, 'parallel');
   return {
     ...settings,
     ...(batch !== undefined && /^\d+$/.test(batch) ? { mini_batch_size: Number(batch) } : {}),
@@ -167,13 +163,7 @@ export function parallelComponentSpec(
   step: string,
 ): Record<string, unknown> {
   return {
-    display_name: spec.displayName ?? step,
-    ...(spec.description !== undefined ? { description: spec.description } : {}),
-    ...(Object.keys(spec.tags).length > 0 ? { tags: { ...spec.tags } } : {}),
-    is_deterministic: true,
-    type: 'parallel',
-    inputs: Object.fromEntries(Object.entries(spec.inputs).map(([name, input]) => [name, { ...input }])),
-    outputs: Object.fromEntries(Object.entries(spec.outputs).map(([name, output]) => [name, { ...output }])),
+    ...componentHeader(spec, step, 'parallel'),
     ...spec.settings,
     ...(spec.resources ? { resources: snakeKeys(restResources(spec.resources)) } : {}),
     task: restTask(spec.task, resolved),

@@ -14,8 +14,8 @@ import { idOf, literalText, restInputs, restOutputs, type Resolved } from './res
 import { readCode, readEnvironment } from '../../../azureml/sources';
 import { fields, isMapping, stringMap, text, type Node } from '../../../yaml/read-node';
 
-const KEYS = [
-  ...JOB_KEYS,
+/** The keys of a Spark program (a job's or a pipeline step's). */
+export const SPARK_PROGRAM_KEYS = [
   'code',
   'entry',
   'py_files',
@@ -26,8 +26,8 @@ const KEYS = [
   'args',
   'environment',
   'environment_variables',
-  'resources',
 ];
+const KEYS = [...JOB_KEYS, ...SPARK_PROGRAM_KEYS, 'resources'];
 
 export function readSparkJob(root: Node): SparkJobSpec | undefined {
   const hints = {

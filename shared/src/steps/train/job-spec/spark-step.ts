@@ -5,28 +5,17 @@
  * identity on an attached pool, as the CLI defaults them).
  */
 import { declaredNames } from './command-job';
+import { componentHeader, localSpecOf, withAzuremlPrefix } from './component-header';
 import { checkCommand } from './expressions';
 import type { PipelineStep, SparkComponentSpec } from './model';
 import { localComponent } from './pipeline-bindings';
 import type { ReadStep, StepParts } from './pipeline-job';
 import { idOf, restIdentity, snakeKeys, type Resolved } from './rest-parts';
-import { list, readConf, readEntry, readSparkResources } from './spark-job';
+import { list, readConf, readEntry, readSparkResources, SPARK_PROGRAM_KEYS } from './spark-job';
 import { readCode, readEnvironment } from '../../../azureml/sources';
 import { fields, isMapping, text, type Node } from '../../../yaml/read-node';
 
-const SPARK_STEP_KEYS = [
-  'code',
-  'entry',
-  'py_files',
-  'jars',
-  'files',
-  'archives',
-  'conf',
-  'args',
-  'environment',
-  'resources',
-  'identity',
-];
+const SPARK_STEP_KEYS = [...SPARK_PROGRAM_KEYS, 'resources', 'identity'];
 const LISTS = { py_files: 'pyFiles', jars: 'jars', files: 'files', archives: 'archives' } as const;
 
 /** A `type: spark` step with its program inline. */
@@ -102,12 +91,7 @@ function program(spec: SparkComponentSpec): Record<string, unknown> {
 
 /** What a Spark step adds to its node (Spark._to_rest_object). */
 export function sparkNode(step: PipelineStep): Record<string, unknown> {
-  const spec =
-    step.component.kind === 'component' &&
-    step.component.source === 'local' &&
-    step.component.spec.type === 'spark'
-      ? step.component.spec
-      : undefined;
+  const spec = localSpecOf(step, 'spark');
   const identity = step.identity
     ? restIdentity(step.identity)
     : step.compute
@@ -136,15 +120,9 @@ export function sparkComponentSpec(
   resolved: Resolved,
   step: string,
 ): Record<string, unknown> {
-  const withPrefix = (id: string) => (id.startsWith('azureml:') ? id : `azureml:${id}`);
+  const withPrefix = withAzuremlPrefix;
   return {
-    display_name: spec.displayName ?? step,
-    ...(spec.description !== undefined ? { description: spec.description } : {}),
-    ...(Object.keys(spec.tags).length > 0 ? { tags: { ...spec.tags } } : {}),
-    is_deterministic: true,
-    type: 'spark',
-    inputs: Object.fromEntries(Object.entries(spec.inputs).map(([name, input]) => [name, { ...input }])),
-    outputs: Object.fromEntries(Object.entries(spec.outputs).map(([name, output]) => [name, { ...output }])),
+    ...componentHeader(spec, step, 'spark'),
     code: withPrefix(idOf(spec.code, resolved)),
     entry: 'file' in spec.entry ? { file: spec.entry.file } : { class_name: spec.entry.className },
     ...(spec.environment ? { environment: withPrefix(idOf(spec.environment, resolved)) } : {}),

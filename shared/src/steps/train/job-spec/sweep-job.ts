@@ -27,25 +27,22 @@ import {
 import { readSearchSpace } from './search-space';
 import { readCompute } from './compute';
 
-const KEYS = [
-  ...JOB_KEYS,
-  'trial',
-  'search_space',
-  'sampling_algorithm',
-  'objective',
-  'limits',
-  'early_termination',
-  'queue_settings',
-  'resources',
-];
+/** The keys of a sweep's search (a job's or a pipeline step's). */
+export const SEARCH_KEYS = ['search_space', 'sampling_algorithm', 'objective', 'limits', 'early_termination'];
+const KEYS = [...JOB_KEYS, 'trial', ...SEARCH_KEYS, 'queue_settings', 'resources'];
+
+/** What the search keys of a sweep (a job's or a pipeline step's) hold. */
+export const SEARCH_HINTS = {
+  sampling_algorithm: 'random, grid or bayesian',
+  objective: 'goal (maximize or minimize) and primary_metric',
+  limits: 'at least max_total_trials',
+};
 
 export function readSweepJob(root: Node): SweepJobSpec | undefined {
   const required = ['trial', 'search_space', 'sampling_algorithm', 'objective', 'limits'];
   const hints = {
     trial: 'the command each trial runs, with code and environment',
-    sampling_algorithm: 'random, grid or bayesian',
-    objective: 'goal (maximize or minimize) and primary_metric',
-    limits: 'at least max_total_trials',
+    ...SEARCH_HINTS,
     compute: COMMAND_HINTS.compute,
   };
   if (!fields(root, { what: 'a sweep job', keys: KEYS, required, hints })) return undefined;

@@ -10,26 +10,24 @@ import { localComponent } from './pipeline-bindings';
 import type { ReadStep, StepParts } from './pipeline-job';
 import { idOf, snakeKeys, type Resolved } from './rest-parts';
 import { readSearchSpace } from './search-space';
-import { readEarlyTermination, readObjective, readSamplingAlgorithm, readSweepLimits } from './sweep-job';
+import {
+  readEarlyTermination,
+  readObjective,
+  readSamplingAlgorithm,
+  readSweepLimits,
+  SEARCH_HINTS,
+  SEARCH_KEYS,
+} from './sweep-job';
 import { restEarlyTermination } from './to-rest-job';
 import { fields, isMapping, type Node } from '../../../yaml/read-node';
 
-const SWEEP_STEP_KEYS = [
-  'trial',
-  'search_space',
-  'sampling_algorithm',
-  'objective',
-  'limits',
-  'early_termination',
-];
+const SWEEP_STEP_KEYS = ['trial', ...SEARCH_KEYS];
 
 /** A `type: sweep` step. */
 export function readSweepStep(node: Node, scope: string, parts: StepParts): ReadStep | undefined {
   const hints = {
     trial: 'the command component each trial runs (a YAML path, azureml:<name>:<version> or a mapping)',
-    sampling_algorithm: 'random, grid or bayesian',
-    objective: 'goal (maximize or minimize) and primary_metric',
-    limits: 'at least max_total_trials',
+    ...SEARCH_HINTS,
   };
   const required = ['trial', 'search_space', 'sampling_algorithm', 'objective', 'limits'];
   const keys = [...parts.keys, ...SWEEP_STEP_KEYS];
