@@ -254,7 +254,7 @@ async function create<Spec>(
       if (reference.source !== 'local') break;
       return localCode(reference.path, reference.isFile, reference.location, context);
     case 'localInput':
-      return localInput(reference.path, reference.isFile, context);
+      return localInput(reference.path, reference.isFile, reference.inputType, context);
     case 'environment':
       if (reference.source !== 'inline') break;
       return inlineEnvironment(reference, context);
@@ -316,14 +316,24 @@ async function localCode(
   return { what, action: 'uploaded', id: created.id ?? id, detail };
 }
 
-async function localInput(path: string, isFile: boolean, context: ResolveContext): Promise<ResolutionRecord> {
+/**
+ * A local input, uploaded. Its URI ends with '/' for a uri_folder input only: the CLI's rule
+ * (JobOperations._resolve_job_input); an mltable or model folder is named without it.
+ */
+async function localInput(
+  path: string,
+  isFile: boolean,
+  inputType: string,
+  context: ResolveContext,
+): Promise<ResolutionRecord> {
   const files = await snapshot(path, isFile);
   const container = await context.defaultDatastore();
   const upload = await uploadSnapshot(container, files, isFile, {
     dryRun: context.dryRun,
     signal: context.signal,
   });
-  return { what: `input '${path}'`, action: upload.action, id: upload.uri, detail: upload.detail };
+  const id = inputType === 'uri_folder' ? upload.uri : upload.uri.replace(/\/$/, '');
+  return { what: `input '${path}'`, action: upload.action, id, detail: upload.detail };
 }
 
 async function inlineEnvironment(

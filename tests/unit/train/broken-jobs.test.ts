@@ -47,9 +47,9 @@ describe('job YAML that does not follow the CLI schema', () => {
     ]);
   });
 
-  it('says which job type is not supported yet, at the type', () => {
-    expect(broken('automl.yml')).toEqual([
-      "broken/automl.yml:2:7 Job type 'automl' is not supported yet: the train step runs command, pipeline and sweep jobs",
+  it('says which job type no stable api-version expresses, at the type', () => {
+    expect(broken('import.yml')).toEqual([
+      "broken/import.yml:1:7 Job type 'import' cannot be sent by the train step: no stable Azure ML api-version expresses it (it needs 2022-02-01-preview (private preview); the step sends jobs at the stable 2025-12-01); submit it with the Azure ML CLI (az ml job create -f <file>) instead",
     ]);
   });
 
@@ -79,10 +79,10 @@ describe('job YAML that does not follow the CLI schema', () => {
   it('puts a single problem where describeError shows it once', () => {
     expect.assertions(1);
     try {
-      loadJobSpec(fixture('broken/automl.yml'));
+      loadJobSpec(fixture('broken/import.yml'));
     } catch (error) {
       expect(describeError(error, false).message).toBe(
-        `${fixture('broken/automl.yml')}:2:7: Job type 'automl' is not supported yet: the train step runs command, pipeline and sweep jobs`,
+        `${fixture('broken/import.yml')}:1:7: Job type 'import' cannot be sent by the train step: no stable Azure ML api-version expresses it (it needs 2022-02-01-preview (private preview); the step sends jobs at the stable 2025-12-01); submit it with the Azure ML CLI (az ml job create -f <file>) instead`,
       );
     }
   });

@@ -1,5 +1,7 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { JobSpecErrors, loadJobSpec, references } from '../../../shared/src/steps/train/job-spec';
+import { JobSpecErrors, loadJobSpec, references, toRestJob } from '../../../shared/src/steps/train/job-spec';
 import type { JobSpec, Reference, SetOverride } from '../../../shared/src/steps/train/job-spec';
 
 export const FIXTURES = path.join(__dirname, '../../fixtures/train');
@@ -47,4 +49,33 @@ export function problems(file: string, overrides: SetOverride[] = []): string[] 
     });
   }
   throw new Error(`expected ${file} to be rejected`);
+}
+
+/** The steps of a pipeline job's REST body (`properties.jobs`), every reference resolved by fakeId. */
+export function stepBodies(file: string): Record<string, Record<string, unknown>> {
+  const spec = loadJobSpec(file);
+  const properties = toRestJob(spec, resolveAll(spec)).body.properties as unknown as {
+    jobs: Record<string, Record<string, unknown>>;
+  };
+  return properties.jobs;
+}
+
+/** A copy of a fixture folder whose `pipeline.yml` is changed by `change`; the copy's pipeline.yml. */
+export function pipelineVariant(folder: string, change: (text: string) => string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pipeline-variant-'));
+  cpSync(fixture(folder), dir, { recursive: true });
+  const file = path.join(dir, 'pipeline.yml');
+  writeFileSync(file, change(readFileSync(file, 'utf8')));
+  return file;
+}
+
+/** The problems of a job YAML anywhere, as `line:column message`. */
+export function problemsAt(file: string): string[] {
+  try {
+    loadJobSpec(file);
+  } catch (error) {
+    if (!(error instanceof JobSpecErrors)) throw error;
+    return error.errors.map((e) => `${e.location?.line}:${e.location?.column} ${e.message}`);
+  }
+  throw new Error(`expected ${file} to be refused`);
 }

@@ -10,7 +10,7 @@ import { CancelledError } from '../../step/errors';
 import { azureJobWatch } from './azure-job-watch';
 import type { TrainConfig } from './config';
 import { followJob, type FollowResult } from './follow-job';
-import { anonymousComponent, references, toRestJob, type Resolved } from './job-spec';
+import { anonymousComponent, metricsKind, references, toRestJob, type Resolved } from './job-spec';
 import { getJob, newJobName, putJob, studioLink } from './job-requests';
 import { jobError, jobOutputs } from './job-results';
 import type { TrainReport, TrainSummary } from './summary';
@@ -187,7 +187,9 @@ async function readJobResults(
   const { logger, signal } = context;
   const outputs = jobOutputs(await getJob(session, jobName), jobName);
   context.setOutput('jobOutputs', JSON.stringify(outputs));
-  const metrics = mlflow ? await readJobMetrics(mlflow, config.spec, jobName, logger, signal) : undefined;
+  const metrics = mlflow
+    ? await readJobMetrics(mlflow, metricsKind(config.spec), jobName, logger, signal)
+    : undefined;
   context.setOutput('metrics', JSON.stringify(metrics?.values ?? {}));
   const failed = followed.status !== 'Completed';
   const error = failed ? await jobError(artifacts, jobName, signal) : undefined;

@@ -6,4 +6,5 @@ export { references } from './references';
 export { anonymousComponent, ANONYMOUS_COMPONENT_NAME, type AnonymousComponent } from './rest-component';
 export type { Resolved } from './rest-parts';
 export { toRestJob, type RestContext, type RestJob } from './to-rest-job';
+export { metricsKind } from './job-kind';
 export type * from './model';

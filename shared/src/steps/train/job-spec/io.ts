@@ -75,7 +75,7 @@ function readType<T extends string>(node: Node, allowed: readonly T[]): T | unde
   return oneOf(node, allowed);
 }
 
-function readInput(node: Node, place: IoPlace): InputValue | undefined {
+export function readInput(node: Node, place: IoPlace): InputValue | undefined {
   const { value } = node;
   const location = node.location();
   if (typeof value === 'string' && place === 'step' && isBinding(value))

@@ -8,8 +8,11 @@ import { describe, Problems } from '../../../yaml/problems';
 import { isMapping, Node } from '../../../yaml/read-node';
 import type { SetOverride } from './set-overrides';
 import { readSweepJob } from './sweep-job';
+import { readAutoMLJob } from './automl-job';
+import { readSparkJob } from './spark-job';
+import { notExpressible } from './not-expressible';
 
-const SUPPORTED = ['command', 'pipeline', 'sweep'] as const;
+const SUPPORTED = ['command', 'pipeline', 'sweep', 'automl', 'spark'] as const;
 
 /**
  * Loads and validates a job YAML (and the component and conda files it names). Every problem is reported at once
@@ -42,9 +45,14 @@ function readJob(root: Node): JobSpec | undefined {
       return readPipelineJob(root);
     case 'sweep':
       return readSweepJob(root);
+    case 'automl':
+      return readAutoMLJob(root);
+    case 'spark':
+      return readSparkJob(root);
     default:
       typeNode.error(
-        `Job type ${describe(written)} is not supported yet: the train step runs command, pipeline and sweep jobs`,
+        notExpressible(written) ??
+          `Job type ${describe(written)} is not a job type the train step knows: it runs ${SUPPORTED.join(', ')} jobs`,
       );
       return undefined;
   }

@@ -14,7 +14,8 @@ import type {
 } from '../../../azureml/references';
 
 /** A local component: a command component or a pipeline component. */
-export type AnyComponentSpec = ComponentSpec | PipelineComponentSpec;
+export type AnyComponentSpec =
+  ComponentSpec | PipelineComponentSpec | ParallelComponentSpec | SparkComponentSpec;
 /** Something to look up or create in the workspace before the job is submitted (a local component is registered). */
 export type Reference = AnyReference<AnyComponentSpec>;
 /** The component of a pipeline step: a local one (file, inline or the step itself) to register, or a workspace one. */
@@ -188,6 +189,56 @@ export interface PipelineComponentSpec extends ComponentCommon {
   readonly jobs: Readonly<Record<string, PipelineStep>>;
 }
 
+/** A parallel component's `task` (type run_function): the script run on each mini-batch, with its code and environment. */
+export interface ParallelTask {
+  readonly code?: CodeReference | FixedId;
+  readonly environment: EnvironmentReference | FixedId;
+  readonly entryScript: string;
+  readonly programArguments?: string;
+  readonly appendRowTo?: string;
+  readonly environmentVariables: Readonly<Record<string, string>>;
+}
+
+/** How a parallel step splits and retries its input (azure-ai-ml's snake_case keys, sent as they are). */
+export interface ParallelSettings {
+  readonly input_data?: string;
+  readonly mini_batch_size?: string;
+  readonly max_concurrency_per_instance?: number;
+  readonly error_threshold?: number;
+  readonly mini_batch_error_threshold?: number;
+  readonly logging_level?: string;
+  readonly retry_settings?: { readonly max_retries?: number; readonly timeout?: number };
+}
+
+/** What a component of a step's own (parallel, Spark) has, as a command component has it. */
+type StepComponentCommon = Pick<
+  ComponentSpec,
+  'location' | 'name' | 'version' | 'displayName' | 'description' | 'tags' | 'inputs' | 'outputs'
+>;
+
+/** A parallel component (`type: parallel`): a task run over mini-batches of one input. */
+export interface ParallelComponentSpec extends StepComponentCommon {
+  readonly type: 'parallel';
+  readonly origin: 'inline' | 'step';
+  readonly task: ParallelTask;
+  readonly settings: ParallelSettings;
+  readonly resources?: Resources;
+}
+
+/** The anonymous component of an inline Spark step: what the step runs (its resources and identity stay on it). */
+export interface SparkComponentSpec
+  extends
+    StepComponentCommon,
+    Pick<
+      SparkJobSpec,
+      'code' | 'entry' | 'environment' | 'pyFiles' | 'jars' | 'files' | 'archives' | 'args'
+    > {
+  readonly type: 'spark';
+  readonly origin: 'step';
+  /** Spark properties as the YAML typed them (the CLI keeps numbers and booleans in a step's component). */
+  readonly conf: Readonly<Record<string, unknown>>;
+}
+
 interface JobCommon {
   /** Absolute path of the job YAML. */
   readonly file: string;
@@ -280,8 +331,19 @@ export interface PipelineSettings {
 export interface PipelineStep {
   readonly name: string;
   readonly location: SourceLocation;
-  readonly type: 'command' | 'pipeline';
+  readonly type: 'command' | 'pipeline' | 'parallel' | 'sweep' | 'spark' | 'automl';
   readonly component: ComponentReference | FixedId;
+  /** An AutoML step's task settings, sent as the YAML wrote them (the CLI's node form). */
+  readonly autoML?: Readonly<Record<string, unknown>>;
+  /** A Spark step's serverless resources (instance_type, runtime_version). */
+  readonly sparkResources?: SparkJobSpec['resources'];
+  /** A sweep step's search over its trial component (the component is the trial). */
+  readonly sweep?: Pick<
+    SweepJobSpec,
+    'searchSpace' | 'samplingAlgorithm' | 'objective' | 'limits' | 'earlyTermination'
+  >;
+  /** A parallel step's settings, sent on the step as on its component. */
+  readonly parallel?: ParallelSettings;
   readonly compute?: Compute;
   readonly inputs: Readonly<Record<string, InputValue>>;
   readonly outputs: Readonly<Record<string, OutputValue>>;
@@ -308,4 +370,34 @@ export interface PipelineJobSpec extends JobCommon {
   readonly jobs: Readonly<Record<string, PipelineStep>>;
 }
 
-export type JobSpec = CommandJobSpec | PipelineJobSpec | SweepJobSpec;
+/** A standalone AutoML job (automl-job.ts). */
+export interface AutoMLJobSpec extends JobCommon {
+  readonly type: 'automl';
+  /** The CLI's `task`, e.g. classification, image_object_detection, text_ner. */
+  readonly task: string;
+  /** REST `taskDetails` without its data inputs (taskType, limitSettings, trainingSettings, ...). */
+  readonly taskDetails: Readonly<Record<string, unknown>>;
+  /** trainingData, validationData, testData: resolved before the request is built. */
+  readonly data: Readonly<Record<string, InputValue>>;
+  readonly environmentId?: string;
+  readonly environmentVariables: Readonly<Record<string, string>>;
+  readonly resources?: Resources;
+}
+
+/** A standalone Spark job (spark-job.ts). */
+export interface SparkJobSpec extends JobCommon {
+  readonly type: 'spark';
+  readonly code: CodeReference | FixedId;
+  readonly entry: { readonly file: string } | { readonly className: string };
+  readonly environment?: EnvironmentReference | FixedId;
+  readonly environmentVariables: Readonly<Record<string, string>>;
+  readonly pyFiles: readonly string[];
+  readonly jars: readonly string[];
+  readonly files: readonly string[];
+  readonly archives: readonly string[];
+  readonly conf: Readonly<Record<string, string>>;
+  readonly args?: string;
+  readonly resources?: { readonly instanceType: string; readonly runtimeVersion: string };
+}
+
+export type JobSpec = CommandJobSpec | PipelineJobSpec | SweepJobSpec | AutoMLJobSpec | SparkJobSpec;

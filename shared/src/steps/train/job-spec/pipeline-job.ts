@@ -20,7 +20,9 @@ import type {
   AnyComponentSpec,
   ComponentReference,
   ComponentSpec,
+  ParallelComponentSpec,
   PipelineJobSpec,
+  SparkComponentSpec,
   PipelineSettings,
   PipelineStep,
 } from './model';
@@ -32,6 +34,10 @@ import { boolean, fields, isMapping, stringMap, text, type Node } from '../../..
 import { readEnvironment } from '../../../azureml/sources';
 import { readCompute } from './compute';
 import { loadPipelineComponentFile, readPipelineComponent, type PipelineIo } from './pipeline-component';
+import { readParallelStep } from './parallel-step';
+import { readAutoMLStep } from './automl-step';
+import { readSparkStep } from './spark-step';
+import { readSweepStep } from './sweep-step';
 
 const KEYS = [...JOB_KEYS, 'jobs', 'component', 'settings'];
 
@@ -69,12 +75,33 @@ export interface ReadStep {
   /** The outputs other steps may bind to; undefined for a registered component (not known offline). */
   readonly declaredOutputs?: readonly string[];
   /** The component of a local step, before its inputs are typed from the pipeline (inline steps). */
-  readonly component?: ComponentSpec;
+  readonly component?: ComponentSpec | ParallelComponentSpec | SparkComponentSpec;
   readonly inline: boolean;
 }
 
 /** Reads a step of one type; `scope` prefixes the keys of its local components (steps of nested pipelines). */
 export type StepReader = (node: Node, scope: string) => ReadStep | undefined;
+
+/** What the readers of the step types in their own modules share with this one. */
+export interface StepParts {
+  /** The keys every step has. */
+  readonly keys: readonly string[];
+  /** What every step has: name, compute, inputs, outputs, metadata, identity...; `limits` of a command step. */
+  common(node: Node, options?: { commandLimits?: boolean }): StepCommon;
+  /** Whether a component is written as a registered one rather than a local file. */
+  isRegistered(written: string): boolean;
+  registered(componentNode: Node, written: string, step: string): ComponentReference | FixedId | undefined;
+  /** The step's inputs and outputs against its component's. */
+  check(node: Node, component: AnyComponentSpec): void;
+}
+
+const STEP_PARTS: StepParts = {
+  keys: PIPELINE_STEP_KEYS,
+  common: (node, options) => readStepCommon(node, readMetadata(node), options?.commandLimits ?? true),
+  isRegistered: (written) => isRegistered(written),
+  registered: (componentNode, written, step) => registeredComponent(componentNode, written, step),
+  check: (node, component) => checkStepAgainstComponent(node, component),
+};
 
 /**
  * The reader of each step type: the one place a step type is added. A step without `type` is a command step.
@@ -85,12 +112,20 @@ function stepReader(type: string): StepReader | undefined {
       return readStep;
     case 'pipeline':
       return readPipelineStep;
+    case 'parallel':
+      return (node, scope) => readParallelStep(node, scope, STEP_PARTS);
+    case 'sweep':
+      return (node, scope) => readSweepStep(node, scope, STEP_PARTS);
+    case 'spark':
+      return (node, scope) => readSparkStep(node, scope, STEP_PARTS);
+    case 'automl':
+      return (node, scope) => readAutoMLStep(node, scope, STEP_PARTS);
     default:
       return undefined;
   }
 }
 
-const STEP_TYPES = ['command', 'pipeline'];
+const STEP_TYPES = ['command', 'pipeline', 'parallel', 'sweep', 'spark', 'automl'];
 
 export function readPipelineJob(root: Node): PipelineJobSpec | undefined {
   const hints = { jobs: `the steps of the pipeline (or a pipeline 'component')` };
@@ -294,7 +329,7 @@ function readSettings(node: Node): PipelineSettings {
 }
 
 /** What every step has, whether it runs a component or its own command. */
-type StepCommon = Omit<PipelineStep, 'component' | 'environment' | 'resources' | 'distribution'>;
+export type StepCommon = Omit<PipelineStep, 'component' | 'environment' | 'resources' | 'distribution'>;
 
 /** A command step: its own command, or a command component (local or registered). */
 function readStep(node: Node, scope: string): ReadStep | undefined {
@@ -394,14 +429,18 @@ function checkStepKeys(node: Node): boolean | undefined {
   return hasComponent;
 }
 
-function readStepCommon(node: Node, metadata: ReturnType<typeof readMetadata>): StepCommon {
+function readStepCommon(
+  node: Node,
+  metadata: ReturnType<typeof readMetadata>,
+  commandLimits = true,
+): StepCommon {
   const compute = node.child('compute').present
     ? readCompute(node.child('compute'), { binding: true })
     : undefined;
   const inputs = readInputs(node.child('inputs'), 'step');
   const outputs = readOutputs(node.child('outputs'), 'step');
   const environmentVariables = stringMap(node.child('environment_variables'));
-  const limits = readCommandLimits(node.child('limits'));
+  const limits = commandLimits ? readCommandLimits(node.child('limits')) : undefined;
   const identity = readIdentity(node.child('identity'));
   const services = readServices(node.child('services'));
   const queueSettings = readQueueSettings(node.child('queue_settings'));

@@ -29,7 +29,7 @@ export function references(spec: JobSpec): Reference[] {
   const add = (item: Reference | Compute | undefined) => {
     if (item && 'key' in item && !found.has(item.key)) found.set(item.key, item);
   };
-  const addParts = (parts: CommandParts) => {
+  const addParts = (parts: Partial<Pick<CommandParts, 'code' | 'environment'>>) => {
     add(parts.code);
     add(parts.environment);
   };
@@ -46,6 +46,13 @@ export function references(spec: JobSpec): Reference[] {
     case 'sweep':
       addParts(spec.trial);
       break;
+    case 'automl':
+      addInputs(spec.data);
+      break;
+    case 'spark':
+      add(spec.code);
+      add(spec.environment);
+      break;
     case 'pipeline':
       addSettings(spec.settings, add);
       addSteps(spec.jobs, { add, addInputs, addParts });
@@ -58,7 +65,7 @@ export function references(spec: JobSpec): Reference[] {
 interface Adders {
   add(item: Reference | Compute | undefined): void;
   addInputs(inputs: Readonly<Record<string, InputValue>>): void;
-  addParts(parts: CommandParts): void;
+  addParts(parts: Partial<Pick<CommandParts, 'code' | 'environment'>>): void;
 }
 
 /** The steps' references; a pipeline component's own steps come before it (it is registered with their ids). */
@@ -71,7 +78,7 @@ function addSteps(jobs: Readonly<Record<string, PipelineStep>>, adders: Adders):
     if (step.component.kind === 'component' && step.component.source === 'local') {
       const { spec } = step.component;
       if (spec.type === 'pipeline') addSteps(spec.jobs, adders);
-      else addParts(spec.parts);
+      else addParts(spec.type === 'parallel' ? spec.task : spec.type === 'spark' ? spec : spec.parts);
     }
     add(step.component);
   }

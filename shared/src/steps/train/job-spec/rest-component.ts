@@ -3,7 +3,10 @@ import { createHash } from 'node:crypto';
 import type { AnonymousComponent } from '../../../azureml/resolve-references';
 import type { ComponentReference, ComponentSpec, PipelineComponentSpec } from './model';
 import { idOf, type Resolved } from './rest-parts';
+import { componentHeader, withAzuremlPrefix } from './component-header';
+import { parallelComponentSpec } from './parallel-step';
 import { pipelineStep } from './rest-steps';
+import { sparkComponentSpec } from './spark-step';
 
 /** The name the CLI registers anonymous components under; the version is a hash of the component. */
 export const ANONYMOUS_COMPONENT_NAME = 'azureml_anonymous';
@@ -22,7 +25,11 @@ export function anonymousComponent(
   const content =
     spec.type === 'pipeline'
       ? pipelineComponentSpec(spec, resolved, reference.step)
-      : componentSpec(spec, resolved, reference.step);
+      : spec.type === 'parallel'
+        ? parallelComponentSpec(spec, resolved, reference.step)
+        : spec.type === 'spark'
+          ? sparkComponentSpec(spec, resolved, reference.step)
+          : componentSpec(spec, resolved, reference.step);
   const version = hashVersion(content);
   const componentSpecBody = { name: ANONYMOUS_COMPONENT_NAME, version, ...content };
   return {
@@ -49,12 +56,7 @@ function pipelineComponentSpec(
   step: string,
 ): Record<string, unknown> {
   return {
-    display_name: spec.displayName ?? step,
-    ...(spec.description !== undefined ? { description: spec.description } : {}),
-    ...(Object.keys(spec.tags).length > 0 ? { tags: { ...spec.tags } } : {}),
-    type: 'pipeline',
-    inputs: Object.fromEntries(Object.entries(spec.inputs).map(([name, input]) => [name, { ...input }])),
-    outputs: Object.fromEntries(Object.entries(spec.outputs).map(([name, output]) => [name, { ...output }])),
+    ...componentHeader(spec, step, 'pipeline'),
     jobs: Object.fromEntries(
       Object.values(spec.jobs).map((inner) => [inner.name, pipelineStep(inner, resolved)]),
     ),
@@ -68,17 +70,12 @@ function pipelineComponentSpec(
  */
 function componentSpec(spec: ComponentSpec, resolved: Resolved, step: string): Record<string, unknown> {
   const { parts } = spec;
-  const withPrefix = (id: string) => (id.startsWith('azureml:') ? id : `azureml:${id}`);
+  const withPrefix = withAzuremlPrefix;
   const resources = parts.resources;
   const distribution = parts.distribution;
   return {
-    display_name: spec.displayName ?? step,
-    ...(spec.description !== undefined ? { description: spec.description } : {}),
-    ...(Object.keys(spec.tags).length > 0 ? { tags: { ...spec.tags } } : {}),
+    ...componentHeader(spec, step, 'command'),
     is_deterministic: spec.isDeterministic ?? true,
-    type: 'command',
-    inputs: Object.fromEntries(Object.entries(spec.inputs).map(([name, input]) => [name, { ...input }])),
-    outputs: Object.fromEntries(Object.entries(spec.outputs).map(([name, output]) => [name, { ...output }])),
     command: parts.command,
     ...(parts.code ? { code: withPrefix(idOf(parts.code, resolved)) } : {}),
     environment: withPrefix(idOf(parts.environment, resolved)),

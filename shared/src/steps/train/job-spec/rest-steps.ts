@@ -1,5 +1,9 @@
 /** Steps of a pipeline as the untyped `jobs` dictionary holds them (a pipeline job's, or a pipeline component's). */
 import type { ComponentReference, PipelineStep } from './model';
+import { autoMLNode } from './automl-step';
+import { parallelNode } from './parallel-step';
+import { sparkNode } from './spark-step';
+import { sweepNode } from './sweep-step';
 import type { FixedId } from '../../../azureml/references';
 import {
   computeIdOf,
@@ -18,6 +22,26 @@ import {
 
 /** A step of the `jobs` dictionary: its component by id, and what the step sets on top of it. */
 export function pipelineStep(step: PipelineStep, resolved: Resolved): Record<string, unknown> {
+  // An AutoML step runs no component: its node is the task's settings (automl-step.ts).
+  if (step.type === 'automl') return autoMLNode(step, resolved);
+  const node = commonNode(step, resolved);
+  // What each step type adds to (or sends instead of) the common keys: the one place a step type is added.
+  switch (step.type) {
+    case 'parallel':
+      return { ...node, ...parallelNode(step, resolved) };
+    case 'spark':
+      return { ...node, ...sparkNode(step) };
+    case 'sweep': {
+      const { componentId: _trial, _source, ...rest } = node;
+      return { ...rest, ...sweepNode(step, resolved), _source };
+    }
+    default:
+      return node;
+  }
+}
+
+/** The keys every step has: its component by id, and what the step sets on top of it. */
+function commonNode(step: PipelineStep, resolved: Resolved): Record<string, unknown> {
   const services = restServices(step.services);
   return {
     name: step.name,

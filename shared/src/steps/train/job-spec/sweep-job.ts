@@ -27,25 +27,22 @@ import {
 import { readSearchSpace } from './search-space';
 import { readCompute } from './compute';
 
-const KEYS = [
-  ...JOB_KEYS,
-  'trial',
-  'search_space',
-  'sampling_algorithm',
-  'objective',
-  'limits',
-  'early_termination',
-  'queue_settings',
-  'resources',
-];
+/** The keys of a sweep's search (a job's or a pipeline step's). */
+export const SEARCH_KEYS = ['search_space', 'sampling_algorithm', 'objective', 'limits', 'early_termination'];
+const KEYS = [...JOB_KEYS, 'trial', ...SEARCH_KEYS, 'queue_settings', 'resources'];
+
+/** What the search keys of a sweep (a job's or a pipeline step's) hold. */
+export const SEARCH_HINTS = {
+  sampling_algorithm: 'random, grid or bayesian',
+  objective: 'goal (maximize or minimize) and primary_metric',
+  limits: 'at least max_total_trials',
+};
 
 export function readSweepJob(root: Node): SweepJobSpec | undefined {
   const required = ['trial', 'search_space', 'sampling_algorithm', 'objective', 'limits'];
   const hints = {
     trial: 'the command each trial runs, with code and environment',
-    sampling_algorithm: 'random, grid or bayesian',
-    objective: 'goal (maximize or minimize) and primary_metric',
-    limits: 'at least max_total_trials',
+    ...SEARCH_HINTS,
     compute: COMMAND_HINTS.compute,
   };
   if (!fields(root, { what: 'a sweep job', keys: KEYS, required, hints })) return undefined;
@@ -127,7 +124,7 @@ function readTrial(node: Node) {
   return readCommandParts(node);
 }
 
-function readSamplingAlgorithm(node: Node): SamplingAlgorithm | undefined {
+export function readSamplingAlgorithm(node: Node): SamplingAlgorithm | undefined {
   if (!node.present) return undefined;
   const types = ['random', 'grid', 'bayesian'] as const;
   if (typeof node.value === 'string') {
@@ -170,7 +167,7 @@ function readSamplingAlgorithm(node: Node): SamplingAlgorithm | undefined {
   };
 }
 
-function readObjective(node: Node): SweepJobSpec['objective'] | undefined {
+export function readObjective(node: Node): SweepJobSpec['objective'] | undefined {
   if (!node.present) return undefined;
   const hints = { goal: 'maximize or minimize', primary_metric: 'the metric the training script logs' };
   if (
@@ -187,7 +184,7 @@ function readObjective(node: Node): SweepJobSpec['objective'] | undefined {
   return goal && primaryMetric !== undefined ? { goal, primaryMetric } : undefined;
 }
 
-function readSweepLimits(node: Node): SweepJobSpec['limits'] | undefined {
+export function readSweepLimits(node: Node): SweepJobSpec['limits'] | undefined {
   if (!node.present) return undefined;
   const keys = ['max_total_trials', 'max_concurrent_trials', 'timeout', 'trial_timeout'];
   const hints = { max_total_trials: 'how many trials to run at most' };
@@ -210,7 +207,7 @@ function readSweepLimits(node: Node): SweepJobSpec['limits'] | undefined {
   };
 }
 
-function readEarlyTermination(node: Node): EarlyTermination | undefined {
+export function readEarlyTermination(node: Node): EarlyTermination | undefined {
   if (!node.present) return undefined;
   if (!isMapping(node.value)) {
     node.expected('a mapping with type bandit, median_stopping or truncation_selection');

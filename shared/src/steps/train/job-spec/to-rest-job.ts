@@ -33,6 +33,8 @@ import {
   restServices,
   type Resolved,
 } from './rest-parts';
+import { autoMLJob } from './automl-job';
+import { sparkJob } from './spark-job';
 import { optional, pipelineStep } from './rest-steps';
 
 /** What the step's own inputs add to the YAML: they win over it. */
@@ -67,6 +69,12 @@ export function toRestJob(spec: JobSpec, resolved: Resolved, context: RestContex
       break;
     case 'pipeline':
       properties = pipelineJob(spec, resolved, common);
+      break;
+    case 'automl':
+      properties = { ...common, ...autoMLJob(spec, resolved) } as JobBasePropertiesUnion;
+      break;
+    case 'spark':
+      properties = { ...common, ...sparkJob(spec, resolved) } as JobBasePropertiesUnion;
       break;
   }
   return { ...(spec.name !== undefined ? { name: spec.name } : {}), body: { properties }, warnings };
@@ -208,7 +216,15 @@ export function restDistributionOf(distribution: SearchDistribution): unknown {
   }
 }
 
-function restSampling(sampling: SamplingAlgorithm): SamplingAlgorithmUnion {
+/** A distribution as AutoML search spaces write it: `choice('a','b')`, `uniform(0.1,1)`. */
+export function restDistributionText(distribution: SearchDistribution): string {
+  const [type, args] = restDistributionOf(distribution) as [string, unknown[]];
+  const values = type === 'choice' ? (args[0] as unknown[]) : args;
+  const shown = values.map((value) => (typeof value === 'string' ? `'${value}'` : String(value)));
+  return `${type}(${shown.join(',')})`;
+}
+
+export function restSampling(sampling: SamplingAlgorithm): SamplingAlgorithmUnion {
   if (sampling.type !== 'random')
     return { samplingAlgorithmType: sampling.type === 'grid' ? 'Grid' : 'Bayesian' };
   return {
@@ -218,7 +234,7 @@ function restSampling(sampling: SamplingAlgorithm): SamplingAlgorithmUnion {
   };
 }
 
-function restEarlyTermination(policy: EarlyTermination): EarlyTerminationPolicyUnion {
+export function restEarlyTermination(policy: EarlyTermination): EarlyTerminationPolicyUnion {
   const timing = {
     ...(policy.evaluationInterval !== undefined ? { evaluationInterval: policy.evaluationInterval } : {}),
     ...(policy.delayEvaluation !== undefined ? { delayEvaluation: policy.delayEvaluation } : {}),

@@ -1,0 +1,116 @@
+/**
+ * The bundled train step runs, on both hosts and to completion on the emulator, the job kinds the CLI submits
+ * beyond command, pipeline and sweep: a standalone AutoML job, a standalone Spark job, and a pipeline with a
+ * parallel step (tests/fixtures/train). The emulator runs AutoML and Spark through stand-ins (emulator/README.md).
+ */
+import { join } from 'node:path';
+import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { startEmulator, type Emulator } from '../../emulator/emulator';
+import { describeEmulator } from '../../emulator/start';
+import { runOnEmulator } from '../harness/emulator-run';
+import type { Host, HostRun } from '../harness/host-run';
+import { repoRoot } from '../harness/runtimes';
+
+const hosts: Host[] = ['azure-pipelines', 'github'];
+const fixtures = join(repoRoot, 'tests/fixtures/train');
+let emulator: Emulator;
+let description: ReturnType<typeof describeEmulator>;
+
+/** A datastore's container: the default one holds inputs and outputs, the artifact store the runs' logs. */
+function datastore(name = 'workspaceblobstore'): ContainerClient {
+  const stored = emulator.store.get(`${emulator.workspaceId}/datastores/${name}`)!;
+  const containerName = (stored.body['properties'] as { containerName: string }).containerName;
+  const { accountName, accountKey, blobUrl } = emulator.blob;
+  return new ContainerClient(
+    `${blobUrl}/${containerName}`,
+    new StorageSharedKeyCredential(accountName, accountKey),
+    { tlsOptions: emulator.tlsOptions } as never,
+  );
+}
+
+async function upload(path: string, text: string): Promise<void> {
+  await datastore().getBlockBlobClient(path).upload(text, Buffer.byteLength(text));
+}
+
+async function read(path: string, store?: string): Promise<string> {
+  return (await datastore(store).getBlobClient(path).downloadToBuffer()).toString('utf8');
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  description = describeEmulator(emulator);
+  const ws = emulator.workspaceId;
+  emulator.assets.addAmlCompute(ws, 'cpu-cluster');
+  emulator.assets.addAssetVersion(ws, 'environments', 'AzureML-sklearn-1.0-ubuntu20.04-py38-cpu', '33', {
+    image: 'mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu20.04:latest',
+  });
+  // What the AutoML job names besides its local training data, and the Spark job's input.
+  const table = 'paths:\n  - file: ./data.csv\n';
+  for (const name of ['valid', 'test']) {
+    await upload(`bank/${name}/MLTable`, table);
+    await upload(`bank/${name}/data.csv`, 'age,y\n30,yes\n');
+    emulator.assets.addAssetVersion(ws, 'data', `bank-${name}`, '1', {
+      dataType: 'mltable',
+      dataUri: `azureml://datastores/workspaceblobstore/paths/bank/${name}/`,
+    });
+  }
+  await upload('data/titanic.csv', 'PassengerId,Survived\n1,0\n');
+}, 60_000);
+afterAll(() => emulator.close());
+
+function train(host: Host, file: string): Promise<HostRun> {
+  return runOnEmulator(host, description, {
+    task: 'AzureMLTrainV1',
+    action: 'train',
+    inputs: { jobFile: join(fixtures, file) },
+  });
+}
+
+function stored(jobName: string): Record<string, unknown> {
+  return emulator.store.get(`${emulator.workspaceId}/jobs/${jobName}`)!.body['properties'] as Record<
+    string,
+    unknown
+  >;
+}
+
+describe.each(hosts)('train on %s runs the job kinds of 2025-12-01 to completion', (host) => {
+  it('an AutoML classification job: child runs, the best one reported, best_model written', async () => {
+    const run = await train(host, 'automl/classification.yml');
+    expect(run.errors).toEqual([]);
+    expect(run.outputs.jobStatus).toBe('Completed');
+    const jobName = run.outputs.jobName!;
+    expect(stored(jobName)).toMatchObject({ jobType: 'AutoML', taskDetails: { taskType: 'Classification' } });
+    const metrics = JSON.parse(run.outputs.metrics!) as Record<string, number>;
+    expect(metrics['Accuracy']).toBeGreaterThan(0);
+    expect(await read(`azureml/${jobName}/best_model/MLmodel`)).toMatch(/python_function/);
+  }, 150_000);
+
+  it('a Spark job: the entry submitted with its conf and py_files, the direct output written', async () => {
+    const run = await train(host, 'spark/job.yml');
+    expect(run.errors).toEqual([]);
+    expect(run.outputs.jobStatus).toBe('Completed');
+    const jobName = run.outputs.jobName!;
+    expect(stored(jobName)).toMatchObject({
+      jobType: 'Spark',
+      outputs: { wrangled_data: { mode: 'Direct' } },
+    });
+    const driver = await read(
+      `ExperimentRun/dcid.${jobName}/logs/azureml/driver/stdout`,
+      'workspaceartifactstore',
+    );
+    expect(driver).toMatch(
+      /^spark-submit --conf spark\.driver\.cores=1 .*--py-files utils\.py .*titanic\.py/,
+    );
+    expect(await read('data/wrangled/_SUCCESS')).toBe('');
+  }, 150_000);
+
+  it('a pipeline whose parallel step scores files in mini-batches, then a command step sums the scores', async () => {
+    const run = await train(host, 'pipeline-parallel/pipeline.yml');
+    expect(run.errors).toEqual([]);
+    expect(run.outputs.jobStatus).toBe('Completed');
+    const outputs = JSON.parse(run.outputs.jobOutputs!) as Record<string, string>;
+    const summary = outputs['summary']!.replace(/^azureml:\/\/datastores\/workspaceblobstore\/paths\//, '');
+    // Three files holding 1, 2 and 3, each scored times 2 by score.py (--factor 2).
+    expect(await read(`${summary}summary.txt`)).toBe('total 12\n');
+  }, 200_000);
+});
