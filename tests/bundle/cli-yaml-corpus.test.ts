@@ -37,6 +37,12 @@ beforeAll(async () => {
     dataType: 'mltable',
     dataUri: 'azureml://datastores/workspaceblobstore/paths/weather-validation/',
   });
+  // The attached Synapse Spark pool jobs/spark/attached-pool.yml runs on.
+  emulator.assets.addCompute(ws, 'synapse-pool', {
+    computeType: 'SynapseSpark',
+    resourceId: `/subscriptions/${emulator.subscriptionId}/resourceGroups/synapse-rg/providers/Microsoft.Synapse/workspaces/contoso-synapse/bigDataPools/weatherpool`,
+    properties: { nodeCount: 3, nodeSize: 'Medium', sparkVersion: '3.3' },
+  });
   // What models/from-datastore.yml registers: a model folder already on the datastore.
   await datastoreContainer(emulator).getBlockBlobClient('models/rain/model.pkl').upload('weights', 7);
 }, 60_000);
