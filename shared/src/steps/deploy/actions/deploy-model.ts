@@ -117,7 +117,7 @@ async function inlineSource(model: Omit<ModelFile, 'warnings'>, how: ModelContex
   how.context.logger.info(
     `Model ${path.isFile ? 'file' : 'folder'} '${path.path}': ${upload.action} ${upload.uri} (${upload.detail}).`,
   );
-  return { key: `local:${model.datastore ?? ''}:${files.hash}`, modelUri: upload.uri, hasMlmodel, upload };
+  return { key: `local:${files.hash}`, modelUri: upload.uri, hasMlmodel, upload };
 }
 
 /**
