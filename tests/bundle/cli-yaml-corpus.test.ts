@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../../emulator/emulator';
 import { describeEmulator } from '../../emulator/start';
 import { deployManifest } from '../../shared/src/steps/deploy/manifest';
 import { registerModelManifest } from '../../shared/src/steps/register-model/manifest';
-import { corpusFiles, type CorpusFile } from '../harness/cli-yaml-corpus';
+import { corpusFiles, corpusRoot, type CorpusFile } from '../harness/cli-yaml-corpus';
 import { addDocsAssets } from '../harness/docs-assets';
+import { seedOnlineEndpoint } from '../harness/emulator-endpoints';
 import { datastoreContainer } from '../harness/emulator-model';
 import { runOnEmulator } from '../harness/emulator-run';
 import type { Host, HostRun } from '../harness/host-run';
@@ -45,6 +47,24 @@ beforeAll(async () => {
   });
   // What models/from-datastore.yml registers: a model folder already on the datastore.
   await datastoreContainer(emulator).getBlockBlobClient('models/rain/model.pkl').upload('weights', 7);
+  // The endpoints the endpoint files name, with the deployments their `traffic` sends to (action endpoint checks
+  // the split against them, as Azure ML does), and the AKS cluster the Kubernetes one runs on, attached.
+  seedOnlineEndpoint(emulator, {
+    name: 'rain-endpoint',
+    deployments: { blue: 'Succeeded', green: 'Succeeded' },
+    traffic: { blue: 100 },
+  });
+  const cluster = emulator.aks.createCluster({ name: 'aks-weather' });
+  emulator.kubernetesConfiguration.installExtension(cluster.id, {
+    configurationSettings: { enableInference: 'True', inferenceRouterServiceType: 'LoadBalancer' },
+  });
+  emulator.assets.addKubernetesCompute(ws, 'aks-weather', cluster.id);
+  seedOnlineEndpoint(emulator, {
+    name: 'rain-endpoint-k8s',
+    compute: 'aks-weather',
+    deployments: { blue: 'Succeeded' },
+    traffic: { blue: 100 },
+  });
 }, 60_000);
 afterAll(() => emulator.close());
 
@@ -86,14 +106,27 @@ describe('CLI YAML corpus: job files through train dry run', () => {
   it.concurrent.each(cases(of('endpoints/')))(
     '%s accepts the endpoint file %s',
     async (host, _, file) => {
-      await dryRun(host, 'AzureMLDeployV1', 'deploy', { endpointFile: file.absolute });
+      // Action endpoint writes the endpoint alone (`az ml online-endpoint create -f`); the file's `compute` makes
+      // it a Kubernetes endpoint, which the step's target input says.
+      const target = file.schema === 'kubernetesOnlineEndpoint' ? 'kubernetes' : 'managed';
+      const run = await dryRun(host, 'AzureMLDeployV1', 'deploy', {
+        action: 'endpoint',
+        target,
+        endpointFile: file.absolute,
+      });
+      expect(run.outputs.dryRun).toBe('true');
     },
     60_000,
   );
   it.concurrent.each(cases(of('deployments/')))(
     '%s accepts the deployment file %s',
     async (host, _, file) => {
-      await dryRun(host, 'AzureMLDeployV1', 'deploy', { deploymentFile: file.absolute });
+      // A Kubernetes deployment goes with its endpoint file, which names the compute (`az ml online-endpoint create`
+      // came first); the step's target input says Kubernetes.
+      const kubernetes: Record<string, string> = file.path.startsWith('deployments/kubernetes/')
+        ? { target: 'kubernetes', endpointFile: join(corpusRoot, 'endpoints/online/kubernetes.yml') }
+        : {};
+      await dryRun(host, 'AzureMLDeployV1', 'deploy', { deploymentFile: file.absolute, ...kubernetes });
     },
     60_000,
   );

@@ -289,3 +289,18 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function defined<T extends Record<string, unknown>>(record: T): Partial<T> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
+
+/** What differs between the endpoint to PUT and the one there is, traffic aside (compared as splits elsewhere). */
+export function endpointSettingsChanges(desired: EndpointBody, existing: unknown): string[] {
+  const { traffic: _t, mirrorTraffic: _m, ...compared } = desired.properties;
+  return describeDifferences(
+    differences(
+      {
+        properties: compared,
+        ...(desired.tags ? { tags: desired.tags } : {}),
+        identity: { type: desired.identity.type },
+      },
+      existing,
+    ),
+  );
+}

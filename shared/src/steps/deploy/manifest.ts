@@ -4,7 +4,9 @@ import { azureGroup, azureSignInInputs, evidenceOutput, workspaceInputs } from '
 // When inputs apply (`appliesWhen`); config/parse.ts says which ones are refused or warned about elsewhere.
 const deployOnly = { action: ['deploy'] } as const;
 const onlineDeploy = { action: ['deploy'], target: ['managed', 'kubernetes'] } as const;
-const kubernetesDeploy = { target: ['kubernetes'], action: ['deploy'] } as const;
+/** Inputs that shape the online endpoint: action deploy, and action endpoint (the endpoint alone). */
+const onlineEndpoint = { action: ['deploy', 'endpoint'], target: ['managed', 'kubernetes'] } as const;
+const kubernetesDeploy = { target: ['kubernetes'], action: ['deploy', 'endpoint'] } as const;
 const aciDeploy = { action: ['deploy'], target: ['aci'] } as const;
 
 export const deployManifest = {
@@ -31,10 +33,10 @@ export const deployManifest = {
       name: 'action',
       label: 'Action',
       type: 'pickList',
-      options: ['deploy', 'set-traffic', 'delete-deployment'],
+      options: ['deploy', 'endpoint', 'set-traffic', 'delete-deployment'],
       default: 'deploy',
       group: 'deployment',
-      help: '`deploy` a model, `set-traffic` on an endpoint, or `delete-deployment`.',
+      help: "`deploy` a model, create or update the online `endpoint` alone (as `az ml online-endpoint create -f`: the endpoint YAML and the inputs, with the YAML's `traffic` and `mirror_traffic`), `set-traffic` on an endpoint, or `delete-deployment`.",
     },
     {
       name: 'target',
@@ -50,7 +52,7 @@ export const deployManifest = {
       label: 'Endpoint',
       type: 'string',
       group: 'deployment',
-      help: "Online endpoint (or ACI container group) name. Required, except for action deploy to an online endpoint when the endpoint YAML's `name` or the deployment YAML's `endpoint_name` gives it (this input wins over them).",
+      help: "Online endpoint (or ACI container group) name. Required, except for actions deploy and endpoint to an online endpoint when the endpoint YAML's `name` or the deployment YAML's `endpoint_name` gives it (this input wins over them).",
     },
     {
       name: 'deploymentName',
@@ -73,8 +75,8 @@ export const deployManifest = {
       label: 'Endpoint YAML',
       type: 'filePath',
       group: 'deployment',
-      appliesWhen: onlineDeploy,
-      help: 'Azure ML CLI v2 online endpoint YAML; explicit inputs override it.',
+      appliesWhen: onlineEndpoint,
+      help: 'Azure ML CLI v2 online endpoint YAML; explicit inputs override it. Its `traffic` and `mirror_traffic` are set by action `endpoint` only.',
     },
     {
       name: 'deploymentFile',
@@ -131,7 +133,7 @@ export const deployManifest = {
       type: 'pickList',
       options: ['key', 'aml_token'],
       group: 'deployment',
-      appliesWhen: onlineDeploy,
+      appliesWhen: onlineEndpoint,
       help: "Endpoint authentication mode (default `key`, or the endpoint YAML's `auth_mode`).",
     },
     {
@@ -159,8 +161,8 @@ export const deployManifest = {
       label: 'Traffic split',
       type: 'string',
       group: 'traffic',
-      appliesWhen: { action: ['set-traffic'] },
-      help: 'For `set-traffic`: e.g. `blue=0,green=100`.',
+      appliesWhen: { action: ['set-traffic', 'endpoint'] },
+      help: "For `set-traffic`: e.g. `blue=0,green=100`. For `endpoint`: wins over the endpoint YAML's `traffic`.",
     },
     {
       name: 'compute',

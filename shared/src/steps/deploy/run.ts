@@ -2,6 +2,7 @@ import type { StepContext, StepOutcome } from '../../step/define';
 import { deleteAci } from './actions/aci-delete';
 import { deployAci } from './actions/aci-deploy';
 import { deleteDeployment } from './actions/delete-deployment';
+import { writeEndpoint } from './actions/endpoint-action';
 import { deployOnline } from './actions/online-deploy';
 import { setTraffic } from './actions/set-traffic';
 import type { DeployConfig } from './config';
@@ -28,6 +29,8 @@ function dispatch(config: DeployConfig, context: StepContext, report: DeployRepo
       return config.target === 'aci'
         ? deployAci(config, context, report)
         : deployOnline(config, context, report);
+    case 'endpoint':
+      return writeEndpoint(config, context, report);
     case 'set-traffic':
       return setTraffic(config, context, report);
     case 'delete-deployment':

@@ -19,6 +19,7 @@ import {
   differences,
   endpointApiVersion,
   endpointBody,
+  endpointSettingsChanges,
   keepEndpoint,
   SPEC_TAG,
   type ResolvedIds,
@@ -163,8 +164,14 @@ export async function deployOnline(
 }
 
 /** The AKS pre-flight: the cluster can serve, attached when asked. Returns the compute's ARM id. */
-async function checkCluster(
-  { config, session, location, context, report }: OnlineRun,
+export async function checkCluster(
+  {
+    config,
+    session,
+    location,
+    context,
+    report,
+  }: Pick<OnlineRun, 'session' | 'location' | 'context' | 'report'> & { config: { dryRun: boolean } },
   settings: KubernetesSettings,
 ): Promise<ClusterCheck> {
   const preflight = await checkKubernetes(settings, session, location, context, config.dryRun);
@@ -184,7 +191,7 @@ async function checkCluster(
 }
 
 /** The Kubernetes compute of the endpoint, and in a dry run the compute that attaching the cluster would PUT. */
-interface ClusterCheck {
+export interface ClusterCheck {
   readonly computeId: string;
   readonly wouldAttach?: { readonly compute: string; readonly body: unknown };
 }
@@ -317,8 +324,8 @@ function dryRunOnline(
 }
 
 /** An endpoint's kind (managed or Kubernetes) and compute cannot change. */
-function checkEndpointKind(
-  config: OnlineDeployConfig,
+export function checkEndpointKind(
+  config: Pick<OnlineDeployConfig, 'endpointName' | 'target' | 'shown'>,
   existing: EndpointState,
   computeId: string | undefined,
 ) {
@@ -414,17 +421,7 @@ async function ensureEndpoint(
     existing.traffic,
     existing.mirrorTraffic,
   );
-  const { traffic: _t, mirrorTraffic: _m, ...compared } = desired.properties;
-  const changed = describeDifferences(
-    differences(
-      {
-        properties: compared,
-        ...(desired.tags ? { tags: desired.tags } : {}),
-        identity: { type: desired.identity.type },
-      },
-      existing.raw,
-    ),
-  );
+  const changed = endpointSettingsChanges(desired, existing.raw);
   if (changed.length === 0) {
     context.logger.info(`Online endpoint '${endpointName}' is as asked.`);
     return existing;

@@ -2,6 +2,7 @@ import type { ParseContext } from '../../../step/define';
 import { parseAciDeploy } from './aci-deploy';
 import { parseDeleteDeployment } from './delete-deployment';
 import { parseDeploySources } from './deploy-sources';
+import { parseEndpointAction } from './endpoint-action';
 import { parseOnlineDeploy } from './online-deploy';
 import { parseCommon, refuseOtherActionsInputs, startParse, type DeployInputs } from './parse';
 import { parseSetTraffic } from './set-traffic';
@@ -23,6 +24,8 @@ export function parseDeployConfig(inputs: DeployInputs, context: ParseContext): 
       return parseSetTraffic(parse, common);
     case 'delete-deployment':
       return parseDeleteDeployment(parse, common);
+    case 'endpoint':
+      return parseEndpointAction(parse, common);
     case 'deploy': {
       const sources = parseDeploySources(parse, common);
       const { target } = common;

@@ -64,7 +64,11 @@ export function parseOnlineDeploy(
   };
 }
 
-function parseKubernetes(parse: DeployParse, sources: DeploySources): KubernetesSettings | undefined {
+/** The Kubernetes compute (input, else the endpoint YAML's `compute`) and the AKS cluster to check or attach. */
+export function parseKubernetes(
+  parse: DeployParse,
+  sources: Pick<DeploySources, 'endpointSpec' | 'yamlRead'>,
+): KubernetesSettings | undefined {
   const { inputs, shown, fail } = parse;
   const computeText = inputs.string('compute') ?? sources.endpointSpec?.compute;
   const clusterText = inputs.string('aksCluster');
@@ -94,7 +98,11 @@ function parseKubernetes(parse: DeployParse, sources: DeploySources): Kubernetes
   return name === undefined ? undefined : { compute: name, ...(cluster ? { cluster } : {}), attach };
 }
 
-function endpointSettings(parse: DeployParse, endpointSpec: EndpointFile | undefined): EndpointSettings {
+/** The endpoint as it should be: the endpoint YAML, with the `authMode` input over it. */
+export function endpointSettings(
+  parse: DeployParse,
+  endpointSpec: EndpointFile | undefined,
+): EndpointSettings {
   const authInput = parse.inputs.choice('authMode');
   return {
     authMode:

@@ -60,7 +60,7 @@ export function parseCommon(parse: DeployParse): CommonConfig {
     shown: (input: DeployInput) => inputs.displayName(input),
   };
   if (endpointName !== undefined) checkEndpointName(parse, common, endpointName);
-  else if (inputs.choice('action') !== 'deploy' || target === 'aci')
+  else if (!['deploy', 'endpoint'].includes(inputs.choice('action')) || target === 'aci')
     fail(
       'endpointName',
       `Input ${shown('endpointName')} is required: the ${target === 'aci' ? 'ACI container group' : 'online endpoint'}'s name.`,
@@ -99,7 +99,7 @@ export function refuseOtherActionsInputs(parse: DeployParse): void {
   refuse(
     'traffic',
     'action',
-    `is for action set-traffic; to give a new deployment its share use ${shown('trafficPercent')}`,
+    `is for action set-traffic (and action endpoint); to give a new deployment its share use ${shown('trafficPercent')}`,
   );
   for (const input of [
     'trafficPercent',

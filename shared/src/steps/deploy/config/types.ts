@@ -82,6 +82,19 @@ export interface AciDeployConfig extends CommonConfig {
   readonly warnings: readonly string[];
 }
 
+/** Action endpoint: the online endpoint alone, created or updated, with the traffic the YAML (or input) gives. */
+export interface EndpointActionConfig extends CommonConfig {
+  readonly action: 'endpoint';
+  readonly target: 'managed' | 'kubernetes';
+  readonly endpoint: EndpointSettings;
+  readonly kubernetes?: KubernetesSettings;
+  /** The split to set (absent: the endpoint's traffic is kept); `source` names where it came from. */
+  readonly traffic?: { readonly shares: Traffic; readonly source: string };
+  readonly mirrorTraffic?: { readonly shares: Traffic; readonly source: string };
+  readonly warnings: readonly string[];
+  readonly notes: readonly string[];
+}
+
 export interface SetTrafficConfig extends CommonConfig {
   readonly action: 'set-traffic';
   readonly target: 'managed' | 'kubernetes';
@@ -94,4 +107,5 @@ export interface DeleteDeploymentConfig extends CommonConfig {
   readonly deploymentName?: string;
 }
 
-export type DeployConfig = OnlineDeployConfig | AciDeployConfig | SetTrafficConfig | DeleteDeploymentConfig;
+export type DeployConfig =
+  OnlineDeployConfig | AciDeployConfig | EndpointActionConfig | SetTrafficConfig | DeleteDeploymentConfig;

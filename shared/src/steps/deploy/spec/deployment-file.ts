@@ -48,7 +48,7 @@ export type ScaleSettings =
       readonly targetUtilizationPercentage?: number;
     };
 
-/** Kubernetes container requests and limits (`cpu`, `memory`, `nvidia.com/gpu`), as Kubernetes quantities. */
+/** Kubernetes container requests and limits (`cpu`, `memory`, `gpu` or `nvidia.com/gpu`), as Kubernetes quantities. */
 export interface Resources {
   readonly requests?: { readonly cpu?: string; readonly memory?: string; readonly gpu?: string };
   readonly limits?: { readonly cpu?: string; readonly memory?: string; readonly gpu?: string };
@@ -322,13 +322,18 @@ function readResources(node: Node): Resources | undefined {
   if (!fields(node, { what: 'the container resources', keys: ['requests', 'limits'] })) return undefined;
   const side = (child: Node) => {
     if (!child.present) return undefined;
-    if (!fields(child, { what: `'${child.label}'`, keys: ['cpu', 'memory', 'nvidia.com/gpu'] }))
-      return undefined;
-    if (!isMapping(child.value)) return undefined;
+    // The CLI's schema takes `gpu`, and `nvidia.com/gpu` (the Kubernetes resource name) as another name for it.
+    const keys = ['cpu', 'memory', 'gpu', 'nvidia.com/gpu'];
+    if (!fields(child, { what: `'${child.label}'`, keys }) || !isMapping(child.value)) return undefined;
+    if (child.child('gpu').present && child.child('nvidia.com/gpu').present)
+      child
+        .child('nvidia.com/gpu')
+        .error(`'gpu' and 'nvidia.com/gpu' are the same setting: give one of them`);
+    const gpuKey = child.child('gpu').present ? 'gpu' : 'nvidia.com/gpu';
     return defined({
       cpu: textLike(child.child('cpu'), 'a Kubernetes quantity, e.g. "0.5" or 500m'),
       memory: textLike(child.child('memory'), 'a Kubernetes quantity, e.g. 1Gi'),
-      gpu: textLike(child.child('nvidia.com/gpu'), 'a whole number of GPUs'),
+      gpu: textLike(child.child(gpuKey), 'a whole number of GPUs'),
     });
   };
   const requests = side(node.child('requests'));
