@@ -74,6 +74,9 @@ describe('train: pipeline components', () => {
       expect(component?.body).toMatchObject({ properties: { componentSpec: { type: 'pipeline' } } });
       // The nested pipeline's output reached the step after it.
       expect(run.everythingPrinted).toMatch(/^3$/m);
+      // ... and the parallel step, which scored its one file (3, times --factor 2) in a mini-batch.
+      expect(jobs['score']).toMatchObject({ type: 'parallel', input_data: '${{inputs.model}}' });
+      expect(run.everythingPrinted).toMatch(/^epochs\.txt 6$/m);
     },
     150_000,
   );
