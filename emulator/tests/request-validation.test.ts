@@ -526,6 +526,55 @@ describe('strict request validation', () => {
     expect((await send('PUT', extensionPath('ext-good'), ext, '2023-05-01')).status).toBeLessThan(300);
   });
 
+  it('reads a deployment dataCollector from 2025-12-01 on: accepted there, ignored before, a bad one refused', async () => {
+    // As the deploy step sends it for data_collector.collections (azure-ai-ml's DataCollector._to_rest_object).
+    const dataCollector = {
+      collections: {
+        model_inputs: { dataCollectionMode: 'Enabled', dataId: `${emulator.workspaceId}/data/in/versions/1` },
+        model_outputs: { dataCollectionMode: 'Disabled', samplingRate: 0.5, clientId: 'c' },
+      },
+      rollingRate: 'Hour',
+      requestLogging: { captureHeaders: ['x-request-id'] },
+    };
+    const read = await putAndWait(
+      '/onlineEndpoints/ep/deployments/mdc',
+      deployment({ dataCollector }),
+      '2025-12-01',
+    );
+    expect(read.body['properties']).toMatchObject({ dataCollector });
+    for (const version of ['2022-10-01', '2024-04-01']) {
+      const ignored = await putAndWait(
+        '/onlineEndpoints/ep/deployments/mdc',
+        deployment({ dataCollector }),
+        version,
+      );
+      expect(ignored.body['properties']).not.toHaveProperty('dataCollector');
+    }
+    const bad = {
+      collections: { model_inputs: { dataCollectionMode: 'Enabled', samplingRate: 'all' } },
+      rollingRate: 3,
+    };
+    const refused = await send(
+      'PUT',
+      '/onlineEndpoints/ep/deployments/mdc',
+      deployment({ dataCollector: bad }),
+      '2025-12-01',
+    );
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain(
+      'properties.dataCollector.collections.model_inputs.samplingRate',
+    );
+    expect(JSON.stringify(refused.body)).toContain('properties.dataCollector.rollingRate');
+    const missing = await send(
+      'PUT',
+      '/onlineEndpoints/ep/deployments/mdc',
+      deployment({ dataCollector: {} }),
+      '2025-12-01',
+    );
+    expect(missing.status).toBe(400);
+    expect(JSON.stringify(missing.body)).toContain('properties.dataCollector.collections');
+  });
+
   it('ignores mirrorTraffic at 2022-10-01 (the version does not define it): no rules, no mirroring', async () => {
     // 80 % mirrored to a deployment with live traffic breaks every mirror rule; at 2022-10-01 it is not read.
     const ignored = await putAndWait(

@@ -234,6 +234,73 @@ const JOBS_2025_12_01: ModelDelta = {
   enums: [{ enumName: 'JobType', add: ['Spark'] }],
 };
 
+/** OnlineDeploymentProperties and the subtypes that list its properties. */
+const DEPLOYMENT_MODELS = [
+  'OnlineDeploymentProperties',
+  'ManagedOnlineDeployment',
+  'KubernetesOnlineDeployment',
+];
+
+/**
+ * What the online deployment definitions of 2025-12-01 have beyond 2022-10-01: `dataCollector` and `startupProbe`
+ * (OnlineDeployment, client name OnlineDeploymentProperties), with DataCollector, Collection, DataCollectionMode,
+ * RequestLogging and RollingRateType. 2024-04-01's OnlineDeployment lists the same properties as 2022-10-01's
+ * (read: no dataCollector), so a deployment body at 2023-04-01 or 2024-04-01 does not get them either.
+ */
+const DEPLOYMENTS_2025_12_01: ModelDelta = {
+  apiVersion: '2025-12-01',
+  source:
+    `${MFE}/2025-12-01/mfe.json definitions OnlineDeployment (dataCollector, startupProbe), DataCollector, ` +
+    `Collection, DataCollectionMode, RequestLogging, RollingRateType; ${MFE}/2024-04-01/mfe.json OnlineDeployment ` +
+    '(no dataCollector)',
+  properties: DEPLOYMENT_MODELS.flatMap((model) => [
+    {
+      model,
+      property: 'dataCollector',
+      schema: { type: 'object', model: 'DataCollector', nullable: true } as PropertySchema,
+    },
+    {
+      model,
+      property: 'startupProbe',
+      schema: { type: 'object', model: 'ProbeSettings', nullable: true } as PropertySchema,
+    },
+  ]),
+  models: [
+    {
+      name: 'DataCollector',
+      properties: {
+        collections: {
+          type: 'dictionary',
+          values: { type: 'object', model: 'Collection' },
+          required: true,
+        },
+        requestLogging: { type: 'object', model: 'RequestLogging', nullable: true },
+        rollingRate: {
+          type: 'string',
+          enum: ['Year', 'Month', 'Day', 'Hour', 'Minute'],
+          enumName: 'RollingRateType',
+          extensible: true,
+        },
+      },
+    },
+    {
+      name: 'Collection',
+      properties: {
+        clientId: { type: 'string', nullable: true },
+        dataCollectionMode: {
+          type: 'string',
+          enum: ['Enabled', 'Disabled'],
+          enumName: 'DataCollectionMode',
+          extensible: true,
+        },
+        dataId: { type: 'string', nullable: true },
+        samplingRate: { type: 'number' },
+      },
+    },
+    { name: 'RequestLogging', properties: { captureHeaders: STRINGS } },
+  ],
+};
+
 export const ML_DELTAS: readonly ModelDelta[] = [
   {
     apiVersion: '2023-04-01',
@@ -252,4 +319,5 @@ export const ML_DELTAS: readonly ModelDelta[] = [
     enums: [{ enumName: 'OutputDeliveryMode', add: ['Direct'] }],
   },
   JOBS_2025_12_01,
+  DEPLOYMENTS_2025_12_01,
 ];

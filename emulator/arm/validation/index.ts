@@ -116,17 +116,24 @@ function underWorkspace(path: string): { workspaceId: string; type: string; name
   };
 }
 
+/** The resource types whose PUTs lose the properties their api-version does not define yet, and their model. */
+const DROPPED_LATER: Readonly<Record<string, string>> = {
+  onlineEndpoints: 'OnlineEndpointProperties',
+  'onlineEndpoints/deployments': 'OnlineDeploymentProperties',
+};
+
 /**
- * Drops from an online endpoint PUT the properties its api-version does not define yet (`mirrorTraffic` before
- * 2023-04-01): the service's reader of that version skips them, so they neither fail the request nor take effect.
+ * Drops from an online endpoint or deployment PUT the properties its api-version does not define yet
+ * (`mirrorTraffic` before 2023-04-01, a deployment's `dataCollector` before 2025-12-01): the service's reader of
+ * that version skips them, so they neither fail the request nor take effect.
  */
-function dropLaterProperties(body: unknown, apiVersion: string): void {
+function dropLaterProperties(body: unknown, apiVersion: string, propertiesModel: string): void {
   const props =
     typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['properties'] : undefined;
   if (typeof props !== 'object' || props === null) return;
   for (const delta of ML_DELTAS)
     for (const { model, property } of delta.properties ?? [])
-      if (delta.apiVersion > apiVersion && model === 'OnlineEndpointProperties')
+      if (delta.apiVersion > apiVersion && model === propertiesModel)
         delete (props as Record<string, unknown>)[property];
 }
 
@@ -138,7 +145,8 @@ export function machineLearningProblems(req: EmulatorRequest, store: ResourceSto
   if (!target || !resource || !store.get(target.workspaceId)) return undefined;
   const problems = nameProblems(resource.names, target.names);
   const apiVersion = req.query.get('api-version') ?? '';
-  if (target.type === 'onlineEndpoints') dropLaterProperties(req.body, apiVersion);
+  const propertiesModel = DROPPED_LATER[target.type];
+  if (propertiesModel) dropLaterProperties(req.body, apiVersion, propertiesModel);
   const validator = new BodyValidator(modelsAt(apiVersion));
   validator.model(resource.model, req.body, '');
   problems.push(...validator.problems);

@@ -37,7 +37,7 @@ const ids = {
 };
 
 describe('the deployment body', () => {
-  it('maps the YAML settings to the 2022-10-01 REST shape', () => {
+  it('maps the YAML settings to the REST shape', () => {
     const body = deploymentBody(settings, 'kubernetes', 'westeurope', ids);
     expect(body).toEqual({
       location: 'westeurope',

@@ -4,13 +4,27 @@
  * ones is left alone: re-running a deploy sends no PUT.
  */
 import { createHash } from 'node:crypto';
-import type { OnlineDeployment } from '@azure/arm-machinelearning';
 import type { DeploymentSettings, EndpointSettings } from './config';
+import type { DataCollectorSpec } from './spec/data-collector';
 import type { Probe } from './spec/deployment-file';
 import type { Traffic } from './traffic';
 
 /** The api-version of the endpoint bodies we write ourselves: a stable one with `mirrorTraffic` (there since 2023-04-01). */
 export const endpointApiVersion = '2024-04-01';
+
+/**
+ * The api-version of the deployment bodies we write and read ourselves: the first stable one whose
+ * OnlineDeployment has `dataCollector` (2024-04-01 has none; 2025-12-01 does, and jobs are sent at it too).
+ */
+export const deploymentApiVersion = '2025-12-01';
+
+/** An online deployment as the REST API takes and returns it (JSON, not the SDK's 2022-10-01 models). */
+export interface DeploymentBody {
+  location: string;
+  tags?: Record<string, string>;
+  sku?: { name: string; capacity?: number };
+  properties: Record<string, unknown> & { provisioningState?: string };
+}
 
 /** The tag holding a hash of the deployment as we last wrote it: a setting removed from the YAML changes it. */
 export const SPEC_TAG = 'azureml-steps.spec';
@@ -118,15 +132,17 @@ export interface ResolvedIds {
   readonly modelId: string;
   readonly codeId?: string;
   readonly environmentId?: string;
+  /** The data asset ARM id of each data collection, by collection name. */
+  readonly collectionDataIds?: Readonly<Record<string, string>>;
 }
 
-/** The deployment to PUT through the SDK (its 2022-10-01 models carry every field we set). */
+/** The deployment to PUT as raw JSON at deploymentApiVersion. */
 export function deploymentBody(
   settings: DeploymentSettings,
   kind: 'managed' | 'kubernetes',
   location: string,
   ids: ResolvedIds,
-): OnlineDeployment {
+): DeploymentBody {
   const iso = (seconds: number) => `PT${seconds}S`;
   const probe = (p: Probe | undefined) =>
     p
@@ -189,13 +205,41 @@ export function deploymentBody(
             containerResourceLimits: side(resources.limits),
           })
         : undefined,
+    dataCollector: dataCollector(settings.dataCollector, ids.collectionDataIds ?? {}),
   });
   const body = {
     location,
     properties,
     sku: { name: 'Default', capacity: settings.instanceCount },
   };
-  return { ...body, tags: { ...settings.tags, [SPEC_TAG]: specHash(body) } } as unknown as OnlineDeployment;
+  return { ...body, tags: { ...settings.tags, [SPEC_TAG]: specHash(body) } };
+}
+
+/**
+ * `properties.dataCollector` as the CLI sends it: each collection's mode, data asset id, client id and sampling
+ * rate (the collector's `sampling_rate` applies to every collection, as the CLI sets it on each).
+ */
+export function dataCollector(
+  spec: DataCollectorSpec | undefined,
+  dataIds: Readonly<Record<string, string>>,
+): Record<string, unknown> | undefined {
+  if (!spec) return undefined;
+  const collections = Object.fromEntries(
+    Object.entries(spec.collections).map(([name, c]) => [
+      name,
+      defined({
+        dataCollectionMode: c.enabled ? 'Enabled' : 'Disabled',
+        dataId: dataIds[name],
+        clientId: c.clientId,
+        samplingRate: spec.samplingRate ?? c.samplingRate,
+      }),
+    ]),
+  );
+  return defined({
+    collections,
+    rollingRate: spec.rollingRate,
+    requestLogging: spec.captureHeaders ? { captureHeaders: [...spec.captureHeaders] } : undefined,
+  });
 }
 
 /** A short hash of what we send, kept in a tag: a removed setting is a change even though nothing reads it back. */

@@ -1,8 +1,9 @@
 /**
  * Online endpoints and deployments in Azure: endpoints as raw JSON at 2024-04-01 (so `mirrorTraffic` is read and
- * written, decision 0008), deployments through the SDK (2022-10-01), both waited on with progress.
+ * written, decision 0008), deployments as raw JSON at 2025-12-01 (so `dataCollector` is, decision 0018), both
+ * waited on with progress. Listing deployments, their logs and deleting them go through the SDK.
  */
-import type { ModelVersion, OnlineDeployment } from '@azure/arm-machinelearning';
+import type { ModelVersion } from '@azure/arm-machinelearning';
 import { armJsonRequest } from '../../azure/arm-raw';
 import { beginArmJsonOperation } from '../../azure/arm-raw-operation';
 import { createArmJsonTransport, pollingOptions, waitForOperation } from '../../azure/arm-clients';
@@ -10,7 +11,7 @@ import { callAzure } from '../../azure/errors';
 import type { WorkspaceSession } from '../../azureml/workspace-session';
 import type { StepContext } from '../../step/define';
 import { AzureError } from '../../step/errors';
-import { endpointApiVersion, type EndpointBody } from './desired';
+import { deploymentApiVersion, endpointApiVersion, type DeploymentBody, type EndpointBody } from './desired';
 import type { ModelRef } from './names';
 import type { Traffic } from './traffic';
 
@@ -99,14 +100,22 @@ export class OnlineEndpoints {
     return found.sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** The deployment, or undefined when it does not exist. */
-  deployment(endpoint: string, name: string): Promise<OnlineDeployment | undefined> {
-    const { ml, resourceGroup: rg, workspaceName: ws } = this.session;
-    return orMissing(() =>
+  /** The deployment as the 2025-12-01 API returns it, or undefined when it does not exist. */
+  async deployment(endpoint: string, name: string): Promise<DeploymentBody | undefined> {
+    const { access } = this.session;
+    const raw = await orMissing(() =>
       this.session.call(`Reading deployment '${name}' of online endpoint '${endpoint}'`, (o) =>
-        ml.onlineDeployments.get(rg, ws, endpoint, name, o),
+        armJsonRequest(
+          this.transport,
+          access.cloud.armEndpoint,
+          'GET',
+          `${this.path(endpoint)}/deployments/${name}`,
+          undefined,
+          { ...o, apiVersion: deploymentApiVersion },
+        ),
       ),
     );
+    return raw ? ({ ...raw, properties: raw['properties'] ?? {} } as DeploymentBody) : undefined;
   }
 
   /**
@@ -116,14 +125,16 @@ export class OnlineEndpoints {
   async putDeployment(
     endpoint: string,
     name: string,
-    body: OnlineDeployment,
+    body: DeploymentBody,
     signal: AbortSignal,
-  ): Promise<{ deployment?: OnlineDeployment; error?: string; timedOut: boolean }> {
-    const { ml, resourceGroup: rg, workspaceName: ws } = this.session;
+  ): Promise<{ deployment?: DeploymentBody; error?: string; timedOut: boolean }> {
+    const { access } = this.session;
     const what = `Deployment '${name}' of online endpoint '${endpoint}'`;
+    const path = `${this.path(endpoint)}/deployments/${name}`;
     const poller = await this.session.call(`Writing deployment '${name}'`, (o) =>
-      ml.onlineDeployments.beginCreateOrUpdate(rg, ws, endpoint, name, body, {
+      beginArmJsonOperation(this.transport, access.cloud.armEndpoint, 'PUT', path, body, {
         ...o,
+        apiVersion: deploymentApiVersion,
         abortSignal: signal,
         ...pollingOptions(2_000),
       }),

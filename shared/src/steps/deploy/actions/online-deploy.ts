@@ -1,4 +1,3 @@
-import type { OnlineDeployment } from '@azure/arm-machinelearning';
 import { datastoreOpener, type DatastoreContainer } from '../../../azureml/datastore-blobs';
 import type { EnvironmentReference, FixedId, Reference } from '../../../azureml/references';
 import { resolveReferences, type ResolutionRecord } from '../../../azureml/resolve-references';
@@ -14,6 +13,7 @@ import { INFERENCE_IMAGE } from '../aci-group';
 import { checkKubernetes } from '../aks';
 import type { KubernetesSettings, OnlineDeployConfig } from '../config';
 import {
+  deploymentApiVersion,
   deploymentBody,
   describeDifferences,
   differences,
@@ -22,6 +22,7 @@ import {
   endpointSettingsChanges,
   keepEndpoint,
   SPEC_TAG,
+  type DeploymentBody,
   type ResolvedIds,
 } from '../desired';
 import { sameId } from '../names';
@@ -38,6 +39,7 @@ import {
   trafficJson,
   type Traffic,
 } from '../traffic';
+import { resolveCollectionData } from './collection-data';
 import { resolveDeployModel, type ResolvedModel } from './deploy-model';
 import { dryRunOutcome, type PlannedRequest } from './dry-run';
 import { outputsAfter, quote } from './endpoint-outputs';
@@ -125,11 +127,11 @@ export async function deployOnline(
     () => preflight(run, computeId),
   );
   const model = found.model;
-  const { ids, records } = await resolve(run, model.id);
+  const { ids, records, planned } = await resolve(run, model.id);
   const plan = await inPhase(logger, `Planning the traffic of '${endpointName}'`, async () =>
     planTraffic(run, found),
   );
-  if (config.dryRun) return dryRunOnline(run, found, plan, cluster, ids, records);
+  if (config.dryRun) return dryRunOnline(run, found, plan, cluster, { ids, records, planned });
   const endpoint = await inPhase(logger, `Online endpoint '${endpointName}'`, () =>
     ensureEndpoint(run, found.existing, computeId),
   );
@@ -260,9 +262,9 @@ function dryRunOnline(
   found: Found,
   plan: TrafficPlan,
   cluster: ClusterCheck | undefined,
-  ids: ResolvedIds,
-  records: ResolutionRecord[],
+  resolved: { ids: ResolvedIds; records: ResolutionRecord[]; planned: PlannedRequest[] },
 ): StepOutcome {
+  const { ids, records } = resolved;
   const computeId = cluster?.computeId;
   const { config, context, report, session, name, location } = run;
   const { endpointName } = config;
@@ -283,6 +285,7 @@ function dryRunOnline(
       what: `register the inline model as ${found.model.text}`,
       body: { properties: inline.body },
     });
+  requests.push(...resolved.planned);
   const endpoint = found.existing
     ? undefined
     : endpointBody(config.endpoint, location, computeId, {}, undefined);
@@ -298,6 +301,7 @@ function dryRunOnline(
   requests.push({
     method: 'PUT',
     path: `${path}/deployments/${name}`,
+    apiVersion: deploymentApiVersion,
     what: `${found.existed ? 'write' : 'create'} deployment '${name}'`,
     body,
   });
@@ -366,14 +370,20 @@ async function resolve(run: OnlineRun, modelId: string) {
   }
   const idOf = (item: Reference | FixedId | undefined) =>
     item === undefined ? undefined : item.kind === 'fixed' ? item.id : resolved.get(item.key);
+  const collections = await resolveCollectionData(
+    run.config.deployment.dataCollector,
+    { session, context, endpointName: run.config.endpointName, deploymentName: run.name },
+    dryRun,
+  );
   const ids: ResolvedIds = {
     modelId,
     ...(code ? { codeId: idOf(code)! } : {}),
     ...(environmentReference ? { environmentId: idOf(environmentReference)! } : {}),
+    ...(Object.keys(collections.dataIds).length ? { collectionDataIds: collections.dataIds } : {}),
   };
   if (!environment && code)
     logger.info(`No environment given: the deployment runs ${INFERENCE_IMAGE} (the step's default).`);
-  return { ids, records };
+  return { ids, records, planned: collections.planned };
 }
 
 /** The traffic the deployment will get, checked before anything is written. */
@@ -436,7 +446,7 @@ async function ensureEndpoint(
 async function ensureDeployment(
   { config, context, endpoints, report, name }: OnlineRun,
   found: Found,
-  body: OnlineDeployment,
+  body: DeploymentBody,
 ): Promise<{ problem: string } | undefined> {
   const { endpointName } = config;
   const { model } = found;
@@ -474,7 +484,7 @@ async function ensureDeployment(
 }
 
 /** What differs between the deployment to write and the one that exists (our spec tag included). */
-function changesOf(body: OnlineDeployment, current: OnlineDeployment): string[] {
+function changesOf(body: DeploymentBody, current: DeploymentBody): string[] {
   const found = differences({ properties: body.properties, sku: body.sku, tags: body.tags }, current);
   const shown = describeDifferences(found.filter((d) => d.path !== `tags.${SPEC_TAG}`));
   if (shown.length === 0 && found.length > 0)

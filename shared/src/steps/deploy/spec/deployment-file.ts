@@ -22,6 +22,7 @@ import { readCode, readEnvironment } from '../../../azureml/sources';
 import { isUri, localPath } from '../../../azureml/asset-names';
 import { readModelNode, type ModelFile } from '../../../azureml/model-file';
 import { MODEL_FORMS, parseModelText, type DeployModel } from '../model-reference';
+import { readDataCollector, type DataCollectorSpec } from './data-collector';
 
 /** Seconds-based probe settings as the YAML writes them. */
 export interface Probe {
@@ -79,6 +80,7 @@ export interface DeploymentFile {
   readonly scaleSettings?: ScaleSettings;
   readonly resources?: Resources;
   readonly modelMountPath?: string;
+  readonly dataCollector?: DataCollectorSpec;
   readonly warnings: readonly string[];
 }
 
@@ -128,14 +130,13 @@ function readDeployment(root: Node, file: string): Omit<DeploymentFile, 'warning
   for (const key of ['id', 'provisioning_state'] as const)
     if (root.child(key).present)
       root.problems.warn(root.document, [key], `'${key}' is ignored: Azure ML sets it`);
-  for (const key of ['data_collector', 'private_network_connection'] as const) {
-    if (root.child(key).present)
-      root.problems.warn(
-        root.document,
-        [key],
-        `'${key}' is ignored: the Azure ML API version the step uses (2022-10-01) has no field for it`,
-      );
-  }
+  if (root.child('private_network_connection').present)
+    root.problems.warn(
+      root.document,
+      ['private_network_connection'],
+      `'private_network_connection' is ignored: no stable Azure ML API version has a field for it (egress_public_network_access: disabled is its stable form)`,
+    );
+  const dataCollector = readDataCollector(root.child('data_collector'));
   const name = text(root.child('name'));
   const endpointName = text(root.child('endpoint_name'));
   const type = oneOf(root.child('type'), ['managed', 'kubernetes'] as const);
@@ -177,6 +178,7 @@ function readDeployment(root: Node, file: string): Omit<DeploymentFile, 'warning
     ...(scaleSettings ? { scaleSettings } : {}),
     ...(resources ? { resources } : {}),
     ...(modelMountPath !== undefined ? { modelMountPath } : {}),
+    ...(dataCollector ? { dataCollector } : {}),
   };
 }
 
