@@ -126,6 +126,13 @@ describe.each(hosts)('deploy an inline model as %s', (host) => {
       versionId.toLowerCase(),
     );
     expect(JSON.parse(first.outputs.traffic!)).toEqual({ blue: 100 });
+    // Deployments go as raw JSON at 2025-12-01 (decision 18), endpoints at 2024-04-01.
+    const putsOf = (path: string) =>
+      emulator.requests
+        .filter((r) => r.method === 'PUT' && r.path.toLowerCase() === path.toLowerCase())
+        .map((r) => r.query['api-version']);
+    expect(putsOf(`${endpointPath()}/deployments/blue`)).toEqual(['2025-12-01']);
+    expect(new Set(putsOf(endpointPath()))).toEqual(new Set(['2024-04-01']));
 
     // Again, from a fresh copy of the same files: the same content is the same version; nothing is written.
     const writesBefore = writes();
