@@ -74,43 +74,58 @@ function stored(jobName: string): Record<string, unknown> {
 }
 
 describe.each(hosts)('train on %s runs the job kinds of 2025-12-01 to completion', (host) => {
-  it('an AutoML classification job: child runs, the best one reported, best_model written', async () => {
-    const run = await train(host, 'automl/classification.yml');
-    expect(run.errors).toEqual([]);
-    expect(run.outputs.jobStatus).toBe('Completed');
-    const jobName = run.outputs.jobName!;
-    expect(stored(jobName)).toMatchObject({ jobType: 'AutoML', taskDetails: { taskType: 'Classification' } });
-    const metrics = JSON.parse(run.outputs.metrics!) as Record<string, number>;
-    expect(metrics['Accuracy']).toBeGreaterThan(0);
-    expect(await read(`azureml/${jobName}/best_model/MLmodel`)).toMatch(/python_function/);
-  }, 150_000);
+  it.concurrent(
+    'an AutoML classification job: child runs, the best one reported, best_model written',
+    async () => {
+      const run = await train(host, 'automl/classification.yml');
+      expect(run.errors).toEqual([]);
+      expect(run.outputs.jobStatus).toBe('Completed');
+      const jobName = run.outputs.jobName!;
+      expect(stored(jobName)).toMatchObject({
+        jobType: 'AutoML',
+        taskDetails: { taskType: 'Classification' },
+      });
+      const metrics = JSON.parse(run.outputs.metrics!) as Record<string, number>;
+      expect(metrics['Accuracy']).toBeGreaterThan(0);
+      expect(await read(`azureml/${jobName}/best_model/MLmodel`)).toMatch(/python_function/);
+    },
+    150_000,
+  );
 
-  it('a Spark job: the entry submitted with its conf and py_files, the direct output written', async () => {
-    const run = await train(host, 'spark/job.yml');
-    expect(run.errors).toEqual([]);
-    expect(run.outputs.jobStatus).toBe('Completed');
-    const jobName = run.outputs.jobName!;
-    expect(stored(jobName)).toMatchObject({
-      jobType: 'Spark',
-      outputs: { wrangled_data: { mode: 'Direct' } },
-    });
-    const driver = await read(
-      `ExperimentRun/dcid.${jobName}/logs/azureml/driver/stdout`,
-      'workspaceartifactstore',
-    );
-    expect(driver).toMatch(
-      /^spark-submit --conf spark\.driver\.cores=1 .*--py-files utils\.py .*titanic\.py/,
-    );
-    expect(await read('data/wrangled/_SUCCESS')).toBe('');
-  }, 150_000);
+  it.concurrent(
+    'a Spark job: the entry submitted with its conf and py_files, the direct output written',
+    async () => {
+      const run = await train(host, 'spark/job.yml');
+      expect(run.errors).toEqual([]);
+      expect(run.outputs.jobStatus).toBe('Completed');
+      const jobName = run.outputs.jobName!;
+      expect(stored(jobName)).toMatchObject({
+        jobType: 'Spark',
+        outputs: { wrangled_data: { mode: 'Direct' } },
+      });
+      const driver = await read(
+        `ExperimentRun/dcid.${jobName}/logs/azureml/driver/stdout`,
+        'workspaceartifactstore',
+      );
+      expect(driver).toMatch(
+        /^spark-submit --conf spark\.driver\.cores=1 .*--py-files utils\.py .*titanic\.py/,
+      );
+      expect(await read('data/wrangled/_SUCCESS')).toBe('');
+    },
+    150_000,
+  );
 
-  it('a pipeline whose parallel step scores files in mini-batches, then a command step sums the scores', async () => {
-    const run = await train(host, 'pipeline-parallel/pipeline.yml');
-    expect(run.errors).toEqual([]);
-    expect(run.outputs.jobStatus).toBe('Completed');
-    const outputs = JSON.parse(run.outputs.jobOutputs!) as Record<string, string>;
-    const summary = outputs['summary']!.replace(/^azureml:\/\/datastores\/workspaceblobstore\/paths\//, '');
-    // Three files holding 1, 2 and 3, each scored times 2 by score.py (--factor 2).
-    expect(await read(`${summary}summary.txt`)).toBe('total 12\n');
-  }, 200_000);
+  it.concurrent(
+    'a pipeline whose parallel step scores files in mini-batches, then a command step sums the scores',
+    async () => {
+      const run = await train(host, 'pipeline-parallel/pipeline.yml');
+      expect(run.errors).toEqual([]);
+      expect(run.outputs.jobStatus).toBe('Completed');
+      const outputs = JSON.parse(run.outputs.jobOutputs!) as Record<string, string>;
+      const summary = outputs['summary']!.replace(/^azureml:\/\/datastores\/workspaceblobstore\/paths\//, '');
+      // Three files holding 1, 2 and 3, each scored times 2 by score.py (--factor 2).
+      expect(await read(`${summary}summary.txt`)).toBe('total 12\n');
+    },
+    200_000,
+  );
 });

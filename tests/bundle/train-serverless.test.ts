@@ -39,7 +39,7 @@ function jobPut(jobName: string) {
 }
 
 describe('train: serverless compute', () => {
-  it.each(hosts)(
+  it.concurrent.each(hosts)(
     'runs the weather job on serverless compute as %s',
     async (host) => {
       const run = await train(host, join(repoRoot, 'examples/weather/train-job-serverless.yml'));
@@ -60,7 +60,7 @@ describe('train: serverless compute', () => {
 });
 
 describe('train: pipeline components', () => {
-  it.each(hosts)(
+  it.concurrent.each(hosts)(
     'runs a pipeline with a nested pipeline component as %s',
     async (host) => {
       const run = await train(host, join(repoRoot, 'tests/fixtures/train-run/nested-pipeline.yml'));
@@ -81,7 +81,7 @@ describe('train: pipeline components', () => {
     150_000,
   );
 
-  it.each(hosts)(
+  it.concurrent.each(hosts)(
     'runs a pipeline job whose top-level component is a pipeline component as %s',
     async (host) => {
       const run = await train(host, join(repoRoot, 'tests/fixtures/train/pipeline-nested/job-component.yml'));
