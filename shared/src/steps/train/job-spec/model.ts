@@ -382,6 +382,7 @@ export interface AutoMLJobSpec extends JobCommon {
   readonly environmentId?: string;
   readonly environmentVariables: Readonly<Record<string, string>>;
   readonly resources?: Resources;
+  readonly queueSettings?: QueueSettings;
 }
 
 /** A standalone Spark job (spark-job.ts). */
