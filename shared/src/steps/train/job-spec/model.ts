@@ -196,6 +196,8 @@ export interface ParallelTask {
   readonly entryScript: string;
   readonly programArguments?: string;
   readonly appendRowTo?: string;
+  /** The model input the script loads (`${{inputs.<name>}}`). */
+  readonly model?: string;
   readonly environmentVariables: Readonly<Record<string, string>>;
 }
 
@@ -203,6 +205,8 @@ export interface ParallelTask {
 export interface ParallelSettings {
   readonly input_data?: string;
   readonly mini_batch_size?: string;
+  /** The partition keys as the CLI sends them: the list as JSON text. */
+  readonly partition_keys?: string;
   readonly max_concurrency_per_instance?: number;
   readonly error_threshold?: number;
   readonly mini_batch_error_threshold?: number;
@@ -219,7 +223,10 @@ type StepComponentCommon = Pick<
 /** A parallel component (`type: parallel`): a task run over mini-batches of one input. */
 export interface ParallelComponentSpec extends StepComponentCommon {
   readonly type: 'parallel';
-  readonly origin: 'inline' | 'step';
+  readonly origin: 'file' | 'inline' | 'step';
+  /** The component YAML, for `origin: 'file'`. */
+  readonly file?: string;
+  readonly isDeterministic?: boolean;
   readonly task: ParallelTask;
   readonly settings: ParallelSettings;
   readonly resources?: Resources;
