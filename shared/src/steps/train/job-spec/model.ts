@@ -241,7 +241,9 @@ export interface SparkComponentSpec
       'code' | 'entry' | 'environment' | 'pyFiles' | 'jars' | 'files' | 'archives' | 'args'
     > {
   readonly type: 'spark';
-  readonly origin: 'step';
+  readonly origin: 'file' | 'step';
+  /** The component YAML, for `origin: 'file'`. */
+  readonly file?: string;
   /** Spark properties as the YAML typed them (the CLI keeps numbers and booleans in a step's component). */
   readonly conf: Readonly<Record<string, unknown>>;
 }
@@ -344,6 +346,8 @@ export interface PipelineStep {
   readonly autoML?: Readonly<Record<string, unknown>>;
   /** A Spark step's serverless resources (instance_type, runtime_version). */
   readonly sparkResources?: SparkJobSpec['resources'];
+  /** A Spark step's own conf, over its component's (a step naming a spark component). */
+  readonly sparkConf?: Readonly<Record<string, unknown>>;
   /** A sweep step's search over its trial component (the component is the trial). */
   readonly sweep?: Pick<
     SweepJobSpec,

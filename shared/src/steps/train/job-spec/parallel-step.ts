@@ -9,7 +9,7 @@ import { componentHeader, localSpecOf, withAzuremlPrefix } from './component-hea
 import { readResources } from './command-parts';
 import { inheritedSettings, loadParallelComponentFile } from './parallel-component';
 import { localComponent } from './pipeline-bindings';
-import { checkStepAgainstComponent, type ReadStep, type StepParts } from './pipeline-job';
+import type { ReadStep, StepParts } from './pipeline-job';
 import type { ParallelComponentSpec, ParallelSettings, ParallelTask, PipelineStep } from './model';
 import { idOf, restResources, snakeKeys, type Resolved } from './rest-parts';
 import { readCode, readEnvironment } from '../../../azureml/sources';
@@ -226,7 +226,7 @@ export function readParallelStep(node: Node, scope: string, parts: StepParts): R
       componentNode.expected('a parallel component YAML path or a registered one, azureml:<name>:<version>');
       return undefined;
     }
-    if (!parts.isRegistered(written)) return parallelFileStep(node, common, written, scope);
+    if (!parts.isRegistered(written)) return parallelFileStep(node, common, written, scope, parts);
     const component = parts.registered(componentNode, written, node.key);
     return component ? { node, step: { ...common, component }, inline: false } : undefined;
   }
@@ -248,10 +248,11 @@ function parallelFileStep(
   common: Omit<PipelineStep, 'component'> & { parallel: ParallelSettings },
   written: string,
   scope: string,
+  parts: StepParts,
 ): ReadStep | undefined {
   const component = loadParallelComponentFile(node.child('component'), written);
   if (!component) return undefined;
-  checkStepAgainstComponent(node, component);
+  parts.check(node, component);
   const resources = common.resources ?? component.resources;
   const step: PipelineStep = {
     ...common,

@@ -538,7 +538,7 @@ function readComponentStep(node: Node, common: StepCommon, scope: string): ReadS
 }
 
 /** A step's inputs and outputs must be ones its component declares; required inputs must be given. */
-export function checkStepAgainstComponent(node: Node, component: AnyComponentSpec): void {
+function checkStepAgainstComponent(node: Node, component: AnyComponentSpec): void {
   const owner = component.name ? `component '${component.name}'` : 'its component';
   for (const [kind, declared] of [
     ['inputs', Object.keys(component.inputs)],
