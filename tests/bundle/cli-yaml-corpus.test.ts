@@ -37,6 +37,11 @@ beforeAll(async () => {
     dataType: 'mltable',
     dataUri: 'azureml://datastores/workspaceblobstore/paths/weather-validation/',
   });
+  // The attached Synapse Spark pool jobs/spark/attached-pool.yml runs on.
+  emulator.assets.addCompute(ws, 'synapse-pool', {
+    computeType: 'SynapseSpark',
+    properties: { nodeSize: 'Medium', nodeCount: 3, sparkVersion: '3.3' },
+  });
   // What models/from-datastore.yml registers: a model folder already on the datastore.
   await datastoreContainer(emulator).getBlockBlobClient('models/rain/model.pkl').upload('weights', 7);
 }, 60_000);
