@@ -112,6 +112,9 @@ const DIFFERENCES = {
     'text AutoML: fixedParameters, searchSpace, sweepSettings and limitSettings maxNodes/trialTimeout are in ' +
     "the SDK's preview models only (NlpVertical and NlpVerticalLimitSettings of 2025-12-01 have none of them); " +
     'we leave them out with a warning at the key (automl-nlp-stable.ts)',
+  autoMLDataText:
+    "an AutoML step's data written as {type: mltable, path}: azure-ai-ml 1.4.0 sends the text of the Python dict " +
+    '(its node schema tries a string field first); we send the mapping itself, the same type and path',
   componentVersion:
     "componentSpec.version: ours is the content hash the component is registered under, the SDK's is '1'",
   componentSchema:
@@ -248,6 +251,14 @@ function allow(file: string, sdk: Bodies, mine: Bodies, used: Set<Difference>) {
     )
       drop(policy, 'delay_evaluation', 'delayEvaluationDefault');
   }
+  for (const step of Object.values(map(theirs.jobs)))
+    for (const key of ['training_data', 'validation_data', 'test_data']) {
+      const text = /^\{'type': '(\w+)', 'path': '([^']*)'\}$/.exec(String(map(step)[key]));
+      if (text) {
+        map(step)[key] = { type: text[1], path: text[2] };
+        used.add('autoMLDataText');
+      }
+    }
   const steps = stepsOf(file);
   for (const [name, step] of Object.entries(map(theirs.jobs))) {
     if (steps.inline.has(name)) drop(map(step), 'resources', 'inlineStepResources');

@@ -344,6 +344,8 @@ export interface PipelineStep {
   readonly component: ComponentReference | FixedId;
   /** An AutoML step's task settings, sent as the YAML wrote them (the CLI's node form). */
   readonly autoML?: Readonly<Record<string, unknown>>;
+  /** An AutoML step's data written in the step (not bound), by REST name (trainingData...): resolved, then sent. */
+  readonly autoMLData?: Readonly<Record<string, InputValue>>;
   /** A Spark step's serverless resources (instance_type, runtime_version). */
   readonly sparkResources?: SparkJobSpec['resources'];
   /** A Spark step's own conf, over its component's (a step naming a spark component). */
