@@ -20,6 +20,10 @@ const body = (file: string) => {
   return toRestJob(spec, resolveAll(spec)).body.properties as unknown as Record<string, unknown>;
 };
 
+/** The start of an image task's job (task and data); each test appends the rest. */
+const image = (task: string): string =>
+  `type: automl\ntask: ${task}\ntarget_column_name: label\ntraining_data:\n  type: mltable\n  path: azureml:fridge:1\n`;
+
 const TABULAR = `type: automl
 task: classification
 target_column_name: rain
@@ -96,13 +100,7 @@ validation_data:
   it('takes the sampling algorithm as an object, sends its type, and names seed and rule as not sent', () => {
     const file = write(
       'image-sweep.yml',
-      `type: automl
-task: image_object_detection
-target_column_name: label
-training_data:
-  type: mltable
-  path: azureml:fridge:1
-sweep:
+      `${image('image_object_detection')}sweep:
   sampling_algorithm:
     type: random
     seed: 7
@@ -130,13 +128,7 @@ search_space:
     ]);
     const grid = write(
       'grid.yml',
-      `type: automl
-task: image_classification
-target_column_name: label
-training_data:
-  type: mltable
-  path: azureml:fridge:1
-sweep:
+      `${image('image_classification')}sweep:
   sampling_algorithm:
     type: grid
 `,
@@ -150,13 +142,7 @@ sweep:
     const sweep = (algorithm: string) =>
       write(
         'bad-sweep.yml',
-        `type: automl
-task: image_classification
-target_column_name: label
-training_data:
-  type: mltable
-  path: azureml:fridge:1
-sweep:
+        `${image('image_classification')}sweep:
   sampling_algorithm:
 ${algorithm}`,
       );

@@ -5,12 +5,14 @@
 import { loadJobSpec, references, toRestJob } from '../../../shared/src/steps/train/job-spec';
 import { fixture, pipelineVariant, problemsAt, resolveAll, WS } from './helpers';
 
+/** The steps of the pipeline's REST body, every reference resolved. */
+const jobsOf = (spec: ReturnType<typeof loadJobSpec>) =>
+  (toRestJob(spec, resolveAll(spec)).body.properties as unknown as { jobs: Record<string, unknown> }).jobs;
+
 describe('AutoML steps', () => {
   it('sends the task in the node form with its data bound, and registers no component for it', () => {
     const spec = loadJobSpec(fixture('pipeline-automl/pipeline.yml'));
-    const jobs = (
-      toRestJob(spec, resolveAll(spec)).body.properties as unknown as { jobs: Record<string, unknown> }
-    ).jobs;
+    const jobs = jobsOf(spec);
     expect(jobs.classify).toEqual({
       name: 'classify',
       type: 'automl',
@@ -70,9 +72,7 @@ describe('AutoML steps', () => {
 
   it('sends data written in the step as {type, path}: the local folder uploaded, the asset resolved', () => {
     const spec = loadJobSpec(fixture('pipeline-automl-data/pipeline.yml'));
-    const jobs = (
-      toRestJob(spec, resolveAll(spec)).body.properties as unknown as { jobs: Record<string, unknown> }
-    ).jobs;
+    const jobs = jobsOf(spec);
     expect(jobs.classify).toMatchObject({
       type: 'automl',
       training_data: {
