@@ -3,14 +3,16 @@
  * AutoML job's keys are (azure-ai-ml 1.4.0's body for the fixture is compared in sdk-rest-bodies.test.ts).
  */
 import { loadJobSpec, references, toRestJob } from '../../../shared/src/steps/train/job-spec';
-import { fixture, pipelineVariant, problemsAt, resolveAll } from './helpers';
+import { fixture, pipelineVariant, problemsAt, resolveAll, WS } from './helpers';
+
+/** The steps of the pipeline's REST body, every reference resolved. */
+const jobsOf = (spec: ReturnType<typeof loadJobSpec>) =>
+  (toRestJob(spec, resolveAll(spec)).body.properties as unknown as { jobs: Record<string, unknown> }).jobs;
 
 describe('AutoML steps', () => {
   it('sends the task in the node form with its data bound, and registers no component for it', () => {
     const spec = loadJobSpec(fixture('pipeline-automl/pipeline.yml'));
-    const jobs = (
-      toRestJob(spec, resolveAll(spec)).body.properties as unknown as { jobs: Record<string, unknown> }
-    ).jobs;
+    const jobs = jobsOf(spec);
     expect(jobs.classify).toEqual({
       name: 'classify',
       type: 'automl',
@@ -44,17 +46,41 @@ describe('AutoML steps', () => {
         /^19:5 Unknown key 'primary_metrc' in step 'classify' \(an AutoML classification step\) \(did you mean 'primary_metric'\?\)$/,
       ),
     ]);
+    // Data written in the step must be an mltable, and a binding or a mapping.
     expect(
       problemsAt(
         pipelineVariant('pipeline-automl', (t) =>
           t.replace(
             'training_data: ${{parent.inputs.train}}',
-            'training_data: {type: mltable, path: "azureml:bank-train:1"}',
+            'training_data: {type: uri_folder, path: "azureml:bank-train:1"}',
           ),
         ),
       ),
     ).toEqual([
-      expect.stringMatching(/^21:20 'jobs.classify.training_data' must be a binding to an mltable input/),
+      "21:20 'jobs.classify.training_data' must be an mltable input (type: mltable), got type uri_folder",
     ]);
+    expect(
+      problemsAt(
+        pipelineVariant('pipeline-automl', (t) =>
+          t.replace('training_data: ${{parent.inputs.train}}', 'training_data: [a, b]'),
+        ),
+      ),
+    ).toEqual([
+      "21:20 'jobs.classify.training_data' must be a mapping (input 'jobs.classify.training_data'), got a list",
+    ]);
+  });
+
+  it('sends data written in the step as {type, path}: the local folder uploaded, the asset resolved', () => {
+    const spec = loadJobSpec(fixture('pipeline-automl-data/pipeline.yml'));
+    const jobs = jobsOf(spec);
+    expect(jobs.classify).toMatchObject({
+      type: 'automl',
+      training_data: {
+        type: 'mltable',
+        path: 'azureml://datastores/workspaceblobstore/paths/LocalUpload/0123abcd/train',
+      },
+      validation_data: { type: 'mltable', path: `azureml:${WS}/data/bank-valid/versions/1` },
+    });
+    expect(references(spec).map((r) => r.kind)).toEqual(expect.arrayContaining(['asset', 'localInput']));
   });
 });

@@ -106,3 +106,103 @@ describe('parallel steps', () => {
     ]);
   });
 });
+
+describe('parallel steps naming a parallel component file', () => {
+  const file = fixture('pipeline-parallel-file/pipeline.yml');
+  const componentOf = (step: string) => {
+    const spec = loadJobSpec(file);
+    const local = references(spec).find(
+      (r) => r.kind === 'component' && r.source === 'local' && r.step === step,
+    );
+    return anonymousComponent(local as never, resolveAll(spec)).body.properties.componentSpec as Record<
+      string,
+      unknown
+    >;
+  };
+
+  it('registers the file as an anonymous parallel component, partition_keys as the CLI sends them', () => {
+    expect(componentOf('score_by_file')).toMatchObject({
+      name: 'azureml_anonymous',
+      type: 'parallel',
+      display_name: 'Score files',
+      is_deterministic: false,
+      inputs: { files: { type: 'mltable' }, model: { type: 'uri_folder', optional: true } },
+      outputs: { scores: { type: 'uri_folder' } },
+      input_data: '${{inputs.files}}',
+      mini_batch_size: '2',
+      partition_keys: '["station", "day"]',
+      error_threshold: 1,
+      logging_level: 'DEBUG',
+      resources: { instance_count: 2 },
+      task: {
+        type: 'run_function',
+        code: `azureml:${WS}/codes/src/versions/1`,
+        entry_script: 'score.py',
+        model: '${{inputs.model}}',
+        append_row_to: '${{outputs.scores}}',
+      },
+      _source: 'YAML.COMPONENT',
+    });
+  });
+
+  it("gives the step what azure-ai-ml's Parallel node takes from its component, the step's own settings first", () => {
+    const steps = stepBodies(file);
+    expect(steps.score_by_file).toMatchObject({
+      componentId: `${WS}/components/azureml_anonymous/versions/for-score_by_file`,
+      _source: 'YAML.COMPONENT',
+      input_data: '${{inputs.files}}',
+      mini_batch_size: 2,
+      partition_keys: '["station", "day"]',
+      max_concurrency_per_instance: 2,
+      mini_batch_error_threshold: 5,
+      resources: { instance_count: 2 },
+      task: { entry_script: 'score.py', model: '${{inputs.model}}' },
+    });
+    // Not taken from the component by the CLI's node: error_threshold, logging_level, retry_settings.
+    expect(steps.score_by_file).not.toHaveProperty('error_threshold');
+    expect(steps.score_by_file).not.toHaveProperty('logging_level');
+    expect(steps.score_overridden).toMatchObject({
+      mini_batch_size: 4,
+      partition_keys: '["station"]',
+      resources: { instance_count: 1 },
+    });
+  });
+
+  it('takes partition_keys on a step with an inline task', () => {
+    const step = stepBodies(
+      pipelineWith('partitioned', [
+        'partition_keys: [station]',
+        'task: {entry_script: s.py, environment: azureml:env:1}',
+      ]),
+    ).batch!;
+    expect(step.partition_keys).toBe('["station"]');
+  });
+
+  it('refuses a component file that is not a parallel component, a missing file, and bad partition_keys', () => {
+    writeFileSync(
+      path.join(dir, 'command.yml'),
+      'type: command\ncommand: echo\nenvironment: azureml:env:1\n',
+    );
+    expect(problemsAt(pipelineWith('not-parallel', ['component: ./command.yml']))).toEqual([
+      "1:7 'type' must be parallel: a parallel step runs a parallel component; got 'command'",
+    ]);
+    writeFileSync(path.join(dir, 'component-no-task.yml'), 'type: parallel\nmini_batch_size: 2\n');
+    expect(problemsAt(pipelineWith('no-task', ['component: ./component-no-task.yml']))).toEqual([
+      "1:1 Missing 'task' in a parallel component: the run_function task: entry_script, code, environment",
+      "1:1 Missing 'input_data' in a parallel component: the input split into mini-batches, ${{inputs.<name>}}",
+    ]);
+    expect(problemsAt(pipelineWith('missing', ['component: ./nowhere.yml']))).toEqual([
+      expect.stringMatching(
+        /^9:16 'jobs.batch.component': the component file '.\/nowhere.yml' does not exist/,
+      ),
+    ]);
+    expect(
+      problemsAt(
+        pipelineWith('bad-keys', [
+          'partition_keys: station',
+          'task: {entry_script: s.py, environment: azureml:env:1}',
+        ]),
+      ),
+    ).toEqual([expect.stringMatching(/^9:21 'jobs.batch.partition_keys'.*a list of column names/)]);
+  });
+});

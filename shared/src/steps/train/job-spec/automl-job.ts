@@ -5,15 +5,16 @@
 import path from 'node:path';
 import type { JobBaseProperties } from '@azure/arm-machinelearning';
 import { JOB_KEYS } from './command-job';
-import { readIdentity, readMetadata, readResources, readServices } from './command-parts';
+import { readIdentity, readMetadata, readQueueSettings, readResources, readServices } from './command-parts';
 import { enumValue, readKeys, type Field } from './automl-fields';
 import { readCompute } from './compute';
 import { readInput, readOutputs } from './io';
 import type { AutoMLJobSpec, InputValue } from './model';
-import { restInputs, restResources, type Resolved } from './rest-parts';
+import { restInputs, restQueueSettings, restResources, type Resolved } from './rest-parts';
 import { stableNlpDetails } from './automl-nlp-stable';
+import { optional } from './rest-steps';
 import { readSearchSpace } from './search-space';
-import { readEarlyTermination } from './sweep-job';
+import { readEarlyTermination, readSamplingAlgorithm } from './sweep-job';
 import { restDistributionText, restEarlyTermination } from './to-rest-job';
 import { describe } from '../../../yaml/problems';
 import { fields, stringMap, text, type Node } from '../../../yaml/read-node';
@@ -282,7 +283,8 @@ const FAMILY_KEYS: Readonly<Record<Family, readonly string[]>> = {
     'featurization',
   ],
   image: ['validation_data_size', 'training_parameters', 'sweep', 'search_space'],
-  text: ['training_parameters', 'sweep', 'search_space', 'featurization'],
+  // test_data only to refuse it with its reason (readTaskDetails).
+  text: ['training_parameters', 'sweep', 'search_space', 'featurization', 'test_data'],
 };
 /** The `data` keys and their REST names. */
 const DATA_KEYS = { training_data: 'trainingData', validation_data: 'validationData', test_data: 'testData' };
@@ -302,14 +304,15 @@ export function readAutoMLJob(root: Node): AutoMLJobSpec | undefined {
   const task = readTask(root);
   if (!task) return undefined;
   const [name, about] = task;
+  // A job (not a pipeline step) also takes queue_settings; with no compute it runs on serverless compute.
   const keys = [
     ...COMMON_KEYS,
     ...FAMILY_KEYS[about.family],
     ...(name === 'classification' ? ['positive_label'] : []),
+    'queue_settings',
   ];
-  const required = ['compute', 'training_data', ...(about.family === 'text' ? [] : ['target_column_name'])];
+  const required = ['training_data', ...(about.family === 'text' ? [] : ['target_column_name'])];
   const hints = {
-    compute: 'the compute cluster to run on, e.g. azureml:cpu-cluster',
     training_data: 'an mltable input: {type: mltable, path: ...}',
     target_column_name: 'the column to predict',
   };
@@ -331,14 +334,15 @@ export function readAutoMLJob(root: Node): AutoMLJobSpec | undefined {
   const services = readServices(root.child('services'));
   const resources = readResources(root.child('resources'));
   const environmentId = text(root.child('environment_id'));
-  if (!compute || !details) return undefined;
+  const queueSettings = readQueueSettings(root.child('queue_settings'));
+  if (!details) return undefined;
   return {
     type: 'automl',
     file: path.resolve(root.document.file),
     location: root.location(),
     warnings: root.problems.warnings,
     ...metadata,
-    compute,
+    ...(compute ? { compute } : {}),
     inputs: {},
     outputs,
     services,
@@ -348,6 +352,7 @@ export function readAutoMLJob(root: Node): AutoMLJobSpec | undefined {
     environmentVariables: stringMap(root.child('environment_variables')),
     ...(environmentId !== undefined ? { environmentId } : {}),
     ...(resources ? { resources } : {}),
+    ...(queueSettings ? { queueSettings } : {}),
   };
 }
 
@@ -394,14 +399,34 @@ export function readTaskDetails(
   for (const [key, rest] of Object.entries(DATA_KEYS)) {
     const node = root.child(key);
     if (!node.present) continue;
+    if (key === 'test_data' && task.family === 'text') {
+      node.error(
+        `'${node.label}' is not taken by a text task: neither the Azure ML CLI's ${name} schema nor the REST ` +
+          `API (2025-12-01 NlpVertical) has test data; leave it out (validation_data is scored during training)`,
+        'key',
+      );
+      continue;
+    }
     const input = readInput(node, place);
     if (input?.kind === 'data' && input.type !== 'mltable')
       node.error(`'${node.label}' must be an mltable input (type: mltable), got type ${input.type}`);
-    else if (input) data[rest] = input;
+    else if (input) data[rest] = withoutMode(node, input);
   }
   const family = FAMILY_READERS[task.family](root, task);
   if (!family) return undefined;
   return { taskDetails: { ...details, ...family }, data };
+}
+
+/** The CLI sends AutoML data as `{jobInputType: mltable, uri}` alone (AutoMLJob._resolve_data_inputs): no mode. */
+function withoutMode(node: Node, input: InputValue): InputValue {
+  if (input.kind !== 'data' || input.mode === undefined) return input;
+  node.problems.warn(
+    node.document,
+    [...node.path, 'mode'],
+    `'${node.label}.mode' is not sent: the Azure ML CLI sends AutoML data without a mode, and so does the train step`,
+  );
+  const { mode: _mode, ...rest } = input;
+  return rest;
 }
 
 const LOG_LEVELS = ['NotSet', 'Debug', 'Info', 'Warning', 'Error', 'Critical'];
@@ -479,6 +504,10 @@ function settingName(key: string, table: Readonly<Record<string, Field>>): strin
   return key;
 }
 
+/**
+ * `sweep`: the sampling algorithm by name or as the CLI's object (`{type: random, seed, rule}`); image and text
+ * sweep settings carry only its type (REST `SamplingAlgorithmType`), so seed and rule are named in a warning.
+ */
 function readSweepSettings(node: Node): Record<string, unknown> | undefined {
   if (!node.present) return undefined;
   if (
@@ -489,13 +518,23 @@ function readSweepSettings(node: Node): Record<string, unknown> | undefined {
     })
   )
     return undefined;
-  const sampling = enumValue(node.child('sampling_algorithm'), ['Grid', 'Random', 'Bayesian']);
+  const samplingNode = node.child('sampling_algorithm');
+  const sampling = readSamplingAlgorithm(samplingNode);
+  for (const key of ['seed', 'rule'])
+    if (samplingNode.child(key).present)
+      node.problems.warn(
+        node.document,
+        [...samplingNode.path, key],
+        `'${node.label}.sampling_algorithm.${key}' is not sent: an AutoML sweep takes only the algorithm's type`,
+      );
   const policy = readEarlyTermination(node.child('early_termination'));
   return {
-    ...(sampling ? { samplingAlgorithm: sampling } : {}),
+    ...(sampling ? { samplingAlgorithm: SAMPLING_TYPES[sampling.type] } : {}),
     ...(policy ? { earlyTermination: restEarlyTermination(policy) } : {}),
   };
 }
+
+const SAMPLING_TYPES = { random: 'Random', grid: 'Grid', bayesian: 'Bayesian' } as const;
 
 /** The REST `AutoMLJob` of a standalone AutoML job. */
 export function autoMLJob(spec: AutoMLJobSpec, resolved: Resolved): Partial<JobBaseProperties> {
@@ -507,6 +546,7 @@ export function autoMLJob(spec: AutoMLJobSpec, resolved: Resolved): Partial<JobB
       ? { environmentVariables: { ...spec.environmentVariables } }
       : {}),
     ...(spec.resources ? { resources: restResources(spec.resources) } : {}),
+    ...optional('queueSettings', restQueueSettings(spec.queueSettings)),
   } as Partial<JobBaseProperties>;
 }
 

@@ -6,11 +6,10 @@
 import { AUTOML_TASKS, autoMLKeys, readTaskDetails } from './automl-job';
 import type { PipelineStep } from './model';
 import type { ReadStep, StepParts } from './pipeline-job';
-import { computeIdOf, stepOutputs, type Resolved } from './rest-parts';
+import { computeIdOf, idOf, stepOutputs, type Resolved } from './rest-parts';
 import { describe } from '../../../yaml/problems';
 import { fields, isMapping, type Node } from '../../../yaml/read-node';
 
-const DATA_KEYS = ['training_data', 'validation_data', 'test_data'];
 /** Keys every step has, sent by the common part of the node (or not at all). */
 const STEP_KEYS = [
   'type',
@@ -38,19 +37,24 @@ export function readAutoMLStep(node: Node, _scope: string, parts: StepParts): Re
   const required = ['training_data', ...(task.family === 'text' ? [] : ['target_column_name'])];
   if (!fields(node, { what: `step '${node.key}' (an AutoML ${name} step)`, keys, required }))
     return undefined;
-  for (const key of DATA_KEYS) {
-    const data = node.child(key);
-    if (data.present && typeof data.value !== 'string')
-      data.expected('a binding to an mltable input or output, e.g. ${{parent.inputs.training_data}}');
-  }
-  if (!readTaskDetails(node, name, task, 'step')) return undefined;
+  const details = readTaskDetails(node, name, task, 'step');
+  if (!details) return undefined;
   const written = isMapping(node.value) ? node.value : {};
   const autoML = Object.fromEntries(Object.entries(written).filter(([key]) => !STEP_KEYS.includes(key)));
   const common = { ...parts.common(node, { commandLimits: false }), type: 'automl' as const };
+  // Data written in the step (not bound): uploaded or resolved like any input, sent with its uri as path.
+  const autoMLData = Object.fromEntries(
+    Object.entries(details.data).filter(([, input]) => input.kind === 'data'),
+  );
   return {
     node,
     // An AutoML step runs no component of its own: the service runs the AutoML task.
-    step: { ...common, component: { kind: 'fixed', id: '', location: node.location() }, autoML },
+    step: {
+      ...common,
+      component: { kind: 'fixed', id: '', location: node.location() },
+      autoML,
+      ...(Object.keys(autoMLData).length > 0 ? { autoMLData } : {}),
+    },
     declaredOutputs: [...new Set(['best_model', ...Object.keys(common.outputs)])],
     inline: false,
   };
@@ -64,6 +68,7 @@ export function autoMLNode(step: PipelineStep, resolved: Resolved): Record<strin
     name: step.name,
     type: 'automl',
     ...settings,
+    ...writtenData(step, resolved),
     task: String(settings.task).toLowerCase(),
     log_verbosity: String(settings.log_verbosity ?? 'info').toLowerCase(),
     ...(compute !== undefined ? { compute } : {}),
@@ -72,4 +77,22 @@ export function autoMLNode(step: PipelineStep, resolved: Resolved): Record<strin
     ...(Object.keys(step.properties).length > 0 ? { properties: { ...step.properties } } : {}),
     outputs: stepOutputs(step.outputs),
   };
+}
+
+/** REST names of the data keys, by YAML key (readTaskDetails keys its data by REST name). */
+const REST_DATA = { trainingData: 'training_data', validationData: 'validation_data', testData: 'test_data' };
+
+/**
+ * Data written in the step as the node's MLTableInputSchema holds it: `{type: mltable, path}`, the path the uri of
+ * the uploaded folder or resolved asset (azure-ai-ml 1.4.0 sends this mapping as the text of a Python dict).
+ */
+function writtenData(step: PipelineStep, resolved: Resolved): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [rest, input] of Object.entries(step.autoMLData ?? {}))
+    if (input.kind === 'data' && rest in REST_DATA)
+      result[REST_DATA[rest as keyof typeof REST_DATA]] = {
+        type: input.type,
+        path: idOf(input.source, resolved),
+      };
+  return result;
 }

@@ -196,6 +196,8 @@ export interface ParallelTask {
   readonly entryScript: string;
   readonly programArguments?: string;
   readonly appendRowTo?: string;
+  /** The model input the script loads (`${{inputs.<name>}}`). */
+  readonly model?: string;
   readonly environmentVariables: Readonly<Record<string, string>>;
 }
 
@@ -203,6 +205,8 @@ export interface ParallelTask {
 export interface ParallelSettings {
   readonly input_data?: string;
   readonly mini_batch_size?: string;
+  /** The partition keys as the CLI sends them: the list as JSON text. */
+  readonly partition_keys?: string;
   readonly max_concurrency_per_instance?: number;
   readonly error_threshold?: number;
   readonly mini_batch_error_threshold?: number;
@@ -219,7 +223,10 @@ type StepComponentCommon = Pick<
 /** A parallel component (`type: parallel`): a task run over mini-batches of one input. */
 export interface ParallelComponentSpec extends StepComponentCommon {
   readonly type: 'parallel';
-  readonly origin: 'inline' | 'step';
+  readonly origin: 'file' | 'inline' | 'step';
+  /** The component YAML, for `origin: 'file'`. */
+  readonly file?: string;
+  readonly isDeterministic?: boolean;
   readonly task: ParallelTask;
   readonly settings: ParallelSettings;
   readonly resources?: Resources;
@@ -234,7 +241,9 @@ export interface SparkComponentSpec
       'code' | 'entry' | 'environment' | 'pyFiles' | 'jars' | 'files' | 'archives' | 'args'
     > {
   readonly type: 'spark';
-  readonly origin: 'step';
+  readonly origin: 'file' | 'step';
+  /** The component YAML, for `origin: 'file'`. */
+  readonly file?: string;
   /** Spark properties as the YAML typed them (the CLI keeps numbers and booleans in a step's component). */
   readonly conf: Readonly<Record<string, unknown>>;
 }
@@ -335,8 +344,12 @@ export interface PipelineStep {
   readonly component: ComponentReference | FixedId;
   /** An AutoML step's task settings, sent as the YAML wrote them (the CLI's node form). */
   readonly autoML?: Readonly<Record<string, unknown>>;
+  /** An AutoML step's data written in the step (not bound), by REST name (trainingData...): resolved, then sent. */
+  readonly autoMLData?: Readonly<Record<string, InputValue>>;
   /** A Spark step's serverless resources (instance_type, runtime_version). */
   readonly sparkResources?: SparkJobSpec['resources'];
+  /** A Spark step's own conf, over its component's (a step naming a spark component). */
+  readonly sparkConf?: Readonly<Record<string, unknown>>;
   /** A sweep step's search over its trial component (the component is the trial). */
   readonly sweep?: Pick<
     SweepJobSpec,
@@ -382,6 +395,7 @@ export interface AutoMLJobSpec extends JobCommon {
   readonly environmentId?: string;
   readonly environmentVariables: Readonly<Record<string, string>>;
   readonly resources?: Resources;
+  readonly queueSettings?: QueueSettings;
 }
 
 /** A standalone Spark job (spark-job.ts). */

@@ -7,6 +7,7 @@
 import { declaredNames } from './command-job';
 import { componentHeader, localSpecOf, withAzuremlPrefix } from './component-header';
 import { readResources } from './command-parts';
+import { inheritedSettings, loadParallelComponentFile } from './parallel-component';
 import { localComponent } from './pipeline-bindings';
 import type { ReadStep, StepParts } from './pipeline-job';
 import type { ParallelComponentSpec, ParallelSettings, ParallelTask, PipelineStep } from './model';
@@ -14,19 +15,20 @@ import { idOf, restResources, snakeKeys, type Resolved } from './rest-parts';
 import { readCode, readEnvironment } from '../../../azureml/sources';
 import { fields, integer, oneOf, stringMap, text, textLike, type Node } from '../../../yaml/read-node';
 
-/** The keys of a parallel step beyond those every step has. */
-export const PARALLEL_STEP_KEYS = [
-  'task',
+/** The mini-batch settings of a parallel step or component (ParallelSettings). */
+export const PARALLEL_SETTING_KEYS = [
   'input_data',
   'mini_batch_size',
+  'partition_keys',
   'max_concurrency_per_instance',
   'error_threshold',
   'mini_batch_error_threshold',
   'logging_level',
   'retry_settings',
-  'resources',
-  'environment_variables',
 ];
+
+/** The keys of a parallel step beyond those every step has. */
+export const PARALLEL_STEP_KEYS = ['task', ...PARALLEL_SETTING_KEYS, 'resources', 'environment_variables'];
 
 const TASK_KEYS = [
   'type',
@@ -35,6 +37,7 @@ const TASK_KEYS = [
   'environment',
   'program_arguments',
   'append_row_to',
+  'model',
   'environment_variables',
 ];
 const LOGGING_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
@@ -54,9 +57,11 @@ export function readParallelSettings(node: Node): ParallelSettings {
     ? oneOf(node.child('logging_level'), LOGGING_LEVELS)
     : undefined;
   const inputData = text(node.child('input_data'), 'an input of the step, ${{inputs.<name>}}');
+  const partitionKeys = readPartitionKeys(node.child('partition_keys'));
   return {
     ...(inputData !== undefined ? { input_data: inputData } : {}),
     ...(batch !== undefined ? { mini_batch_size: batch } : {}),
+    ...(partitionKeys !== undefined ? { partition_keys: partitionKeys } : {}),
     ...optionalNumber(
       'max_concurrency_per_instance',
       integer(node.child('max_concurrency_per_instance'), 'an integer', 1),
@@ -69,6 +74,20 @@ export function readParallelSettings(node: Node): ParallelSettings {
     ...(logging !== undefined ? { logging_level: logging } : {}),
     ...(retrySettings ? { retry_settings: retrySettings } : {}),
   };
+}
+
+/**
+ * `partition_keys` (mltable partitioning: the rows of one key value form a mini-batch), as the CLI sends it on the
+ * step and in the component: the list as JSON text (Python's json.dumps).
+ */
+function readPartitionKeys(node: Node): string | undefined {
+  if (!node.present) return undefined;
+  const keys = Array.isArray(node.value) ? node.value : undefined;
+  if (!keys || keys.length === 0 || !keys.every((key) => typeof key === 'string')) {
+    node.expected('a list of column names of the mltable input, e.g. [station]');
+    return undefined;
+  }
+  return `[${keys.map((key) => JSON.stringify(key)).join(', ')}]`;
 }
 
 function optionalNumber<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {
@@ -97,6 +116,7 @@ export function readParallelTask(node: Node): ParallelTask | undefined {
   const entryScript = text(node.child('entry_script'), 'a script name');
   const programArguments = text(node.child('program_arguments'), 'the arguments init() reads');
   const appendRowTo = text(node.child('append_row_to'), 'an output of the step, ${{outputs.<name>}}');
+  const model = text(node.child('model'), 'the model input the script loads, ${{inputs.<name>}}');
   if (!environment || entryScript === undefined) return undefined;
   return {
     ...(code ? { code } : {}),
@@ -104,6 +124,7 @@ export function readParallelTask(node: Node): ParallelTask | undefined {
     entryScript,
     ...(programArguments !== undefined ? { programArguments } : {}),
     ...(appendRowTo !== undefined ? { appendRowTo } : {}),
+    ...(model !== undefined ? { model } : {}),
     environmentVariables: stringMap(node.child('environment_variables')),
   };
 }
@@ -135,6 +156,7 @@ function restTask(task: ParallelTask, resolved: Resolved): Record<string, unknow
     environment: withPrefix(idOf(task.environment, resolved)),
     ...(task.programArguments !== undefined ? { program_arguments: task.programArguments } : {}),
     ...(task.appendRowTo !== undefined ? { append_row_to: task.appendRowTo } : {}),
+    ...(task.model !== undefined ? { model: task.model } : {}),
     ...(Object.keys(task.environmentVariables).length > 0
       ? { environment_variables: { ...task.environmentVariables } }
       : {}),
@@ -164,10 +186,11 @@ export function parallelComponentSpec(
 ): Record<string, unknown> {
   return {
     ...componentHeader(spec, step, 'parallel'),
+    is_deterministic: spec.isDeterministic ?? true,
     ...spec.settings,
     ...(spec.resources ? { resources: snakeKeys(restResources(spec.resources)) } : {}),
     task: restTask(spec.task, resolved),
-    _source: 'YAML.JOB',
+    _source: spec.origin === 'file' ? 'YAML.COMPONENT' : 'YAML.JOB',
   };
 }
 
@@ -199,10 +222,12 @@ export function readParallelStep(node: Node, scope: string, parts: StepParts): R
   const componentNode = node.child('component');
   if (!hasTask) {
     const written = componentNode.value;
-    const component =
-      typeof written === 'string' && parts.isRegistered(written)
-        ? parts.registered(componentNode, written, node.key)
-        : (componentNode.expected('a registered parallel component, azureml:<name>:<version>'), undefined);
+    if (typeof written !== 'string') {
+      componentNode.expected('a parallel component YAML path or a registered one, azureml:<name>:<version>');
+      return undefined;
+    }
+    if (!parts.isRegistered(written)) return parallelFileStep(node, common, written, scope, parts);
+    const component = parts.registered(componentNode, written, node.key);
     return component ? { node, step: { ...common, component }, inline: false } : undefined;
   }
   const task = readParallelTask(node.child('task'));
@@ -215,4 +240,25 @@ export function readParallelStep(node: Node, scope: string, parts: StepParts): R
     component,
     inline: true,
   };
+}
+
+/** A step whose component is a local parallel component file: registered anonymously, its settings inherited. */
+function parallelFileStep(
+  node: Node,
+  common: Omit<PipelineStep, 'component'> & { parallel: ParallelSettings },
+  written: string,
+  scope: string,
+  parts: StepParts,
+): ReadStep | undefined {
+  const component = loadParallelComponentFile(node.child('component'), written);
+  if (!component) return undefined;
+  parts.check(node, component);
+  const resources = common.resources ?? component.resources;
+  const step: PipelineStep = {
+    ...common,
+    parallel: inheritedSettings(component, common.parallel),
+    ...(resources ? { resources } : {}),
+    component: localComponent(node.key, component, scope),
+  };
+  return { node, step, declaredOutputs: Object.keys(component.outputs), component, inline: false };
 }

@@ -74,6 +74,7 @@ function addSteps(jobs: Readonly<Record<string, PipelineStep>>, adders: Adders):
   for (const step of Object.values(jobs)) {
     add(step.compute);
     addInputs(step.inputs);
+    if (step.autoMLData) addInputs(step.autoMLData);
     add(step.environment);
     if (step.component.kind === 'component' && step.component.source === 'local') {
       const { spec } = step.component;

@@ -9,6 +9,7 @@ import { componentHeader, localSpecOf, withAzuremlPrefix } from './component-hea
 import { checkCommand } from './expressions';
 import type { PipelineStep, SparkComponentSpec } from './model';
 import { localComponent } from './pipeline-bindings';
+import { readSparkComponentStep } from './spark-component';
 import type { ReadStep, StepParts } from './pipeline-job';
 import { idOf, restIdentity, snakeKeys, type Resolved } from './rest-parts';
 import { list, readConf, readEntry, readSparkResources, SPARK_PROGRAM_KEYS } from './spark-job';
@@ -18,8 +19,12 @@ import { fields, isMapping, text, type Node } from '../../../yaml/read-node';
 const SPARK_STEP_KEYS = [...SPARK_PROGRAM_KEYS, 'resources', 'identity'];
 const LISTS = { py_files: 'pyFiles', jars: 'jars', files: 'files', archives: 'archives' } as const;
 
-/** A `type: spark` step with its program inline. */
+/**
+ * A `type: spark` step: its program inline (an anonymous spark component made from the step) or a spark
+ * component, a local file (registered anonymously) or a registered one.
+ */
 export function readSparkStep(node: Node, scope: string, parts: StepParts): ReadStep | undefined {
+  if (node.child('component').present) return readSparkComponentStep(node, scope, parts);
   const hints = {
     code: 'the folder with the entry file, e.g. ./src',
     entry: 'file: <entry.py> (or class_name)',
@@ -28,40 +33,15 @@ export function readSparkStep(node: Node, scope: string, parts: StepParts): Read
   if (!fields(node, { what: `step '${node.key}'`, keys, required: ['code', 'entry'], hints }))
     return undefined;
   const common = parts.common(node);
-  const code = readCode(node.child('code'));
-  const entry = readEntry(node.child('entry'));
-  const environment = node.child('environment').present
-    ? readEnvironment(node.child('environment'))
-    : undefined;
   const sparkResources = readSparkResources(node.child('resources'));
-  readConf(node.child('conf'));
-  const args = text(node.child('args'), 'the arguments of the entry, e.g. --data ${{inputs.data}}');
-  if (args !== undefined)
-    checkCommand(node.child('args'), args, {
-      owner: `step '${node.key}'`,
-      inputs: declaredNames(node.child('inputs')),
-      outputs: declaredNames(node.child('outputs')),
-      optionalMayBeUndeclared: true,
-    });
-  if (!code || !entry) return undefined;
-  const conf = node.child('conf').value;
-  const component: SparkComponentSpec = {
-    type: 'spark',
+  const component = readSparkProgram(node, `step '${node.key}'`, {
     origin: 'step',
     location: node.location(),
     tags: {},
     inputs: {},
     outputs: {},
-    code,
-    entry,
-    ...(environment ? { environment } : {}),
-    pyFiles: list(node.child('py_files')),
-    jars: list(node.child('jars')),
-    files: list(node.child('files')),
-    archives: list(node.child('archives')),
-    conf: isMapping(conf) ? conf : {},
-    ...(args !== undefined ? { args: args.replace(/\s+/g, ' ').trim() } : {}),
-  };
+  });
+  if (!component) return undefined;
   return {
     node,
     step: {
@@ -73,6 +53,46 @@ export function readSparkStep(node: Node, scope: string, parts: StepParts): Read
     declaredOutputs: declaredNames(node.child('outputs')),
     component,
     inline: true,
+  };
+}
+
+/** The program of a Spark step or component (code, entry, file lists, conf, args, environment). */
+export function readSparkProgram(
+  node: Node,
+  owner: string,
+  header: Omit<
+    SparkComponentSpec,
+    'type' | 'code' | 'entry' | 'pyFiles' | 'jars' | 'files' | 'archives' | 'conf'
+  >,
+): SparkComponentSpec | undefined {
+  const code = readCode(node.child('code'));
+  const entry = readEntry(node.child('entry'));
+  const environment = node.child('environment').present
+    ? readEnvironment(node.child('environment'))
+    : undefined;
+  readConf(node.child('conf'));
+  const args = text(node.child('args'), 'the arguments of the entry, e.g. --data ${{inputs.data}}');
+  if (args !== undefined)
+    checkCommand(node.child('args'), args, {
+      owner,
+      inputs: declaredNames(node.child('inputs')),
+      outputs: declaredNames(node.child('outputs')),
+      optionalMayBeUndeclared: header.origin === 'step',
+    });
+  if (!code || !entry) return undefined;
+  const conf = node.child('conf').value;
+  return {
+    type: 'spark',
+    ...header,
+    code,
+    entry,
+    ...(environment ? { environment } : {}),
+    pyFiles: list(node.child('py_files')),
+    jars: list(node.child('jars')),
+    files: list(node.child('files')),
+    archives: list(node.child('archives')),
+    conf: isMapping(conf) ? conf : {},
+    ...(args !== undefined ? { args: args.replace(/\s+/g, ' ').trim() } : {}),
   };
 }
 
@@ -101,6 +121,8 @@ export function sparkNode(step: PipelineStep): Record<string, unknown> {
         : undefined;
   return {
     ...(spec ? program(spec) : {}),
+    // The step's own conf over its component's (Spark node: conf or component.conf).
+    ...(step.sparkConf ? { conf: { ...step.sparkConf } } : {}),
     ...(spec
       ? {
           entry:
@@ -127,6 +149,6 @@ export function sparkComponentSpec(
     entry: 'file' in spec.entry ? { file: spec.entry.file } : { class_name: spec.entry.className },
     ...(spec.environment ? { environment: withPrefix(idOf(spec.environment, resolved)) } : {}),
     ...program(spec),
-    _source: 'YAML.JOB',
+    _source: spec.origin === 'file' ? 'YAML.COMPONENT' : 'YAML.JOB',
   };
 }
