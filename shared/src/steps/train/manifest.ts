@@ -24,7 +24,7 @@ export const trainManifest = {
       type: 'filePath',
       required: true,
       group: 'job',
-      help: 'Azure ML CLI v2 job YAML (command, pipeline or sweep job), as `az ml job create -f` takes it.',
+      help: 'Azure ML CLI v2 job YAML (command, pipeline, sweep, AutoML or Spark job), as `az ml job create -f` takes it.',
     },
     {
       name: 'experimentName',
