@@ -16,7 +16,7 @@ import {
 } from '../traffic';
 import { dryRunOutcome, type PlannedRequest } from './dry-run';
 import { outputsAfter } from './endpoint-outputs';
-import { checkCluster, checkEndpointKind } from './online-deploy';
+import { checkCluster, checkEndpointKind, plannedAttach } from './online-deploy';
 
 /**
  * Action endpoint: the online endpoint alone, created or updated as `az ml online-endpoint create -f` does, with
@@ -52,14 +52,7 @@ export async function writeEndpoint(
   const changed = existing ? endpointChanges(body, existing, traffic, mirror) : ['created'];
   const path = `${session.workspaceId}/onlineEndpoints/${endpointName}`;
   if (config.dryRun) {
-    const requests: PlannedRequest[] = [];
-    if (cluster?.wouldAttach)
-      requests.push({
-        method: 'PUT',
-        path: cluster.computeId,
-        what: `attach the AKS cluster as compute '${cluster.wouldAttach.compute}'`,
-        body: cluster.wouldAttach.body,
-      });
+    const requests: PlannedRequest[] = plannedAttach(cluster);
     if (changed.length)
       requests.push({
         method: 'PUT',

@@ -193,6 +193,19 @@ export async function checkCluster(
 }
 
 /** The Kubernetes compute of the endpoint, and in a dry run the compute that attaching the cluster would PUT. */
+/** The attach request a dry run would send for a cluster not attached yet (none otherwise). */
+export function plannedAttach(cluster: ClusterCheck | undefined): PlannedRequest[] {
+  if (!cluster?.wouldAttach) return [];
+  return [
+    {
+      method: 'PUT',
+      path: cluster.computeId,
+      what: `attach the AKS cluster as compute '${cluster.wouldAttach.compute}'`,
+      body: cluster.wouldAttach.body,
+    },
+  ];
+}
+
 export interface ClusterCheck {
   readonly computeId: string;
   readonly wouldAttach?: { readonly compute: string; readonly body: unknown };
@@ -269,14 +282,7 @@ function dryRunOnline(
   const { config, context, report, session, name, location } = run;
   const { endpointName } = config;
   const path = `${session.workspaceId}/onlineEndpoints/${endpointName}`;
-  const requests: PlannedRequest[] = [];
-  if (cluster?.wouldAttach)
-    requests.push({
-      method: 'PUT',
-      path: cluster.computeId,
-      what: `attach the AKS cluster as compute '${cluster.wouldAttach.compute}'`,
-      body: cluster.wouldAttach.body,
-    });
+  const requests: PlannedRequest[] = plannedAttach(cluster);
   const inline = found.model.inline;
   if (inline?.action === 'would register')
     requests.push({

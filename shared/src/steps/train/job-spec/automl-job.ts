@@ -2,10 +2,16 @@
  * `type: automl` jobs (tabular, image and text tasks): the CLI v2 keys (azure-ai-ml `_schema/automl`) read into the
  * REST `AutoMLJob` and its `taskDetails` (REST 2025-12-01), as `az ml job create` translates them.
  */
-import path from 'node:path';
 import type { JobBaseProperties } from '@azure/arm-machinelearning';
 import { JOB_KEYS } from './command-job';
-import { readIdentity, readMetadata, readQueueSettings, readResources, readServices } from './command-parts';
+import {
+  readIdentity,
+  readMetadata,
+  readQueueSettings,
+  readResources,
+  readServices,
+  jobOrigin,
+} from './command-parts';
 import { enumValue, readKeys, type Field } from './automl-fields';
 import { readCompute } from './compute';
 import { readInput, readOutputs } from './io';
@@ -338,9 +344,7 @@ export function readAutoMLJob(root: Node): AutoMLJobSpec | undefined {
   if (!details) return undefined;
   return {
     type: 'automl',
-    file: path.resolve(root.document.file),
-    location: root.location(),
-    warnings: root.problems.warnings,
+    ...jobOrigin(root),
     ...metadata,
     ...(compute ? { compute } : {}),
     inputs: {},

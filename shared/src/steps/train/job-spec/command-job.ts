@@ -1,5 +1,4 @@
 /** `type: command` jobs (the default type). */
-import path from 'node:path';
 import {
   COMMAND_HINTS,
   COMMAND_KEYS,
@@ -9,6 +8,7 @@ import {
   readMetadata,
   readQueueSettings,
   readServices,
+  jobOrigin,
 } from './command-parts';
 import { checkCommand } from './expressions';
 import { readInputs, readOutputs } from './io';
@@ -66,9 +66,7 @@ export function readCommandJob(root: Node): CommandJobSpec | undefined {
   if (!parts) return undefined;
   return {
     type: 'command',
-    file: path.resolve(root.document.file),
-    location: root.location(),
-    warnings: root.problems.warnings,
+    ...jobOrigin(root),
     ...metadata,
     ...parts,
     ...(compute ? { compute } : {}),

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import type { SourceLocation } from '../../../step/errors';
 /** The parts every command shares (command, code, environment, resources, distribution) and job-level extras. */
 import type { CommandParts, Distribution, Identity, JobService, QueueSettings, Resources } from './model';
 import {
@@ -217,6 +219,15 @@ export function readQueueSettings(node: Node): QueueSettings | undefined {
       `'${node.label}.priority' is not sent: the API version the step uses (2025-12-01) has only the job tier`,
     );
   return { ...(jobTier ? { jobTier } : {}), ...(priority ? { priority } : {}) };
+}
+
+/** Where a job spec was read from: its file (absolute), its root's location, and the warnings reading it gave. */
+export function jobOrigin(root: Node): { file: string; location: SourceLocation; warnings: string[] } {
+  return {
+    file: path.resolve(root.document.file),
+    location: root.location(),
+    warnings: root.problems.warnings,
+  };
 }
 
 /** Common job metadata: name, display_name, experiment_name, description, tags, properties. */

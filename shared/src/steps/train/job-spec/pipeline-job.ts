@@ -1,5 +1,4 @@
 /** `type: pipeline` jobs: steps (command steps, nested pipeline components) wired with `${{parent...}}` bindings. */
-import path from 'node:path';
 import { declaredNames, JOB_KEYS } from './command-job';
 import {
   COMMAND_HINTS,
@@ -12,6 +11,7 @@ import {
   readQueueSettings,
   readResources,
   readServices,
+  jobOrigin,
 } from './command-parts';
 import { loadComponentFile, readComponent } from './component';
 import { checkCommand, declares } from './expressions';
@@ -154,9 +154,7 @@ export function readPipelineJob(root: Node): PipelineJobSpec | undefined {
   checkStepNames(root, settings, Object.keys(body.jobs));
   return {
     type: 'pipeline',
-    file: path.resolve(root.document.file),
-    location: root.location(),
-    warnings: root.problems.warnings,
+    ...jobOrigin(root),
     ...metadata,
     ...(compute ? { compute } : {}),
     inputs,

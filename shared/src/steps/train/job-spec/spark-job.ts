@@ -2,10 +2,9 @@
  * `type: spark` jobs: the CLI v2 keys (azure-ai-ml `_schema/job/spark_job.py`, `entities/_job/spark_job.py`) read
  * into the REST `SparkJob` (jobType Spark, REST 2025-12-01), as `az ml job create` translates them.
  */
-import path from 'node:path';
 import type { JobBaseProperties } from '@azure/arm-machinelearning';
 import { declaredNames, JOB_KEYS } from './command-job';
-import { readIdentity, readMetadata, readServices } from './command-parts';
+import { readIdentity, readMetadata, readServices, jobOrigin } from './command-parts';
 import { readCompute } from './compute';
 import { checkCommand } from './expressions';
 import { readInputs, readOutputs } from './io';
@@ -63,9 +62,7 @@ export function readSparkJob(root: Node): SparkJobSpec | undefined {
   if (!code || !entry) return undefined;
   return {
     type: 'spark',
-    file: path.resolve(root.document.file),
-    location: root.location(),
-    warnings: root.problems.warnings,
+    ...jobOrigin(root),
     ...metadata,
     ...(compute ? { compute } : {}),
     inputs,

@@ -1,5 +1,4 @@
 /** `type: sweep` jobs: a command trial run over a search space. */
-import path from 'node:path';
 import { declaredNames, JOB_KEYS } from './command-job';
 import {
   COMMAND_HINTS,
@@ -10,6 +9,7 @@ import {
   readQueueSettings,
   readResources,
   readServices,
+  jobOrigin,
 } from './command-parts';
 import { checkCommand } from './expressions';
 import { readInputs, readOutputs } from './io';
@@ -83,9 +83,7 @@ export function readSweepJob(root: Node): SweepJobSpec | undefined {
   if (!trial || !samplingAlgorithm || !objective || !limits) return undefined;
   return {
     type: 'sweep',
-    file: path.resolve(root.document.file),
-    location: root.location(),
-    warnings: root.problems.warnings,
+    ...jobOrigin(root),
     ...metadata,
     trial,
     ...(compute ? { compute } : {}),
