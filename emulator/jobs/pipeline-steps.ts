@@ -4,7 +4,8 @@
  * a Command job (the component's `command`, `code`, `environment`), a parallel step a Command job running the
  * parallel driver (`parallel-step.ts`), a pipeline step (a pipeline component, registered or inline) a Pipeline
  * job of the component's `jobs`; inputs bound to `${{parent.inputs.<x>}}` or to an earlier step's output
- * `${{parent.jobs.<step>.outputs.<y>}}`; outputs bound to `${{parent.outputs.<z>}}`.
+ * `${{parent.jobs.<step>.outputs.<y>}}`; outputs bound to `${{parent.outputs.<z>}}`. Sweep, spark and automl
+ * steps: `pipeline-kind-steps.ts`.
  */
 import { isObject, properties, type Json } from '../arm/resource';
 import type { StoredResource } from '../arm/store';
@@ -12,10 +13,11 @@ import { inputType, outputType } from './command-io';
 import { workspaceIdOfJob, type RunnerContext } from './context';
 import { JobFailure } from './job-handle';
 import { parallelCommand } from './parallel-step';
+import { componentHolder, KIND_STEP_TYPES, kindStepProperties, stepReferences } from './pipeline-kind-steps';
 import { entriesOf, field, objectField, stringField } from './rest';
 
 /** The step types the emulator runs. */
-const STEP_TYPES = ['command', 'parallel', 'pipeline'];
+const STEP_TYPES = ['command', 'parallel', 'pipeline', ...KIND_STEP_TYPES];
 
 const PARENT_INPUT = /^\$\{\{\s*parent\.inputs\.([A-Za-z0-9_.-]+)\s*\}\}$/;
 const STEP_OUTPUT = /^\$\{\{\s*parent\.jobs\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_.-]+)\s*\}\}$/;
@@ -26,7 +28,7 @@ const PRIMITIVE_TYPES = ['string', 'integer', 'number', 'boolean'];
 
 export interface PipelineStep {
   key: string;
-  /** `command`, `parallel` or `pipeline`. */
+  /** `command`, `parallel`, `pipeline`, `sweep`, `spark` or `automl`. */
   type: string;
   node: Json;
   component: Json;
@@ -48,7 +50,7 @@ export function pipelineSteps(ctx: RunnerContext, job: StoredResource): Pipeline
       );
     }
     const dependsOn = new Set(
-      [...JSON.stringify(node['inputs'] ?? {}).matchAll(ANY_STEP_OUTPUT)].map((m) => m[1] ?? ''),
+      [...JSON.stringify(stepReferences(node)).matchAll(ANY_STEP_OUTPUT)].map((m) => m[1] ?? ''),
     );
     for (const dep of dependsOn) {
       if (!keys.has(dep))
@@ -57,7 +59,9 @@ export function pipelineSteps(ctx: RunnerContext, job: StoredResource): Pipeline
         );
       if (dep === key) throw new JobFailure(`Step '${key}' reads its own outputs.`);
     }
-    return { key, type, node, component: componentOf(ctx, workspaceId, key, node, type), dependsOn };
+    const { holder, type: componentType } = componentHolder(node, type);
+    const component = componentOf(ctx, workspaceId, key, holder, componentType);
+    return { key, type, node, component, dependsOn };
   });
 }
 
@@ -74,7 +78,7 @@ function componentOf(
   const ref =
     stringField(node, 'componentId', 'component_id') ?? (typeof inline === 'string' ? inline : undefined);
   if (!ref) {
-    if (typeof node['command'] === 'string' || isObject(node['task'])) return node;
+    if (typeof node['command'] === 'string' || isObject(node['task']) || stepType === 'automl') return node;
     throw new JobFailure(`Step '${key}' has no 'componentId'.`);
   }
   if (/^azureml:\/\/registries\//i.test(ref)) {
@@ -161,6 +165,20 @@ export function stepJob(job: StoredResource, step: PipelineStep, finished: StepO
     } else {
       outputs[name] = { jobOutputType: declaredType ?? 'uri_folder' };
     }
+  }
+  if (KIND_STEP_TYPES.includes(step.type)) {
+    const resolve = (name: string, sent: unknown) =>
+      stepInput(step.key, name, sent, {}, parentInputs, finished);
+    const strip = (id: string | undefined) => id?.replace(/^azureml:(?=\/)/i, '');
+    const bound = {
+      ...step,
+      inputs,
+      outputs,
+      computeId,
+      codeId: strip(code),
+      environmentId: strip(environment),
+    };
+    return { properties: kindStepProperties({ ...bound, resolve }), parentOutputs };
   }
   if (step.type === 'pipeline') {
     const jobs = field(component, 'jobs');

@@ -41,6 +41,18 @@ total = sum(int(v) for v in rows[1::2])
 open(os.path.join(sys.argv[2], "summary.txt"), "w").write(f"total {total}\\n")
 print("summarized", total)
 `,
+  'trial.py': `
+import argparse, json, os, time
+parser = argparse.ArgumentParser()
+parser.add_argument("--data")
+parser.add_argument("--lr", type=float)
+parser.add_argument("--model")
+args = parser.parse_args()
+assert os.path.exists(os.path.join(args.data, "a.txt")), "no data"
+with open(os.environ["AZUREML_STEPS_METRICS_FILE"], "a") as f:
+    f.write(json.dumps({"name": "accuracy", "value": args.lr, "step": 0, "timestamp": time.time()}) + "\\n")
+open(os.path.join(args.model, "lr.txt"), "w").write(str(args.lr))
+`,
   'main.py': 'print("spark entry")\n',
   'utils.py': '\n',
 };
@@ -301,5 +313,185 @@ describe('stand-ins', () => {
     const outcome = await emulator.jobRunner.whenDone('automl-no-data');
     expect(outcome.status).toBe('Failed');
     expect(outcome.error?.message).toMatch(/^Input 'training_data': nothing was found at /);
+  });
+});
+
+/** The children of a pipeline job: [displayName, jobType, status]. */
+function stepsOf(pipeline: string): string[][] {
+  return emulator.store
+    .children(emulator.workspaceId, 'jobs')
+    .filter((j) => JSON.stringify(properties(j)['properties'] ?? {}).includes(`"${pipeline}"`))
+    .map((c) => [c, properties(c)] as const)
+    .map(([, p]) => [String(p['displayName']), String(p['jobType']), String(p['status'])])
+    .sort();
+}
+
+/** The child job a pipeline step ran as, by its step name and job type. */
+function stepJobOf(step: string, jobType: string) {
+  const found = emulator.store
+    .children(emulator.workspaceId, 'jobs')
+    .find((j) => properties(j)['displayName'] === step && properties(j)['jobType'] === jobType);
+  if (!found) throw new Error(`no ${jobType} job of step ${step}`);
+  return found;
+}
+
+/** A command step (snake_case node, inline component) that fails unless `${{inputs.<name>}}/<file>` exists. */
+const checkStep = (name: string, from: string, file: string) => ({
+  type: 'command',
+  component: {
+    type: 'command',
+    command: `test -f \${{inputs.${name}}}/${file}`,
+    code: codeId,
+    environment: environmentId,
+    inputs: { [name]: { type: 'uri_folder' } },
+  },
+  inputs: { [name]: { job_input_type: 'literal', value: from } },
+});
+
+describe('sweep, spark and automl steps (as azure-ai-ml sends them)', () => {
+  it('runs a sweep step of a registered trial component; the next step reads the best trial output', async () => {
+    const trial = emulator.assets.addAssetVersion(emulator.workspaceId, 'components', 'tune-trial', '1', {
+      componentSpec: {
+        type: 'command',
+        command: 'python trial.py --data ${{inputs.data}} --lr ${{inputs.lr}} --model ${{outputs.model}}',
+        code: codeId,
+        environment: environmentId,
+        inputs: { data: { type: 'uri_folder' }, lr: { type: 'number', default: '0.05' } },
+        outputs: { model: { type: 'uri_folder' } },
+      },
+    }).id;
+    await putJob('pipe-sweep', {
+      jobType: 'Pipeline',
+      settings: { default_compute: 'azureml:serverless' },
+      inputs: { data: { jobInputType: 'uri_folder', uri: dataUri('good') } },
+      jobs: {
+        tune: {
+          type: 'sweep',
+          name: 'tune',
+          trial: { componentId: trial },
+          inputs: { data: { job_input_type: 'literal', value: '${{parent.inputs.data}}' } },
+          outputs: { model: { job_output_type: 'uri_folder' } },
+          search_space: { lr: { type: 'choice', values: [0.1, 0.3, 0.2] } },
+          sampling_algorithm: 'grid',
+          objective: { goal: 'maximize', primary_metric: 'accuracy' },
+          limits: { max_total_trials: 3, max_concurrent_trials: 2, timeout: 3600 },
+          early_termination: { policy_type: 'MedianStopping', delay_evaluation: 2, evaluation_interval: 1 },
+        },
+        check: checkStep('model', '${{parent.jobs.tune.outputs.model}}', 'lr.txt'),
+      },
+    });
+    expect(await emulator.jobRunner.whenDone('pipe-sweep')).toEqual({ status: 'Completed' });
+    expect(stepsOf('pipe-sweep')).toEqual([
+      ['check', 'Command', 'Completed'],
+      ['tune', 'Sweep', 'Completed'],
+    ]);
+    const sweep = stepJobOf('tune', 'Sweep');
+    const best = String((properties(sweep)['properties'] as Record<string, string>)['best_child_run_id']);
+    const model = (properties(sweep)['outputs'] as Record<string, { uri: string }>)['model']?.uri ?? '';
+    const path = model.replace(/^azureml:\/\/datastores\/workspaceblobstore\/paths\//, '');
+    expect(await text(datastore, `${path.replace(/\/?$/, '/')}lr.txt`)).toBe('0.3');
+    expect(best).toMatch(/_1$/);
+  });
+
+  it('runs a spark step of a registered spark component; the next step reads its output', async () => {
+    const wrangle = emulator.assets.addAssetVersion(emulator.workspaceId, 'components', 'wrangle', '1', {
+      componentSpec: {
+        type: 'spark',
+        code: codeId,
+        entry: { file: 'main.py' },
+        py_files: ['utils.py'],
+        args: '--raw ${{inputs.raw}} --wrangled ${{outputs.wrangled}}',
+        inputs: { raw: { type: 'uri_folder' } },
+        outputs: { wrangled: { type: 'uri_folder', mode: 'direct' } },
+      },
+    }).id;
+    await putJob('pipe-spark', {
+      jobType: 'Pipeline',
+      settings: { default_compute: 'azureml:serverless' },
+      inputs: { raw: { jobInputType: 'uri_folder', uri: dataUri('good') } },
+      jobs: {
+        wrangle: {
+          type: 'spark',
+          name: 'wrangle',
+          componentId: wrangle,
+          args: '--raw ${{inputs.raw}} --wrangled ${{outputs.wrangled}}',
+          entry: { file: 'main.py', spark_job_entry_type: 'SparkJobPythonEntry' },
+          py_files: ['utils.py'],
+          conf: { 'spark.driver.cores': 1, 'spark.executor.instances': 2 },
+          identity: { identity_type: 'UserIdentity' },
+          inputs: { raw: { job_input_type: 'literal', value: '${{parent.inputs.raw}}' } },
+          outputs: { wrangled: { job_output_type: 'uri_folder', mode: 'Direct' } },
+          resources: { instance_type: 'standard_e4s_v3', runtime_version: '3.3' },
+        },
+        check: checkStep('wrangled', '${{parent.jobs.wrangle.outputs.wrangled}}', '_SUCCESS'),
+      },
+    });
+    expect(await emulator.jobRunner.whenDone('pipe-spark')).toEqual({ status: 'Completed' });
+    expect(stepsOf('pipe-spark')).toEqual([
+      ['check', 'Command', 'Completed'],
+      ['wrangle', 'Spark', 'Completed'],
+    ]);
+    const spark = stepJobOf('wrangle', 'Spark');
+    const log = await text(artifacts, `ExperimentRun/dcid.${spark.body['name']}/logs/azureml/driver/stdout`);
+    expect(log).toMatch(/^spark-submit --conf spark\.driver\.cores=1 .*--py-files utils\.py main\.py --raw /);
+    expect(log).toMatch(/instance type standard_e4s_v3/);
+  });
+
+  it('runs an automl step in its YAML-like form; the next step reads best_model', async () => {
+    await putJob('pipe-automl', {
+      jobType: 'Pipeline',
+      settings: { default_compute: 'azureml:serverless' },
+      inputs: { train: { jobInputType: 'mltable', uri: dataUri('train') } },
+      jobs: {
+        classify: {
+          type: 'automl',
+          name: 'classify',
+          task: 'classification',
+          target_column_name: 'y',
+          primary_metric: 'accuracy',
+          training_data: '${{parent.inputs.train}}',
+          validation_data: `{'type': 'mltable', 'path': '${dataUri('train')}'}`,
+          limits: { max_trials: 2, timeout_minutes: 30 },
+          training: { enable_stack_ensemble: false },
+          log_verbosity: 'info',
+          outputs: { best_model: { job_output_type: 'mlflow_model' } },
+          properties: {},
+          tags: {},
+        },
+        check: checkStep('model', '${{parent.jobs.classify.outputs.best_model}}', 'MLmodel'),
+      },
+    });
+    expect(await emulator.jobRunner.whenDone('pipe-automl')).toEqual({ status: 'Completed' });
+    expect(stepsOf('pipe-automl')).toEqual([
+      ['check', 'Command', 'Completed'],
+      ['classify', 'AutoML', 'Completed'],
+    ]);
+    const automl = stepJobOf('classify', 'AutoML');
+    const task = properties(automl)['taskDetails'] as Record<string, unknown>;
+    expect(task).toMatchObject({
+      taskType: 'Classification',
+      primaryMetric: 'Accuracy',
+      trainingData: { jobInputType: 'mltable', uri: dataUri('train') },
+      validationData: { jobInputType: 'mltable', uri: dataUri('train') },
+      limitSettings: { maxTrials: 2, timeout: 'PT30M' },
+    });
+    const run = emulator.mlflow.getRun(String(automl.body['name'])) as {
+      data: Record<string, { key: string; value: unknown }[]>;
+    };
+    expect(run.data['metrics']?.map((m) => m.key)).toContain('Accuracy');
+  });
+
+  it('fails an automl step whose training data is not data, naming the step', async () => {
+    await putJob('pipe-automl-literal', {
+      jobType: 'Pipeline',
+      jobs: {
+        classify: { type: 'automl', task: 'classification', training_data: 'just-a-name' },
+      },
+    });
+    const outcome = await emulator.jobRunner.whenDone('pipe-automl-literal');
+    expect(outcome.status).toBe('Failed');
+    expect(outcome.error?.message).toMatch(
+      /Failed nodes: \/classify\..* Step 'classify': 'training_data' is not data \(an mltable\): "just-a-name"\.$/,
+    );
   });
 });
