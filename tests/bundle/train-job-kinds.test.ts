@@ -1,7 +1,7 @@
 /**
  * The bundled train step runs, on both hosts and to completion on the emulator, the job kinds the CLI submits
- * beyond command, pipeline and sweep: a standalone AutoML job, a standalone Spark job, and a pipeline with a
- * parallel step (tests/fixtures/train). The emulator runs AutoML and Spark through stand-ins (emulator/README.md).
+ * beyond command, pipeline and sweep: a standalone AutoML job, a standalone Spark job, a pipeline with a
+ * parallel step and one with a spark step (tests/fixtures/train). The emulator runs AutoML and Spark through stand-ins (emulator/README.md).
  */
 import { join } from 'node:path';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
@@ -55,6 +55,17 @@ beforeAll(async () => {
     });
   }
   await upload('data/titanic.csv', 'PassengerId,Survived\n1,0\n');
+  await upload('spark/raw/weather.csv', 'day,rain\n1,0\n');
+  // The pipeline-sweep fixture's data and the registered trial component its second sweep step names.
+  await upload('tune/data/rows.csv', 'x,y\n1,0\n');
+  emulator.assets.addAssetVersion(ws, 'components', 'tune_trial', '2', {
+    componentSpec: {
+      type: 'command',
+      command: 'test -d ${{inputs.data}} && echo lr=${{inputs.learning_rate}}',
+      environment: 'azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu:33',
+      inputs: { data: { type: 'uri_folder' }, learning_rate: { type: 'number', default: 0.05 } },
+    },
+  });
 }, 60_000);
 afterAll(() => emulator.close());
 
@@ -64,6 +75,17 @@ function train(host: Host, file: string): Promise<HostRun> {
     action: 'train',
     inputs: { jobFile: join(fixtures, file) },
   });
+}
+
+interface JobProperties {
+  displayName?: string;
+  jobType?: string;
+  status?: string;
+  properties?: Record<string, string>;
+}
+
+function properties(job: { body: Record<string, unknown> }): JobProperties {
+  return job.body['properties'] as JobProperties;
 }
 
 function stored(jobName: string): Record<string, unknown> {
@@ -125,6 +147,53 @@ describe.each(hosts)('train on %s runs the job kinds of 2025-12-01 to completion
       const summary = outputs['summary']!.replace(/^azureml:\/\/datastores\/workspaceblobstore\/paths\//, '');
       // Three files holding 1, 2 and 3, each scored times 2 by score.py (--factor 2).
       expect(await read(`${summary}summary.txt`)).toBe('total 12\n');
+    },
+    200_000,
+  );
+
+  it.concurrent(
+    'a pipeline with two sweep steps (a local trial component and a registered one) runs their trials',
+    async () => {
+      const run = await train(host, 'pipeline-sweep/pipeline.yml');
+      expect(run.errors).toEqual([]);
+      expect(run.outputs.jobStatus).toBe('Completed');
+      const jobs = emulator.store.children(emulator.workspaceId, 'jobs').map((j) => j);
+      const steps = jobs.filter(
+        (j) => properties(j)['properties']?.['azureml.pipelinerunid'] === run.outputs.jobName,
+      );
+      expect(steps.map((j) => [properties(j)['displayName'], properties(j)['jobType']]).sort()).toEqual([
+        ['tune', 'Sweep'],
+        ['tune_registered', 'Sweep'],
+      ]);
+      const trials = (sweep: string) =>
+        jobs.filter(
+          (j) => String(j.body['name']).startsWith(`${sweep}_`) && properties(j)['status'] === 'Completed',
+        );
+      const [tune, registered] = ['tune', 'tune_registered'].map((step) =>
+        String(steps.find((j) => properties(j)['displayName'] === step)!.body['name']),
+      );
+      expect(trials(tune!)).toHaveLength(4);
+      expect(trials(registered!)).toHaveLength(2);
+    },
+    200_000,
+  );
+
+  it.concurrent(
+    'a pipeline whose spark step writes the folder a command step then reads',
+    async () => {
+      const run = await train(host, 'pipeline-spark/pipeline.yml');
+      expect(run.errors).toEqual([]);
+      expect(run.outputs.jobStatus).toBe('Completed');
+      const steps = emulator.store
+        .children(emulator.workspaceId, 'jobs')
+        .map(properties)
+        .filter((p) => p.properties?.['azureml.pipelinerunid'] === run.outputs.jobName)
+        .map((p) => [p.displayName, p.jobType, p.status])
+        .sort();
+      expect(steps).toEqual([
+        ['count', 'Command', 'Completed'],
+        ['wrangle', 'Spark', 'Completed'],
+      ]);
     },
     200_000,
   );
