@@ -1,7 +1,8 @@
 /**
  * The bundled train step runs, on both hosts and to completion on the emulator, the job kinds the CLI submits
  * beyond command, pipeline and sweep: a standalone AutoML job, a standalone Spark job, a pipeline with a
- * parallel step and one with a spark step (tests/fixtures/train). The emulator runs AutoML and Spark through stand-ins (emulator/README.md).
+ * parallel step, one with sweep steps, one with a spark step and one with an automl step (tests/fixtures/train).
+ * The emulator runs AutoML and Spark through stand-ins (emulator/README.md).
  */
 import { join } from 'node:path';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
@@ -174,6 +175,32 @@ describe.each(hosts)('train on %s runs the job kinds of 2025-12-01 to completion
       );
       expect(trials(tune!)).toHaveLength(4);
       expect(trials(registered!)).toHaveLength(2);
+    },
+    200_000,
+  );
+
+  it.concurrent(
+    'a pipeline whose automl step has its data written in the step (a local folder, a data asset)',
+    async () => {
+      const run = await train(host, 'pipeline-automl-data/pipeline.yml');
+      expect(run.errors).toEqual([]);
+      expect(run.outputs.jobStatus).toBe('Completed');
+      const step = emulator.store
+        .children(emulator.workspaceId, 'jobs')
+        .find((j) => properties(j).properties?.['azureml.pipelinerunid'] === run.outputs.jobName)!;
+      expect(properties(step)).toMatchObject({
+        displayName: 'classify',
+        jobType: 'AutoML',
+        status: 'Completed',
+        taskDetails: {
+          taskType: 'Classification',
+          primaryMetric: 'Accuracy',
+          validationData: { uri: expect.stringMatching(/\/data\/bank-valid\/versions\/1$/) },
+        },
+      });
+      expect(await read(`azureml/${String(step.body['name'])}/best_model/MLmodel`)).toMatch(
+        /python_function/,
+      );
     },
     200_000,
   );
