@@ -89,6 +89,16 @@ function properties(job: { body: Record<string, unknown> }): JobProperties {
   return job.body['properties'] as JobProperties;
 }
 
+/** Runs a pipeline fixture through train, expects it Completed, and returns its steps' child jobs. */
+async function trainPipeline(host: Host, file: string) {
+  const run = await train(host, file);
+  expect(run.errors).toEqual([]);
+  expect(run.outputs.jobStatus).toBe('Completed');
+  return emulator.store
+    .children(emulator.workspaceId, 'jobs')
+    .filter((j) => properties(j).properties?.['azureml.pipelinerunid'] === run.outputs.jobName);
+}
+
 function stored(jobName: string): Record<string, unknown> {
   return emulator.store.get(`${emulator.workspaceId}/jobs/${jobName}`)!.body['properties'] as Record<
     string,
@@ -155,13 +165,8 @@ describe.each(hosts)('train on %s runs the job kinds of 2025-12-01 to completion
   it.concurrent(
     'a pipeline with two sweep steps (a local trial component and a registered one) runs their trials',
     async () => {
-      const run = await train(host, 'pipeline-sweep/pipeline.yml');
-      expect(run.errors).toEqual([]);
-      expect(run.outputs.jobStatus).toBe('Completed');
-      const jobs = emulator.store.children(emulator.workspaceId, 'jobs').map((j) => j);
-      const steps = jobs.filter(
-        (j) => properties(j)['properties']?.['azureml.pipelinerunid'] === run.outputs.jobName,
-      );
+      const steps = await trainPipeline(host, 'pipeline-sweep/pipeline.yml');
+      const jobs = emulator.store.children(emulator.workspaceId, 'jobs');
       expect(steps.map((j) => [properties(j)['displayName'], properties(j)['jobType']]).sort()).toEqual([
         ['tune', 'Sweep'],
         ['tune_registered', 'Sweep'],
@@ -182,12 +187,9 @@ describe.each(hosts)('train on %s runs the job kinds of 2025-12-01 to completion
   it.concurrent(
     'a pipeline whose automl step has its data written in the step (a local folder, a data asset)',
     async () => {
-      const run = await train(host, 'pipeline-automl-data/pipeline.yml');
-      expect(run.errors).toEqual([]);
-      expect(run.outputs.jobStatus).toBe('Completed');
-      const step = emulator.store
-        .children(emulator.workspaceId, 'jobs')
-        .find((j) => properties(j).properties?.['azureml.pipelinerunid'] === run.outputs.jobName)!;
+      const steps = await trainPipeline(host, 'pipeline-automl-data/pipeline.yml');
+      expect(steps).toHaveLength(1);
+      const step = steps[0]!;
       expect(properties(step)).toMatchObject({
         displayName: 'classify',
         jobType: 'AutoML',
@@ -208,13 +210,8 @@ describe.each(hosts)('train on %s runs the job kinds of 2025-12-01 to completion
   it.concurrent(
     'a pipeline whose spark step writes the folder a command step then reads',
     async () => {
-      const run = await train(host, 'pipeline-spark/pipeline.yml');
-      expect(run.errors).toEqual([]);
-      expect(run.outputs.jobStatus).toBe('Completed');
-      const steps = emulator.store
-        .children(emulator.workspaceId, 'jobs')
+      const steps = (await trainPipeline(host, 'pipeline-spark/pipeline.yml'))
         .map(properties)
-        .filter((p) => p.properties?.['azureml.pipelinerunid'] === run.outputs.jobName)
         .map((p) => [p.displayName, p.jobType, p.status])
         .sort();
       expect(steps).toEqual([
