@@ -67,6 +67,11 @@ export function createMachineLearningClient(
   });
 }
 
+/** What raw JSON requests are sent through (arm-raw.ts). */
+export interface ArmJsonTransport {
+  sendRequest(request: PipelineRequest): Promise<PipelineResponse>;
+}
+
 /**
  * A transport for raw JSON requests (arm-raw.ts) that carry an api-version of their own, e.g. online endpoints at a
  * version with `mirrorTraffic`. The client above cannot carry them: the SDK's api-version policy rewrites the
@@ -77,7 +82,7 @@ export function createArmJsonTransport(
   credential: TokenCredential,
   target: ArmTarget,
   options: ArmClientOptions,
-): { sendRequest(request: PipelineRequest): Promise<PipelineResponse> } {
+): ArmJsonTransport {
   const client = new AzureMachineLearningWorkspaces(
     credential,
     target.subscriptionId,

@@ -1,7 +1,13 @@
 import type { AzureMachineLearningWorkspaces, Workspace } from '@azure/arm-machinelearning';
 import type { TokenCredential } from '@azure/identity';
 import type { StepContext } from '../step/define';
-import { createMachineLearningClient, type ArmClientOptions, type ArmTarget } from '../azure/arm-clients';
+import {
+  createArmJsonTransport,
+  createMachineLearningClient,
+  type ArmClientOptions,
+  type ArmJsonTransport,
+  type ArmTarget,
+} from '../azure/arm-clients';
 import { resolveAzureAccess, type AzureAccess, type AzureSignInValues } from '../azure/auth-config';
 import { createCredential } from '../azure/credentials';
 import { callAzure, type AzureErrorContext } from '../azure/errors';
@@ -20,6 +26,11 @@ export interface WorkspaceSession {
   readonly target: ArmTarget;
   readonly clientOptions: ArmClientOptions;
   readonly ml: AzureMachineLearningWorkspaces;
+  /**
+   * Raw JSON requests that carry an api-version of their own (jobs, online endpoints and deployments at versions
+   * newer than the ML client's): same sign-in, made on first use.
+   */
+  readonly armJson: ArmJsonTransport;
   readonly resourceGroup: string;
   readonly workspaceName: string;
   /** ARM id of the workspace. */
@@ -47,12 +58,16 @@ export function openWorkspaceSession(
   const { resourceGroup, workspaceName } = ref;
   const workspaceId = `/subscriptions/${access.subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${workspaceName}`;
   const about = (operation: string): AzureErrorContext => ({ operation, scope: workspaceId, host });
+  let armJson: ArmJsonTransport | undefined;
   return {
     access,
     credential,
     target,
     clientOptions,
     ml,
+    get armJson() {
+      return (armJson ??= createArmJsonTransport(credential, target, clientOptions));
+    },
     resourceGroup,
     workspaceName,
     workspaceId,

@@ -6,7 +6,7 @@
 import type { ModelVersion } from '@azure/arm-machinelearning';
 import { armJsonRequest } from '../../azure/arm-raw';
 import { beginArmJsonOperation } from '../../azure/arm-raw-operation';
-import { createArmJsonTransport, pollingOptions, waitForOperation } from '../../azure/arm-clients';
+import { pollingOptions, waitForOperation } from '../../azure/arm-clients';
 import { callAzure } from '../../azure/errors';
 import type { WorkspaceSession } from '../../azureml/workspace-session';
 import type { StepContext } from '../../step/define';
@@ -35,14 +35,14 @@ export interface DeploymentState {
 
 /** The endpoint API of one workspace session. */
 export class OnlineEndpoints {
-  /** Raw endpoint requests go through a transport that keeps their api-version (see createArmJsonTransport). */
-  private readonly transport: ReturnType<typeof createArmJsonTransport>;
-
   constructor(
     private readonly session: WorkspaceSession,
     private readonly context: StepContext,
-  ) {
-    this.transport = createArmJsonTransport(session.credential, session.target, session.clientOptions);
+  ) {}
+
+  /** Raw endpoint and deployment requests keep their api-version (see createArmJsonTransport). */
+  private get transport() {
+    return this.session.armJson;
   }
 
   private path(endpoint: string): string {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { JobBase } from '@azure/arm-machinelearning';
-import { createArmJsonTransport } from '../../azure/arm-clients';
 import { armJsonRequest } from '../../azure/arm-raw';
 import type { WorkspaceSession } from '../../azureml/workspace-session';
 import type { JobSpec } from './job-spec';
@@ -11,22 +10,10 @@ import type { JobSpec } from './job-spec';
 /**
  * The api-version train sends jobs at: the newest stable Machine Learning version, whose job models carry output
  * mode Direct, queue settings (serverless job tiers), Spark and AutoML jobs. The SDK's models are of 2022-10-01,
- * so these requests go through a transport that keeps their api-version. See
+ * so these requests go through the session's JSON transport, which keeps their api-version. See
  * docs/decisions/0016-job-api-version.md.
  */
 export const JOB_API_VERSION = '2025-12-01';
-
-const transports = new WeakMap<WorkspaceSession, ReturnType<typeof createArmJsonTransport>>();
-
-/** The JSON transport of a session (one per session: it signs in once). */
-function jobTransport(session: WorkspaceSession): ReturnType<typeof createArmJsonTransport> {
-  let transport = transports.get(session);
-  if (!transport) {
-    transport = createArmJsonTransport(session.credential, session.target, session.clientOptions);
-    transports.set(session, transport);
-  }
-  return transport;
-}
 
 /** PUT .../jobs/{jobName}: submits the job. */
 export function putJob(session: WorkspaceSession, jobName: string, body: JobBase): Promise<JobBase> {
@@ -47,7 +34,7 @@ async function jobRequest(
 ): Promise<JobBase> {
   const path = `${session.workspaceId}/jobs/${jobName}`;
   return (await session.call(operation, (o) =>
-    armJsonRequest(jobTransport(session), session.access.cloud.armEndpoint, method, path, body, {
+    armJsonRequest(session.armJson, session.access.cloud.armEndpoint, method, path, body, {
       ...o,
       apiVersion: JOB_API_VERSION,
     }),
