@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import { formatLocation, type SourceLocation } from '../step/errors';
+import { withLocation } from '../step/errors';
 import { localVariableName } from '../step/manifest';
 import { cloudOverrideFrom, type Platform } from './ports';
 
@@ -29,8 +29,8 @@ export function localPlatform(options: { envFile?: string; env?: NodeJS.ProcessE
       info: (message) => console.log(hide(message)),
       debug: (message) => debug && console.log(`debug: ${hide(message)}`),
       // The message may already start with its location (describeError words it so for every host).
-      warning: (message, location) => console.warn(`warning: ${hide(located(message, location))}`),
-      error: (message, location) => console.error(`error: ${hide(located(message, location))}`),
+      warning: (message, location) => console.warn(`warning: ${hide(withLocation(message, location))}`),
+      error: (message, location) => console.error(`error: ${hide(withLocation(message, location))}`),
       startGroup: (title) => console.log(`▶ ${title}`),
       endGroup: () => undefined,
       mask: (secret) => masked.push(secret),
@@ -54,10 +54,4 @@ export function localPlatform(options: { envFile?: string; env?: NodeJS.ProcessE
       },
     },
   };
-}
-
-/** `file:line:column: message`, the location once (describeError already starts most messages with it). */
-function located(message: string, location: SourceLocation | undefined): string {
-  if (!location || message.startsWith(formatLocation(location))) return message;
-  return `${formatLocation(location)}: ${message}`;
 }

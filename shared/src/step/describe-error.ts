@@ -21,7 +21,7 @@ function describeOnly(error: unknown, debug: boolean): DescribedError {
     const only = error.errors.length === 1 ? error.errors[0] : undefined;
     if (only)
       return {
-        message: withLocation(only.message, only.location),
+        message: withLocation(only.message, lineOf(only.location)),
         location: only.location,
         cancelled: false,
       };
@@ -38,7 +38,7 @@ function describeOnly(error: unknown, debug: boolean): DescribedError {
   }
   if (error instanceof StepError) {
     return {
-      message: withLocation(error.message, error.location),
+      message: withLocation(error.message, lineOf(error.location)),
       location: error.location,
       cancelled: error.kind === 'cancelled',
     };
@@ -77,4 +77,9 @@ function describeCause(cause: unknown): string {
   // A stack starts with `name: message`; only the frames are new.
   const frames = cause.stack?.split('\n').filter((line) => /^\s+at /.test(line)) ?? [];
   return [head, ...frames].join('\n');
+}
+
+/** A location worth writing into the message: one with a line (a whole file is named by the message itself). */
+function lineOf(location: SourceLocation | undefined): SourceLocation | undefined {
+  return location?.line === undefined ? undefined : location;
 }

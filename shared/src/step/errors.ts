@@ -14,8 +14,7 @@ export function formatLocation(location: SourceLocation): string {
 
 /** `file:line:column: message`, the location once: a message that already starts with it is left as it is. */
 export function withLocation(message: string, location: SourceLocation | undefined): string {
-  if (!location || location.line === undefined || message.startsWith(formatLocation(location)))
-    return message;
+  if (!location || message.startsWith(formatLocation(location))) return message;
   return `${formatLocation(location)}: ${message}`;
 }
 
