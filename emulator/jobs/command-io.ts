@@ -8,6 +8,7 @@ import { join, posix } from 'node:path';
 import { DEFAULT_DATASTORE } from '../arm/ml-datastores';
 import { isObject, type Json } from '../arm/resource';
 import type { BlobLocation, BlobStore } from './blob-store';
+import type { JobOutcome } from './context';
 import { JobFailure } from './job-handle';
 import { entriesOf, field, stringField } from './rest';
 import type { AssetKind, WorkspacePaths } from './workspace-paths';
@@ -137,4 +138,35 @@ export async function uploadOutputs(
     }
   }
   return failed;
+}
+
+/** A job's working files under `dir`: the code snapshot in `code/`, its inputs fetched, a folder per output. */
+export async function prepareJobFiles(
+  paths: WorkspacePaths,
+  blobs: BlobStore,
+  job: { name: string; props: Json; inputs: unknown },
+  dir: string,
+  throwIfStopped: () => void,
+): Promise<{
+  codeDir: string;
+  inputs: Record<string, PreparedInput>;
+  outputs: Record<string, PreparedOutput>;
+}> {
+  const codeDir = join(dir, 'code');
+  await mkdir(codeDir, { recursive: true });
+  const codeId = stringField(job.props, 'codeId');
+  if (codeId) await downloadCode(paths, blobs, codeId, codeDir);
+  throwIfStopped();
+  const inputs = await prepareInputs(paths, blobs, job.inputs, join(dir, 'inputs'));
+  const outputs = await prepareOutputs(paths, job.name, job.props['outputs'], join(dir, 'outputs'));
+  return { codeDir, inputs, outputs };
+}
+
+/** A finished job's outcome once its outputs are uploaded: Failed naming the outputs that could not be. */
+export function afterUploads(failed: string[]): JobOutcome {
+  if (failed.length === 0) return { status: 'Completed' };
+  return {
+    status: 'Failed',
+    error: { code: 'SystemError', message: `Uploading the output(s) ${failed.join(', ')} failed.` },
+  };
 }

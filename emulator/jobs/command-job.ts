@@ -11,18 +11,12 @@ import { isObject, properties } from '../arm/resource';
 import type { StoredResource } from '../arm/store';
 import { JOB_PHASE_SECONDS } from '../arm/timing-profile';
 import { renderCommand } from './command-line';
-import {
-  downloadCode,
-  prepareInputs,
-  prepareOutputs,
-  uploadOutputs,
-  type PreparedOutput,
-} from './command-io';
+import { afterUploads, prepareJobFiles, uploadOutputs, type PreparedOutput } from './command-io';
 import { advance, pathsOf, type JobOutcome, type RunnerContext } from './context';
 import type { JobHandle } from './job-handle';
 import { LogBlob } from './log-blob';
 import { MetricsFile } from './metrics-file';
-import { durationMs, objectField, stringField } from './rest';
+import { durationMs, objectField } from './rest';
 import { UserProcess, type UserProcessResult } from './user-process';
 
 /** Tag of a compute that keeps its jobs `Queued` this many seconds (to exercise timeouts in tests). */
@@ -49,13 +43,13 @@ export async function runCommandJob(
   const preparing = Date.now();
   const dir = join(ctx.root, 'jobs', handle.name);
   try {
-    const codeDir = join(dir, 'code');
-    await mkdir(codeDir, { recursive: true });
-    const codeId = stringField(props, 'codeId');
-    if (codeId) await downloadCode(paths, ctx.blobs, codeId, codeDir);
-    handle.throwIfStopped();
-    const inputs = await prepareInputs(paths, ctx.blobs, props['inputs'], join(dir, 'inputs'));
-    const outputs = await prepareOutputs(paths, handle.name, props['outputs'], join(dir, 'outputs'));
+    const { codeDir, inputs, outputs } = await prepareJobFiles(
+      paths,
+      ctx.blobs,
+      { name: handle.name, props, inputs: props['inputs'] },
+      dir,
+      () => handle.throwIfStopped(),
+    );
     const command = renderCommand(String(props['command'] ?? ''), {
       inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.value])),
       outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.localPath])),
@@ -87,11 +81,7 @@ export async function runCommandJob(
       await log.close();
     }
     const outcome = outcomeOf(command, result, stderr);
-    if (outcome.status !== 'Completed' || failedUploads.length === 0) return outcome;
-    return {
-      status: 'Failed',
-      error: { code: 'SystemError', message: `Uploading the output(s) ${failedUploads.join(', ')} failed.` },
-    };
+    return outcome.status === 'Completed' ? afterUploads(failedUploads) : outcome;
   } finally {
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }

@@ -4,21 +4,19 @@
  * command job fetches them (a missing code or input fails the job the same way), a fresh folder per output
  * uploaded at the end, and log files written to the run's artifacts. What happens while Running is the caller's.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { properties } from '../arm/resource';
 import type { StoredResource } from '../arm/store';
 import {
-  downloadCode,
-  prepareInputs,
-  prepareOutputs,
+  afterUploads,
+  prepareJobFiles,
   uploadOutputs,
   type PreparedInput,
   type PreparedOutput,
 } from './command-io';
 import { advance, pathsOf, type JobOutcome, type RunnerContext } from './context';
 import type { JobHandle } from './job-handle';
-import { stringField } from './rest';
 
 export interface StandInRun {
   codeDir: string;
@@ -44,31 +42,23 @@ export async function runStandIn(
   advance(ctx, handle, 'Preparing');
   const dir = join(ctx.root, 'jobs', handle.name);
   try {
-    const codeDir = join(dir, 'code');
-    await mkdir(codeDir, { recursive: true });
-    const codeId = stringField(props, 'codeId');
-    if (codeId) await downloadCode(paths, ctx.blobs, codeId, codeDir);
-    handle.throwIfStopped();
-    const prepared = await prepareInputs(paths, ctx.blobs, inputs, join(dir, 'inputs'));
-    const outputs = await prepareOutputs(paths, handle.name, props['outputs'], join(dir, 'outputs'));
+    const files = await prepareJobFiles(paths, ctx.blobs, { name: handle.name, props, inputs }, dir, () =>
+      handle.throwIfStopped(),
+    );
+    const { codeDir, outputs } = files;
     advance(ctx, handle, 'Queued');
     await handle.pause(ctx.paceMs);
     advance(ctx, handle, 'Running');
     const log = (path: string, text: string) => logs.set(path, (logs.get(path) ?? '') + text);
     try {
-      await body({ codeDir, inputs: prepared, outputs, log });
+      await body({ codeDir, inputs: files.inputs, outputs, log });
     } finally {
       for (const [path, text] of logs)
         await ctx.blobs.uploadText(paths.artifact(handle.name, path), text).catch(() => undefined);
     }
     handle.throwIfStopped();
     advance(ctx, handle, 'Finalizing');
-    const failed = await uploadOutputs(ctx.blobs, outputs);
-    if (failed.length === 0) return { status: 'Completed' };
-    return {
-      status: 'Failed',
-      error: { code: 'SystemError', message: `Uploading the output(s) ${failed.join(', ')} failed.` },
-    };
+    return afterUploads(await uploadOutputs(ctx.blobs, outputs));
   } finally {
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
