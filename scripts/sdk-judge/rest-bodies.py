@@ -262,9 +262,10 @@ def main():
         except (MlException, ValidationError, NotJudged) as error:  # the SDK refuses the YAML; anything else stops the run
             reason = f"{type(error).__name__}: {' '.join(str(error).split())}"[:400]
         except TypeError as error:
-            if not raised_inside_sdk(error):
+            module = raised_inside_sdk(error)
+            if not module:
                 raise
-            reason = f"it crashes on it ({type(error).__name__} in {raised_inside_sdk(error)}: {error})"[:400]
+            reason = f"it crashes on it ({type(error).__name__} in {module}: {error})"[:400]
         if name.startswith(BROKEN_DIR):
             said = "builds a body for it (it leaves this check to the service)" if judged else f"refuses it too: {reason}"
             entry["notJudged"] = f"deliberately invalid (broken-jobs.test.ts); the SDK {said}"
