@@ -1,4 +1,4 @@
-import { followJob, type JobWatch } from '../../../shared/src/steps/train/follow-job';
+import { followJob, type JobWatch, pollInterval } from '../../../shared/src/steps/train/follow-job';
 import { memoryPlatform } from '../../harness/memory-platform';
 
 /** A job whose status and logs advance one step per poll, as Azure ML's would between two GETs. */
@@ -168,5 +168,17 @@ describe('followJob', () => {
         .filter((m) => !m.startsWith('[')),
     ).toEqual([]);
     expect(result.logTail).toEqual(['a', 'b', 'boom']);
+  });
+});
+
+describe('pollInterval', () => {
+  it('polls every second for the first 10 s, then slows down to the CLI pace of 10 s after a minute', () => {
+    expect([0, 9_999, 10_000, 29_999, 30_000, 59_999, 60_000, 3_600_000].map(pollInterval)).toEqual([
+      1_000, 1_000, 2_000, 2_000, 5_000, 5_000, 10_000, 10_000,
+    ]);
+    // A job followed for an hour costs at most 10 + 10 + 6 + 354 = 380 status reads.
+    let polls = 0;
+    for (let t = 0; t < 3_600_000; t += pollInterval(t)) polls++;
+    expect(polls).toBe(380);
   });
 });

@@ -50,8 +50,16 @@ export interface FollowResult {
   readonly history: readonly { readonly status: string; readonly at: string }[];
 }
 
-/** Poll intervals: quick at first (short jobs, tests), then every 10 s as the CLI's stream does. */
-const pollSchedule = [1_000, 1_000, 2_000, 3_000, 5_000, 10_000];
+/**
+ * Poll interval by how long the job has been followed: every second for the first 10 s (a short job, or one that
+ * fails at once, is seen ending within a second), then slower, and every 10 s after a minute as the CLI's stream does.
+ */
+export function pollInterval(elapsedMs: number): number {
+  if (elapsedMs < 10_000) return 1_000;
+  if (elapsedMs < 30_000) return 2_000;
+  if (elapsedMs < 60_000) return 5_000;
+  return 10_000;
+}
 
 /**
  * Follows a submitted job until it ends: logs each status change with its time, streams every log as it grows
@@ -66,7 +74,7 @@ export async function followJob(watch: JobWatch, options: FollowOptions): Promis
   const history: { status: string; at: string }[] = [];
   let status = '';
   let ending: FollowResult['ending'] = 'ended';
-  for (let poll = 0; ; poll++) {
+  for (;;) {
     const seen = await watch.status();
     if (seen !== status) {
       status = seen;
@@ -84,10 +92,7 @@ export async function followJob(watch: JobWatch, options: FollowOptions): Promis
       ending = 'timedOut';
       break;
     }
-    const wait = Math.min(
-      pollSchedule[Math.min(poll, pollSchedule.length - 1)]!,
-      Math.max(0, deadline - now()),
-    );
+    const wait = Math.min(pollInterval(now() - started), Math.max(0, deadline - now()));
     await sleep(wait, options.signal).catch(() => undefined);
     if (options.signal.aborted) {
       ending = 'stopped';
