@@ -44,7 +44,12 @@ describe('npm run package', () => {
       const folder = `tasks/${manifest.taskName}V1`;
       const names = [...vsix.keys()].filter((name) => name.startsWith(`${folder}/`)).sort();
       expect(names).toEqual(
-        expect.arrayContaining([`${folder}/task.json`, `${folder}/dist/index.js`, `${folder}/icon.png`]),
+        expect.arrayContaining([
+          `${folder}/task.json`,
+          `${folder}/dist/index.js`,
+          `${folder}/dist/step.js`,
+          `${folder}/icon.png`,
+        ]),
       );
       expect(names.filter((name) => name.endsWith('.ts'))).toEqual([]);
 
@@ -75,7 +80,10 @@ describe('npm run package', () => {
       const action = load(readFileSync(join(actions, manifest.id, 'action.yml'), 'utf8')) as {
         runs: { main: string };
       };
-      expect(readFileSync(join(actions, manifest.id, action.runs.main), 'utf8').length).toBeGreaterThan(1000);
+      // The entry loads the bundle beside it (dist/index.js turns the compile cache on, then requires step.js).
+      const entry = join(actions, manifest.id, action.runs.main);
+      expect(readFileSync(entry, 'utf8')).toContain("require('./step.js')");
+      expect(readFileSync(join(dirname(entry), 'step.js'), 'utf8').length).toBeGreaterThan(100_000);
     }
   });
 });
