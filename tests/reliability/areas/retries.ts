@@ -62,6 +62,7 @@ async function smokeTest(
   endpointName: string,
   boundMs: number,
   signIn = emulatorSignIn(host, context.description),
+  env: Record<string, string> = {},
 ): Promise<{ run: HostRun; ms: number }> {
   const started = Date.now();
   const run = await runStepAs(host, {
@@ -75,7 +76,7 @@ async function smokeTest(
       casesFile,
       latencyRequests: '0',
     },
-    extraEnv: { ...signIn.env, ...scaled },
+    extraEnv: { ...signIn.env, ...scaled, ...env },
     timeoutMs: boundMs,
   });
   return { run, ms: Date.now() - started };
@@ -127,7 +128,7 @@ export const area = defineArea<Context>({
       id: 'retries/budget-spent',
       title: 'ARM answers 429 with Retry-After: 100 again and again',
       kind: 'fault',
-      expected: 'fails once the 1 s budget is spent, naming 429, the service and the 100 s asked',
+      expected: 'fails when 2 waits of 0.5 s spent the 1 s budget, naming 429, the service, the 100 s asked',
       boundMs: 20_000,
       async run(context): Promise<ProbeResult> {
         const path = seedEndpoint(context, 'rain-spent');
@@ -137,13 +138,20 @@ export const area = defineArea<Context>({
           times: 50,
           fault: { status: 429, retryAfterSeconds: 100 },
         });
-        const { run, ms } = await smokeTest(context, 'azure-pipelines', 'rain-spent', this.boundMs);
+        const { run, ms } = await smokeTest(
+          context,
+          'azure-pipelines',
+          'rain-spent',
+          this.boundMs,
+          undefined,
+          { AZUREML_STEPS_RETRY_MAX_WAIT_SECONDS: '0.5' },
+        );
         const error = run.errors.join('\n');
         const clear = /429/.test(error) && /100 s/.test(error) && /Azure Resource Manager/.test(error);
         const budget = /retry budget/i.test(error);
         return {
-          observed: `${run.result}${clear && budget ? ', error names 429, ARM, 100 s and the budget' : `: ${error.slice(0, 80) || 'no error'}`}, ${ended(ms, this.boundMs)}`,
-          pass: !run.succeeded && clear && budget && ms < this.boundMs,
+          observed: `${run.result} after ${fault.hits} 429s${clear && budget ? ', error names 429, ARM, 100 s and the budget' : `: ${error.slice(0, 80) || 'no error'}`}, ${ended(ms, this.boundMs)}`,
+          pass: !run.succeeded && fault.hits === 3 && clear && budget && ms < this.boundMs,
           unexpectedError: unexpected(run),
         };
       },
