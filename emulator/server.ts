@@ -53,7 +53,9 @@ export interface RecordedRequest {
 export type Fault =
   | { status: 429; retryAfterSeconds?: number; code?: string; message?: string }
   | { status: 500 | 502 | 503 | 504; retryAfterSeconds?: number; code?: string; message?: string }
-  | { reset: true };
+  | { reset: true }
+  /** A slow answer: the request is answered as usual after `delayMs` (nothing is sent if the client gives up first). */
+  | { delayMs: number };
 
 export interface FaultRule {
   method?: string;
@@ -270,7 +272,8 @@ export class EmulatorServer {
         req.socket.destroy();
         return;
       }
-      if (fault) {
+      if (fault && 'delayMs' in fault && !(await answeredLate(fault.delayMs, res))) return;
+      if (fault && 'status' in fault) {
         response = faultResponse(fault);
       } else {
         const found = this.match(method, url.pathname);
@@ -320,7 +323,22 @@ export class EmulatorServer {
   }
 }
 
-function faultResponse(fault: Exclude<Fault, { reset: true }>): EmulatorResponse {
+/** Waits `delayMs` before a request is answered; false when the client went away meanwhile (nothing to answer). */
+function answeredLate(delayMs: number, res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      res.off('close', gone);
+      resolve(!res.destroyed);
+    }, delayMs);
+    const gone = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    res.once('close', gone);
+  });
+}
+
+function faultResponse(fault: Extract<Fault, { status: number }>): EmulatorResponse {
   const headers: Record<string, string> = {};
   if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
   switch (fault.status) {

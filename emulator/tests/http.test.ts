@@ -170,6 +170,34 @@ describe('ARM front door', () => {
     expect(third.status).toBe(200);
     expect(emulator.faults.pending()).toBe(0);
   });
+
+  it('answers late on a slow-answer fault, and answers nothing to a client that gave up', async () => {
+    const path = workspacePath();
+    const url = `${path}?api-version=2022-10-01`;
+    emulator.faults.add({ method: 'GET', path, times: 2, fault: { delayMs: 150 } });
+    const started = Date.now();
+    const late = await send('GET', url, { headers: bearer() });
+    expect(late.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    const gaveUp = new AbortController();
+    setTimeout(() => gaveUp.abort(), 20);
+    const before = emulator.requests.length;
+    await expect(
+      new Promise((resolve, reject) => {
+        const req = request(new URL(url, emulator.armUrl), {
+          headers: bearer(),
+          ca: emulator.caPem,
+          signal: gaveUp.signal,
+        });
+        req.on('response', resolve);
+        req.on('error', reject);
+        req.end();
+      }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(emulator.requests[before]).toMatchObject({ method: 'GET', status: 0 });
+    expect(emulator.faults.pending()).toBe(0);
+  });
 });
 
 describe('AAD token endpoint', () => {

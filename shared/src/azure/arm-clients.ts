@@ -48,7 +48,7 @@ export function userAgentPrefix(step: string, host: string): string {
 /** What every ARM client of a run shares: the cloud's endpoint and token scope, retries, timeouts, user agent. */
 function armClientSettings(target: ArmTarget, options: ArmClientOptions) {
   return {
-    ...pipelineOptions(options),
+    ...pipelineOptions({ service: 'Azure Resource Manager', ...options }),
     endpoint: target.cloud.armEndpoint,
     credentialScopes: [target.cloud.armScope],
     userAgentOptions: { userAgentPrefix: userAgentPrefix(options.step, options.host) },

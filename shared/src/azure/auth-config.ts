@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import type { HostIdentityPort, ServiceConnection } from '../platform/ports';
 import { InputError, InputErrors } from '../step/errors';
 import { hostName, type HostKind } from '../step/manifest';
@@ -252,11 +253,31 @@ function servicePrincipalSignIn(connection: ConnectionFields, addSecret: (secret
         `The certificate of service connection '${id}' has no PEM private key: upload a PEM file holding both the certificate and its private key.`,
       ),
     );
+  } else if (certificatePem && !readablePrivateKey(certificatePem)) {
+    connection.errors.push(
+      new InputError(
+        connectionInput,
+        `Service connection '${id}': the certificate's private key could not be read (its PEM block is cut, altered or encrypted). Upload the PEM file again, holding the certificate and its unencrypted private key.`,
+      ),
+    );
   }
   return {
     auth: { kind: 'clientCertificate', tenantId, clientId, certificatePem },
     description: `service principal ${clientId} with a certificate (service connection '${id}')`,
   };
+}
+
+/**
+ * Whether the PEM's private key block parses. Checked here: the sign-in library would otherwise fail later with
+ * a JSON Web Token library's wording ("secretOrPrivateKey must be an asymmetric key").
+ */
+function readablePrivateKey(pem: string): boolean {
+  const block = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/.exec(pem)?.[0];
+  try {
+    return block !== undefined && createPrivateKey(block).asymmetricKeyType !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** The cloud, or undefined with its InputError recorded so that every other problem is reported too. */

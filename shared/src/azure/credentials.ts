@@ -23,7 +23,7 @@ export function createCredential(
   options: CredentialOptions,
 ): TokenCredential {
   const common = {
-    ...pipelineOptions(options),
+    ...pipelineOptions({ service: 'Entra ID (sign-in)', ...options }),
     authorityHost: cloud.authorityHost,
     // Instance discovery asks the public Entra ID about the authority: a stand-in authority is unknown there.
     ...(cloud.custom ? { disableInstanceDiscovery: true } : {}),

@@ -102,13 +102,17 @@ export class MlflowTrackingClient {
     options: MlflowClientOptions,
   ) {
     this.baseUrl = mlflowApiBase(mlFlowTrackingUri);
-    const { additionalPolicies, ...transport } = pipelineOptions(options);
+    const { additionalPolicies, ...transport } = pipelineOptions({
+      service: 'the MLflow tracking API',
+      ...options,
+    });
     this.pipeline = createPipelineFromOptions({
       ...transport,
       userAgentOptions: { userAgentPrefix: userAgentPrefix(options.step, options.host) },
     });
     // As core-client places per-retry policies: each retry gets the full timeout again.
-    for (const { policy } of additionalPolicies) this.pipeline.addPolicy(policy, { afterPhase: 'Sign' });
+    for (const { policy, position } of additionalPolicies)
+      this.pipeline.addPolicy(policy, position === 'perRetry' ? { afterPhase: 'Sign' } : {});
     this.pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: cloud.mlScope }));
   }
 

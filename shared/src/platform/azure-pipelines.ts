@@ -8,6 +8,7 @@ import type { StepDefinition } from '../step/define';
 import { runStep } from '../step/run-step';
 import {
   cloudOverrideFrom,
+  retryOverrideFrom,
   type PipelineFederation,
   type Platform,
   type RunEnvironment,
@@ -60,7 +61,12 @@ export function azurePipelinesPlatform(taskName: string): Platform {
       set: (name, value) => tl.setTaskVariable(name, value),
     },
     environment,
-    identity: { serviceConnection, pipelineFederation, cloudOverride: cloudOverrideFrom(process.env) },
+    identity: {
+      serviceConnection,
+      pipelineFederation,
+      cloudOverride: cloudOverrideFrom(process.env),
+      retryOverride: retryOverrideFrom(process.env),
+    },
     result: {
       // Errors were already logged as issues (with file and line); an empty message avoids a duplicate.
       complete: (result) => tl.setResult(taskResults[result] as tl.TaskResult.Failed, ''),

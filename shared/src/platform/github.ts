@@ -5,7 +5,7 @@ import { context } from '@actions/github';
 import { kebabCase } from '../step/manifest';
 import type { StepDefinition } from '../step/define';
 import { runStep } from '../step/run-step';
-import { cloudOverrideFrom, type Platform, type RunEnvironment } from './ports';
+import { cloudOverrideFrom, retryOverrideFrom, type Platform, type RunEnvironment } from './ports';
 import type { SourceLocation } from '../step/errors';
 
 const annotation = (location?: SourceLocation): core.AnnotationProperties | undefined =>
@@ -46,6 +46,7 @@ export function githubPlatform(): Platform {
     identity: {
       idToken: (audience) => core.getIDToken(audience),
       cloudOverride: cloudOverrideFrom(process.env),
+      retryOverride: retryOverrideFrom(process.env),
     },
     result: {
       // Errors were already logged as annotations (with file and line); only the exit code is left to set.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { withLocation } from '../step/errors';
 import { localVariableName } from '../step/manifest';
-import { cloudOverrideFrom, type Platform } from './ports';
+import { cloudOverrideFrom, retryOverrideFrom, type Platform } from './ports';
 
 /**
  * Runs a step on a developer's machine: inputs from the environment or an .env file, outputs printed
@@ -46,7 +46,7 @@ export function localPlatform(options: { envFile?: string; env?: NodeJS.ProcessE
     },
     state: { get: (name) => state.get(name), set: (name, value) => void state.set(name, value) },
     environment: { host: 'local', workspaceDir: process.cwd(), tempDir },
-    identity: { cloudOverride: cloudOverrideFrom(env) },
+    identity: { cloudOverride: cloudOverrideFrom(env), retryOverride: retryOverrideFrom(env) },
     result: {
       complete: (result) => {
         console.log(`result: ${result}`);

@@ -66,6 +66,27 @@ export interface HostIdentityPort {
    * `AZUREML_STEPS_BLOB_ENDPOINT`).
    */
   readonly cloudOverride?: AzureCloudOverride;
+  /**
+   * Retry limits and the per-request timeout when not the defaults (`AZUREML_STEPS_RETRY_MAX_WAIT_SECONDS`,
+   * `AZUREML_STEPS_RETRY_BUDGET_SECONDS`, `AZUREML_STEPS_REQUEST_TIMEOUT_SECONDS`), raw: azure/retry-policy.ts checks them.
+   */
+  readonly retryOverride?: RetryOverride;
+}
+
+/** The raw values of the retry variables (see `retryOverrideFrom`). */
+export interface RetryOverride {
+  readonly maxWaitSeconds?: string;
+  readonly budgetSeconds?: string;
+  readonly requestTimeoutSeconds?: string;
+}
+
+/** Reads the retry variables from a host's environment (adapters only: core code reads no variables). */
+export function retryOverrideFrom(env: Readonly<Record<string, string | undefined>>): RetryOverride {
+  return {
+    maxWaitSeconds: env.AZUREML_STEPS_RETRY_MAX_WAIT_SECONDS || undefined,
+    budgetSeconds: env.AZUREML_STEPS_RETRY_BUDGET_SECONDS || undefined,
+    requestTimeoutSeconds: env.AZUREML_STEPS_REQUEST_TIMEOUT_SECONDS || undefined,
+  };
 }
 
 export interface PipelineFederation {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { resolveAzureAccess, type AzureSignInValues } from '../../../shared/src/azure/auth-config';
 import { azureClouds, resolveCloud } from '../../../shared/src/azure/cloud';
 import type { HostIdentityPort, ServiceConnection } from '../../../shared/src/platform/ports';
@@ -6,6 +7,10 @@ import { InputError, InputErrors } from '../../../shared/src/step/errors';
 const tenantId = 'tenant-0001';
 const clientId = 'client-0001';
 const subscriptionId = 'sub-0001';
+/** A real PEM private key (the step reads it before signing in): a small EC key is quick to make. */
+const privateKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 const federation = {
   oidcRequestUri: 'https://dev.azure.com/o/p/_apis/oidc',
   systemAccessToken: 'system-token-xyz',
@@ -96,8 +101,7 @@ describe('Azure DevOps service connections', () => {
   });
 
   test('service principal with a PEM certificate', () => {
-    const pem =
-      '-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nBBB\n-----END PRIVATE KEY-----';
+    const pem = `-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----\n${privateKeyPem}`;
     const { access, secrets } = resolve(
       'azure-pipelines',
       { azureSubscription: 'conn' },
@@ -176,6 +180,17 @@ describe('Azure DevOps service connections', () => {
       }),
       {},
       [/has no PEM private key/],
+    ],
+    [
+      'certificate whose private key is cut',
+      connection('ServicePrincipal', {
+        authenticationType: 'spnCertificate',
+        serviceprincipalid: clientId,
+        tenantid: tenantId,
+        servicePrincipalCertificate: `${privateKeyPem.split('\n').slice(0, 2).join('\n')}\n-----END PRIVATE KEY-----`,
+      }),
+      {},
+      [/Service connection 'conn': the certificate's private key could not be read \(its PEM block is cut/],
     ],
     [
       'unsupported scheme',

@@ -8,7 +8,12 @@ describe('transport options', () => {
   type Sent = { timeout: number; abortSignal?: AbortSignal };
   const policyOf = (timeoutMs: number) => {
     const options = pipelineOptions({ requestTimeoutMs: timeoutMs, retryOptions: { maxRetries: 1 } });
-    expect(options.retryOptions).toEqual({ maxRetries: 1, retryDelayInMs: 1000, maxRetryDelayInMs: 30000 });
+    // The SDK's own retries are off: our retry policy (retry-policy.ts) runs per call, before the timeout.
+    expect(options.retryOptions).toEqual({ maxRetries: 0 });
+    expect(options.additionalPolicies.map((p) => [p.position, p.policy.name])).toEqual([
+      ['perRetry', 'azuremlStepsRequestTimeout'],
+      ['perCall', 'azuremlStepsRetry'],
+    ]);
     return options.additionalPolicies[0]!.policy.sendRequest as unknown as (
       r: Sent,
       n: (r: Sent) => Promise<string>,
@@ -25,7 +30,7 @@ describe('transport options', () => {
   test('aborts a request that gets no answer within the timeout, as an AbortError', async () => {
     await expect(policyOf(20)({ timeout: 0 }, silent)).rejects.toMatchObject({ name: 'AbortError' });
     expect(defaultRequestTimeoutMs).toBe(60_000);
-    expect(pipelineOptions({}).additionalPolicies).toHaveLength(1);
+    expect(pipelineOptions({}).additionalPolicies).toHaveLength(2);
   });
 
   test('leaves a request alone whose operation set its own timeout, and passes answers through', async () => {
