@@ -3,7 +3,7 @@
  * a YAML alias bomb, a huge job file, and very long user text in an error message. Each must end quickly with an
  * error written for the user, within the step's memory bound, and (smoke-test) with its evidence and JUnit written.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmulator, type Emulator } from '../../../emulator/emulator';
@@ -14,11 +14,17 @@ import { startHostileAnswers, type HostileAnswers } from '../../servers/hostile-
 import { peakRssProbe } from '../peak-rss';
 import { defineArea, isUnexpectedError, type ProbeResult } from '../probe';
 
-interface Context {
+interface Setup {
   readonly folder: string;
   readonly server: HostileAnswers;
+}
+
+type EmulatorDescription = ReturnType<typeof describeEmulator>;
+
+/** The step runs, all started at once by `start` (they mostly wait: for a timer, a socket, a process start). */
+interface Context extends Setup {
   readonly emulator: Emulator;
-  readonly description: ReturnType<typeof describeEmulator>;
+  readonly runs: ReturnType<typeof launchAll>;
 }
 
 const GIGABYTE = 1024 * 1024 * 1024;
@@ -39,7 +45,7 @@ interface MeasuredRun {
 
 /** Runs a built step as `host` in the area's folder, timing it and measuring its peak memory. */
 async function measured(
-  context: Context,
+  context: Setup,
   host: Host,
   step: (typeof steps)[keyof typeof steps],
   inputs: Record<string, string>,
@@ -62,19 +68,19 @@ async function measured(
   }
 }
 
-function write(context: Context, name: string, text: string): string {
+function write(context: Setup, name: string, text: string): string {
   const file = path.join(context.folder, name);
   writeFileSync(file, text);
   return file;
 }
 
 /** Train's inputs, signed in to the emulator as `host` would be; a dry run, so no job is submitted. */
-function trainOnEmulator(context: Context, host: Host, jobFile: string) {
-  const access = emulatorSignIn(host, context.description);
+function trainOnEmulator(description: EmulatorDescription, host: Host, jobFile: string) {
+  const access = emulatorSignIn(host, description);
   const inputs = {
     ...access.inputs,
-    resourceGroup: context.description.resourceGroup,
-    workspaceName: context.description.workspaceName,
+    resourceGroup: description.resourceGroup,
+    workspaceName: description.workspaceName,
     jobFile,
     dryRun: 'true',
   };
@@ -114,15 +120,83 @@ function aliasBomb(): string {
   ].join('\n');
 }
 
+const regexCases = [
+  'cases:',
+  '  - name: label-format',
+  '    request: {data: [[1]]}',
+  '    expect:',
+  '      assertions:',
+  "        - {path: '$[0]', matches: '^(a+)+$'}",
+].join('\n');
+
+/** Starts every probe's step runs at once; each probe then awaits and judges its own. */
+function launchAll(context: Setup, emulator: Promise<EmulatorDescription>) {
+  const smoke = (inputs: Record<string, string>, timeoutMs: number) =>
+    measured(
+      context,
+      'github',
+      steps.smoke,
+      { readyTimeoutSeconds: '5', latencyRequests: '0', ...inputs },
+      timeoutMs,
+    );
+  // The train runs wait for the emulator; the others start at once.
+  const train = async (jobFile: string) => {
+    const access = trainOnEmulator(await emulator, 'github', jobFile);
+    return measured(context, 'github', steps.train, access.inputs, 30_000, access.env);
+  };
+  const hugeJob = write(context, 'huge-job.yml', 'type: command\ncommand: python train.py\n');
+  // Sparse: 60 MB on disk in no time; read whole, it would cost at least its size in memory.
+  truncateSync(hugeJob, 60 * 1024 * 1024);
+  const column = 'c'.repeat(512 * 1024);
+  const header = write(context, 'long-header.csv', `"${column}","${column}"\n1,2\n`);
+  const plain = write(context, 'plain.csv', 'a,b\n1,2\n3,4\n');
+  const runs = {
+    hugeAnswer: smoke(
+      {
+        scoringUri: `${context.server.url}/huge`,
+        casesFile: write(
+          context,
+          'huge-cases.yml',
+          'cases:\n  - name: one-row\n    request: {data: [[1]]}\n',
+        ),
+        junitFile: path.join(context.folder, 'huge-junit.xml'),
+      },
+      60_000,
+    ),
+    regex: smoke(
+      { scoringUri: `${context.server.url}/text`, casesFile: write(context, 'regex-cases.yml', regexCases) },
+      20_000,
+    ),
+    bomb: train(write(context, 'bomb-job.yml', aliasBomb())),
+    hugeJob: train(hugeJob),
+    // Each host quotes one of the two texts: the annotation formats differ, the cut is the same.
+    longText: Promise.all([
+      measured(context, 'azure-pipelines', steps.drift, { baselineData: header, currentData: plain }, 30_000),
+      measured(
+        context,
+        'github',
+        steps.drift,
+        { baselineData: plain, currentData: plain, features: 'f'.repeat(10 * 1024) },
+        30_000,
+      ),
+    ]),
+  };
+  // Awaited by their probes; until then a failure must not count as unhandled.
+  for (const run of Object.values(runs)) run.catch(() => undefined);
+  return runs;
+}
+
 export const area = defineArea<Context>({
   name: 'bounds',
   async start() {
     const folder = mkdtempSync(path.join(tmpdir(), 'reliability-bounds-'));
     const server = await startHostileAnswers({ hugeBytes: GIGABYTE, text: `${'a'.repeat(40)}!` });
-    const emulator = await startEmulator();
-    return { folder, server, emulator, description: describeEmulator(emulator) };
+    const emulator = startEmulator();
+    const runs = launchAll({ folder, server }, emulator.then(describeEmulator));
+    return { folder, server, emulator: await emulator, runs };
   },
   async stop(context) {
+    await Promise.allSettled(Object.values(context.runs));
     await context.server.close();
     await context.emulator.close();
     rmSync(context.folder, { recursive: true, force: true });
@@ -136,25 +210,8 @@ export const area = defineArea<Context>({
       boundMs: 20_000,
       maxRssMb: 300,
       async run(context) {
-        const casesFile = write(
-          context,
-          'huge-cases.yml',
-          'cases:\n  - name: one-row\n    request: {data: [[1]]}\n',
-        );
+        const m = await context.runs.hugeAnswer;
         const junitFile = path.join(context.folder, 'huge-junit.xml');
-        const m = await measured(
-          context,
-          'github',
-          steps.smoke,
-          {
-            scoringUri: `${context.server.url}/huge`,
-            casesFile,
-            junitFile,
-            readyTimeoutSeconds: '5',
-            latencyRequests: '0',
-          },
-          60_000,
-        );
         const error = firstError(m.run);
         const evidence = m.run.outputs.evidencePath;
         const evidenceWritten = evidence !== undefined && existsSync(evidence);
@@ -182,33 +239,14 @@ export const area = defineArea<Context>({
       expected: 'the assertion fails within its 1 s bound, naming the case and the assertion',
       boundMs: 15_000,
       async run(context) {
-        const casesFile = write(
-          context,
-          'regex-cases.yml',
-          [
-            'cases:',
-            '  - name: label-format',
-            '    request: {data: [[1]]}',
-            '    expect:',
-            '      assertions:',
-            "        - {path: '$[0]', matches: '^(a+)+$'}",
-          ].join('\n'),
-        );
-        const m = await measured(
-          context,
-          'github',
-          steps.smoke,
-          {
-            scoringUri: `${context.server.url}/text`,
-            casesFile,
-            readyTimeoutSeconds: '5',
-            latencyRequests: '0',
-          },
-          20_000,
-        );
+        const m = await context.runs.regex;
         const error = firstError(m.run);
         const clear = /label-format/.test(error) && error.includes('^(a+)+$') && /\$\[0\]/.test(error);
-        return verdict(m, !m.run.succeeded && clear && m.ms < 15_000, `${error} (${m.ms} ms)`);
+        return verdict(
+          { ...m, peakRssMb: undefined },
+          !m.run.succeeded && clear && m.ms < 15_000,
+          `${error} (${m.ms} ms)`,
+        );
       },
     },
     {
@@ -219,9 +257,7 @@ export const area = defineArea<Context>({
       boundMs: 10_000,
       maxRssMb: 300,
       async run(context) {
-        const jobFile = write(context, 'bomb-job.yml', aliasBomb());
-        const train = trainOnEmulator(context, 'github', jobFile);
-        const m = await measured(context, 'github', steps.train, train.inputs, 30_000, train.env);
+        const m = await context.runs.bomb;
         const error = firstError(m.run);
         const clear = error.includes('bomb-job.yml') && /alias/i.test(error) && /:\d+/.test(error);
         return verdict(
@@ -240,10 +276,7 @@ export const area = defineArea<Context>({
       // Node and the bundle alone take about 60-80 MB; reading the file whole would add at least its 60 MB twice.
       maxRssMb: 150,
       async run(context) {
-        const head = 'type: command\ncommand: python train.py\n';
-        const jobFile = write(context, 'huge-job.yml', head + `# ${'x'.repeat(1022)}\n`.repeat(60 * 1024));
-        const train = trainOnEmulator(context, 'github', jobFile);
-        const m = await measured(context, 'github', steps.train, train.inputs, 30_000, train.env);
+        const m = await context.runs.hugeJob;
         const error = firstError(m.run);
         const clear =
           error.includes('huge-job.yml') && /60(\.\d)? MB/.test(error) && /\bcap\b|at most/.test(error);
@@ -253,28 +286,11 @@ export const area = defineArea<Context>({
     {
       id: 'bounds/long-text-in-messages',
       kind: 'bad-input',
-      title: 'drift-check: a 1 MB CSV header line, and a 10 KB feature name',
+      title: 'drift-check: a 1 MB CSV header line (Azure DevOps), a 10 KB feature name (GitHub)',
       expected: `each error is cut to at most ${MAX_MESSAGE_CHARS} characters, with an ellipsis and the size`,
       boundMs: 15_000,
       async run(context) {
-        const column = 'c'.repeat(512 * 1024);
-        const header = write(context, 'long-header.csv', `"${column}","${column}"\n1,2\n`);
-        const plain = write(context, 'plain.csv', 'a,b\n1,2\n3,4\n');
-        const hosts = ['azure-pipelines', 'github'] as const;
-        const runs = await Promise.all([
-          ...hosts.map((host) =>
-            measured(context, host, steps.drift, { baselineData: header, currentData: plain }, 30_000),
-          ),
-          ...hosts.map((host) =>
-            measured(
-              context,
-              host,
-              steps.drift,
-              { baselineData: plain, currentData: plain, features: 'f'.repeat(10 * 1024) },
-              30_000,
-            ),
-          ),
-        ]);
+        const runs = await context.runs.longText;
         const longest = Math.max(
           ...runs.flatMap((m) => [...m.run.errors, ...m.run.warnings].map((e) => e.length)),
         );
