@@ -5,6 +5,7 @@ import path from 'node:path';
 import { dump } from 'js-yaml';
 import { DataError } from '../step/errors';
 import { parseYaml } from '../yaml/load-yaml';
+import { refuseOversizeFile } from '../yaml/yaml-bounds';
 import type { CodeReference, EnvironmentReference, FixedId, InlineEnvironment } from './references';
 import { assetName, isFullId, isUri, localPath, looksLikeAsset } from './asset-names';
 import { fields, isMapping, oneOf, stringMap, text, textLike, type Node } from '../yaml/read-node';
@@ -150,8 +151,10 @@ function readCondaFile(node: Node): InlineEnvironment['condaFile'] | undefined {
     node.error(`'${node.label}': the conda file '${written}' does not exist (looked for ${local.path})`);
     return undefined;
   }
-  const content = readFileSync(local.path, 'utf8');
+  let content: string;
   try {
+    refuseOversizeFile(local.path);
+    content = readFileSync(local.path, 'utf8');
     const parsed = parseYaml(content, local.path).value;
     if (!isMapping(parsed))
       node.error(

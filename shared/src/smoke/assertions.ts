@@ -1,5 +1,6 @@
 import type { CaseExpectation, PathAssertion, SmokeCase } from './cases-file';
-import type { ScoringResult } from './http-client';
+import { matchWithinTime } from './bounded-regex';
+import type { OversizeAnswer, ScoringResult } from './http-client';
 import { evaluateJsonPath, type PathMatch } from './json-path';
 import { countPredictions, countRequestRows, decodeAnswer } from './predictions';
 import { describeValue, trimText } from './text';
@@ -48,6 +49,7 @@ export function judgeAnswer(
   const expectedStatus = describeStatus(smokeCase);
   if (result.kind === 'failure')
     return { failures: [{ expected: expectedStatus, actual: result.message }], notes: [] };
+  if (result.oversize) return { failures: [oversizeFailure(result.status, result.oversize)], notes: [] };
   if (!statusAccepted(smokeCase, result.status)) {
     return {
       failures: [{ expected: expectedStatus, actual: String(result.status), answer: quoteBody(result.body) }],
@@ -79,6 +81,19 @@ export function judgeAnswer(
     ...assertions.flatMap((a) => checkAssertion(a, answer)),
   ];
   return { failures, answer: { value: answer }, notes };
+}
+
+const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+
+/** An answer larger than the cap: how much was read, what it announced, and the input that raises the cap. */
+function oversizeFailure(status: number, oversize: OversizeAnswer): CaseFailure {
+  const announced =
+    oversize.announcedBytes === undefined ? '' : ` of the ${megabytes(oversize.announcedBytes)} it announced`;
+  return {
+    headline: `answer larger than ${megabytes(oversize.limitBytes)} (raise '${oversize.input}' if that is expected)`,
+    expected: `an answer of at most ${megabytes(oversize.limitBytes)}`,
+    actual: `HTTP ${status} with a larger answer: stopped after reading ${oversize.bytesRead.toLocaleString('en-US')} bytes${announced}`,
+  };
 }
 
 function statusAccepted(smokeCase: SmokeCase, status: number): boolean {
@@ -168,14 +183,27 @@ export function checkAssertion(assertion: PathAssertion, answer: unknown): CaseF
         (max === undefined || value <= max),
     );
   }
-  if (assertion.matches) {
-    const pattern = assertion.matches;
-    firstBreaking(
-      `${path} a string matching /${pattern.source}/`,
-      (value) => typeof value === 'string' && pattern.test(value),
-    );
-  }
+  if (assertion.matches) failures.push(...checkMatches(assertion.matches, path, matches, answerText));
   return failures;
+}
+
+/** A `matches:` assertion, its pattern run within a time limit (see bounded-regex.ts). */
+function checkMatches(pattern: RegExp, path: string, matches: PathMatch[], answer: string): CaseFailure[] {
+  const expected = `${path} a string matching /${pattern.source}/`;
+  const outcome = matchWithinTime(
+    pattern,
+    matches.map((match) => match.value),
+  );
+  if (outcome.kind === 'all-match') return [];
+  const match = matches[outcome.index]!;
+  if (outcome.kind === 'mismatch') return [{ expected, actual: describeMatch(match), answer }];
+  return [
+    {
+      expected,
+      actual: `${describeMatch(match)}, on which the pattern ran over its ${outcome.limitMs / 1000} s time limit (it backtracks catastrophically: simplify it, e.g. no nested quantifiers like (a+)+)`,
+      answer,
+    },
+  ];
 }
 
 function describeMatch(match: PathMatch): string {

@@ -9,6 +9,19 @@ export interface HttpAnswer {
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
   readonly durationMs: number;
+  /** Set when the answer was larger than the cap: reading stopped, `body` is empty. */
+  readonly oversize?: OversizeAnswer;
+}
+
+/** An answer the client stopped reading at the cap. */
+export interface OversizeAnswer {
+  /** Bytes read before stopping (just over the cap). */
+  readonly bytesRead: number;
+  /** What the answer announced (Content-Length), when it did. */
+  readonly announcedBytes?: number;
+  readonly limitBytes: number;
+  /** The input that raises the cap, as the user writes it. */
+  readonly input: string;
 }
 
 /** No HTTP answer: the connection failed, was reset, or the request timed out. */
@@ -30,7 +43,12 @@ export interface ScoringClientOptions {
   readonly deploymentName?: string;
   /** Sockets kept open to the endpoint; at least the latency concurrency. */
   readonly maxSockets?: number;
+  /** Largest answer read, and the input that sets it; a larger answer is not read further (see `oversize`). */
+  readonly maxResponse?: { readonly bytes: number; readonly input: string };
 }
+
+/** The cap when none is given: as the smoke-test step's `maxResponseMegabytes` default. */
+const DEFAULT_MAX_RESPONSE = { bytes: 10 * 1024 * 1024, input: 'maxResponseMegabytes' };
 
 /** A scoring endpoint client with its own keep-alive connection pool; close() it when done. */
 export class ScoringClient {
@@ -146,18 +164,17 @@ export class ScoringClient {
     };
 
     request.on('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
+      collectBody(response, this.options.maxResponse ?? DEFAULT_MAX_RESPONSE, (body, oversize) => {
         if (!settle()) return;
-        const body =
-          chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+        // Past the cap the socket is destroyed, not drained: the rest of the answer is never read.
+        if (oversize) request.destroy();
         resolve({
           kind: 'answer',
           status: response.statusCode ?? 0,
           headers: response.headers,
           body,
           durationMs: elapsed(),
+          ...(oversize ? { oversize } : {}),
         });
       });
       response.on('error', (error) => fail(error, true));
@@ -181,6 +198,35 @@ export class ScoringClient {
     }
     return cancellers;
   }
+}
+
+/** Reads an answer's body up to `limit` bytes; past it, stops and hands over what it knows of the answer instead. */
+function collectBody(
+  response: http.IncomingMessage,
+  limit: { readonly bytes: number; readonly input: string },
+  done: (body: string, oversize?: OversizeAnswer) => void,
+): void {
+  const chunks: Buffer[] = [];
+  let bytesRead = 0;
+  let stopped = false;
+  response.on('data', (chunk: Buffer) => {
+    if (stopped) return;
+    bytesRead += chunk.length;
+    if (bytesRead <= limit.bytes) return void chunks.push(chunk);
+    stopped = true;
+    chunks.length = 0;
+    const announced = Number(response.headers['content-length']);
+    done('', {
+      bytesRead,
+      ...(Number.isFinite(announced) ? { announcedBytes: announced } : {}),
+      limitBytes: limit.bytes,
+      input: limit.input,
+    });
+  });
+  response.on('end', () => {
+    if (stopped) return;
+    done(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+  });
 }
 
 const KNOWN_CODES: Record<string, string> = {

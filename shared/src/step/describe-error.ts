@@ -1,3 +1,4 @@
+import { boundText } from './bound-text';
 import { AzureError, InputErrors, StepError, withLocation, type SourceLocation } from './errors';
 
 export interface DescribedError {
@@ -13,7 +14,8 @@ export interface DescribedError {
 export function describeError(error: unknown, debug: boolean): DescribedError {
   const described = describeOnly(error, debug);
   const causes = debug ? describeCauses(error) : '';
-  return causes ? { ...described, message: `${described.message}${causes}` } : described;
+  // User text quoted in a message (a name, a header line) is cut to a bounded length; the debug causes are not.
+  return { ...described, message: `${boundText(described.message)}${causes}` };
 }
 
 function describeOnly(error: unknown, debug: boolean): DescribedError {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { EVENT_ID, getScalarValue, load, parseEvents, YAMLException, type Event } from 'js-yaml';
 import { DataError, type SourceLocation } from '../step/errors';
+import { refuseAliasExpansion, refuseOversizeFile } from './yaml-bounds';
 
 /** A path into a parsed document: mapping keys and sequence indexes. */
 export type DocumentPath = ReadonlyArray<string | number>;
@@ -19,9 +20,16 @@ const pathKey = (path: DocumentPath): string => JSON.stringify(path);
 export function parseYaml(text: string, file: string): LocatedDocument {
   let value: unknown;
   let events: Event[];
+  const lines = lineStarts(text);
+  const toLocation = (offset: number): SourceLocation => {
+    const line = lineOf(lines, offset);
+    return { file, line: line + 1, column: offset - lines[line]! + 1 };
+  };
   try {
-    value = load(text, { filename: file });
     events = parseEvents(text, { filename: file });
+    // Before the values are built: whatever walks or serializes them later would expand every alias.
+    refuseAliasExpansion(text, events, toLocation);
+    value = load(text, { filename: file });
   } catch (error) {
     if (error instanceof YAMLException) {
       const mark = error.mark;
@@ -33,12 +41,7 @@ export function parseYaml(text: string, file: string): LocatedDocument {
     }
     throw error;
   }
-  const lines = lineStarts(text);
   const { keyOffsets, valueOffsets } = indexOffsets(text, events);
-  const toLocation = (offset: number): SourceLocation => {
-    const line = lineOf(lines, offset);
-    return { file, line: line + 1, column: offset - lines[line]! + 1 };
-  };
   return {
     file,
     value,
@@ -54,8 +57,9 @@ export function parseYaml(text: string, file: string): LocatedDocument {
   };
 }
 
-/** Reads and parses a YAML or JSON file; a missing file is a DataError naming it. */
+/** Reads and parses a YAML or JSON file; a missing file, or one over the size cap, is a DataError naming it. */
 export function readYamlFile(file: string): LocatedDocument {
+  refuseOversizeFile(file);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

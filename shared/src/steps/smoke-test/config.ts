@@ -22,13 +22,19 @@ export interface SmokeTestConfig {
   readonly plan: SmokePlan;
   readonly readyTimeoutMs: number;
   readonly requestTimeoutMs: number;
+  /** Largest answer read; a larger one fails its case. */
+  readonly maxResponseBytes: number;
   readonly latencyRequests: number;
   readonly concurrency: number;
   readonly maxP95Ms?: number;
   /** Absolute path of the JUnit XML to write. */
   readonly junitFile?: string;
   /** Input names as the user wrote them on their host, for messages about them. */
-  readonly inputNames: { readonly maxP95Ms: string; readonly latencyRequests: string };
+  readonly inputNames: {
+    readonly maxP95Ms: string;
+    readonly latencyRequests: string;
+    readonly maxResponseMegabytes: string;
+  };
 }
 
 /** An Azure ML online endpoint named instead of a scoring URI: its URI and key are read through ARM at run time. */
@@ -125,14 +131,21 @@ export function parseSmokeTestConfig(inputs: SmokeTestInputs, context: ParseCont
     plan,
     readyTimeoutMs: inputs.number('readyTimeoutSeconds') * 1000,
     requestTimeoutMs: inputs.number('requestTimeoutSeconds') * 1000,
+    maxResponseBytes: inputs.number('maxResponseMegabytes') * 1024 * 1024,
     latencyRequests: inputs.number('latencyRequests'),
     concurrency: inputs.number('concurrency'),
     ...(maxP95Ms === undefined ? {} : { maxP95Ms }),
     ...(junitFile === undefined ? {} : { junitFile }),
-    inputNames: {
-      maxP95Ms: inputs.displayName('maxP95Ms'),
-      latencyRequests: inputs.displayName('latencyRequests'),
-    },
+    inputNames: shownNames(inputs),
+  };
+}
+
+/** The inputs that messages name, as the user writes them on this host. */
+function shownNames(inputs: SmokeTestInputs): SmokeTestConfig['inputNames'] {
+  return {
+    maxP95Ms: inputs.displayName('maxP95Ms'),
+    latencyRequests: inputs.displayName('latencyRequests'),
+    maxResponseMegabytes: inputs.displayName('maxResponseMegabytes'),
   };
 }
 

@@ -82,6 +82,16 @@ export const smokeTestManifest = {
       help: 'Timeout of each request.',
     },
     {
+      name: 'maxResponseMegabytes',
+      label: 'Maximum answer size (MB)',
+      type: 'integer',
+      default: '10',
+      min: 1,
+      max: 1024,
+      group: 'cases',
+      help: "Largest scoring answer read, in megabytes: a larger answer fails its case (the step stops reading it) instead of filling the agent's memory.",
+    },
+    {
       name: 'latencyRequests',
       label: 'Latency requests',
       type: 'integer',

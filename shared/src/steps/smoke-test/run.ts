@@ -44,6 +44,7 @@ export async function runSmokeTest(
   const startedAt = new Date();
   const client = new ScoringClient(config.scoringUri, {
     timeoutMs: config.requestTimeoutMs,
+    maxResponse: { bytes: config.maxResponseBytes, input: config.inputNames.maxResponseMegabytes },
     ...(authKey ? { key: authKey } : {}),
     ...(config.deploymentName ? { deploymentName: config.deploymentName } : {}),
     maxSockets: Math.max(1, config.concurrency),
