@@ -112,6 +112,9 @@ export async function runAsAzurePipelinesAgent(options: AgentRunOptions): Promis
     'Agent.TempDirectory': tempDir,
     'Agent.Version': '4.265.1',
     'System.DefaultWorkingDirectory': workDir,
+    // The folders a step may use, as the agent sets them (sources inside the pipeline workspace, agent temp).
+    'Build.SourcesDirectory': workDir,
+    'Pipeline.Workspace': tempDir,
     'System.CollectionUri': 'https://dev.azure.com/contoso/',
     'System.TeamProject': 'weather',
     'Build.BuildId': '4242',
@@ -126,6 +129,10 @@ export async function runAsAzurePipelinesAgent(options: AgentRunOptions): Promis
     const value = options.inputs[input.name] ?? input.defaultValue;
     if (value !== undefined) env[`INPUT_${input.name.toUpperCase()}`] = value;
   }
+  // The tests' files (examples/, tests/fixtures/) are in the repository, which a real pipeline checks out into its
+  // sources directory: the repository is an allowed folder unless the test names its own.
+  if (json.inputs.some((input) => input.name === 'allowedPaths') && options.inputs.allowedPaths === undefined)
+    env.INPUT_ALLOWEDPATHS = repoRoot;
   for (const [name, value] of Object.entries(options.inputs)) {
     if (!json.inputs.some((input) => input.name === name))
       throw new Error(`${options.task} has no input '${name}'`);

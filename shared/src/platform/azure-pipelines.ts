@@ -8,6 +8,7 @@ import type { StepDefinition } from '../step/define';
 import { runStep } from '../step/run-step';
 import {
   cloudOverrideFrom,
+  hostRoots,
   type PipelineFederation,
   type Platform,
   type RunEnvironment,
@@ -87,6 +88,11 @@ function runEnvironment(): RunEnvironment {
     host: 'azure-pipelines',
     workspaceDir: variable('System.DefaultWorkingDirectory') ?? process.cwd(),
     tempDir: variable('Agent.TempDirectory') ?? tmpdir(),
+    allowedRoots: hostRoots([
+      variable('Build.SourcesDirectory'),
+      variable('Pipeline.Workspace'),
+      variable('Agent.TempDirectory'),
+    ]),
     runUrl:
       collection && project && buildId
         ? `${collection.replace(/\/?$/, '/')}${encodeURIComponent(project)}/_build/results?buildId=${buildId}`

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../../../emulator/emulator';
 import { describeEmulator } from '../../../emulator/start';
-import { runOnEmulator } from '../../harness/emulator-run';
+import { emulatorSignIn } from '../../harness/emulator-run';
 import { runStepAs, type Host, type HostRun } from '../../harness/host-run';
 import { startScoringServer, type ScoringServer } from '../../servers/scoring-servers';
 import { countCanaryHits, newCanary } from '../canary';
@@ -81,6 +81,24 @@ const smoke = (host: Host, cwd: string, inputs: Record<string, string>) =>
     cwd,
     timeoutMs: 20_000,
   });
+
+/** A step against the emulator, signed in as `host` signs in, with `dir` as the run's workspace. */
+function onEmulatorIn(
+  context: Context,
+  host: Host,
+  dir: string,
+  step: { task: string; action: string; inputs: Record<string, string> },
+): Promise<HostRun> {
+  const access = emulatorSignIn(host, context.azure);
+  const { resourceGroup, workspaceName } = context.azure;
+  return runStepAs(host, {
+    ...step,
+    inputs: { ...access.inputs, resourceGroup, workspaceName, ...step.inputs },
+    extraEnv: access.env,
+    cwd: dir,
+    timeoutMs: 15_000,
+  });
+}
 
 const drift = (host: Host, cwd: string, inputs: Record<string, string>) =>
   runStepAs(host, { task: 'AzureMLDriftCheckV1', action: 'drift-check', inputs, cwd, timeoutMs: 20_000 });
@@ -175,11 +193,10 @@ export const area = defineArea<Context>({
               '',
             ].join('\n'),
           });
-          const run = await runOnEmulator(host, context.azure, {
+          const run = await onEmulatorIn(context, host, dir, {
             task: 'AzureMLTrainV1',
             action: 'train',
-            inputs: { jobFile: join(dir, 'job.yml'), dryRun: 'true' },
-            timeoutMs: 15_000,
+            inputs: { jobFile: 'job.yml', dryRun: 'true' },
           });
           return { ...refused(run, "'/'", dir, true), runs: [run] };
         }),
@@ -193,11 +210,10 @@ export const area = defineArea<Context>({
       run: (context) =>
         onBothHosts(async (host) => {
           const dir = workspace(context, host, {});
-          const run = await runOnEmulator(host, context.azure, {
+          const run = await onEmulatorIn(context, host, dir, {
             task: 'AzureMLRegisterModelV1',
             action: 'register-model',
             inputs: { modelName: `contained-${host}`, modelPath: '/etc/ssl', dryRun: 'true' },
-            timeoutMs: 15_000,
           });
           const outcome = refused(run, '/etc/ssl', dir);
           // The emulator's workspace runs are not in `dir`: the roots named are the run's own, so check the words.
@@ -245,10 +261,12 @@ export const area = defineArea<Context>({
             currentData: join(context.outside, 'current.csv'),
             allowedPaths: `${context.outside}\n`,
           });
-          const words = run.succeeded
-            ? `${host}: accepted`
-            : `${host}: ${run.errors[0]?.slice(0, 90) ?? 'failed'}`;
-          return { ok: run.succeeded, words, runs: [run] };
+          // Four rows make a small sample: the check may pass with a warning (SucceededWithIssues); it must run and give a verdict.
+          const ran = run.result !== 'Failed' && run.outputs.driftStatus !== undefined;
+          const words = ran
+            ? `${host}: accepted (drift ${run.outputs.driftStatus})`
+            : `${host}: ${run.errors[0]?.slice(0, 90) ?? run.result}`;
+          return { ok: ran, words, runs: [run] };
         }),
     },
   ],
