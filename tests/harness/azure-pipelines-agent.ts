@@ -129,10 +129,11 @@ export async function runAsAzurePipelinesAgent(options: AgentRunOptions): Promis
     const value = options.inputs[input.name] ?? input.defaultValue;
     if (value !== undefined) env[`INPUT_${input.name.toUpperCase()}`] = value;
   }
-  // The tests' files (examples/, tests/fixtures/) are in the repository, which a real pipeline checks out into its
-  // sources directory: the repository is an allowed folder unless the test names its own.
+  // The tests' files are in the repository (examples/, tests/fixtures/), which a real pipeline checks out into its
+  // sources directory, or in scratch folders of the OS temp folder: both are allowed unless the test names its own folders.
+  // (The containment probes use paths outside both: /proc, /etc, /var/tmp.)
   if (json.inputs.some((input) => input.name === 'allowedPaths') && options.inputs.allowedPaths === undefined)
-    env.INPUT_ALLOWEDPATHS = repoRoot;
+    env.INPUT_ALLOWEDPATHS = `${repoRoot}\n${tmpdir()}`;
   for (const [name, value] of Object.entries(options.inputs)) {
     if (!json.inputs.some((input) => input.name === name))
       throw new Error(`${options.task} has no input '${name}'`);
