@@ -28,6 +28,8 @@ describe('npm run step (the local host)', () => {
         `INPUT_SCORING_URI=${model.scoringUri}`,
         `INPUT_AUTH_KEY=${key}`,
         `INPUT_CASES_FILE=${join(repoRoot, 'examples/weather/smoke-cases.yml')}`,
+        // Run from a temp folder: the examples are outside the current folder, so they are named as allowed.
+        `INPUT_ALLOWED_PATHS=${join(repoRoot, 'examples')}`,
         'INPUT_LATENCY_REQUESTS=5',
         '',
       ].join('\n'),

@@ -112,6 +112,9 @@ export async function runAsAzurePipelinesAgent(options: AgentRunOptions): Promis
     'Agent.TempDirectory': tempDir,
     'Agent.Version': '4.265.1',
     'System.DefaultWorkingDirectory': workDir,
+    // The folders a step may use, as the agent sets them (sources inside the pipeline workspace, agent temp).
+    'Build.SourcesDirectory': workDir,
+    'Pipeline.Workspace': tempDir,
     'System.CollectionUri': 'https://dev.azure.com/contoso/',
     'System.TeamProject': 'weather',
     'Build.BuildId': '4242',
@@ -126,6 +129,11 @@ export async function runAsAzurePipelinesAgent(options: AgentRunOptions): Promis
     const value = options.inputs[input.name] ?? input.defaultValue;
     if (value !== undefined) env[`INPUT_${input.name.toUpperCase()}`] = value;
   }
+  // The tests' files are in the repository (examples/, tests/fixtures/), which a real pipeline checks out into its
+  // sources directory, or in scratch folders of the OS temp folder: both are allowed unless the test names its own folders.
+  // (The containment probes use paths outside both: /proc, /etc, /var/tmp.)
+  if (json.inputs.some((input) => input.name === 'allowedPaths') && options.inputs.allowedPaths === undefined)
+    env.INPUT_ALLOWEDPATHS = `${repoRoot}\n${tmpdir()}`;
   for (const [name, value] of Object.entries(options.inputs)) {
     if (!json.inputs.some((input) => input.name === name))
       throw new Error(`${options.task} has no input '${name}'`);

@@ -119,6 +119,11 @@ export async function runAsGitHubRunner(options: RunnerRunOptions): Promise<Runn
     const value = options.inputs[name] ?? spec.default;
     if (value !== undefined) env[`INPUT_${name.toUpperCase()}`] = value;
   }
+  // The tests' files are in the repository (examples/, tests/fixtures/), which a real job checks out into its
+  // workspace, or in scratch folders of the OS temp folder: both are allowed unless the test names its own folders.
+  // (The containment probes use paths outside both: /proc, /etc, /var/tmp.)
+  if ('allowed-paths' in (action.inputs ?? {}) && options.inputs['allowed-paths'] === undefined)
+    env['INPUT_ALLOWED-PATHS'] = `${repoRoot}\n${tmpdir()}`;
   for (const name of Object.keys(options.inputs)) {
     if (!(name in (action.inputs ?? {}))) throw new Error(`actions/${options.action} has no input '${name}'`);
   }

@@ -1,6 +1,8 @@
 /** How the CLI tells apart the strings that name things: workspace assets, full ids, URIs and local paths. */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { refusalOf } from '../step/allowed-roots';
+import type { Node } from '../yaml/read-node';
 import type { AssetName } from './references';
 
 const ASSET = /^azureml:([A-Za-z0-9][A-Za-z0-9_.-]*)(?::([A-Za-z0-9_.-]+)|@(latest))$/;
@@ -34,10 +36,18 @@ export interface LocalPath {
   readonly isFile: boolean;
 }
 
-/** A path written in a YAML file, relative to that file's folder; `file:` prefixes are accepted. */
-export function localPath(text: string, yamlFile: string): LocalPath {
+/**
+ * A path written in a YAML file at `node`, relative to that file's folder; `file:` prefixes are accepted. Undefined
+ * (reported at the node's file:line:column) when it is outside the allowed folders (step/allowed-roots.ts).
+ */
+export function localPath(text: string, node: Node): LocalPath | undefined {
   const written = text.replace(/^file:(\/\/)?/, '');
-  const resolved = path.resolve(path.dirname(yamlFile), written);
+  const resolved = path.resolve(path.dirname(node.document.file), written);
+  const refusal = refusalOf(resolved, `'${node.label}'`);
+  if (refusal) {
+    node.error(refusal);
+    return undefined;
+  }
   if (!existsSync(resolved)) return { path: resolved, exists: false, isFile: false };
   return { path: resolved, exists: true, isFile: statSync(resolved).isFile() };
 }

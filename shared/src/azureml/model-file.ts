@@ -197,7 +197,8 @@ function readPath(node: Node): ModelFilePath | undefined {
     );
     return undefined;
   }
-  const local = localPath(trimmed, node.document.file);
+  const local = localPath(trimmed, node);
+  if (!local) return undefined;
   if (!local.exists) {
     node.error(`'${node.label}': '${trimmed}' does not exist (looked for ${local.path})`);
     return undefined;

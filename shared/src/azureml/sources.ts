@@ -39,7 +39,8 @@ export function readCode(node: Node): CodeReference | FixedId | undefined {
     node.error(`'${node.label}' must be a local path to the code or ${ASSET_FORMS}, got '${value}'`);
     return undefined;
   }
-  const local = localPath(value, node.document.file);
+  const local = localPath(value, node);
+  if (!local) return undefined;
   if (!local.exists) {
     node.error(`'${node.label}': the code path '${value}' does not exist (looked for ${local.path})`);
     return undefined;
@@ -122,7 +123,8 @@ function readBuild(node: Node): InlineEnvironment['build'] | undefined {
   if (where === undefined) return undefined;
   if (/^https?:\/\//i.test(where))
     return { path: where, local: false, ...(dockerfilePath !== undefined ? { dockerfilePath } : {}) };
-  const local = localPath(where, node.document.file);
+  const local = localPath(where, node);
+  if (!local) return undefined;
   if (!local.exists || local.isFile) {
     node
       .child('path')
@@ -146,7 +148,8 @@ function readCondaFile(node: Node): InlineEnvironment['condaFile'] | undefined {
   if (isMapping(node.value)) return { content: dump(node.value) };
   const written = text(node, 'a path to a conda YAML file or an inline conda specification');
   if (written === undefined) return undefined;
-  const local = localPath(written, node.document.file);
+  const local = localPath(written, node);
+  if (!local) return undefined;
   if (!local.exists || !local.isFile) {
     node.error(`'${node.label}': the conda file '${written}' does not exist (looked for ${local.path})`);
     return undefined;

@@ -9,6 +9,7 @@ import { runStep } from '../step/run-step';
 import {
   cloudOverrideFrom,
   retryOverrideFrom,
+  hostRoots,
   type PipelineFederation,
   type Platform,
   type RunEnvironment,
@@ -93,6 +94,11 @@ function runEnvironment(): RunEnvironment {
     host: 'azure-pipelines',
     workspaceDir: variable('System.DefaultWorkingDirectory') ?? process.cwd(),
     tempDir: variable('Agent.TempDirectory') ?? tmpdir(),
+    allowedRoots: hostRoots([
+      variable('Build.SourcesDirectory'),
+      variable('Pipeline.Workspace'),
+      variable('Agent.TempDirectory'),
+    ]),
     runUrl:
       collection && project && buildId
         ? `${collection.replace(/\/?$/, '/')}${encodeURIComponent(project)}/_build/results?buildId=${buildId}`

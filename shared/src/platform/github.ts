@@ -5,7 +5,7 @@ import { context } from '@actions/github';
 import { kebabCase } from '../step/manifest';
 import type { StepDefinition } from '../step/define';
 import { runStep } from '../step/run-step';
-import { cloudOverrideFrom, retryOverrideFrom, type Platform, type RunEnvironment } from './ports';
+import { cloudOverrideFrom, hostRoots, retryOverrideFrom, type Platform, type RunEnvironment } from './ports';
 import type { SourceLocation } from '../step/errors';
 
 const annotation = (location?: SourceLocation): core.AnnotationProperties | undefined =>
@@ -63,6 +63,7 @@ function runEnvironment(): RunEnvironment {
     host: 'github',
     workspaceDir: process.env.GITHUB_WORKSPACE || process.cwd(),
     tempDir: process.env.RUNNER_TEMP || tmpdir(),
+    allowedRoots: hostRoots([process.env.GITHUB_WORKSPACE, process.env.RUNNER_TEMP]),
     runUrl:
       repository && context.runId
         ? `${context.serverUrl}/${repository}/actions/runs/${context.runId}`

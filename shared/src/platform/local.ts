@@ -45,7 +45,12 @@ export function localPlatform(options: { envFile?: string; env?: NodeJS.ProcessE
       },
     },
     state: { get: (name) => state.get(name), set: (name, value) => void state.set(name, value) },
-    environment: { host: 'local', workspaceDir: process.cwd(), tempDir },
+    environment: {
+      host: 'local',
+      workspaceDir: process.cwd(),
+      tempDir,
+      allowedRoots: [process.cwd(), tmpdir(), tempDir],
+    },
     identity: { cloudOverride: cloudOverrideFrom(env), retryOverride: retryOverrideFrom(env) },
     result: {
       complete: (result) => {

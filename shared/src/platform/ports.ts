@@ -46,6 +46,12 @@ export interface RunEnvironment {
   readonly host: HostKind | 'local';
   readonly workspaceDir: string;
   readonly tempDir: string;
+  /**
+   * The folders the host gives the run (GitHub: workspace and runner temp; Azure DevOps: sources, pipeline workspace
+   * and agent temp; locally: the current and OS temp folders): every path a step reads or writes stays inside them
+   * or a folder the `allowedPaths` input names (step/allowed-roots.ts).
+   */
+  readonly allowedRoots?: readonly string[];
   readonly runUrl?: string;
   readonly commit?: string;
   readonly repository?: string;
@@ -137,4 +143,10 @@ export interface Platform {
   readonly environment: RunEnvironment;
   readonly identity: HostIdentityPort;
   readonly result: ResultPort;
+}
+
+/** The root folders a host names (the ones it set), or undefined when it names none (the step then falls back). */
+export function hostRoots(folders: readonly (string | undefined)[]): readonly string[] | undefined {
+  const given = folders.filter((folder): folder is string => folder !== undefined && folder !== '');
+  return given.length > 0 ? given : undefined;
 }

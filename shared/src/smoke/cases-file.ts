@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { refusalOf } from '../step/allowed-roots';
 import { DataError, formatLocation, type SourceLocation } from '../step/errors';
 import { readYamlFile, type DocumentPath, type LocatedDocument } from '../yaml/load-yaml';
 import { jsonErrorOffset } from './json-syntax';
@@ -227,6 +228,8 @@ function readCase(raw: unknown, at: DocumentPath, reader: Reader, baseDir: strin
     } else {
       try {
         const file = path.resolve(baseDir, raw.requestFile);
+        const refusal = refusalOf(file, 'requestFile');
+        if (refusal) throw new DataError(refusal);
         body = readText(file, where, raw.requestFile);
         request = tryJson(body);
         // A malformed file only makes sense as a payload the endpoint must refuse.

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ParseContext } from './define';
-import { InputError } from './errors';
+import { containedPath } from './allowed-roots';
+import { collectInputErrors, InputError } from './errors';
 import type { InputNameOfType } from './input-types';
 import type { StepInputs } from './inputs';
 import type { StepManifest } from './manifest';
@@ -11,7 +12,8 @@ type PathInput<M extends StepManifest> = InputNameOfType<M, 'filePath'>;
 
 /**
  * The path a file-path input names, resolved against the workspace; undefined when not given. Azure Pipelines
- * hands an empty filePath input over as the sources directory itself: that means "not given" too.
+ * hands an empty filePath input over as the sources directory itself: that means "not given" too. A path outside
+ * the allowed folders (step/allowed-roots.ts) is an InputError.
  */
 export function givenPath<M extends StepManifest>(
   inputs: StepInputs<M>,
@@ -21,7 +23,8 @@ export function givenPath<M extends StepManifest>(
   const value = text(inputs, name);
   if (value === undefined) return undefined;
   const resolved = path.resolve(context.workspaceDir, value);
-  return resolved === path.resolve(context.workspaceDir) ? undefined : resolved;
+  if (resolved === path.resolve(context.workspaceDir)) return undefined;
+  return containedPath(resolved, name, inputs.displayName(name));
 }
 
 /** An existing file named by an input, or undefined; a missing file or a directory is added to `errors`. */
@@ -31,7 +34,8 @@ export function existingFile<M extends StepManifest>(
   context: ParseContext,
   errors: InputError[],
 ): string | undefined {
-  const resolved = givenPath(inputs, name, context);
+  let resolved: string | undefined;
+  collectInputErrors(errors, () => (resolved = givenPath(inputs, name, context)));
   if (resolved === undefined) return undefined;
   const value = text(inputs, name)!;
   if (!existsSync(resolved)) {

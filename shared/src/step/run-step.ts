@@ -2,6 +2,7 @@ import { composeStepSummary } from '../evidence/step-summary';
 import { writeEvidence, evidenceSchema } from '../evidence/evidence-file';
 import type { Platform, StepResult } from '../platform/ports';
 import { version } from '../version';
+import { inAllowedRoots } from './allowed-roots';
 import { cancellationOnSignals } from './cancellation';
 import type { RenderedReport, StepContext, StepDefinition, StepEnding } from './define';
 import { describeError } from './describe-error';
@@ -41,12 +42,13 @@ export async function runStep<Config, Report>(
     inputs = read.inputs;
     for (const secret of inputs.secrets()) secrets.add(secret);
     if (read.errors.length > 0) throw new InputErrors(read.errors);
-    const config = step.parse(inputs, { workspaceDir: environment.workspaceDir });
+    const inRoots = inAllowedRoots(environment, inputs);
+    const config = inRoots(() => step.parse(inputs!, { workspaceDir: environment.workspaceDir }));
     started = { report: step.report?.start(config) as Report };
     const context = stepContext(manifest, platform, secrets, signal);
     if (signal.aborted)
       throw signal.reason instanceof Error ? signal.reason : new CancelledError('The run was cancelled.');
-    const outcome = await step.run(config, context, started.report);
+    const outcome = await inRoots(() => step.run(config, context, started!.report));
     ending = outcome;
     if (outcome.message) {
       if (outcome.result === 'failed') logger.error(secrets.redact(outcome.message));

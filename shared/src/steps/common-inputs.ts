@@ -83,3 +83,11 @@ export function optional(inputs: readonly InputSpec[]): Optional<InputSpec>[] {
 type Optional<S extends InputSpec> = S extends InputSpec
   ? Omit<S, 'required'> & { readonly required: false }
   : never;
+
+/** Every step's input: folders beyond the host's workspace and temp folders that paths may name (step/allowed-roots.ts). */
+export const allowedPathsInput = {
+  name: 'allowedPaths',
+  label: 'Allowed folders',
+  type: 'multiLine',
+  help: 'Folders, one a line, that paths given to this step (inputs and paths inside the files it reads) may name besides the workspace and temp folders of the host (GitHub: `GITHUB_WORKSPACE`, `RUNNER_TEMP`; Azure DevOps: `Build.SourcesDirectory`, `Pipeline.Workspace`, `Agent.TempDirectory`). Any other path is refused; symlinks count by where they point.',
+} as const satisfies InputSpec;

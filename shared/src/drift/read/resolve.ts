@@ -1,5 +1,6 @@
 import { closeSync, openSync, readdirSync, readSync, statSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { refusalOf } from '../../step/allowed-roots';
 import { InputError } from '../../step/errors';
 import type { DataFile, DataFormat } from './sink';
 
@@ -50,11 +51,13 @@ export function resolveDataSpec(
       : inside.split(sep).join('/');
   };
   const toFile = (path: string): DataFile | undefined => {
+    contained(path, inputName);
     const format = formatOf(path);
     return format && { path, display: display(path), ...format };
   };
 
   if (/[*?]/.test(text)) {
+    contained(resolve(workspaceDir, globBase(text)), inputName);
     const files = matchGlob(text, workspaceDir)
       .map(toFile)
       .filter((file): file is DataFile => file !== undefined);
@@ -66,7 +69,7 @@ export function resolveDataSpec(
     return { kind: 'files', files };
   }
 
-  const path = resolve(workspaceDir, text);
+  const path = contained(resolve(workspaceDir, text), inputName);
   let stats;
   try {
     stats = statSync(path);
@@ -100,6 +103,25 @@ export function resolveDataSpec(
       `${inputName}: "${text}" is not a CSV, TSV, JSON Lines or Parquet file (by its extension: .csv, .tsv, .jsonl, .ndjson, .parquet, optionally .gz) nor a saved profile (.profile.json).`,
     );
   return { kind: 'files', files: [file] };
+}
+
+/** `path` when inside the allowed folders (its real path: a link counts by where it points); an InputError if not. */
+function contained(path: string, inputName: string): string {
+  const refusal = refusalOf(path, `Input '${inputName}'`);
+  if (refusal) throw new InputError(inputName, refusal);
+  return path;
+}
+
+/** The folders of a glob before its first wildcard segment (`data/2024-*.csv`: `data`). */
+function globBase(pattern: string): string {
+  const segments = pattern.split(/[\\/]/);
+  const fixed = segments
+    .slice(
+      0,
+      segments.findIndex((segment) => /[*?]/.test(segment)),
+    )
+    .join('/');
+  return fixed === '' && isAbsolute(pattern) ? '/' : fixed || '.';
 }
 
 /** A `.profile.json` file, or a `.json` file whose first bytes name the profile kind. */

@@ -1,5 +1,11 @@
 import type { StepManifest } from '../../step/manifest';
-import { azureGroup, azureSignInInputs, evidenceOutput, workspaceInputs } from '../common-inputs';
+import {
+  allowedPathsInput,
+  azureGroup,
+  azureSignInInputs,
+  evidenceOutput,
+  workspaceInputs,
+} from '../common-inputs';
 
 // When inputs apply (`appliesWhen`); config/parse.ts says which ones are refused or warned about elsewhere.
 const deployOnly = { action: ['deploy'] } as const;
@@ -243,6 +249,7 @@ export const deployManifest = {
       group: 'run',
       help: 'Validate and resolve everything (reading only), print every request that would be sent, create, upload and register nothing.',
     },
+    allowedPathsInput,
   ],
   outputs: [
     { name: 'scoringUri', description: 'Scoring URI of the endpoint.' },

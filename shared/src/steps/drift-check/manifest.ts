@@ -1,5 +1,5 @@
 import type { StepManifest } from '../../step/manifest';
-import { evidenceOutput } from '../common-inputs';
+import { allowedPathsInput, evidenceOutput } from '../common-inputs';
 
 export const driftCheckManifest = {
   id: 'drift-check',
@@ -161,6 +161,7 @@ export const driftCheckManifest = {
       group: 'advanced',
       help: 'Also save the baseline profile (counts, moments, sample; no raw rows beyond the sample) to this `*.profile.json` path, to give as `baselineData` in later runs instead of the training data.',
     },
+    allowedPathsInput,
   ],
   outputs: [
     { name: 'driftStatus', description: 'Verdict of the dataset: `pass`, `warn` or `fail`.' },

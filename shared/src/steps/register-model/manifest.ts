@@ -1,5 +1,11 @@
 import type { StepManifest } from '../../step/manifest';
-import { azureGroup, azureSignInInputs, evidenceOutput, workspaceInputs } from '../common-inputs';
+import {
+  allowedPathsInput,
+  azureGroup,
+  azureSignInInputs,
+  evidenceOutput,
+  workspaceInputs,
+} from '../common-inputs';
 
 export const registerModelManifest = {
   id: 'register-model',
@@ -152,6 +158,7 @@ export const registerModelManifest = {
       group: 'gate',
       help: '`fail` the step, or `skip` registration and succeed with `registered=false`.',
     },
+    allowedPathsInput,
   ],
   outputs: [
     {

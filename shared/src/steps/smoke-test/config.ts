@@ -2,7 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadCasesFile, requestFilePlan, type SmokePlan } from '../../smoke/cases-file';
 import type { ParseContext } from '../../step/define';
-import { InputError, InputErrors } from '../../step/errors';
+import { containedPath } from '../../step/allowed-roots';
+import { collectInputErrors, InputError, InputErrors } from '../../step/errors';
 import type { InputName } from '../../step/input-types';
 import type { StepInputs } from '../../step/inputs';
 import { existingFile } from '../../step/input-paths';
@@ -105,8 +106,7 @@ export function parseSmokeTestConfig(inputs: SmokeTestInputs, context: ParseCont
     );
   }
 
-  const junitText = inputs.string('junitFile');
-  const junitFile = junitText === undefined ? undefined : path.resolve(context.workspaceDir, junitText);
+  const junitFile = junitPath(inputs, context, errors);
   if (junitFile !== undefined && existsSync(junitFile) && statSync(junitFile).isDirectory()) {
     errors.push(
       new InputError(
@@ -181,4 +181,13 @@ function endpointByName(inputs: SmokeTestInputs, errors: InputError[]): Endpoint
   }
   if (!resourceGroup || !workspaceName) return undefined;
   return { endpointName, resourceGroup, workspaceName, signIn: signInValues(inputs) };
+}
+
+/** Where the JUnit file goes (relative to the workspace), when asked for; outside the allowed folders is an error. */
+function junitPath(inputs: SmokeTestInputs, context: ParseContext, errors: InputError[]): string | undefined {
+  const text = inputs.string('junitFile');
+  if (text === undefined) return undefined;
+  const file = path.resolve(context.workspaceDir, text);
+  collectInputErrors(errors, () => containedPath(file, 'junitFile', inputs.displayName('junitFile')));
+  return file;
 }

@@ -1,5 +1,12 @@
 import type { StepManifest } from '../../step/manifest';
-import { azureGroup, azureSignInInputs, evidenceOutput, optional, workspaceInputs } from '../common-inputs';
+import {
+  allowedPathsInput,
+  azureGroup,
+  azureSignInInputs,
+  evidenceOutput,
+  optional,
+  workspaceInputs,
+} from '../common-inputs';
 
 export const smokeTestManifest = {
   id: 'smoke-test',
@@ -125,6 +132,7 @@ export const smokeTestManifest = {
       group: 'reporting',
       help: 'Write the results as JUnit XML to this path (publish it with PublishTestResults or a test-report action).',
     },
+    allowedPathsInput,
   ],
   outputs: [
     { name: 'passed', description: '`true` when every case passed and latency is within bounds.' },

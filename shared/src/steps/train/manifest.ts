@@ -1,5 +1,11 @@
 import type { StepManifest } from '../../step/manifest';
-import { azureGroup, azureSignInInputs, evidenceOutput, workspaceInputs } from '../common-inputs';
+import {
+  allowedPathsInput,
+  azureGroup,
+  azureSignInInputs,
+  evidenceOutput,
+  workspaceInputs,
+} from '../common-inputs';
 
 export const trainManifest = {
   id: 'train',
@@ -95,6 +101,7 @@ export const trainManifest = {
       group: 'run',
       help: 'Validate and resolve everything, print the request that would be sent, create nothing.',
     },
+    allowedPathsInput,
   ],
   outputs: [
     { name: 'jobName', description: 'Name (run id) of the Azure ML job.' },

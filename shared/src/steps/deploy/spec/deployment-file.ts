@@ -196,13 +196,16 @@ function readModel(node: Node): DeployModel | undefined {
   }
   if (typeof node.value === 'string') {
     const path = node.value.trim();
-    const local = localPath(path, node.document.file);
-    if (isUri(path) || !local.exists) {
+    if (isUri(path)) {
       node.error(
-        isUri(path)
-          ? `'${node.label}' must be a registered model (${MODEL_FORMS}), a local path, or an inline model ({path: ...}), got '${path}'`
-          : `'${node.label}': '${path}' does not exist (looked for ${local.path})`,
+        `'${node.label}' must be a registered model (${MODEL_FORMS}), a local path, or an inline model ({path: ...}), got '${path}'`,
       );
+      return undefined;
+    }
+    const local = localPath(path, node);
+    if (!local) return undefined;
+    if (!local.exists) {
+      node.error(`'${node.label}': '${path}' does not exist (looked for ${local.path})`);
       return undefined;
     }
     const inline: Omit<ModelFile, 'warnings'> = {

@@ -37,7 +37,8 @@ export function loadComponentFile(reference: Node, written: string): ComponentSp
 
 /** The root of a component YAML a step (or a pipeline job's `component`) names, or undefined (reported). */
 export function loadComponentRoot(reference: Node, written: string): Node | undefined {
-  const local = localPath(written, reference.document.file);
+  const local = localPath(written, reference);
+  if (!local) return undefined;
   if (!local.exists || !local.isFile) {
     reference.error(
       `'${reference.label}': the component file '${written}' does not exist (looked for ${local.path})`,

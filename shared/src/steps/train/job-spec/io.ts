@@ -162,7 +162,8 @@ function dataSource(node: Node, written: string, type: DataType) {
     node.error(`'${node.label}' must be azureml:<name>:<version> or azureml:<name>@latest, got '${written}'`);
     return undefined;
   }
-  const local = localPath(written, node.document.file);
+  const local = localPath(written, node);
+  if (!local) return undefined;
   if (!local.exists) {
     node.error(`'${node.label}': the local path '${written}' does not exist (looked for ${local.path})`);
     return undefined;

@@ -1,0 +1,4 @@
+import { area } from './areas/containment';
+import { describeArea } from './describe-area';
+
+describeArea(area);
