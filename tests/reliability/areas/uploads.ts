@@ -26,8 +26,8 @@ interface Context {
   readonly throughProxy: ReturnType<typeof describeEmulator>;
   readonly proxy: ResetProxy;
   readonly scratch: string;
-  /** The run cut by resets (one per area: two probes judge it). */
-  interrupted?: Promise<{ model: string; folder: string; run: HostRun }>;
+  /** The first runs of the probes, started together on first use (they are independent; this saves time). */
+  runs?: Runs;
 }
 
 let names = 0;
@@ -80,22 +80,65 @@ function twoFileModel(context: Context): string {
   return folder;
 }
 
+interface ModelRun {
+  readonly model: string;
+  readonly folder: string;
+  readonly run: HostRun;
+}
+interface Runs {
+  readonly interrupted: Promise<ModelRun>;
+  readonly loops: Promise<ModelRun>;
+  readonly outside: Promise<ModelRun>;
+}
+
+function startRuns(context: Context): Runs {
+  context.runs ??= {
+    interrupted: interruptedRun(context),
+    loops: loopsRun(context),
+    outside: outsideRun(context),
+  };
+  return context.runs;
+}
+
+/** A model folder with a symlink loop, a self-link, a second name for a subfolder and a broken link. */
+async function loopsRun(context: Context): Promise<ModelRun> {
+  const folder = join(context.scratch, uniqueName('loops'), 'model');
+  mkdirSync(join(folder, 'sub'), { recursive: true });
+  writeFileSync(join(folder, 'model.pkl'), 'weights');
+  writeFileSync(join(folder, 'sub', 'vocab.txt'), 'a b c');
+  symlinkSync('.', join(folder, 'self'));
+  symlinkSync('..', join(folder, 'sub', 'up'));
+  symlinkSync('sub', join(folder, 'alias'));
+  symlinkSync('dangling', join(folder, 'dangling'));
+  const model = uniqueName('loop-model');
+  return {
+    model,
+    folder,
+    run: await register(context, 'azure-pipelines', { modelName: model, modelPath: folder }),
+  };
+}
+
+/** A model folder holding a link to a file beside it, outside the folder. */
+async function outsideRun(context: Context): Promise<ModelRun> {
+  const base = join(context.scratch, uniqueName('outside'));
+  const folder = join(base, 'model');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(base, 'private.env'), 'NOT_FOR_THE_MODEL=1');
+  writeFileSync(join(folder, 'model.pkl'), 'weights');
+  symlinkSync(join(base, 'private.env'), join(folder, 'settings.env'));
+  const model = uniqueName('outside-model');
+  return { model, folder, run: await register(context, 'github', { modelName: model, modelPath: folder }) };
+}
+
 /** Registers the two-file model through the proxy, which resets the large file's upload at every try. */
-function interruptedRun(context: Context): Promise<{ model: string; folder: string; run: HostRun }> {
-  context.interrupted ??= (async () => {
-    const folder = twoFileModel(context);
-    const model = uniqueName('cut-model');
-    context.proxy.resetAfterBytes = 64 * 1024;
-    const run = await register(
-      context,
-      'azure-pipelines',
-      { modelName: model, modelPath: folder },
-      context.throughProxy,
-    );
-    context.proxy.resetAfterBytes = Infinity;
-    return { model, folder, run };
-  })();
-  return context.interrupted;
+async function interruptedRun(context: Context): Promise<ModelRun> {
+  const folder = twoFileModel(context);
+  const model = uniqueName('cut-model');
+  context.proxy.resetAfterBytes = 64 * 1024;
+  const inputs = { modelName: model, modelPath: folder };
+  const run = await register(context, 'azure-pipelines', inputs, context.throughProxy);
+  context.proxy.resetAfterBytes = Infinity;
+  return { model, folder, run };
 }
 
 const unexpected = (run: HostRun) => run.errors.some(isUnexpectedError);
@@ -127,7 +170,7 @@ export const area = defineArea<Context>({
       expected: 'the re-run completes the upload: the model holds both files; the log never says reused',
       boundMs: 30_000,
       async run(context): Promise<ProbeResult> {
-        const { model, folder, run: cut } = await interruptedRun(context);
+        const { model, folder, run: cut } = await startRuns(context).interrupted;
         const again = await register(context, 'github', { modelName: model, modelPath: folder });
         const blobs = await modelBlobs(context, model);
         const complete = blobs['a-config.json'] === 13 && blobs['b-weights.bin'] === 256 * 1024;
@@ -148,7 +191,7 @@ export const area = defineArea<Context>({
       expected: 'fails naming the file, the datastore and its container, and says a re-run resumes',
       boundMs: 30_000,
       async run(context): Promise<ProbeResult> {
-        const { run } = await interruptedRun(context);
+        const { run } = await startRuns(context).interrupted;
         const message = run.errors.join('\n');
         const clear =
           message.includes('b-weights.bin') &&
@@ -170,16 +213,7 @@ export const area = defineArea<Context>({
       expected: 'the walk ends; each file uploaded once; the links not followed are named in the log',
       boundMs: 20_000,
       async run(context): Promise<ProbeResult> {
-        const folder = join(context.scratch, uniqueName('loops'), 'model');
-        mkdirSync(join(folder, 'sub'), { recursive: true });
-        writeFileSync(join(folder, 'model.pkl'), 'weights');
-        writeFileSync(join(folder, 'sub', 'vocab.txt'), 'a b c');
-        symlinkSync('.', join(folder, 'self'));
-        symlinkSync('..', join(folder, 'sub', 'up'));
-        symlinkSync('sub', join(folder, 'alias'));
-        symlinkSync('dangling', join(folder, 'dangling'));
-        const model = uniqueName('loop-model');
-        const run = await register(context, 'azure-pipelines', { modelName: model, modelPath: folder });
+        const { model, run } = await startRuns(context).loops;
         const blobs = Object.keys(await modelBlobs(context, model)).sort();
         const named = ['self', 'sub/up', 'alias', 'dangling'].every((link) =>
           run.everythingPrinted.includes(`'${link}'`),
@@ -198,14 +232,7 @@ export const area = defineArea<Context>({
       expected: 'refused before any upload, naming the link and where it points',
       boundMs: 20_000,
       async run(context): Promise<ProbeResult> {
-        const base = join(context.scratch, uniqueName('outside'));
-        const folder = join(base, 'model');
-        mkdirSync(folder, { recursive: true });
-        writeFileSync(join(base, 'private.env'), 'NOT_FOR_THE_MODEL=1');
-        writeFileSync(join(folder, 'model.pkl'), 'weights');
-        symlinkSync(join(base, 'private.env'), join(folder, 'settings.env'));
-        const model = uniqueName('outside-model');
-        const run = await register(context, 'github', { modelName: model, modelPath: folder });
+        const { model, run } = await startRuns(context).outside;
         const blobs = Object.keys(await modelBlobs(context, model));
         const message = run.errors.join('\n');
         const clear =
