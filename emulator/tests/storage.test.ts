@@ -16,6 +16,8 @@ import {
   uploadDirectory,
   type DatastoreContainer,
 } from '../../shared/src/azureml/datastore-blobs';
+import { UPLOAD_COMPLETE, uploadPrefix, uploadSnapshot } from '../../shared/src/azureml/local-upload';
+import { snapshot } from '../../shared/src/azureml/snapshot';
 import { AzureError, CancelledError, DataError } from '../../shared/src/step/errors';
 import { createCertificates } from '../certificates';
 import { startEmulator, type Emulator } from '../emulator';
@@ -351,5 +353,37 @@ describe('datastore blobs (shared client, real storage SDK)', () => {
       statusCode: 404,
       message: expect.stringContaining("Reading datastore 'nope' of workspace"),
     });
+  });
+
+  it('reuses an upload only when complete: a cut one is completed, a damaged one repaired, then reused', async () => {
+    const dir = join(scratch, 'two-files');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'a.json'), '{"a": 1}');
+    writeFileSync(join(dir, 'b.bin'), Buffer.alloc(5000, 2));
+    const files = await snapshot(dir, false);
+    const base = `${uploadPrefix(files)}/${files.name}`;
+    // A run cut after the first file: it is there, the second and the completion marker are not.
+    await uploadDirectory(target, dir, base, { files: [files.entries[0]!] });
+    const cut = await uploadSnapshot(target, files, false, {});
+    expect(cut).toMatchObject({ action: 'uploaded', kept: 1 });
+    expect(cut.detail).toContain('completed an earlier upload (1 file(s) were there already)');
+    const marker = await target.container.getBlobClient(`${base}/a.json`).getProperties();
+    expect(marker.metadata).toEqual(UPLOAD_COMPLETE);
+    await expect(uploadSnapshot(target, files, false, {})).resolves.toMatchObject({ action: 'reused' });
+    // A file lost or changed after the upload: not reused, repaired.
+    await target.container.getBlobClient(`${base}/b.bin`).delete();
+    await expect(uploadSnapshot(target, files, false, {})).resolves.toMatchObject({
+      action: 'uploaded',
+      kept: 1,
+    });
+    await target.container.getBlockBlobClient(`${base}/b.bin`).upload('x', 1);
+    await expect(uploadSnapshot(target, files, false, { dryRun: true })).resolves.toMatchObject({
+      action: 'would upload',
+    });
+    await expect(uploadSnapshot(target, files, false, {})).resolves.toMatchObject({
+      action: 'uploaded',
+      kept: 1,
+    });
+    await expect(uploadSnapshot(target, files, false, {})).resolves.toMatchObject({ action: 'reused' });
   });
 });

@@ -1,5 +1,5 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type {
   AccountKeyDatastoreSecrets,
   AzureBlobDatastore,
@@ -15,10 +15,11 @@ import {
   StorageSharedKeyCredential,
   type StoragePipelineOptions,
 } from '@azure/storage-blob';
-import { AzureError, CancelledError, DataError } from '../step/errors';
+import { AzureError, CancelledError } from '../step/errors';
 import { userAgentPrefix } from '../azure/arm-clients';
 import { blobServiceUrl, type AzureCloud } from '../azure/cloud';
 import { callAzure, toAzureError } from '../azure/errors';
+import { walkFolder } from './local-walk';
 import type { WorkspaceSession } from './workspace-session';
 import {
   defaultRequestTimeoutMs,
@@ -233,10 +234,17 @@ export interface UploadResult {
   readonly bytes: number;
 }
 
+/** A file to upload: its path relative to the directory, and its MD5 (base64) when known, kept as Content-MD5. */
+export interface FileToUpload {
+  readonly path: string;
+  readonly md5?: string;
+}
+
 /**
  * Uploads every file under `localDir` to `<prefix>/<relative path>` in the container, `concurrency` files at a
- * time (default 8). Symbolic links to files are uploaded as files; linked directories are not followed (no loops).
- * The first failure cancels the other uploads and is thrown as an AzureError naming the file.
+ * time (default 8). The folder is walked loop-safe (`walkFolder`: linked folders are not followed, links out of
+ * the folder are refused). The first failure cancels the other uploads and is thrown as an AzureError naming the
+ * file; a connection that stays broken after the SDK's retries names the datastore and says a re-run resumes.
  */
 export async function uploadDirectory(
   target: DatastoreContainer,
@@ -246,22 +254,22 @@ export async function uploadDirectory(
     concurrency?: number;
     signal?: AbortSignal;
     /** Only these files (paths relative to `localDir`, `/`-separated), e.g. a code snapshot without ignored files. */
-    files?: readonly string[];
+    files?: readonly (string | FileToUpload)[];
   } = {},
 ): Promise<UploadResult> {
-  const files = options.files
-    ? await Promise.all(
-        options.files.map(async (path) => ({
-          path: join(localDir, path),
-          bytes: (await stat(join(localDir, path))).size,
-        })),
-      )
-    : await listFiles(localDir);
+  const chosen = options.files
+    ? options.files.map((file) => (typeof file === 'string' ? { path: file } : file))
+    : (await walkFolder(localDir, options.signal ? { signal: options.signal } : {})).files.map((path) => ({
+        path,
+      }));
   const base = prefix.replace(/^\/+|\/+$/g, '');
-  const planned = files.map((file) => {
-    const path = relative(localDir, file.path).split(sep).join('/');
-    return { ...file, path, blobName: base ? `${base}/${path}` : path };
-  });
+  const planned = await Promise.all(
+    chosen.map(async (file) => ({
+      ...file,
+      bytes: (await stat(join(localDir, file.path))).size,
+      blobName: base ? `${base}/${file.path}` : file.path,
+    })),
+  );
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   // The first failure is the cause; the uploads it cancels fail afterwards with aborts.
@@ -271,20 +279,10 @@ export async function uploadDirectory(
     while (next < planned.length && !signal.aborted) {
       const file = planned[next++];
       if (!file) return;
-      const requests = Math.ceil(file.bytes / BLOCK_SIZE) + 1;
       try {
-        await target.container.getBlockBlobClient(file.blobName).uploadFile(join(localDir, file.path), {
-          blockSize: BLOCK_SIZE,
-          maxSingleShotSize: BLOCK_SIZE,
-          concurrency: 4,
-          abortSignal: operationSignal(target.access.requestTimeoutMs * requests, signal),
-        });
+        await uploadOneFile(target, join(localDir, file.path), file, signal);
       } catch (error) {
-        if (failure === undefined && !signal.aborted) {
-          failure = toAzureError(error, {
-            operation: `Uploading '${file.path}' to ${target.accountName}/${target.containerName}/${file.blobName}`,
-          });
-        }
+        if (failure === undefined && !signal.aborted) failure = uploadFailure(target, file, error);
         stop.abort();
         return;
       }
@@ -300,30 +298,57 @@ export async function uploadDirectory(
   };
 }
 
-async function listFiles(dir: string): Promise<{ path: string; bytes: number }[]> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DataError(
-      code === 'ENOENT' || code === 'ENOTDIR'
-        ? `Directory '${dir}' does not exist (or is not a directory): nothing to upload.`
-        : `Directory '${dir}' cannot be read: ${(error as Error).message}`,
+async function uploadOneFile(
+  target: DatastoreContainer,
+  localPath: string,
+  file: { blobName: string; bytes: number; md5?: string },
+  signal: AbortSignal,
+): Promise<void> {
+  const requests = Math.ceil(file.bytes / BLOCK_SIZE) + 1;
+  await target.container.getBlockBlobClient(file.blobName).uploadFile(localPath, {
+    blockSize: BLOCK_SIZE,
+    maxSingleShotSize: BLOCK_SIZE,
+    concurrency: 4,
+    // Kept as the blob's Content-MD5 (a multi-block upload has none otherwise): a re-run compares it.
+    ...(file.md5 ? { blobHTTPHeaders: { blobContentMD5: Buffer.from(file.md5, 'base64') } } : {}),
+    abortSignal: operationSignal(target.access.requestTimeoutMs * requests, signal),
+  });
+}
+
+/** Network failures the SDK retried and gave up on (no HTTP answer at all). */
+const brokenConnection = /^(ECONNRESET|EPIPE|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|REQUEST_SEND_ERROR)$/;
+
+/** The code of a broken connection in an error's cause chain, when the error had no HTTP answer. */
+function connectionErrorCode(error: unknown): string | undefined {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+    const { code, statusCode } = cause as { code?: unknown; statusCode?: unknown };
+    if (typeof statusCode === 'number') return undefined;
+    if (typeof code === 'string' && brokenConnection.test(code)) return code;
+  }
+  return undefined;
+}
+
+/** A failed upload as an error naming the file and where it went; a broken connection says what to do. */
+function uploadFailure(
+  target: DatastoreContainer,
+  file: { path: string; blobName: string },
+  error: unknown,
+): unknown {
+  const where = `${target.accountName}/${target.containerName}/${file.blobName}`;
+  const code = connectionErrorCode(error);
+  if (code) {
+    return new AzureError(
+      `Uploading '${file.path}' to datastore '${target.datastoreName}' (container '${target.containerName}' of ` +
+        `storage account '${target.accountName}', blob ${file.blobName}) failed: the connection broke ` +
+        `(${code}) and the retries failed too. Check the agent's network access to the storage account, then ` +
+        're-run: the upload resumes (files already complete are not sent again).',
+      'UploadConnectionFailed',
+      undefined,
       undefined,
       { cause: error },
     );
   }
-  const files: { path: string; bytes: number }[] = [];
-  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await listFiles(path)));
-    else if (entry.isFile() || entry.isSymbolicLink()) {
-      const info = await stat(path).catch(() => undefined);
-      if (info?.isFile()) files.push({ path, bytes: info.size });
-    }
-  }
-  return files;
+  return toAzureError(error, { operation: `Uploading '${file.path}' to ${where}` });
 }
 
 /** The longest a read-only SAS may live: it is meant for one short-lived consumer (an ACI init container). */

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { ComponentVersion } from '@azure/arm-machinelearning';
 import type { DatastoreContainer } from './datastore-blobs';
-import { uploadDirectory } from './datastore-blobs';
 import type { WorkspaceSession } from './workspace-session';
 import type { LoggerPort } from '../platform/ports';
-import { AzureError, DataError, type SourceLocation } from '../step/errors';
+import { AzureError, CancelledError, DataError, type SourceLocation } from '../step/errors';
 import { YamlErrors } from '../yaml/problems';
 import { uploadPrefix, uploadSnapshot } from './local-upload';
 import type { AssetName, ComponentReference, Reference } from './references';
-import { snapshot } from './snapshot';
+import { snapshot, snapshotNotes } from './snapshot';
 
 /** What resolving needs: the workspace, where local files go, and whether anything may be created. */
 export interface ResolveContext {
@@ -292,9 +291,17 @@ async function localCode(
 ): Promise<ResolutionRecord> {
   const { session } = context;
   const { ml, resourceGroup: rg, workspaceName: ws } = session;
-  const files = await snapshot(path, isFile).catch((error: unknown) => {
-    throw new DataError(`Code '${path}' cannot be read: ${(error as Error).message}`, location);
-  });
+  const files = await snapshot(path, isFile, { signal: context.signal, what: 'code folder' }).catch(
+    (error: unknown) => {
+      if (error instanceof CancelledError) throw error;
+      // The walk's own errors name the folder and the fix; others say what could not be read.
+      const message =
+        error instanceof DataError
+          ? error.message
+          : `Code '${path}' cannot be read: ${(error as Error).message}`;
+      throw new DataError(message, location, { cause: error });
+    },
+  );
   if (files.files.length === 0)
     throw new DataError(`Code folder '${path}' has no files to upload.`, location);
   const name = codeAssetName(files.hash);
@@ -302,18 +309,24 @@ async function localCode(
   const existing = await orMissing(session, `Reading code asset ${name}`, (o) =>
     ml.codeVersions.get(rg, ws, name, '1', o),
   );
-  const detail = `${files.files.length} file(s), ${files.bytes} bytes${files.ignoreFile ? `, ${files.ignoreFile} applied` : ''}`;
+  const notes = snapshotNotes(files);
+  const detail = `${files.files.length} file(s), ${files.bytes} bytes${notes ? `, ${notes}` : ''}`;
+  // The code asset is registered after its upload is complete: its existence is the upload's completion marker.
   if (existing?.id) return { what, action: 'reused', id: existing.id, detail: `unchanged: ${detail}` };
   const container = await context.defaultDatastore();
   const prefix = isFile ? uploadPrefix(files) : `${uploadPrefix(files)}/${files.name}`;
   const id = `${session.workspaceId}/codes/${name}/versions/1`;
   if (context.dryRun) return { what, action: 'would upload', id, detail };
-  await uploadDirectory(container, files.root, prefix, { files: files.files, signal: context.signal });
+  // An upload a cut run left half-done is completed, the files already there and right kept.
+  const upload = await uploadSnapshot(container, files, isFile, { signal: context.signal });
   const codeUri = `${container.container.url}/${prefix}`;
   const created = await session.call(`Registering code asset ${name}`, (o) =>
     ml.codeVersions.createOrUpdate(rg, ws, name, '1', { properties: { codeUri, isAnonymous: true } }, o),
   );
-  return { what, action: 'uploaded', id: created.id ?? id, detail };
+  const resumed = upload.kept
+    ? `; completed an earlier upload (${upload.kept} file(s) were there already)`
+    : '';
+  return { what, action: 'uploaded', id: created.id ?? id, detail: `${detail}${resumed}` };
 }
 
 /**
@@ -326,7 +339,7 @@ async function localInput(
   inputType: string,
   context: ResolveContext,
 ): Promise<ResolutionRecord> {
-  const files = await snapshot(path, isFile);
+  const files = await snapshot(path, isFile, { signal: context.signal, what: 'input folder' });
   const container = await context.defaultDatastore();
   const upload = await uploadSnapshot(container, files, isFile, {
     dryRun: context.dryRun,
@@ -344,11 +357,13 @@ async function inlineEnvironment(
   let buildDetail = '';
   if (reference.build) {
     if (reference.build.local) {
-      const files = await snapshot(reference.build.path, false);
+      const files = await snapshot(reference.build.path, false, {
+        signal: context.signal,
+        what: 'build context folder',
+      });
       const container = await context.defaultDatastore();
       const prefix = `${uploadPrefix(files)}/${files.name}`;
-      if (!context.dryRun)
-        await uploadDirectory(container, files.root, prefix, { files: files.files, signal: context.signal });
+      await uploadSnapshot(container, files, false, { dryRun: context.dryRun, signal: context.signal });
       build = { contextUri: `${container.container.url}/${prefix}/` };
       buildDetail = `build context ${files.files.length} file(s)`;
     } else {

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
-import { DataError } from '../step/errors';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { CancelledError } from '../step/errors';
+import { describeSkippedLinks, walkFolder, type SkippedLink } from './local-walk';
 
 /** The files of a local code folder (or one file) as Azure ML would snapshot them, and their content hash. */
 export interface Snapshot {
@@ -12,72 +13,86 @@ export interface Snapshot {
   readonly name: string;
   /** Relative paths (`/` separated), sorted. */
   readonly files: readonly string[];
+  /** The same files with their sizes and MD5s, in the same order. */
+  readonly entries: readonly SnapshotFile[];
   readonly bytes: number;
   /** sha256 over every path and content: unchanged code gives the same hash, so it is uploaded once. */
   readonly hash: string;
   /** Patterns that excluded files, and where they came from (`.amlignore` wins over `.gitignore`, as in the CLI). */
   readonly ignoreFile?: string;
+  /** Symbolic links the walk did not follow (linked folders, broken links). */
+  readonly skippedLinks: readonly SkippedLink[];
 }
 
-/** Reads a code folder (or single file) and hashes it, leaving out what `.amlignore` / `.gitignore` exclude. */
-export async function snapshot(path: string, isFile: boolean): Promise<Snapshot> {
+/** One file of a snapshot: its size and MD5 (base64, as Azure Storage keeps a blob's Content-MD5). */
+export interface SnapshotFile {
+  readonly path: string;
+  readonly bytes: number;
+  readonly md5: string;
+}
+
+/**
+ * Reads a code folder (or single file) and hashes it, leaving out what `.amlignore` / `.gitignore` exclude. The
+ * walk is loop-safe and cancellable (`walkFolder`); each file is read once, for both hashes.
+ */
+export async function snapshot(
+  path: string,
+  isFile: boolean,
+  options: { readonly signal?: AbortSignal; readonly what?: string } = {},
+): Promise<Snapshot> {
+  const { signal } = options;
   const root = isFile ? join(path, '..') : path;
   let files: string[];
   let ignoreFile: string | undefined;
+  let skippedLinks: readonly SkippedLink[] = [];
   if (isFile) {
     files = [basename(path)];
   } else {
     const ignore = await readIgnoreFile(root);
     ignoreFile = ignore?.file;
-    files = (await walk(root, root, ignore?.matches ?? (() => false))).sort();
+    const walk = await walkFolder(root, {
+      ...(ignore ? { ignored: ignore.matches } : {}),
+      ...(signal ? { signal } : {}),
+      ...(options.what ? { what: options.what } : {}),
+    });
+    files = walk.files;
+    skippedLinks = walk.skippedLinks;
   }
   const hash = createHash('sha256');
-  let bytes = 0;
+  const entries: SnapshotFile[] = [];
   for (const file of files) {
+    if (signal?.aborted) throw new CancelledError(`Reading '${path}' was cancelled.`);
     const full = join(root, file);
     const size = (await stat(full)).size;
-    bytes += size;
     hash.update(`${file}\0${size}\0`);
+    const md5 = createHash('md5');
     await new Promise<void>((resolve, reject) => {
       createReadStream(full)
-        .on('data', (chunk) => hash.update(chunk))
+        .on('data', (chunk) => {
+          hash.update(chunk);
+          md5.update(chunk);
+        })
         .on('end', resolve)
         .on('error', reject);
     });
+    entries.push({ path: file, bytes: size, md5: md5.digest('base64') });
   }
   return {
     root,
     name: basename(path),
     files,
-    bytes,
+    entries,
+    bytes: entries.reduce((sum, entry) => sum + entry.bytes, 0),
     hash: hash.digest('hex'),
+    skippedLinks,
     ...(ignoreFile ? { ignoreFile } : {}),
   };
 }
 
-async function walk(
-  root: string,
-  dir: string,
-  ignored: (path: string, isDir: boolean) => boolean,
-): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    throw new DataError(`Code folder '${dir}' cannot be read: ${(error as Error).message}`, undefined, {
-      cause: error,
-    });
-  }
-  const files: string[] = [];
-  for (const entry of entries) {
-    const full = join(dir, entry.name);
-    const path = relative(root, full).split(sep).join('/');
-    const isDir = entry.isDirectory();
-    if (entry.name === '.git' || ignored(path, isDir)) continue;
-    if (isDir) files.push(...(await walk(root, full, ignored)));
-    else if ((await stat(full).catch(() => undefined))?.isFile()) files.push(path);
-  }
-  return files;
+/** What a log line says of a snapshot besides its files: the ignore file applied, the links not followed. */
+export function snapshotNotes(files: Snapshot): string {
+  const links = describeSkippedLinks(files.skippedLinks);
+  return [files.ignoreFile && `${files.ignoreFile} applied`, links].filter(Boolean).join('; ');
 }
 
 async function readIgnoreFile(

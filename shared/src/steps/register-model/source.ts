@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { DatastoreContainer } from '../../azureml/datastore-blobs';
 import type { WorkspaceSession } from '../../azureml/workspace-session';
 import type { LoggerPort } from '../../platform/ports';
-import { DataError, InputError } from '../../step/errors';
+import { DataError, InputError, StepError } from '../../step/errors';
 import { jobArtifactPath } from '../../azureml/job-artifacts';
 import { uploadSnapshot, type LocalUpload } from '../../azureml/local-upload';
 import { snapshot } from '../../azureml/snapshot';
@@ -216,7 +216,11 @@ async function localSource(
   context: SourceContext,
 ): Promise<ResolvedSource> {
   const job = source.jobName ? await requireJob(source.jobName, false, context) : undefined;
-  const files = await snapshot(source.path, source.isFile).catch((error: unknown) => {
+  const files = await snapshot(source.path, source.isFile, {
+    signal: context.signal,
+    what: 'model folder',
+  }).catch((error: unknown) => {
+    if (error instanceof StepError) throw error;
     throw new DataError(`The model at '${source.path}' cannot be read: ${(error as Error).message}`);
   });
   if (files.files.length === 0)

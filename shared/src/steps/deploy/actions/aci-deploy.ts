@@ -115,7 +115,7 @@ async function resolveSources({ config, context, session }: AciRun) {
   const minutes = sasMinutes(config.timeoutMinutes);
   const model = await modelSource(session, config.model, datastore, minutes, context);
   const defaultStore = await datastore();
-  const files = await snapshot(config.codePath, false);
+  const files = await snapshot(config.codePath, false, { signal: context.signal, what: 'code folder' });
   if (files.files.length === 0) throw new DataError(`Code folder '${config.codePath}' has no files.`);
   const upload = await uploadSnapshot(defaultStore, files, false, {
     dryRun: config.dryRun,

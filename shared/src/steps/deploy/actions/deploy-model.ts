@@ -23,7 +23,7 @@ import { MLMODEL_FILE, modelReference, PROPERTY, type ModelType } from '../../..
 import { snapshot } from '../../../azureml/snapshot';
 import type { WorkspaceSession } from '../../../azureml/workspace-session';
 import type { StepContext } from '../../../step/define';
-import { AzureError, DataError } from '../../../step/errors';
+import { AzureError, CancelledError, DataError } from '../../../step/errors';
 import type { DeployModel, InlineModel } from '../model-reference';
 import { readModelVersion } from '../online';
 
@@ -100,11 +100,17 @@ async function inlineSource(model: Omit<ModelFile, 'warnings'>, how: ModelContex
         : `azureml://jobs/${path.jobName}/outputs/artifacts/paths/${path.output}`;
     return { key: uri, modelUri: uri, hasMlmodel: false };
   }
-  const files = await snapshot(path.path, path.isFile).catch((error: unknown) => {
-    throw new DataError(
-      `The model at '${path.path}' cannot be read: ${(error as Error).message}`,
-      model.pathLocation,
-    );
+  const files = await snapshot(path.path, path.isFile, {
+    signal: how.context.signal,
+    what: 'model folder',
+  }).catch((error: unknown) => {
+    if (error instanceof CancelledError) throw error;
+    // The walk's own errors name the folder and the fix; others say what could not be read.
+    const message =
+      error instanceof DataError
+        ? error.message
+        : `The model at '${path.path}' cannot be read: ${(error as Error).message}`;
+    throw new DataError(message, model.pathLocation, { cause: error });
   });
   if (files.files.length === 0)
     throw new DataError(`The model folder '${path.path}' has no files to upload.`, model.pathLocation);
