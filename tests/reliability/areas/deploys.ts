@@ -72,8 +72,12 @@ function existingEndpoint(context: DeployContext, name: string): void {
   seedOnlineEndpoint(context.emulator, { name, deployments: {}, traffic: {} });
 }
 
-/** The next deployment PUT takes this long in the emulator, whatever its score.py does. */
+/**
+ * The next deployment PUT takes this long in the emulator. Its score.py is not run (no inference server to wait
+ * for): what these probes are about is the operation's time.
+ */
 function slowNextDeployment(context: DeployContext, seconds: number): void {
+  context.emulator.scoring.enabled = false;
   context.emulator.lro.plan({ resourceType: 'deployments', method: 'PUT', durationSeconds: seconds });
 }
 
@@ -174,7 +178,7 @@ export const area = defineArea<DeployContext>({
         const endpoint = 'grace-over';
         existingEndpoint(context, endpoint);
         slowNextDeployment(context, 8);
-        const { resourceGroup, workspaceName } = context.emulator;
+        const { resourceGroup, workspaceName, subscriptionId } = context.emulator;
         const started = Date.now();
         const from = context.emulator.requests.length;
         const run = await deploy(context, {
@@ -185,7 +189,7 @@ export const area = defineArea<DeployContext>({
         });
         const elapsed = Date.now() - started;
         const message = run.errors.join('\n');
-        const command = `az ml online-deployment delete --name stuck --endpoint-name ${endpoint} --resource-group ${resourceGroup} --workspace-name ${workspaceName} --yes`;
+        const command = `az ml online-deployment delete --name stuck --endpoint-name ${endpoint} --resource-group ${resourceGroup} --workspace-name ${workspaceName} --subscription ${subscriptionId} --yes`;
         const conflicted = conflicts(context, endpoint, from);
         return {
           observed: `${run.succeeded ? 'succeeded' : 'failed'} in ${Math.round(elapsed / 100) / 10} s; ${conflicted} × 409; ${message.includes(command) ? 'names' : 'does not name'} the full command; ${firstError(run)}`,
@@ -250,6 +254,7 @@ export const area = defineArea<DeployContext>({
       boundMs: 30_000,
       async run(context): Promise<ProbeResult> {
         const endpoint = 'fresh-fail';
+        context.emulator.scoring.enabled = true;
         const run = await deploy(context, {
           endpointName: endpoint,
           deploymentName: 'red',
@@ -274,17 +279,20 @@ export const area = defineArea<DeployContext>({
     {
       id: 'deploys/existing-endpoint-kept-on-failure',
       kind: 'fault',
-      title: 'the same failure on an endpoint that existed before the run',
+      title: 'the first deployment fails (ResourceNotReady) on an endpoint that existed before the run',
       expected: 'the failed deployment is deleted, the endpoint is kept',
       boundMs: 30_000,
       async run(context): Promise<ProbeResult> {
         const endpoint = 'kept-fail';
         existingEndpoint(context, endpoint);
-        const run = await deploy(context, {
-          endpointName: endpoint,
-          deploymentName: 'red',
-          codePath: context.broken,
+        // The failure Azure reports when the container does not start, planned: the probe above runs a real one.
+        context.emulator.scoring.enabled = false;
+        context.emulator.lro.plan({
+          resourceType: 'deployments',
+          method: 'PUT',
+          fail: { code: 'ResourceNotReady', message: 'User container has crashed or terminated.' },
         });
+        const run = await deploy(context, { endpointName: endpoint, deploymentName: 'red' });
         const exists = endpointExists(context, endpoint);
         const state = deploymentState(context, endpoint, 'red');
         const saysDeleted = /deleted online endpoint/.test(`${evidence(run)}\n${run.summary}`);
