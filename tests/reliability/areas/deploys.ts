@@ -128,6 +128,35 @@ function evidence(run: HostRun): string {
   }
 }
 
+/**
+ * A deploy to an endpoint that existed before, whose deployment operation takes `operationSeconds`, with the 0.3 s
+ * timeout and the given grace: the run, its errors, the 409 answers it got, how long it took.
+ */
+async function timedOut(
+  context: DeployContext,
+  endpoint: string,
+  deploymentName: string,
+  operationSeconds: number,
+  timeoutGraceMinutes: string,
+) {
+  existingEndpoint(context, endpoint);
+  slowNextDeployment(context, operationSeconds);
+  const started = Date.now();
+  const from = context.emulator.requests.length;
+  const run = await deploy(context, {
+    endpointName: endpoint,
+    deploymentName,
+    timeoutMinutes: TIMEOUT_MINUTES,
+    timeoutGraceMinutes,
+  });
+  return {
+    run,
+    message: run.errors.join('\n'),
+    conflicted: conflicts(context, endpoint, from),
+    elapsed: Date.now() - started,
+  };
+}
+
 const unexpected = (run: HostRun) => run.errors.some(isUnexpectedError);
 const firstError = (run: HostRun) => (run.errors[0] ?? 'no error').split('\n')[0]!;
 
@@ -144,18 +173,8 @@ export const area = defineArea<DeployContext>({
       boundMs: 20_000,
       async run(context): Promise<ProbeResult> {
         const endpoint = 'grace-ends';
-        existingEndpoint(context, endpoint);
-        slowNextDeployment(context, 1.5);
-        const from = context.emulator.requests.length;
-        const run = await deploy(context, {
-          endpointName: endpoint,
-          deploymentName: 'slow',
-          timeoutMinutes: TIMEOUT_MINUTES,
-          timeoutGraceMinutes: '0.2',
-        });
+        const { run, message, conflicted } = await timedOut(context, endpoint, 'slow', 1.5, '0.2');
         const state = deploymentState(context, endpoint, 'slow');
-        const conflicted = conflicts(context, endpoint, from);
-        const message = run.errors.join('\n');
         return {
           observed: `${run.succeeded ? 'succeeded' : 'failed'}; deployment ${state}; ${conflicted} × 409; ${firstError(run)}`,
           pass:
@@ -176,21 +195,9 @@ export const area = defineArea<DeployContext>({
       boundMs: 20_000,
       async run(context): Promise<ProbeResult> {
         const endpoint = 'grace-over';
-        existingEndpoint(context, endpoint);
-        slowNextDeployment(context, 8);
         const { resourceGroup, workspaceName, subscriptionId } = context.emulator;
-        const started = Date.now();
-        const from = context.emulator.requests.length;
-        const run = await deploy(context, {
-          endpointName: endpoint,
-          deploymentName: 'stuck',
-          timeoutMinutes: TIMEOUT_MINUTES,
-          timeoutGraceMinutes: '0.01',
-        });
-        const elapsed = Date.now() - started;
-        const message = run.errors.join('\n');
+        const { run, message, conflicted, elapsed } = await timedOut(context, endpoint, 'stuck', 8, '0.01');
         const command = `az ml online-deployment delete --name stuck --endpoint-name ${endpoint} --resource-group ${resourceGroup} --workspace-name ${workspaceName} --subscription ${subscriptionId} --yes`;
-        const conflicted = conflicts(context, endpoint, from);
         return {
           observed: `${run.succeeded ? 'succeeded' : 'failed'} in ${Math.round(elapsed / 100) / 10} s; ${conflicted} × 409; ${message.includes(command) ? 'names' : 'does not name'} the full command; ${firstError(run)}`,
           pass:
