@@ -242,6 +242,39 @@ describe('online deployments', () => {
     await client.onlineEndpoints.beginDeleteAndWait(rg, ws, 'ep-dep', poll);
   });
 
+  it('answers 409 Conflict to a DELETE or a PUT of a deployment still Creating, as Azure does', async () => {
+    const rg = emulator.resourceGroup;
+    const ws = emulator.workspaceName;
+    await client.onlineEndpoints.beginCreateOrUpdateAndWait(rg, ws, 'ep-busy-dep', endpointBody('b'), poll);
+    const body = {
+      location: emulator.location,
+      sku: { name: 'Default', capacity: 1 },
+      properties: { endpointComputeType: 'Managed', instanceType: 'Standard_DS3_v2', model: 'azureml:m:1' },
+    } as const;
+    emulator.lro.plan({ resourceType: 'deployments', method: 'PUT', polls: 5 });
+    const creating = await client.onlineDeployments.beginCreateOrUpdate(
+      rg,
+      ws,
+      'ep-busy-dep',
+      'blue',
+      body,
+      poll,
+    );
+    expect(
+      (await client.onlineDeployments.get(rg, ws, 'ep-busy-dep', 'blue')).properties.provisioningState,
+    ).toBe('Creating');
+    const conflict = { statusCode: 409, code: 'Conflict', message: expect.stringContaining('in progress') };
+    await expect(
+      client.onlineDeployments.beginDeleteAndWait(rg, ws, 'ep-busy-dep', 'blue', poll),
+    ).rejects.toMatchObject(conflict);
+    await expect(
+      client.onlineDeployments.beginCreateOrUpdateAndWait(rg, ws, 'ep-busy-dep', 'blue', body, poll),
+    ).rejects.toMatchObject(conflict);
+    expect((await creating.pollUntilDone()).properties.provisioningState).toBe('Succeeded');
+    await client.onlineDeployments.beginDeleteAndWait(rg, ws, 'ep-busy-dep', 'blue', poll);
+    await client.onlineEndpoints.beginDeleteAndWait(rg, ws, 'ep-busy-dep', poll);
+  });
+
   it('answers 404 ParentResourceNotFound for a deployment under a missing endpoint', async () => {
     await expect(
       client.onlineDeployments.get(emulator.resourceGroup, emulator.workspaceName, 'no-ep', 'blue'),

@@ -58,7 +58,14 @@ describe('at Azure pace', () => {
     const green = await runOnEmulator('github', description, {
       task: 'AzureMLDeployV1',
       action: 'deploy',
-      inputs: { endpointName, deploymentName: 'green', ...model, timeoutMinutes: '1' },
+      // No grace: the deployment is left Creating (its operation cannot be cancelled), as this test wants.
+      inputs: {
+        endpointName,
+        deploymentName: 'green',
+        ...model,
+        timeoutMinutes: '1',
+        timeoutGraceMinutes: '0',
+      },
       timeoutMs: 240_000,
     });
     const elapsed = Date.now() - started;

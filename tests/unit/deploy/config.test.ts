@@ -24,6 +24,7 @@ describe('deploy inputs', () => {
       endpointName: 'rain-prod',
       timeoutMinutes: 30,
       rollbackOnFailure: true,
+      timeoutGraceMinutes: 10,
       endpoint: { authMode: 'Key', tags: {}, properties: {} },
       deployment: {
         name: 'blue',

@@ -1,7 +1,8 @@
 /**
  * Online endpoints and deployments in Azure: endpoints as raw JSON at 2024-04-01 (so `mirrorTraffic` is read and
  * written, decision 0008), deployments as raw JSON at 2025-12-01 (so `dataCollector` is, decision 0018), both
- * waited on with progress. Listing deployments, their logs and deleting them go through the SDK.
+ * waited on with progress; deleting them goes the same way (raw DELETE, followed as Azure's Retry-After says).
+ * Listing deployments and their logs go through the SDK.
  */
 import type { ModelVersion } from '@azure/arm-machinelearning';
 import { armJsonRequest } from '../../azure/arm-raw';
@@ -182,14 +183,31 @@ export class OnlineEndpoints {
   }
 
   /** Deletes a deployment and waits for it. */
-  async deleteDeployment(endpoint: string, name: string): Promise<void> {
-    const { ml, resourceGroup: rg, workspaceName: ws } = this.session;
-    const what = `Deleting deployment '${name}' of online endpoint '${endpoint}'`;
-    const poller = await this.session.call(what, (o) =>
-      ml.onlineDeployments.beginDelete(rg, ws, endpoint, name, { ...o, ...pollingOptions(2_000) }),
+  deleteDeployment(endpoint: string, name: string): Promise<void> {
+    return this.deleteAndWait(
+      `${this.path(endpoint)}/deployments/${name}`,
+      deploymentApiVersion,
+      `Deleting deployment '${name}' of online endpoint '${endpoint}'`,
+    );
+  }
+
+  /** Deletes an endpoint (its deployments go with it) and waits for it. */
+  deleteEndpoint(name: string): Promise<void> {
+    return this.deleteAndWait(this.path(name), endpointApiVersion, `Deleting online endpoint '${name}'`);
+  }
+
+  /** A raw DELETE, followed until it ends (Retry-After as Azure sends it; 2 s when it does not say). */
+  private async deleteAndWait(path: string, apiVersion: string, what: string): Promise<void> {
+    const { access } = this.session;
+    const operation = await this.session.call(what, (o) =>
+      beginArmJsonOperation(this.transport, access.cloud.armEndpoint, 'DELETE', path, undefined, {
+        ...o,
+        apiVersion,
+        ...pollingOptions(2_000),
+      }),
     );
     await callAzure(this.session.about(what), () =>
-      waitForOperation(poller, what, this.context.logger, { signal: this.context.signal }),
+      waitForOperation(operation, what, this.context.logger, { signal: this.context.signal }),
     );
   }
 

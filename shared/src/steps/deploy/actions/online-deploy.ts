@@ -43,6 +43,7 @@ import { resolveCollectionData } from './collection-data';
 import { resolveDeployModel, type ResolvedModel } from './deploy-model';
 import { dryRunOutcome, type PlannedRequest } from './dry-run';
 import { outputsAfter, quote } from './endpoint-outputs';
+import { describeMinutes, inProgress, waitWhileInProgress } from './in-progress';
 import { failedDeployment } from './online-failure';
 
 /** One deploy to an online endpoint: what every phase needs. */
@@ -141,13 +142,17 @@ export async function deployOnline(
   );
   if (written !== undefined) {
     const { trafficBefore, mirrorBefore } = found;
-    const created = !found.existed;
     return failedDeployment(config, context, endpoints, report, {
-      created,
-      problem: written.problem,
+      ...written,
+      endpointCreated: !found.existing,
       trafficBefore,
       mirrorBefore,
       endpoint,
+      workspace: {
+        resourceGroup: session.resourceGroup,
+        workspaceName: session.workspaceName,
+        subscriptionId: session.target.subscriptionId,
+      },
     });
   }
   const final = await inPhase(logger, `Traffic of '${endpointName}'`, () =>
@@ -448,15 +453,39 @@ async function ensureEndpoint(
   return updated;
 }
 
-/** The deployment, written unless it already runs the same and succeeded; a problem when it did not succeed. */
+/** Why the deployment did not reach Succeeded, whether this run created it, and whether its operation still runs. */
+interface DeploymentFailure {
+  readonly problem: string;
+  readonly created: boolean;
+  readonly stillRunning: boolean;
+}
+
+/**
+ * The deployment, written unless it already runs the same and succeeded; a failure when it did not succeed. One
+ * deadline, `timeoutMinutes`, bounds the wait for an operation started before this run (a re-run after a timeout:
+ * Azure refuses writes until it ends) and the wait for our own write; after it, `graceAfterTimeout`.
+ */
 async function ensureDeployment(
-  { config, context, endpoints, report, name }: OnlineRun,
+  run: OnlineRun,
   found: Found,
   body: DeploymentBody,
-): Promise<{ problem: string } | undefined> {
+): Promise<DeploymentFailure | undefined> {
+  const { config, context, endpoints, report, name } = run;
   const { endpointName } = config;
   const { model } = found;
-  const current = found.existed ? await endpoints.deployment(endpointName, name) : undefined;
+  const timeoutMs = config.timeoutMinutes * 60_000;
+  const deadline = AbortSignal.any([context.signal, AbortSignal.timeout(timeoutMs)]);
+  let current = found.existed ? await endpoints.deployment(endpointName, name) : undefined;
+  if (current && inProgress(current.properties.provisioningState)) {
+    current = await waitForEarlierOperation(run, current, timeoutMs);
+    const state = current?.properties.provisioningState;
+    if (inProgress(state))
+      return {
+        problem: `Deployment '${name}' is still ${state} after ${describeMinutes(config.timeoutMinutes)}: an operation started before this run has not ended, and Azure refuses writes to it until it does. Nothing was changed; run again once it has ended.`,
+        created: false,
+        stillRunning: true,
+      };
+  }
   const deploymentChanges = current ? changesOf(body, current) : [];
   const succeeded = current?.properties.provisioningState === 'Succeeded';
   if (current && deploymentChanges.length === 0 && succeeded) {
@@ -467,26 +496,70 @@ async function ensureDeployment(
     context.logger.info(
       `Deployment '${name}' ${succeeded ? `differs: ${deploymentChanges.join('; ')}` : `is ${current.properties.provisioningState}: writing it again`}.`,
     );
-  const timeout = AbortSignal.timeout(config.timeoutMinutes * 60_000);
-  const written = await endpoints.putDeployment(
-    endpointName,
-    name,
-    body,
-    AbortSignal.any([context.signal, timeout]),
-  );
+  const written = await endpoints.putDeployment(endpointName, name, body, deadline);
   const state = written.deployment?.properties.provisioningState;
-  if (state !== 'Succeeded')
-    return {
-      problem: written.timedOut
-        ? `Deployment '${name}' did not finish within ${config.timeoutMinutes} minute(s) (state ${state ?? 'unknown'}).`
-        : `Deployment '${name}' ended ${state ?? 'in an unknown state'}${written.error ? `: ${written.error}` : '.'}`,
-    };
+  const created = current === undefined;
+  if (state !== 'Succeeded') {
+    if (written.timedOut) return { ...(await graceAfterTimeout(run, state)), created };
+    const problem = `Deployment '${name}' ended ${state ?? 'in an unknown state'}${written.error ? `: ${written.error}` : '.'}`;
+    return { problem, created, stillRunning: false };
+  }
   report.changes.push(
     current
       ? `updated deployment '${name}': ${deploymentChanges.join('; ') || 'written again'}`
       : `created deployment '${name}' with ${model.text}`,
   );
   return undefined;
+}
+
+/** A deployment found Creating, Updating or Deleting: waited for (within the timeout) instead of a 409 on writing. */
+async function waitForEarlierOperation(
+  { config, context, endpoints, name }: OnlineRun,
+  current: DeploymentBody,
+  timeoutMs: number,
+): Promise<DeploymentBody | undefined> {
+  context.logger.info(
+    `Deployment '${name}' is ${current.properties.provisioningState}: waiting for its operation to end (up to ${describeMinutes(config.timeoutMinutes)}); Azure refuses writes to it until then.`,
+  );
+  const after = await waitWhileInProgress(endpoints, { endpoint: config.endpointName, name }, timeoutMs, {
+    signal: context.signal,
+    logger: context.logger,
+  });
+  context.logger.info(`Deployment '${name}' is ${after?.properties.provisioningState ?? 'gone (deleted)'}.`);
+  return after;
+}
+
+/**
+ * Our write timed out. A deployment operation cannot be cancelled: while it runs, deleting the deployment gets 409.
+ * So wait up to `timeoutGraceMinutes` for it to end; the failure then says whether it still runs.
+ */
+async function graceAfterTimeout(
+  { config, context, endpoints, name }: OnlineRun,
+  state: string | undefined,
+): Promise<Omit<DeploymentFailure, 'created'>> {
+  const head = `Deployment '${name}' did not finish within ${describeMinutes(config.timeoutMinutes)} (state ${state ?? 'unknown'}).`;
+  if (!inProgress(state)) return { problem: head, stillRunning: false };
+  const grace = describeMinutes(config.timeoutGraceMinutes);
+  const input = quote(config, 'timeoutGraceMinutes');
+  context.logger.info(
+    `Deployment '${name}' is ${state} and its operation cannot be cancelled: waiting up to ${grace} (${input}) for it to end before rolling back.`,
+  );
+  const after = await waitWhileInProgress(
+    endpoints,
+    { endpoint: config.endpointName, name },
+    config.timeoutGraceMinutes * 60_000,
+    { signal: context.signal, logger: context.logger },
+  );
+  const now = after?.properties.provisioningState;
+  if (inProgress(now))
+    return {
+      problem: `${head} It is still ${now} after the grace of ${grace} (${input}).`,
+      stillRunning: true,
+    };
+  return {
+    problem: `${head} Its operation ended ${now ?? 'with the deployment deleted'} within the grace of ${grace}.`,
+    stillRunning: false,
+  };
 }
 
 /** What differs between the deployment to write and the one that exists (our spec tag included). */

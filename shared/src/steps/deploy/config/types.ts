@@ -61,6 +61,8 @@ export interface OnlineDeployConfig extends CommonConfig {
   readonly mirrorPercent?: number;
   readonly kubernetes?: KubernetesSettings;
   readonly rollbackOnFailure: boolean;
+  /** Minutes to wait, after the timeout, for a deployment operation still running (it cannot be cancelled). */
+  readonly timeoutGraceMinutes: number;
   /** From the YAML files: keys read and not used, with their file:line:column. */
   readonly warnings: readonly string[];
   /** Info lines: values of the YAML files the inputs override. */
