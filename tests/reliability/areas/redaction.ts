@@ -246,7 +246,7 @@ const dryRunProbe: Probe<Context> = {
       jobFile,
       [
         'type: command',
-        'command: python sign-in-and-train.py',
+        'command: python train.py',
         'environment: azureml:AzureML-pytorch-1.9-ubuntu18.04-py37-cuda11-gpu:6',
         'compute: azureml:gpu-cluster',
         'environment_variables:',
@@ -282,8 +282,8 @@ const dryRunProbe: Probe<Context> = {
 export const area = defineArea<Context>({
   name: 'redaction',
   async start() {
-    const key = newCanary('endpoint-key');
-    const signInSecret = newCanary('sign-in');
+    const key = newCanary('key');
+    const signInSecret = newCanary('spn');
     const emulator = await startEmulator({ clientSecret: signInSecret });
     addDocsAssets(emulator);
     const { server, scoringUri } = await startHostileServer();
