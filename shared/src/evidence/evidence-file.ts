@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEnvironment, StepResult } from '../platform/ports';
+import { redactDeep } from '../step/redactor';
 
 export const evidenceSchema = 'azureml-pipeline-steps/evidence/v1';
 
@@ -27,7 +28,10 @@ export interface EvidenceRecord {
   readonly details: Record<string, unknown>;
 }
 
-/** Writes the record as pretty JSON under `<dir>/azureml-evidence/` and returns its path. */
+/**
+ * Writes the record as pretty JSON under `<dir>/azureml-evidence/` and returns its path. Every string is redacted
+ * before JSON escapes it (a secret holding `"` or `\` would no longer match), and the text once more after.
+ */
 export function writeEvidence(dir: string, record: EvidenceRecord, redact: (text: string) => string): string {
   const folder = join(dir, 'azureml-evidence');
   mkdirSync(folder, { recursive: true });
@@ -39,7 +43,7 @@ export function writeEvidence(dir: string, record: EvidenceRecord, redact: (text
       `${record.step}-${stamp}-${process.pid}${attempt > 1 ? `-${attempt}` : ''}.json`,
     );
     try {
-      writeFileSync(path, redact(JSON.stringify(record, null, 2)) + '\n', { flag: 'wx' });
+      writeFileSync(path, redact(JSON.stringify(redactDeep(record, redact), null, 2)) + '\n', { flag: 'wx' });
       return path;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

@@ -9,7 +9,8 @@ import { describeError } from './describe-error';
 import { CancelledError, InputErrors } from './errors';
 import type { StepManifest } from './manifest';
 import { readInputs, type StepInputs } from './inputs';
-import { SecretRegistry } from './secrets';
+import { redactDeep } from './redactor';
+import { redactingPlatform, SecretRegistry } from './secrets';
 
 export interface RunStepOptions {
   /** Cancellation source; defaults to SIGINT/SIGTERM of this process. */
@@ -23,13 +24,15 @@ export interface RunStepOptions {
  */
 export async function runStep<Config, Report>(
   step: StepDefinition<Config, Report>,
-  platform: Platform,
+  hostPlatform: Platform,
   options: RunStepOptions = {},
 ): Promise<StepResult> {
   const { manifest } = step;
+  const secrets = new SecretRegistry(hostPlatform.logger);
+  // Every text that leaves through the host's ports is redacted there, before the host escapes or encodes it.
+  const platform = redactingPlatform(hostPlatform, secrets);
   const { logger, environment } = platform;
   const startedAt = new Date();
-  const secrets = new SecretRegistry(logger);
   const cancellation = options.signal ? undefined : cancellationOnSignals();
   const signal = options.signal ?? cancellation!.signal;
   let inputs: StepInputs | undefined;
@@ -95,7 +98,8 @@ export async function runStep<Config, Report>(
     });
   }
   try {
-    const sections = rendered.summary ? [rendered.summary] : [];
+    // Redacted before composing: the summary may be cut to its size limit, and a cut must not leave a secret's start.
+    const sections = rendered.summary ? [secrets.redact(rendered.summary)] : [];
     const markdown = composeStepSummary(manifest.friendlyName, result, sections, safeMessage);
     await platform.summary.publish(secrets.redact(markdown));
   } catch (error) {
@@ -144,7 +148,9 @@ function renderReport<Report>(
   secrets: SecretRegistry,
 ): RenderedReport {
   try {
-    return render(report, ending, (text) => secrets.redact(text));
+    // Redacted before the renderer escapes anything (markdown cells, JSON blocks) and cuts long texts.
+    const redact = (text: string) => secrets.redact(text);
+    return render(redactDeep(report, redact), ending, redact);
   } catch (error) {
     platform.logger.warning(`Could not render the step's report: ${(error as Error).message}`);
     return {};

@@ -1,8 +1,14 @@
-import type { LoggerPort } from '../platform/ports';
+import type { LoggerPort, Platform } from '../platform/ports';
+import { redactForms, secretForms } from './redactor';
 
-/** Every secret of a run: masked by the host as soon as it is known, and redacted from the files we write. */
+/**
+ * Every secret of a run: masked by the host as soon as it is known, and redacted, in every escaped, encoded or cut
+ * form, from everything the step prints or writes (see `redactor.ts`).
+ */
 export class SecretRegistry {
   private readonly values = new Set<string>();
+  /** Every form of every secret, longest first, so a secret that contains another is replaced whole. */
+  private forms: string[] = [];
 
   constructor(private readonly logger: LoggerPort) {}
 
@@ -15,15 +21,45 @@ export class SecretRegistry {
     // Very short values would redact ordinary text everywhere; hosts ignore them too.
     if (value.length < 4 || this.values.has(value)) return;
     this.values.add(value);
+    this.forms = [...new Set([...this.forms, ...secretForms(value)])].sort((a, b) => b.length - a.length);
     this.logger.mask(value);
   }
 
   redact(text: string): string {
-    let result = text;
-    // Longest first, so a secret that contains another is replaced whole.
-    for (const secret of [...this.values].sort((a, b) => b.length - a.length)) {
-      result = result.split(secret).join('***');
-    }
-    return result;
+    return redactForms(text, this.forms);
   }
+}
+
+/**
+ * The host's ports with every text that leaves through them redacted first: log lines, annotations, group titles,
+ * outputs, the summary and the result message. runStep hands the steps only this platform, so no step can print a
+ * secret by forgetting to redact. Masking and secret outputs carry secrets to the host on purpose and pass as they are.
+ */
+export function redactingPlatform(platform: Platform, secrets: SecretRegistry): Platform {
+  const redact = (text: string) => secrets.redact(text);
+  const { logger, outputs, summary, result } = platform;
+  return {
+    ...platform,
+    logger: {
+      info: (message) => logger.info(redact(message)),
+      debug: (message) => logger.debug(redact(message)),
+      warning: (message, location) => logger.warning(redact(message), location),
+      error: (message, location) => logger.error(redact(message), location),
+      startGroup: (title) => logger.startGroup(redact(title)),
+      endGroup: () => logger.endGroup(),
+      mask: (secret) => logger.mask(secret),
+      get isDebug() {
+        return logger.isDebug;
+      },
+    },
+    outputs: {
+      set: (name, value) => outputs.set(name, redact(value)),
+      setSecret: (name, value) => outputs.setSecret(name, value),
+    },
+    summary: { publish: (markdown) => summary.publish(redact(markdown)) },
+    result: {
+      complete: (ending, message) =>
+        result.complete(ending, message === undefined ? undefined : redact(message)),
+    },
+  };
 }

@@ -21,6 +21,7 @@ import {
 import type { StepContext, StepOutcome } from '../../step/define';
 import { finalReporter, type FinalReport } from '../../step/final-report';
 import { DataError, InputError, InputErrors } from '../../step/errors';
+import { redactDeep } from '../../step/redactor';
 import type { DriftCheckConfig } from './config';
 import type { FeatureThreshold } from './thresholds-file';
 
@@ -74,7 +75,9 @@ export async function runDriftCheck(
   });
 
   const outputDir = config.outputDir ?? freshFolder(path.join(context.environment.tempDir, 'drift-report'));
-  const { files, markdown } = writeReports(outputDir, report, context.environment);
+  // Redacted before the reports escape (HTML, markdown, JSON) or cut anything.
+  const redacted = redactDeep(report, (text) => context.redact(text));
+  const { files, markdown } = writeReports(outputDir, redacted, context.environment);
   logger.info(`Drift reports written to ${outputDir}`);
 
   context.setOutput('driftStatus', verdict.status);

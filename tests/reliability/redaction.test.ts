@@ -1,0 +1,4 @@
+import { describeArea } from './describe-area';
+import { area } from './areas/redaction';
+
+describeArea(area);
