@@ -1,0 +1,261 @@
+/**
+ * drift-check (#14, point 6 and the walk and line bounds of point 3): a folder with a symlink loop or a self-link,
+ * SIGTERM while it reads, an empty side, the warning's wording, bytes that are not UTF-8, a 1 MB header line.
+ * drift-check reads local files only, so the built bundle runs without Azure; one host is enough (nothing here
+ * depends on it).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { DriftReport } from '../../../shared/src/drift/model';
+import { runAsGitHubRunner } from '../../harness/github-runner';
+import { runStepAs, type HostRun } from '../../harness/host-run';
+import { defineArea, isUnexpectedError, type ProbeResult } from '../probe';
+
+interface Workspace {
+  readonly dir: string;
+}
+
+const ROWS = 200;
+
+/** `temperature,humidity,pressure,city` rows from a fixed pattern; `shift` moves temperature. */
+function weather(rows: number, shift = 0, city = (i: number) => ['Paris', 'Oslo', 'Lima'][i % 3]!): string {
+  const lines = ['temperature,humidity,pressure,city'];
+  for (let i = 0; i < rows; i++)
+    lines.push(`${(10 + (i % 17) + shift).toFixed(1)},${50 + (i % 23)},${1000 + (i % 29)},${city(i)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The workspace every probe reads: plain files, and folders with links. */
+function makeWorkspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'reliability-drift-'));
+  const plain = weather(ROWS);
+  writeFileSync(join(dir, 'plain.csv'), plain);
+  // Two self-links: before the walk kept real paths, 2^40 folders to visit.
+  mkdirSync(join(dir, 'loop'));
+  writeFileSync(join(dir, 'loop', 'part.csv'), plain);
+  symlinkSync('.', join(dir, 'loop', 'a'));
+  symlinkSync('.', join(dir, 'loop', 'b'));
+  mkdirSync(join(dir, 'linked'));
+  writeFileSync(join(dir, 'linked', 'part.csv'), plain);
+  symlinkSync('.', join(dir, 'linked', 'self'));
+  // A symlink loop next to a long read: gzip members of the same rows, ~1 GB once inflated.
+  mkdirSync(join(dir, 'slow'));
+  const header = gzipSync('temperature,humidity,pressure,city\n');
+  const member = gzipSync(Buffer.from('12.5,61,1004,Paris\n'.repeat(1 << 16)));
+  writeFileSync(join(dir, 'slow', 'big.csv.gz'), Buffer.concat([header, ...Array(800).fill(member)]));
+  symlinkSync('.', join(dir, 'slow', 'a'));
+  symlinkSync('.', join(dir, 'slow', 'b'));
+  writeFileSync(join(dir, 'empty.csv'), 'temperature,humidity,pressure,city\n');
+  writeFileSync(join(dir, 'shifted.csv'), weather(ROWS, 30));
+  // Latin-1 "Bogotá" in four rows of valid UTF-8.
+  const latin1 = weather(ROWS, 0, (i) => (i % 50 === 7 ? 'Bogot\u00e1' : ['Paris', 'Oslo', 'Lima'][i % 3]!));
+  writeFileSync(join(dir, 'latin1.csv'), Buffer.from(latin1, 'latin1'));
+  writeFileSync(join(dir, 'wide.csv'), `${'x'.repeat(1 << 20)}\n1\n2\n`);
+  return dir;
+}
+
+function drift(dir: string, inputs: Record<string, string>, timeoutMs = 15_000): Promise<HostRun> {
+  return runStepAs('github', {
+    task: 'AzureMLDriftCheckV1',
+    action: 'drift-check',
+    inputs,
+    cwd: dir,
+    timeoutMs,
+  });
+}
+
+function report(run: HostRun): DriftReport | undefined {
+  try {
+    return JSON.parse(readFileSync(run.outputs.reportJson!, 'utf8')) as DriftReport;
+  } catch {
+    return undefined;
+  }
+}
+
+const cut = (text: string, width = 160) =>
+  text.length <= width ? text : `${text.slice(0, width)}… (${text.length} characters)`;
+
+/** What a run ended with, in a few words. */
+function ended(run: HostRun, ms: number): string {
+  const killed = run.raw.signal ? `, killed by ${run.raw.signal}` : '';
+  const message = run.errors[0] ?? run.warnings[0];
+  return `${run.result} after ${ms} ms${killed}${message ? `: ${cut(message)}` : ''}`;
+}
+
+const unexpected = (run: HostRun) => run.errors.some(isUnexpectedError);
+
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = Date.now();
+  const value = await work();
+  return { value, ms: Date.now() - started };
+}
+
+export const area = defineArea<Workspace>({
+  name: 'drift',
+  start: async () => ({ dir: makeWorkspace() }),
+  stop: async ({ dir }) => rmSync(dir, { recursive: true, force: true }),
+  probes: [
+    {
+      id: 'drift/symlink-loop',
+      title: 'baseline folder with two self-links (a symlink loop)',
+      kind: 'fault',
+      expected: 'ends within 10 s, each file read once',
+      boundMs: 10_000,
+      async run({ dir }): Promise<ProbeResult> {
+        const { value: run, ms } = await timed(() =>
+          drift(dir, { baselineData: 'loop', currentData: 'plain.csv' }, 8_000),
+        );
+        const rows = report(run)?.rows;
+        return {
+          observed: `${ended(run, ms)}${rows ? `; rows ${rows.baseline} and ${rows.current}` : ''}`,
+          pass: run.result === 'Succeeded' && rows?.baseline === ROWS && rows.current === ROWS,
+          unexpectedError: unexpected(run),
+        };
+      },
+    },
+    {
+      id: 'drift/self-link',
+      title: 'baseline folder with one self-link, against the same rows without it',
+      kind: 'fault',
+      expected: 'each file read once: equal rows, no drift',
+      boundMs: 10_000,
+      async run({ dir }): Promise<ProbeResult> {
+        const { value: run, ms } = await timed(() =>
+          drift(dir, { baselineData: 'linked', currentData: 'plain.csv' }),
+        );
+        const read = report(run);
+        const gates = read?.features.map((f) => f.gate?.value ?? 0) ?? [];
+        return {
+          observed: `${ended(run, ms)}; ${read?.sources.baseline.files.length} baseline files read; rows ${read?.rows.baseline} and ${read?.rows.current}`,
+          pass:
+            run.result === 'Succeeded' &&
+            read?.rows.baseline === ROWS &&
+            read.sources.baseline.files.length === 1 &&
+            gates.every((value) => value === 0),
+          unexpectedError: unexpected(run),
+        };
+      },
+    },
+    {
+      id: 'drift/sigterm-while-reading',
+      title: 'SIGTERM 1.5 s into a folder with a symlink loop and 1 GB of gzip-inflated rows',
+      kind: 'fault',
+      expected: 'cancelled (SIGTERM) within 3 s of the signal',
+      boundMs: 12_000,
+      async run({ dir }): Promise<ProbeResult> {
+        let signalled = 0;
+        const { value: run, ms } = await timed(() =>
+          runAsGitHubRunner({
+            action: 'drift-check',
+            inputs: { 'baseline-data': 'slow', 'current-data': 'plain.csv' },
+            cwd: dir,
+            timeoutMs: 8_000,
+            onStart: (child) =>
+              setTimeout(() => {
+                signalled = Date.now();
+                child.kill('SIGTERM');
+              }, 1_500),
+          }),
+        );
+        const after = signalled ? Date.now() - signalled : -1;
+        const errors = run.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+        return {
+          observed: `exit ${run.exitCode}${run.signal ? ` (killed by ${run.signal})` : ''} after ${ms} ms, ${after} ms after SIGTERM: ${cut(errors.join(' | ') || '(no error)')}`,
+          pass:
+            run.exitCode === 1 &&
+            after >= 0 &&
+            after < 3_000 &&
+            errors.length === 1 &&
+            /cancelled \(SIGTERM\)/.test(errors[0]!),
+          unexpectedError: errors.some(isUnexpectedError),
+        };
+      },
+    },
+    {
+      id: 'drift/empty-current',
+      title: 'current data with a header and no row',
+      kind: 'bad-input',
+      expected: 'fails, naming the empty file',
+      boundMs: 10_000,
+      async run({ dir }): Promise<ProbeResult> {
+        const { value: run, ms } = await timed(() =>
+          drift(dir, { baselineData: 'plain.csv', currentData: 'empty.csv' }),
+        );
+        return {
+          observed: ended(run, ms),
+          pass:
+            run.result === 'Failed' &&
+            run.errors.length === 1 &&
+            /current-?[dD]ata.*empty\.csv.*no row/i.test(run.errors[0]!),
+          unexpectedError: unexpected(run),
+        };
+      },
+    },
+    {
+      id: 'drift/warning-wording',
+      title: 'one of four features drifted, below the share that fails',
+      kind: 'bad-input',
+      expected: 'warns "1 of 4 features drifted", never "0 features"',
+      boundMs: 10_000,
+      async run({ dir }): Promise<ProbeResult> {
+        const { value: run, ms } = await timed(() =>
+          drift(dir, { baselineData: 'plain.csv', currentData: 'shifted.csv' }),
+        );
+        const warning = run.warnings.join(' | ');
+        return {
+          observed: ended(run, ms),
+          pass:
+            run.result === 'SucceededWithIssues' &&
+            run.warnings.length === 1 &&
+            /^drift warning: 1 of 4 features drifted \(25 %; fails at 50 %\): temperature \(/.test(warning) &&
+            !/\b0 features\b/.test(warning),
+          unexpectedError: unexpected(run),
+        };
+      },
+    },
+    {
+      id: 'drift/not-utf8',
+      title: 'current data with four Latin-1 bytes',
+      kind: 'bad-input',
+      expected: 'warns with the file, the count and the first line',
+      boundMs: 10_000,
+      async run({ dir }): Promise<ProbeResult> {
+        const { value: run, ms } = await timed(() =>
+          drift(dir, { baselineData: 'plain.csv', currentData: 'latin1.csv' }),
+        );
+        const warning = run.warnings.find((w) => /UTF-8/.test(w)) ?? '';
+        return {
+          observed: `${run.result} after ${ms} ms: ${cut(warning || '(no UTF-8 warning)')}`,
+          pass: /^current-?[dD]ata: latin1\.csv holds 4 bytes that are not UTF-8 \(the first on line 9, /.test(
+            warning,
+          ),
+          unexpectedError: unexpected(run),
+        };
+      },
+    },
+    {
+      id: 'drift/1mb-header',
+      title: 'baseline CSV whose header line is one 1 MB name',
+      kind: 'bad-input',
+      expected: 'one error under 1,000 characters, the name cut with its size',
+      boundMs: 10_000,
+      async run({ dir }): Promise<ProbeResult> {
+        const { value: run, ms } = await timed(() =>
+          drift(dir, { baselineData: 'wide.csv', currentData: 'plain.csv' }),
+        );
+        const message = run.errors.join('\n');
+        return {
+          observed: `${run.result} after ${ms} ms, error of ${message.length} characters: ${cut(message)}`,
+          pass:
+            run.result === 'Failed' &&
+            run.errors.length === 1 &&
+            message.length < 1_000 &&
+            /x…\s?\(1,048,576 characters\)/.test(message),
+          unexpectedError: unexpected(run),
+        };
+      },
+    },
+  ],
+});
