@@ -52,7 +52,7 @@ async function columnsOf(source: DataSource & { kind: 'files' }): Promise<string
  * (gzip allowed), or a saved profile, which is loaded instead. contentHash is the SHA-256 of the files' bytes.
  */
 export async function profileDataset(spec: string, options: ProfileOptions): Promise<DatasetProfile> {
-  const source = resolveDataSpec(spec, options);
+  const source = await resolveDataSpec(spec, options);
   if (source.kind === 'profile')
     return selectFromProfile(
       loadProfile(source.path, source.display),
@@ -113,14 +113,12 @@ export async function profileBoth(
     features: options.inputNames?.features ?? 'features',
     excludeFeatures: options.inputNames?.excludeFeatures ?? 'excludeFeatures',
   };
-  const baselineSource = resolveDataSpec(baselineSpec, {
+  const resolving = {
     workspaceDir: options.workspaceDir,
-    inputName: names.baseline,
-  });
-  const currentSource = resolveDataSpec(currentSpec, {
-    workspaceDir: options.workspaceDir,
-    inputName: names.current,
-  });
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const baselineSource = await resolveDataSpec(baselineSpec, { ...resolving, inputName: names.baseline });
+  const currentSource = await resolveDataSpec(currentSpec, { ...resolving, inputName: names.current });
   const savedBaseline =
     baselineSource.kind === 'profile' ? loadProfile(baselineSource.path, baselineSource.display) : undefined;
   const savedCurrent =
