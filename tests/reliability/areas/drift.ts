@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import type { DriftReport } from '../../../shared/src/drift/model';
 import { runAsGitHubRunner } from '../../harness/github-runner';
 import { runStepAs, type HostRun } from '../../harness/host-run';
-import { defineArea, isUnexpectedError, type ProbeResult } from '../probe';
+import { defineArea, isUnexpectedError, type Probe, type ProbeResult } from '../probe';
 
 interface Workspace {
   readonly dir: string;
@@ -117,6 +117,22 @@ const LATIN1 = { baselineData: 'plain.csv', currentData: 'latin1.csv' };
 const EMPTY = { baselineData: 'plain.csv', currentData: 'empty.csv' };
 const WIDE = { baselineData: 'wide.csv', currentData: 'plain.csv' };
 
+/** A probe judging the shared run of `inputs` (bound 10 s; the run is killed at 8 s). */
+function judgeRun(
+  about: Pick<Probe<Workspace>, 'id' | 'title' | 'kind' | 'expected'>,
+  inputs: Record<string, string>,
+  judge: (run: HostRun, ms: number) => { observed: string; pass: boolean },
+): Probe<Workspace> {
+  return {
+    ...about,
+    boundMs: 10_000,
+    async run(workspace): Promise<ProbeResult> {
+      const { value: run, ms } = await sharedRun(workspace, inputs, 8_000);
+      return { ...judge(run, ms), unexpectedError: unexpected(run) };
+    },
+  };
+}
+
 export const area = defineArea<Workspace>({
   name: 'drift',
   start: async () => {
@@ -127,30 +143,31 @@ export const area = defineArea<Workspace>({
   },
   stop: async ({ dir }) => rmSync(dir, { recursive: true, force: true }),
   probes: [
-    {
-      id: 'drift/symlink-loop',
-      title: 'baseline folder with two self-links (a symlink loop)',
-      kind: 'fault',
-      expected: 'ends within 10 s, each file read once',
-      boundMs: 10_000,
-      async run(workspace): Promise<ProbeResult> {
-        const { value: run, ms } = await sharedRun(workspace, LINKS, 8_000);
+    judgeRun(
+      {
+        id: 'drift/symlink-loop',
+        title: 'baseline folder with two self-links (a symlink loop)',
+        kind: 'fault',
+        expected: 'ends within 10 s, each file read once',
+      },
+      LINKS,
+      (run, ms) => {
         const rows = report(run)?.rows;
         return {
           observed: `${ended(run, ms)}${rows ? `; rows ${rows.baseline} and ${rows.current}` : ''}`,
           pass: run.result === 'Succeeded' && rows?.baseline === ROWS && rows.current === ROWS,
-          unexpectedError: unexpected(run),
         };
       },
-    },
-    {
-      id: 'drift/self-link',
-      title: 'current folder with one self-link, against the same rows',
-      kind: 'fault',
-      expected: 'each file read once: equal rows, no drift',
-      boundMs: 10_000,
-      async run(workspace): Promise<ProbeResult> {
-        const { value: run, ms } = await sharedRun(workspace, LINKS, 8_000);
+    ),
+    judgeRun(
+      {
+        id: 'drift/self-link',
+        title: 'current folder with one self-link, against the same rows',
+        kind: 'fault',
+        expected: 'each file read once: equal rows, no drift',
+      },
+      LINKS,
+      (run, ms) => {
         const read = report(run);
         const gates = read?.features.map((f) => f.gate?.value ?? 0) ?? [];
         return {
@@ -160,36 +177,36 @@ export const area = defineArea<Workspace>({
             read?.rows.current === ROWS &&
             read.sources.current.files.length === 1 &&
             gates.every((value) => value === 0),
-          unexpectedError: unexpected(run),
         };
       },
-    },
-    {
-      id: 'drift/empty-current',
-      title: 'current data with a header and no row',
-      kind: 'bad-input',
-      expected: 'fails, naming the empty file',
-      boundMs: 10_000,
-      async run(workspace): Promise<ProbeResult> {
-        const { value: run, ms } = await sharedRun(workspace, EMPTY, 8_000);
+    ),
+    judgeRun(
+      {
+        id: 'drift/empty-current',
+        title: 'current data with a header and no row',
+        kind: 'bad-input',
+        expected: 'fails, naming the empty file',
+      },
+      EMPTY,
+      (run, ms) => {
         return {
           observed: ended(run, ms),
           pass:
             run.result === 'Failed' &&
             run.errors.length === 1 &&
             /current-?[dD]ata.*empty\.csv.*no row/i.test(run.errors[0]!),
-          unexpectedError: unexpected(run),
         };
       },
-    },
-    {
-      id: 'drift/warning-wording',
-      title: 'one of four features drifted (below the share that fails), one near its threshold',
-      kind: 'bad-input',
-      expected: 'warns "1 of 4 features drifted", never "0 features"',
-      boundMs: 10_000,
-      async run(workspace): Promise<ProbeResult> {
-        const { value: run, ms } = await sharedRun(workspace, LATIN1, 8_000);
+    ),
+    judgeRun(
+      {
+        id: 'drift/warning-wording',
+        title: 'one of four features drifted (below the share that fails), one near its threshold',
+        kind: 'bad-input',
+        expected: 'warns "1 of 4 features drifted", never "0 features"',
+      },
+      LATIN1,
+      (run, ms) => {
         const warning = run.warnings.find((w) => w.startsWith('drift')) ?? '';
         return {
           observed: `${run.result} after ${ms} ms: ${cut(warning || '(no drift warning)')}`,
@@ -198,36 +215,36 @@ export const area = defineArea<Workspace>({
             /^drift warning: 1 of 4 features drifted \(25 %; fails at 50 %\): temperature \(/.test(warning) &&
             /; 1 feature near its threshold: city \(/.test(warning) &&
             !/\b0 features\b/.test(warning),
-          unexpectedError: unexpected(run),
         };
       },
-    },
-    {
-      id: 'drift/not-utf8',
-      title: 'current data with two Latin-1 bytes',
-      kind: 'bad-input',
-      expected: 'warns with the file, the count and the first line',
-      boundMs: 10_000,
-      async run(workspace): Promise<ProbeResult> {
-        const { value: run, ms } = await sharedRun(workspace, LATIN1, 8_000);
+    ),
+    judgeRun(
+      {
+        id: 'drift/not-utf8',
+        title: 'current data with two Latin-1 bytes',
+        kind: 'bad-input',
+        expected: 'warns with the file, the count and the first line',
+      },
+      LATIN1,
+      (run, ms) => {
         const warning = run.warnings.find((w) => /UTF-8/.test(w)) ?? '';
         return {
           observed: `${run.result} after ${ms} ms: ${cut(warning || '(no UTF-8 warning)')}`,
           pass: /^current-?[dD]ata: latin1\.csv holds 2 bytes that are not UTF-8 \(the first on line 9, /.test(
             warning,
           ),
-          unexpectedError: unexpected(run),
         };
       },
-    },
-    {
-      id: 'drift/1mb-header',
-      title: 'baseline CSV whose header line is one 1 MB name',
-      kind: 'bad-input',
-      expected: 'one error under 1,000 characters, the name cut with its size',
-      boundMs: 10_000,
-      async run(workspace): Promise<ProbeResult> {
-        const { value: run, ms } = await sharedRun(workspace, WIDE, 8_000);
+    ),
+    judgeRun(
+      {
+        id: 'drift/1mb-header',
+        title: 'baseline CSV whose header line is one 1 MB name',
+        kind: 'bad-input',
+        expected: 'one error under 1,000 characters, the name cut with its size',
+      },
+      WIDE,
+      (run, ms) => {
         const message = run.errors.join('\n');
         return {
           observed: `${run.result} after ${ms} ms, error of ${message.length} characters: ${cut(message)}`,
@@ -236,10 +253,9 @@ export const area = defineArea<Workspace>({
             run.errors.length === 1 &&
             message.length < 1_000 &&
             /x…\s?\(1,048,576 characters\)/.test(message),
-          unexpectedError: unexpected(run),
         };
       },
-    },
+    ),
     {
       id: 'drift/sigterm-while-reading',
       title: 'SIGTERM 1.5 s into a folder with a symlink loop and 1 GB of gzip-inflated rows',
