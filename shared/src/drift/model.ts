@@ -4,6 +4,7 @@
  * Data flows one way: files -> DatasetProfile (x2) -> FeatureComparison[] -> DriftReport -> JSON, markdown, HTML.
  */
 import type { MetricName } from './metrics';
+import type { UndecodableText } from './read/dataset';
 
 export type FeatureType = 'numeric' | 'categorical';
 export type FeatureStatus = 'pass' | 'warn' | 'fail' | 'skipped' | 'insufficient_data';
@@ -55,6 +56,8 @@ export interface DatasetProfile {
   readonly columns: readonly ColumnProfile[];
   readonly maxSampleRows: number;
   readonly seed: number;
+  /** Text files holding bytes that are not UTF-8 (not kept in a saved profile). */
+  readonly undecodable?: readonly UndecodableText[];
 }
 
 /** The statistics of one feature. Keys as in drift-report.json (see ./metrics); absent where they do not apply. */

@@ -20,7 +20,7 @@ export async function profileFiles(job: ProfileJob, signal?: AbortSignal): Promi
       accumulators[column]!.addText(bytes, starts, ends, numbers, count),
     values: (column, values, start, end) => accumulators[column]!.addValues(values, start, end),
   };
-  const { rows, contentHash } = await readDataset(job.files, job.columns, sink, {
+  const { rows, contentHash, undecodable } = await readDataset(job.files, job.columns, sink, {
     inputName: job.inputName,
     ...(signal ? { signal } : {}),
   });
@@ -30,5 +30,6 @@ export async function profileFiles(job: ProfileJob, signal?: AbortSignal): Promi
     columns: accumulators.map((accumulator) => accumulator.finish()),
     maxSampleRows: job.maxSampleRows,
     seed: job.seed,
+    ...(undecodable.length > 0 ? { undecodable } : {}),
   };
 }

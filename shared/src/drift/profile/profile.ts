@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { InputError } from '../../step/errors';
 import type { DatasetProfile } from '../model';
 import { readColumnNames } from '../read/dataset';
+import { shownNames } from '../read/names';
 import { resolveDataSpec, type DataSource } from '../read/resolve';
 import type { DataFile } from '../read/sink';
 import { profileFiles } from './profile-files';
@@ -23,7 +24,7 @@ export interface ProfileOptions {
 /** Below this many bytes on both sides together, a worker's start-up costs more than it saves. */
 const PARALLEL_MIN_BYTES = 16 << 20;
 
-const list = (names: readonly string[]) => names.map((name) => `"${name}"`).join(', ');
+const list = (names: readonly string[]) => shownNames(names, '"');
 
 /** The columns a saved profile keeps, or `columns` of it (each must be there). */
 function selectFromProfile(
@@ -38,7 +39,7 @@ function selectFromProfile(
   if (missing.length > 0)
     throw new InputError(
       inputName,
-      `${inputName}: the saved profile ${display} has no column ${list(missing)} (its columns: ${profile.columns.map((c) => c.name).join(', ')}).`,
+      `${inputName}: the saved profile ${display} has no column ${list(missing)} (its columns: ${shownNames(profile.columns.map((c) => c.name))}).`,
     );
   return { ...profile, columns: columns.map((name) => byName.get(name)!) };
 }
@@ -52,7 +53,7 @@ async function columnsOf(source: DataSource & { kind: 'files' }): Promise<string
  * (gzip allowed), or a saved profile, which is loaded instead. contentHash is the SHA-256 of the files' bytes.
  */
 export async function profileDataset(spec: string, options: ProfileOptions): Promise<DatasetProfile> {
-  const source = resolveDataSpec(spec, options);
+  const source = await resolveDataSpec(spec, options);
   if (source.kind === 'profile')
     return selectFromProfile(
       loadProfile(source.path, source.display),
@@ -113,14 +114,12 @@ export async function profileBoth(
     features: options.inputNames?.features ?? 'features',
     excludeFeatures: options.inputNames?.excludeFeatures ?? 'excludeFeatures',
   };
-  const baselineSource = resolveDataSpec(baselineSpec, {
+  const resolving = {
     workspaceDir: options.workspaceDir,
-    inputName: names.baseline,
-  });
-  const currentSource = resolveDataSpec(currentSpec, {
-    workspaceDir: options.workspaceDir,
-    inputName: names.current,
-  });
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const baselineSource = await resolveDataSpec(baselineSpec, { ...resolving, inputName: names.baseline });
+  const currentSource = await resolveDataSpec(currentSpec, { ...resolving, inputName: names.current });
   const savedBaseline =
     baselineSource.kind === 'profile' ? loadProfile(baselineSource.path, baselineSource.display) : undefined;
   const savedCurrent =
@@ -207,7 +206,7 @@ export function chooseColumns(
   if (unknownExcluded.length > 0)
     throw new InputError(
       names.excludeFeatures,
-      `${names.excludeFeatures}: ${list(unknownExcluded)} ${unknownExcluded.length === 1 ? 'is' : 'are'} not a column of ${names.baseline} or ${names.current} (columns: ${baseline.join(', ')}).`,
+      `${names.excludeFeatures}: ${list(unknownExcluded)} ${unknownExcluded.length === 1 ? 'is' : 'are'} not a column of ${names.baseline} or ${names.current} (columns: ${shownNames(baseline)}).`,
     );
   if (options.features && options.features.length > 0) {
     for (const [side, columns, present] of [
@@ -218,7 +217,7 @@ export function chooseColumns(
       if (missing.length > 0)
         throw new InputError(
           names.features,
-          `${names.features}: ${list(missing)} ${missing.length === 1 ? 'is' : 'are'} not a column of ${side} (its columns: ${columns.join(', ')}).`,
+          `${names.features}: ${list(missing)} ${missing.length === 1 ? 'is' : 'are'} not a column of ${side} (its columns: ${shownNames(columns)}).`,
         );
     }
     const chosen = [...new Set(options.features)].filter((name) => !excluded.has(name));
@@ -233,7 +232,7 @@ export function chooseColumns(
   if (shared.length === 0)
     throw new InputError(
       names.current,
-      `${names.baseline} and ${names.current} share no column (${names.baseline}: ${baseline.join(', ')}; ${names.current}: ${current.join(', ')}).`,
+      `${names.baseline} and ${names.current} share no column (${names.baseline}: ${shownNames(baseline)}; ${names.current}: ${shownNames(current)}).`,
     );
   const chosen = shared.filter((name) => !excluded.has(name));
   if (chosen.length === 0)

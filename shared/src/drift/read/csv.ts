@@ -1,4 +1,5 @@
 import { DataError } from '../../step/errors';
+import { shownName } from './names';
 import type { ColumnSink } from './sink';
 
 const QUOTE = 34;
@@ -12,6 +13,20 @@ const POW10 = [
 /** Digits accumulated in a double stay exact up to here. */
 const MAX_EXACT = 2 ** 53 - 1;
 const DELIMITER_NAMES: Record<number, string> = { 44: "','", 59: "';'", 9: 'tab', 124: "'|'" };
+
+/**
+ * The longest line (or row, when quoted fields hold line breaks) a reader keeps while it waits for the line's
+ * end: longer is an error at the line, not a buffer that grows with the file.
+ */
+export const MAX_LINE_BYTES = 8 << 20;
+
+/** The error for a line longer than MAX_LINE_BYTES. */
+export function lineTooLong(file: string, line: number): DataError {
+  return new DataError(
+    `${file}:${line}: the line is longer than ${MAX_LINE_BYTES >> 20} MiB, the most drift-check reads in one line (a missing line break or closing quote?).`,
+    { file, line },
+  );
+}
 
 /**
  * The header row: its delimiter is the candidate (`,` `;` tab `|`) it holds most often outside quotes (ties go
@@ -82,7 +97,7 @@ export function parseHeader(
   const seen = new Set<string>();
   for (const name of names) {
     if (seen.has(name))
-      throw new DataError(`${file}:${lineNumber}: the header names the column "${name}" twice.`, {
+      throw new DataError(`${file}:${lineNumber}: the header names the column "${shownName(name)}" twice.`, {
         file,
         line: lineNumber,
       });
@@ -158,6 +173,7 @@ export class CsvReader {
   /** Keeps the bytes from `consumed` (an incomplete row) for the next chunk. */
   private keep(consumed: number): void {
     const rest = this.workLength - consumed;
+    if (rest > MAX_LINE_BYTES) throw lineTooLong(this.file, this.line);
     if (rest > 0) {
       if (!this.carryBuffer || this.carryBuffer.length < rest)
         this.carryBuffer = Buffer.allocUnsafe(Math.max(rest, 64 << 10));

@@ -6,8 +6,10 @@ import { createGunzip } from 'node:zlib';
 import { CancelledError, DataError, InputError, StepError } from '../../step/errors';
 import { CsvReader } from './csv';
 import { JsonlReader } from './jsonl';
+import { shownNames } from './names';
 import { parquetColumnNames, readParquet } from './parquet';
 import type { ColumnSink, DataFile } from './sink';
+import { Utf8Check } from './utf8';
 
 const CHUNK_BYTES = 1 << 20;
 const TAB = 9;
@@ -100,6 +102,32 @@ export async function readColumnNames(file: DataFile): Promise<string[]> {
   }
 }
 
+/** A text file holding bytes that are not UTF-8: how many, and where the first is (line, byte in the line). */
+export interface UndecodableText {
+  readonly file: string;
+  readonly invalidBytes: number;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** The line and the byte in it (both 1-based) of a byte offset in a text file, read again up to there. */
+async function positionOf(file: DataFile, offset: number): Promise<{ line: number; column: number }> {
+  let line = 1;
+  let lineStart = 0;
+  let at = 0;
+  for await (const chunk of fileChunks(file, undefined)) {
+    const bytes = chunk as Buffer;
+    const end = Math.min(bytes.length, offset - at);
+    for (let i = bytes.indexOf(10); i >= 0 && i < end; i = bytes.indexOf(10, i + 1)) {
+      line++;
+      lineStart = at + i + 1;
+    }
+    if (at + bytes.length > offset) break;
+    at += bytes.length;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
 export interface ReadOptions {
   /** The input the files came from, named in errors. */
   readonly inputName: string;
@@ -110,14 +138,15 @@ export interface ReadOptions {
 
 /**
  * Streams every file into the sink, keeping only `columns` (sink column i is columns[i]). Every file must have
- * them all. Returns the rows read and the SHA-256 of the files' bytes, computed in the same pass.
+ * them all. Returns the rows read and the SHA-256 of the files' bytes, computed in the same pass, and the text
+ * files holding bytes that are not UTF-8 (their values are read as they are: such a byte shows as U+FFFD).
  */
 export async function readDataset(
   files: readonly DataFile[],
   columns: readonly string[],
   sink: ColumnSink,
   options: ReadOptions,
-): Promise<{ rows: number; contentHash: string }> {
+): Promise<{ rows: number; contentHash: string; undecodable: UndecodableText[] }> {
   const hash = options.hash === false ? undefined : createHash('sha256');
   const checkCancelled = () => {
     const signal = options.signal;
@@ -127,6 +156,7 @@ export async function readDataset(
         : new CancelledError('The run was cancelled while reading data.');
   };
   let rows = 0;
+  const undecodable: UndecodableText[] = [];
   for (const file of files) {
     checkCancelled();
     const onHeader = (names: readonly string[]): number[] => {
@@ -134,7 +164,7 @@ export async function readDataset(
       if (missing.length > 0)
         throw new InputError(
           options.inputName,
-          `${options.inputName}: ${file.display} has no column ${missing.map((name) => `"${name}"`).join(', ')} (its columns: ${names.join(', ')}).`,
+          `${options.inputName}: ${file.display} has no column ${shownNames(missing, '"')} (its columns: ${shownNames(names)}).`,
           { file: file.display },
         );
       return columns.map((name) => names.indexOf(name));
@@ -149,14 +179,23 @@ export async function readDataset(
         file.format === 'jsonl'
           ? new JsonlReader(file.display, sink, onHeader)
           : new CsvReader(file.display, sink, onHeader, file.format === 'tsv' ? TAB : undefined);
+      const utf8 = new Utf8Check();
       for await (const chunk of fileChunks(file, hash)) {
         checkCancelled();
+        utf8.push(chunk as Buffer);
         reader.push(chunk as Buffer);
       }
       rows += reader.end();
+      const found = utf8.end();
+      if (found)
+        undecodable.push({
+          file: file.display,
+          invalidBytes: found.invalidBytes,
+          ...(await positionOf(file, found.firstOffset)),
+        });
     } catch (error) {
       throw readError(file, error);
     }
   }
-  return { rows, contentHash: hash ? `sha256:${hash.digest('hex')}` : '' };
+  return { rows, contentHash: hash ? `sha256:${hash.digest('hex')}` : '', undecodable };
 }

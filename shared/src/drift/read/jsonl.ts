@@ -1,4 +1,5 @@
 import { DataError } from '../../step/errors';
+import { lineTooLong, MAX_LINE_BYTES } from './csv';
 import type { ColumnSink } from './sink';
 
 const LF = 10;
@@ -37,6 +38,7 @@ export class JsonlReader {
       this.parseLine(buffer, start, end);
       start = end + 1;
     }
+    if (buffer.length - start > MAX_LINE_BYTES) throw lineTooLong(this.file, this.line);
     if (start < buffer.length) this.carry = Buffer.from(buffer.subarray(start));
     this.flush();
   }

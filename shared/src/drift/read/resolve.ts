@@ -1,7 +1,8 @@
-import { closeSync, openSync, readdirSync, readSync, statSync, type Dirent } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, type Dirent } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { refusalOf } from '../../step/allowed-roots';
-import { InputError } from '../../step/errors';
+import { CancelledError, InputError, StepError } from '../../step/errors';
 import type { DataFile, DataFormat } from './sink';
 
 /** What a data input names: data files to read, or a saved profile to load instead. */
@@ -31,16 +32,22 @@ export function formatOf(path: string): { format: DataFormat; gzip: boolean } | 
   return { format: match[1], gzip };
 }
 
+export interface ResolveOptions {
+  readonly workspaceDir: string;
+  readonly inputName: string;
+  /** Stops a folder walk (the step's cancellation). */
+  readonly signal?: AbortSignal;
+  /** Bounds of a folder walk (default WALK_LIMITS). */
+  readonly limits?: WalkLimits;
+}
+
 /**
  * Resolves a data input: a file, a folder (every supported file inside, recursively, skipping names that start
  * with `.` or `_` such as Spark's `_SUCCESS`), or a glob with `*`, `**` and `?`. Files come sorted by path so
  * every run reads them in the same order. A `.profile.json` file (or a `.json` file holding a saved profile)
- * is a profile to load rather than data to read.
+ * is a profile to load rather than data to read. Folders are walked as `walk` says (real paths once, bounded).
  */
-export function resolveDataSpec(
-  spec: string,
-  options: { workspaceDir: string; inputName: string },
-): DataSource {
+export async function resolveDataSpec(spec: string, options: ResolveOptions): Promise<DataSource> {
   const { workspaceDir, inputName } = options;
   const text = spec.trim();
   if (text === '') throw new InputError(inputName, `${inputName} is empty: name a file, folder or glob.`);
@@ -50,17 +57,18 @@ export function resolveDataSpec(
       ? path
       : inside.split(sep).join('/');
   };
-  const toFile = (path: string): DataFile | undefined => {
-    contained(path, inputName);
-    const format = formatOf(path);
-    return format && { path, display: display(path), ...format };
-  };
+  const toFiles = (paths: readonly string[]): DataFile[] =>
+    paths.flatMap((path) => {
+      // Each file found, so a link inside a folder cannot lead outside the allowed folders.
+      contained(path, inputName);
+      const format = formatOf(path);
+      return format ? [{ path, display: display(path), ...format }] : [];
+    });
+  const walkOptions = { ...options, keepFile: (path: string) => formatOf(path) !== undefined };
 
   if (/[*?]/.test(text)) {
     contained(resolve(workspaceDir, globBase(text)), inputName);
-    const files = matchGlob(text, workspaceDir)
-      .map(toFile)
-      .filter((file): file is DataFile => file !== undefined);
+    const files = toFiles(await matchGlob(text, workspaceDir, walkOptions));
     if (files.length === 0)
       throw new InputError(
         inputName,
@@ -85,9 +93,14 @@ export function resolveDataSpec(
     );
   }
   if (stats.isDirectory()) {
-    const files = walk(path, () => true)
-      .map(toFile)
-      .filter((file): file is DataFile => file !== undefined);
+    const files = toFiles(
+      await walk(
+        path,
+        () => true,
+        () => true,
+        walkOptions,
+      ),
+    );
     if (files.length === 0)
       throw new InputError(
         inputName,
@@ -96,7 +109,7 @@ export function resolveDataSpec(
     return { kind: 'files', files };
   }
   if (isProfileFile(path)) return { kind: 'profile', path, display: display(path) };
-  const file = toFile(path);
+  const [file] = toFiles([path]);
   if (!file)
     throw new InputError(
       inputName,
@@ -144,17 +157,55 @@ function isProfileFile(path: string): boolean {
   return head.toString('utf8', 0, length).includes(PROFILE_KIND);
 }
 
-/** Every file under `dir` (recursively, sorted, hidden and `_` names skipped) whose relative path passes `keep`. */
-function walk(
+/** How far a folder walk goes: past either bound it stops with an error naming the input. */
+export interface WalkLimits {
+  /** Data files found. */
+  readonly maxFiles: number;
+  /** Folders below the one named. */
+  readonly maxDepth: number;
+}
+
+export const WALK_LIMITS: WalkLimits = { maxFiles: 100_000, maxDepth: 32 };
+
+export interface WalkOptions extends ResolveOptions {
+  /** The files the walk counts and returns, by absolute path (default: every file). */
+  readonly keepFile?: (path: string) => boolean;
+}
+
+/**
+ * Every file under `dir` (recursively, sorted, hidden and `_` names skipped) whose relative path passes `keep`.
+ * Asynchronous and cancellable (the signal is checked before each folder is read); each real path is visited
+ * once, so a symlink loop ends and a file reached through a link to its own folder is read once (under the
+ * first path met in sorted order). Past `limits` (files found, folder depth) it stops with an InputError.
+ */
+async function walk(
   dir: string,
   keep: (relativePath: string) => boolean,
-  descend: (relativeDir: string) => boolean = () => true,
-): string[] {
+  descend: (relativeDir: string) => boolean,
+  options: WalkOptions,
+): Promise<string[]> {
+  const limits = options.limits ?? WALK_LIMITS;
   const found: string[] = [];
-  const visit = (absolute: string, relativeDir: string) => {
+  const seen = new Set<string>();
+  const visit = async (absolute: string, relativeDir: string, depth: number): Promise<void> => {
+    checkCancelled(options.signal);
+    let real: string;
     let entries: Dirent[];
     try {
-      entries = readdirSync(absolute, { withFileTypes: true });
+      real = await realpath(absolute);
+    } catch {
+      return;
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    if (depth > limits.maxDepth)
+      throw walkLimitError(
+        options,
+        limits,
+        `nests folders deeper than ${limits.maxDepth} levels (at "${relativeDir}")`,
+      );
+    try {
+      entries = await readdir(absolute, { withFileTypes: true });
     } catch {
       return;
     }
@@ -163,28 +214,55 @@ function walk(
     for (const entry of names) {
       const relativePath = relativeDir === '' ? entry.name : `${relativeDir}/${entry.name}`;
       const path = join(absolute, entry.name);
-      let isDirectory = entry.isDirectory();
-      let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
-        try {
-          const stats = statSync(path);
-          isDirectory = stats.isDirectory();
-          isFile = stats.isFile();
-        } catch {
-          continue;
-        }
+      const kind = await entryKind(entry, path);
+      if (kind === 'directory') {
+        if (descend(relativePath)) await visit(path, relativePath, depth + 1);
+      } else if (kind && keep(relativePath) && (options.keepFile?.(path) ?? true)) {
+        const realFile = kind === 'file' ? join(real, entry.name) : kind;
+        if (seen.has(realFile)) continue;
+        seen.add(realFile);
+        found.push(path);
+        if (found.length > limits.maxFiles)
+          throw walkLimitError(
+            options,
+            limits,
+            `holds more than ${limits.maxFiles.toLocaleString('en-US')} data files`,
+          );
       }
-      if (isDirectory) {
-        if (descend(relativePath)) visit(path, relativePath);
-      } else if (isFile && keep(relativePath)) found.push(path);
     }
   };
-  visit(dir, '');
+  await visit(dir, '', 0);
   return found;
 }
 
+/** 'directory', 'file', the real path of a file reached through a symlink, or undefined for anything else. */
+async function entryKind(entry: Dirent, path: string): Promise<string | undefined> {
+  if (!entry.isSymbolicLink()) return entry.isDirectory() ? 'directory' : entry.isFile() ? 'file' : undefined;
+  try {
+    const stats = await stat(path);
+    if (stats.isDirectory()) return 'directory';
+    return stats.isFile() ? await realpath(path) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted)
+    throw signal.reason instanceof StepError
+      ? signal.reason
+      : new CancelledError('The run was cancelled while looking for data files.');
+}
+
+function walkLimitError(options: WalkOptions, limits: WalkLimits, what: string): InputError {
+  return new InputError(
+    options.inputName,
+    `${options.inputName}: the data ${what}; name a smaller folder or a glob (drift-check reads at most ${limits.maxFiles.toLocaleString('en-US')} files, ${limits.maxDepth} folders deep).`,
+  );
+}
+
 /** Files matching a glob (`*` and `?` within a path segment, `**` across segments), relative to `base`. */
-export function matchGlob(pattern: string, base: string): string[] {
+export function matchGlob(pattern: string, base: string, options: WalkOptions): Promise<string[]> {
   const segments = pattern.split(/[\\/]/);
   const absolute = isAbsolute(pattern);
   const firstGlob = segments.findIndex((segment) => /[*?]/.test(segment));
@@ -198,6 +276,7 @@ export function matchGlob(pattern: string, base: string): string[] {
     root,
     (relativePath) => regex.test(relativePath),
     (relativeDir) => recursive || relativeDir.split('/').length <= depth,
+    options,
   );
 }
 

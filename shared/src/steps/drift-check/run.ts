@@ -10,6 +10,7 @@ import type {
   FeatureType,
 } from '../../drift/model';
 import { profileBoth, saveProfile, type ProfileBothOptions } from '../../drift/profile';
+import { shownNames } from '../../drift/read/names';
 import {
   buildReport,
   formatPercent,
@@ -51,6 +52,8 @@ export async function runDriftCheck(
   logger.info(
     `Read ${describeSide(baseline)} (baseline) and ${describeSide(current)} (current) in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
   );
+  checkNotEmpty(config, baseline, current);
+  warnUndecodable(config, baseline, current, logger);
 
   let baselineProfile: string | undefined;
   if (config.writeBaselineProfile) {
@@ -249,16 +252,26 @@ function outcome(
 ): StepOutcome {
   if (verdict.status === 'pass') return { result: 'succeeded' };
   const failing = verdict.status === 'fail' ? config.failOn !== 'never' : config.failOn === 'warn';
-  const named = features.filter((f) => f.status === verdict.status);
-  const listed = named
-    .slice(0, NAMED_IN_MESSAGE)
-    .map((f) => `${f.name}${f.critical ? ' (critical)' : ''}${f.gate ? ` (${gateText(f.gate)})` : ''}`);
-  if (named.length > NAMED_IN_MESSAGE) listed.push(`and ${named.length - NAMED_IN_MESSAGE} more`);
   const judged = features.filter((f) => f.status !== 'skipped' && f.status !== 'insufficient_data').length;
-  const message =
-    verdict.status === 'fail'
-      ? `drift: ${verdict.driftedFeatures.length} of ${judged} features drifted (${formatPercent(verdict.driftShare)}; fails at ${formatPercent(config.driftShare)}): ${listed.join(', ')}`
-      : `drift warning: ${named.length} feature${named.length === 1 ? '' : 's'} near ${named.length === 1 ? 'its' : 'their'} threshold: ${listed.join(', ')}`;
+  const drifted = features.filter((f) => f.status === 'fail');
+  const share = `${drifted.length} of ${counted(judged, 'feature')} drifted (${formatPercent(verdict.driftShare)}; fails at ${formatPercent(config.driftShare)}): ${listFeatures(drifted)}`;
+  if (verdict.status === 'fail')
+    return { result: failing ? 'failed' : 'succeededWithIssues', message: `drift: ${share}` };
+  // A warning: features that drifted (too few to fail), near their threshold, or with too little data.
+  const near = features.filter((f) => f.status === 'warn');
+  const thin = features.filter((f) => f.status === 'insufficient_data');
+  const parts = [
+    ...(drifted.length > 0 ? [share] : []),
+    ...(near.length > 0
+      ? [
+          `${counted(near.length, 'feature')} near ${near.length === 1 ? 'its' : 'their'} threshold: ${listFeatures(near)}`,
+        ]
+      : []),
+    ...(thin.length > 0
+      ? [`${counted(thin.length, 'feature')} with too little data: ${listFeatures(thin)}`]
+      : []),
+  ];
+  const message = `drift warning: ${parts.join('; ')}`;
   return { result: failing ? 'failed' : 'succeededWithIssues', message };
 }
 
@@ -325,15 +338,72 @@ function freshFolder(folder: string): string {
   for (let n = 2; ; n++) if (!existsSync(`${folder}-${n}`)) return `${folder}-${n}`;
 }
 
+/** `1 feature`, `2 features`. */
+function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** The first features named (with their gate), the rest counted. */
+function listFeatures(features: readonly FeatureComparison[]): string {
+  const listed = features
+    .slice(0, NAMED_IN_MESSAGE)
+    .map((f) => `${f.name}${f.critical ? ' (critical)' : ''}${f.gate ? ` (${gateText(f.gate)})` : ''}`);
+  if (features.length > NAMED_IN_MESSAGE) listed.push(`and ${features.length - NAMED_IN_MESSAGE} more`);
+  return listed.join(', ');
+}
+
+/** A side with no row of data leaves nothing to compare: an error naming its files (both sides when both are). */
+function checkNotEmpty(config: DriftCheckConfig, baseline: DatasetProfile, current: DatasetProfile): void {
+  const errors = (
+    [
+      ['baselineData', baseline],
+      ['currentData', current],
+    ] as const
+  )
+    .filter(([, profile]) => profile.rows === 0)
+    .map(([input, profile]) => {
+      const files = profile.source.files;
+      const what =
+        files.length === 1
+          ? `${files[0]} holds`
+          : `its ${files.length} files (${files.slice(0, 5).join(', ')}${files.length > 5 ? ', …' : ''}) hold`;
+      return new InputError(
+        input,
+        `${config.inputNames[input]}: ${what} no row of data (a header at most): there is nothing to compare.`,
+      );
+    });
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new InputErrors(errors);
+}
+
+/**
+ * Bytes that are not UTF-8 are reported, not silently read: values holding them are kept as they are (such a
+ * byte reads as U+FFFD), so a file in another encoding shows as drift in its text columns, with this warning
+ * saying why.
+ */
+function warnUndecodable(
+  config: DriftCheckConfig,
+  baseline: DatasetProfile,
+  current: DatasetProfile,
+  logger: StepContext['logger'],
+): void {
+  for (const [input, profile] of [
+    ['baselineData', baseline],
+    ['currentData', current],
+  ] as const)
+    for (const found of profile.undecodable ?? [])
+      logger.warning(
+        `${config.inputNames[input]}: ${found.file} holds ${counted(found.invalidBytes, 'byte')} that ${found.invalidBytes === 1 ? 'is' : 'are'} not UTF-8 (the first on line ${found.line}, byte ${found.column}); values holding them are kept, each such byte read as U+FFFD (�). Save the file as UTF-8 to compare its text as written.`,
+      );
+}
+
 function describeSide(profile: DatasetProfile): string {
   const files = profile.source.files.length;
   return `${profile.rows} rows, ${profile.columns.length} columns from ${files} file${files === 1 ? '' : 's'}`;
 }
 
 function listNames(names: readonly string[]): string {
-  const shown = names.slice(0, 30).map((n) => `'${n}'`);
-  if (names.length > 30) shown.push(`and ${names.length - 30} more`);
-  return names.length === 0 ? '(none)' : shown.join(', ');
+  return names.length === 0 ? '(none)' : shownNames(names, "'");
 }
 
 function round(value: number): number {

@@ -36,8 +36,8 @@ async function readAll(files: readonly DataFile[], columns: string[]) {
   return { ...result, out };
 }
 
-const files = (spec: string, workspaceDir = fixtures) => {
-  const source = resolveDataSpec(spec, { ...options, workspaceDir });
+const files = async (spec: string, workspaceDir = fixtures) => {
+  const source = await resolveDataSpec(spec, { ...options, workspaceDir });
   if (source.kind !== 'files') throw new Error('expected files');
   return source.files;
 };
@@ -58,19 +58,23 @@ describe('resolving a data input', () => {
     writeFileSync(join(dir, path), 'x\n');
   }
 
-  it('takes a file, a folder (sorted, recursive, hidden and _ names skipped) or a glob', () => {
-    expect(files('a.parquet', dir).map((f) => [f.display, f.format, f.gzip])).toEqual([
+  it('takes a file, a folder (sorted, recursive, hidden and _ names skipped) or a glob', async () => {
+    expect((await files('a.parquet', dir)).map((f) => [f.display, f.format, f.gzip])).toEqual([
       ['a.parquet', 'parquet', false],
     ]);
-    expect(files('b', dir).map((f) => f.display)).toEqual(['b/1.csv.gz', 'b/2.csv', 'b/deep/3.jsonl']);
-    expect(files('b/*.csv*', dir).map((f) => f.display)).toEqual(['b/1.csv.gz', 'b/2.csv']);
-    expect(files('b/**/*.jsonl', dir).map((f) => f.display)).toEqual(['b/deep/3.jsonl']);
-    expect(files('**/?.csv', dir).map((f) => f.display)).toEqual(['b/2.csv']);
-    expect(files(join(dir, 'b/*.csv'), '/').map((f) => f.path)).toEqual([join(dir, 'b/2.csv')]);
+    expect((await files('b', dir)).map((f) => f.display)).toEqual([
+      'b/1.csv.gz',
+      'b/2.csv',
+      'b/deep/3.jsonl',
+    ]);
+    expect((await files('b/*.csv*', dir)).map((f) => f.display)).toEqual(['b/1.csv.gz', 'b/2.csv']);
+    expect((await files('b/**/*.jsonl', dir)).map((f) => f.display)).toEqual(['b/deep/3.jsonl']);
+    expect((await files('**/?.csv', dir)).map((f) => f.display)).toEqual(['b/2.csv']);
+    expect((await files(join(dir, 'b/*.csv'), '/')).map((f) => f.path)).toEqual([join(dir, 'b/2.csv')]);
   });
 
-  it('recognises a saved profile', () => {
-    expect(resolveDataSpec('saved.profile.json', { ...options, workspaceDir: dir })).toMatchObject({
+  it('recognises a saved profile', async () => {
+    expect(await resolveDataSpec('saved.profile.json', { ...options, workspaceDir: dir })).toMatchObject({
       kind: 'profile',
       display: 'saved.profile.json',
     });
@@ -81,9 +85,9 @@ describe('resolving a data input', () => {
     ['missing.csv', 'baselineData: "missing.csv" does not exist.'],
     ['b/notes.txt', 'baselineData: "b/notes.txt" is not a CSV, TSV, JSON Lines or Parquet file'],
     ['  ', 'baselineData is empty'],
-  ])('names the input when %j is no data', (spec, message) => {
-    expect(() => resolveDataSpec(spec, { ...options, workspaceDir: dir })).toThrow(InputError);
-    expect(() => resolveDataSpec(spec, { ...options, workspaceDir: dir })).toThrow(message);
+  ])('names the input when %j is no data', async (spec, message) => {
+    await expect(resolveDataSpec(spec, { ...options, workspaceDir: dir })).rejects.toThrow(InputError);
+    await expect(resolveDataSpec(spec, { ...options, workspaceDir: dir })).rejects.toThrow(message);
   });
 
   it('compiles globs: * and ? within a folder, ** across folders', () => {
@@ -97,7 +101,7 @@ describe('resolving a data input', () => {
 
 describe('reading datasets', () => {
   it('reads CSV columns with numbers parsed and text kept, and hashes the bytes read', async () => {
-    const { rows, out, contentHash } = await readAll(files('people.csv'), ['city', 'score']);
+    const { rows, out, contentHash } = await readAll(await files('people.csv'), ['city', 'score']);
     expect(rows).toBe(5);
     expect(out[0]).toEqual(['Paris', 'Berlin', 'New York, NY', 'Says "hi"', 'Paris']);
     expect(out[1]).toEqual([1.5, 'NA', -2000, 'inf', 0.25]);
@@ -112,30 +116,34 @@ describe('reading datasets', () => {
     const dir = mkdtempSync(join(tmpdir(), 'drift-gz-'));
     const gz = gzipSync(readFileSync(join(fixtures, 'people.csv')));
     writeFileSync(join(dir, 'people.csv.gz'), gz);
-    const { rows, out, contentHash } = await readAll(files('people.csv.gz', dir), ['age']);
+    const { rows, out, contentHash } = await readAll(await files('people.csv.gz', dir), ['age']);
     expect(rows).toBe(5);
     expect(out[0]).toEqual([34, '', 51, 29, 34]);
     expect(contentHash).toBe(`sha256:${createHash('sha256').update(gz).digest('hex')}`);
     writeFileSync(join(dir, 'bad.csv.gz'), 'not gzip at all');
-    await expect(readAll(files('bad.csv.gz', dir), ['a'])).rejects.toThrow('bad.csv.gz is not valid gzip');
+    await expect(readAll(await files('bad.csv.gz', dir), ['a'])).rejects.toThrow(
+      'bad.csv.gz is not valid gzip',
+    );
   });
 
   it('reads TSV by extension and semicolons by detection', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'drift-tsv-'));
     writeFileSync(join(dir, 'x.tsv'), 'a,b\tc\n1,5\t2\n');
-    expect((await readAll(files('x.tsv', dir), ['a,b'])).out[0]).toEqual(['1,5']);
-    expect((await readAll(files('semicolon.csv'), ['city'])).out[0]).toEqual(['Paris', 'Lyon']);
+    expect((await readAll(await files('x.tsv', dir), ['a,b'])).out[0]).toEqual(['1,5']);
+    expect((await readAll(await files('semicolon.csv'), ['city'])).out[0]).toEqual(['Paris', 'Lyon']);
   });
 
   it('reads JSON Lines: the first object names the columns, absent keys are missing', async () => {
-    expect(await readColumnNames(files('people.jsonl')[0]!)).toEqual(['id', 'age', 'city', 'active']);
-    const { rows, out } = await readAll(files('people.jsonl'), ['age', 'active']);
+    expect(await readColumnNames((await files('people.jsonl'))[0]!)).toEqual(['id', 'age', 'city', 'active']);
+    const { rows, out } = await readAll(await files('people.jsonl'), ['age', 'active']);
     expect(rows).toBe(3);
     expect(out).toEqual([
       [34, null, undefined],
       [true, false, true],
     ]);
-    await expect(readAll(files('broken.jsonl'), ['id'])).rejects.toThrow(/^broken\.jsonl:2: not valid JSON/);
+    await expect(readAll(await files('broken.jsonl'), ['id'])).rejects.toThrow(
+      /^broken\.jsonl:2: not valid JSON/,
+    );
   });
 
   it('reads Parquet column chunks as typed values, row group by row group', async () => {
@@ -155,7 +163,7 @@ describe('reading datasets', () => {
       rowGroupSize: 1000,
     });
     writeFileSync(join(dir, 'data.parquet'), Buffer.from(buffer));
-    const parquet = files('data.parquet', dir);
+    const parquet = await files('data.parquet', dir);
     expect(await readColumnNames(parquet[0]!)).toEqual(['x', 'k', 'city', 'flag']);
     const { rows, out } = await readAll(parquet, ['city', 'x']);
     expect(rows).toBe(n);
@@ -168,14 +176,16 @@ describe('reading datasets', () => {
     const dir = mkdtempSync(join(tmpdir(), 'drift-missing-'));
     copyFileSync(join(fixtures, 'people.csv'), join(dir, 'a.csv'));
     writeFileSync(join(dir, 'b.csv'), 'id,age\n1,2\n');
-    const error = await readAll(files('*.csv', dir), ['city']).catch((caught: unknown) => caught);
+    const error = await readAll(await files('*.csv', dir), ['city']).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).input).toBe('baselineData');
     expect((error as Error).message).toBe('baselineData: b.csv has no column "city" (its columns: id, age).');
   });
 
   it('reports mixed delimiters with file and line', async () => {
-    const error = await readAll(files('mixed-delimiters.csv'), ['a']).catch((caught: unknown) => caught);
+    const error = await readAll(await files('mixed-delimiters.csv'), ['a']).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(DataError);
     expect((error as DataError).location).toEqual({ file: 'mixed-delimiters.csv', line: 4 });
   });

@@ -1,0 +1,4 @@
+import { area } from './areas/drift';
+import { describeArea } from './describe-area';
+
+describeArea(area);
