@@ -139,11 +139,14 @@ export function storagePipelineOptions(
   options: AzureTransportOptions & { step: string; host: string },
 ): StoragePipelineOptions & Pick<AzureTransportOptions, 'tlsOptions'> {
   const retry = { ...defaultRetryOptions, ...options.retryOptions };
+  // The storage SDK keeps its own retry policy (its pipeline is built inside it): its waits are at least kept
+  // within the step's longest wait (AZUREML_STEPS_RETRY_MAX_WAIT_SECONDS).
+  const longestWaitMs = options.retryBudget?.limits.maxWaitMs ?? Infinity;
   return {
     retryOptions: {
       maxTries: retry.maxRetries + 1,
-      retryDelayInMs: retry.retryDelayInMs,
-      maxRetryDelayInMs: retry.maxRetryDelayInMs,
+      retryDelayInMs: Math.min(retry.retryDelayInMs, longestWaitMs),
+      maxRetryDelayInMs: Math.min(retry.maxRetryDelayInMs, longestWaitMs),
     },
     userAgentOptions: { userAgentPrefix: userAgentPrefix(options.step, options.host) },
     ...(options.tlsOptions ? { tlsOptions: options.tlsOptions } : {}),

@@ -152,7 +152,12 @@ export const area = defineArea<Context>({
     const proxy = await startResetProxy({ host: azurite.hostname, port: Number(azurite.port) });
     const throughProxy = {
       ...description,
-      env: { ...description.env, AZUREML_STEPS_BLOB_ENDPOINT: `https://127.0.0.1:${proxy.port}/{account}` },
+      env: {
+        ...description.env,
+        AZUREML_STEPS_BLOB_ENDPOINT: `https://127.0.0.1:${proxy.port}/{account}`,
+        // The storage SDK's retry waits (0, 1, 3, 7 s) scaled down to 0.1 s each.
+        AZUREML_STEPS_RETRY_MAX_WAIT_SECONDS: '0.1',
+      },
     };
     const scratch = mkdtempSync(join(tmpdir(), 'reliability-uploads-'));
     return { emulator, description, throughProxy, proxy, scratch };

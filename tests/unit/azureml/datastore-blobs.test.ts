@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { userAgentPrefix } from '../../../shared/src/azure/arm-clients';
+import { RetryBudget } from '../../../shared/src/azure/retry-policy';
 import {
   maxSasMinutes,
   readOnlySasUrl,
@@ -39,6 +40,15 @@ describe('storage pipeline options', () => {
         tlsOptions: { ca: 'PEM' },
       }),
     ).toMatchObject({ retryOptions: { maxTries: 1, retryDelayInMs: 5 }, tlsOptions: { ca: 'PEM' } });
+  });
+
+  test("the storage SDK's own waits stay within the step's longest wait", () => {
+    const retryBudget = new RetryBudget({ maxWaitMs: 100, budgetMs: 1_000 });
+    expect(storagePipelineOptions({ step: 'train', host: 'github', retryBudget }).retryOptions).toEqual({
+      maxTries: 5,
+      retryDelayInMs: 100,
+      maxRetryDelayInMs: 100,
+    });
   });
 });
 
