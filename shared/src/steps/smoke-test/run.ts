@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeFailure, describeFailureInFull, type CaseFailure } from '../../smoke/assertions';
 import type { SmokeCase } from '../../smoke/cases-file';
-import { ScoringClient } from '../../smoke/http-client';
+import { ScoringClient, type ScoringResult } from '../../smoke/http-client';
 import { renderJUnit, type JUnitCase } from '../../smoke/junit';
 import { measureLatency, type LatencyStats } from '../../smoke/latency';
 import { waitUntilReady, type Clock, type Readiness } from '../../smoke/readiness';
@@ -49,7 +49,14 @@ export async function runSmokeTest(
     ...(config.deploymentName ? { deploymentName: config.deploymentName } : {}),
     maxSockets: Math.max(1, config.concurrency),
   });
-  const send = (smokeCase: SmokeCase) => client.send(smokeCase.body, signal);
+  // An answer is redacted as it arrives, before any assertion quotes, trims or escapes a piece of it: a scoring
+  // server that echoes the key (plain, escaped, encoded or cut) cannot carry it into a message.
+  const send = async (smokeCase: SmokeCase): Promise<ScoringResult> => {
+    const result = await client.send(smokeCase.body, signal);
+    return result.kind === 'answer'
+      ? { ...result, body: context.redact(result.body) }
+      : { ...result, message: context.redact(result.message) };
+  };
   const firstValid = plan.cases.find((c) => !c.reject)!;
   const latencyCase = plan.cases.find((c) => c.name === plan.latencyCase) ?? firstValid;
 
