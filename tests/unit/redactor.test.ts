@@ -1,5 +1,6 @@
 import { redactDeep, redactForms, secretForms } from '../../shared/src/step/redactor';
-import { SecretRegistry } from '../../shared/src/step/secrets';
+import { redactingPlatform, SecretRegistry } from '../../shared/src/step/secrets';
+import { memoryPlatform } from '../harness/memory-platform';
 import { countCanaryHits, newCanary } from '../reliability/canary';
 
 const logger = { mask: () => undefined } as never;
@@ -51,5 +52,24 @@ describe('the redactor', () => {
       when,
       n: 1,
     });
+  });
+});
+
+describe('the redacting platform', () => {
+  it('redacts warnings and errors, then cuts them to a bounded annotation: no piece of a secret at the cut', () => {
+    const host = memoryPlatform({});
+    const secrets = new SecretRegistry(host.logger);
+    const canary = newCanary('spn');
+    secrets.add(canary);
+    const platform = redactingPlatform(host, secrets);
+    // The secret sits exactly where a cut of the raw text would fall.
+    const line = `${'x'.repeat(995)}${canary}${'y'.repeat(1_000_000)}`;
+    platform.logger.warning(line);
+    platform.logger.error(`header: ${line}`);
+    platform.result.complete('failed', line);
+    const written = [...host.recorded.logs.map((log) => log.message), host.recorded.resultMessage ?? ''];
+    for (const message of written) expect(message.length).toBeLessThan(5_000);
+    expect(countCanaryHits(written.join('\n'), [canary])).toBe(0);
+    expect(host.recorded.resultMessage).toBeDefined();
   });
 });

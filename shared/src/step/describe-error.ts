@@ -11,11 +11,16 @@ export interface DescribedError {
  * Turns any thrown value into the one message the user sees. In debug mode only, the message goes on with what
  * lies under it: the stack of an unexpected error, and the chain of errors ours replaced (`cause`).
  */
-export function describeError(error: unknown, debug: boolean): DescribedError {
+export function describeError(
+  error: unknown,
+  debug: boolean,
+  redact: (text: string) => string = (text) => text,
+): DescribedError {
   const described = describeOnly(error, debug);
-  const causes = debug ? describeCauses(error) : '';
-  // User text quoted in a message (a name, a header line) is cut to a bounded length; the debug causes are not.
-  return { ...described, message: `${boundText(described.message)}${causes}` };
+  const causes = debug ? redact(describeCauses(error)) : '';
+  // User text quoted in a message (a name, a header line) is cut to a bounded length, after redaction (a secret
+  // cut first would leave a piece of it); the debug causes are not cut.
+  return { ...described, message: `${boundText(redact(described.message))}${causes}` };
 }
 
 function describeOnly(error: unknown, debug: boolean): DescribedError {

@@ -64,7 +64,7 @@ export async function runStep<Config, Report>(
         ? signal.reason
         : new CancelledError('The run was cancelled.')
       : error;
-    const described = describeError(cause, logger.isDebug);
+    const described = describeError(cause, logger.isDebug, (text) => secrets.redact(text));
     ending = {
       result: described.cancelled ? 'cancelled' : 'failed',
       message: described.message,

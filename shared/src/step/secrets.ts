@@ -1,3 +1,4 @@
+import { boundText } from './bound-text';
 import type { LoggerPort, Platform } from '../platform/ports';
 import { redactForms, secretForms } from './redactor';
 
@@ -43,8 +44,9 @@ export function redactingPlatform(platform: Platform, secrets: SecretRegistry): 
     logger: {
       info: (message) => logger.info(redact(message)),
       debug: (message) => logger.debug(redact(message)),
-      warning: (message, location) => logger.warning(redact(message), location),
-      error: (message, location) => logger.error(redact(message), location),
+      // Annotations carry a bounded text (a 1 MB line in a warning would be a 1 MB annotation), cut after redaction.
+      warning: (message, location) => logger.warning(boundText(redact(message)), location),
+      error: (message, location) => logger.error(boundText(redact(message)), location),
       startGroup: (title) => logger.startGroup(redact(title)),
       endGroup: () => logger.endGroup(),
       mask: (secret) => logger.mask(secret),
@@ -59,7 +61,7 @@ export function redactingPlatform(platform: Platform, secrets: SecretRegistry): 
     summary: { publish: (markdown) => summary.publish(redact(markdown)) },
     result: {
       complete: (ending, message) =>
-        result.complete(ending, message === undefined ? undefined : redact(message)),
+        result.complete(ending, message === undefined ? undefined : boundText(redact(message))),
     },
   };
 }
