@@ -243,6 +243,21 @@ describe('deploy inputs', () => {
         dir,
       ),
     ).toContain("Input 'scoringScript': 'main.py' is not a file in the code folder");
+    // A script beside the code folder exists, but only the folder is uploaded.
+    const besideDir = workspace({ ...score, 'beside.py': 'def init():\n    pass\n' });
+    expect(
+      parseError(
+        {
+          ...base,
+          endpointName: 'rain-prod',
+          deploymentName: 'blue',
+          modelId: 'azureml:rain:3',
+          codePath: 'score',
+          scoringScript: '../beside.py',
+        },
+        besideDir,
+      ),
+    ).toContain("Input 'scoringScript': '../beside.py' leads out of the code folder");
     expect(
       parseError(
         {

@@ -208,6 +208,12 @@ function parseCode(parse: DeployParse, codePath: string | undefined, deploymentS
     );
   if (code?.kind === 'code' && code.source === 'local' && scoringScript !== undefined) {
     const script = path.resolve(code.path, scoringScript);
+    const inside = path.relative(code.path, script);
+    if (inside.startsWith('..') || path.isAbsolute(inside))
+      fail(
+        'scoringScript',
+        `Input ${shown('scoringScript')}: '${scoringScript}' leads out of the code folder ${code.path}; give the script's path inside that folder (only the folder is uploaded).`,
+      );
     if (!existsSync(script) || !statSync(script).isFile())
       fail(
         'scoringScript',
