@@ -8,7 +8,8 @@
  * Bodies the services refuse are refused (GitHub 400/422, Azure DevOps 400), with their error shapes.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { EmulatorRequest, EmulatorResponse, EmulatorServer } from './server';
+import { createCertificates } from './certificates';
+import { EmulatorServer, type EmulatorRequest, type EmulatorResponse, type RecordedRequest } from './server';
 
 /** GitHub's longest issue comment body. */
 export const GITHUB_MAX_COMMENT_CHARS = 65_536;
@@ -476,4 +477,37 @@ function threadProblem(body: unknown): string | undefined {
       return `Invalid value for 'commentType': ${JSON.stringify(c['commentType'])}.`;
   }
   return undefined;
+}
+
+/**
+ * The two pull request APIs alone on their own listener (no ARM, no Azurite): for tests that need only them.
+ * `startEmulator()` serves the same routes as `emulator.pullRequests`.
+ */
+export async function startPullRequestApis(): Promise<{
+  pullRequests: PullRequestsEmulator;
+  url: string;
+  caPem: string;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}> {
+  const certificates = createCertificates();
+  const server = new EmulatorServer({ certPem: certificates.certPem, keyPem: certificates.keyPem });
+  try {
+    const url = await server.listen();
+    const pullRequests = new PullRequestsEmulator(server);
+    pullRequests.register();
+    return {
+      pullRequests,
+      url,
+      caPem: certificates.caPem,
+      requests: server.requests,
+      close: async () => {
+        await server.close();
+        certificates.dispose();
+      },
+    };
+  } catch (error) {
+    certificates.dispose();
+    throw error;
+  }
 }

@@ -148,14 +148,14 @@ describe('upsertPullRequestComment', () => {
   );
 
   it.each([
-    ['github', github, 403, "'pull-requests: write'"],
-    ['azure-repos', azure, 403, "'Contribute to pull requests'"],
-    ['github', github, 404, "'pull-requests: write'"],
-    ['azure-repos', azure, 401, 'System.AccessToken'],
-    ['github', github, 401, 'github-token'],
+    ['github', 403, github, "'pull-requests: write'"],
+    ['azure-repos', 403, azure, "'Contribute to pull requests'"],
+    ['github', 404, github, "'pull-requests: write'"],
+    ['azure-repos', 401, azure, 'System.AccessToken'],
+    ['github', 401, github, 'github-token'],
   ] as const)(
     '%s: a %d refusal is a warning naming what to grant, not a failure',
-    async (_host, ref, status, hint) => {
+    async (_host, status, ref, hint) => {
       const pr = memoryPullRequest(ref, { refuse: status, hostToken: 'ado-job-access-token' });
       const { context, logs } = stepContext(pr.port);
       const outcome = await upsertPullRequestComment(context, {
