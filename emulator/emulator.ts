@@ -25,6 +25,7 @@ import { createCertificates } from './certificates';
 import { JobRunner } from './job-runner';
 import { MlflowEmulator } from './mlflow';
 import { OidcIssuers } from './oidc';
+import { PullRequestsEmulator } from './pull-requests';
 import { ScoringEmulator } from './scoring/index';
 import { EmulatorServer, type Faults, type RecordedRequest } from './server';
 import { startBlobStorage, type BlobStorage } from './storage';
@@ -109,6 +110,11 @@ export interface Emulator {
   registerApp(app: RegisteredApp): AppEntry;
   /** Object id of the default app's service principal (the `oid` of its tokens). */
   objectId: string;
+  /**
+   * The GitHub issue comments API (`GITHUB_API_URL` = `pullRequests.gitHubApiUrl`) and the Azure Repos pull request
+   * threads API (`${url}/devops/<org>/`): `pullRequests.gitHub({...})`, `pullRequests.azureRepos({...})` (README).
+   */
+  pullRequests: PullRequestsEmulator;
   /** CI hosts' OIDC issuers: `oidc.azureDevOps({...})`, `oidc.github({...})` (see `oidc.ts`). */
   oidc: OidcIssuers;
   /**
@@ -164,6 +170,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const systemAssigned = aad.registerManagedIdentity({ systemAssigned: true });
     const oidc = new OidcIssuers(server, aad, { tenantId, clientId, subscriptionId });
     oidc.register();
+    const pullRequests = new PullRequestsEmulator(server);
+    pullRequests.register();
 
     const arm = new ArmEmulator(server, aad, {
       tenantId,
@@ -252,6 +260,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       registerApp: (app) => aad.registerApp(app),
       objectId: defaultApp.objectId,
       oidc,
+      pullRequests,
       managedIdentity: {
         endpoint: managedIdentityEndpoint,
         header: aad.identityHeader,

@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import * as tl from 'azure-pipelines-task-lib/task';
 import type { StepDefinition } from '../step/define';
 import { runStep } from '../step/run-step';
+import { azureReposPullRequestPort } from './azure-repos';
 import {
   cloudOverrideFrom,
   retryOverrideFrom,
@@ -72,6 +73,11 @@ export function azurePipelinesPlatform(taskName: string): Platform {
       // Errors were already logged as issues (with file and line); an empty message avoids a duplicate.
       complete: (result) => tl.setResult(taskResults[result] as tl.TaskResult.Failed, ''),
     },
+    pullRequest: azureReposPullRequestPort({
+      variable: (name) => tl.getVariable(name) || undefined,
+      accessToken: () =>
+        pipelineFederation().systemAccessToken || process.env.SYSTEM_ACCESSTOKEN || undefined,
+    }),
   };
 }
 

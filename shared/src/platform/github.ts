@@ -5,6 +5,7 @@ import { context } from '@actions/github';
 import { kebabCase } from '../step/manifest';
 import type { StepDefinition } from '../step/define';
 import { runStep } from '../step/run-step';
+import { gitHubPullRequestPort } from './github-pull-request';
 import { cloudOverrideFrom, hostRoots, retryOverrideFrom, type Platform, type RunEnvironment } from './ports';
 import type { SourceLocation } from '../step/errors';
 
@@ -54,6 +55,7 @@ export function githubPlatform(): Platform {
         if (result === 'failed' || result === 'cancelled') process.exitCode = 1;
       },
     },
+    pullRequest: gitHubPullRequestPort(),
   };
 }
 

@@ -134,6 +134,68 @@ export interface ResultPort {
   complete(result: StepResult, message?: string): void;
 }
 
+/**
+ * The pull request a run is for (release-gate comments on it). GitHub: the `pull_request` event's payload; Azure
+ * DevOps: `System.PullRequest.PullRequestId` of a build for an Azure Repos pull request.
+ */
+export type PullRequestRef =
+  | {
+      readonly host: 'github';
+      readonly apiUrl: string;
+      readonly owner: string;
+      readonly repo: string;
+      readonly number: number;
+    }
+  | {
+      readonly host: 'azure-repos';
+      /** `System.TeamFoundationCollectionUri` (ends with `/`). */
+      readonly collectionUri: string;
+      readonly project: string;
+      readonly repositoryId: string;
+      readonly pullRequestId: number;
+    };
+
+/** Where the run's pull request is, or why the run is not for one (said to the user as it is). */
+export type PullRequestLocation = { readonly pullRequest: PullRequestRef } | { readonly notFound: string };
+
+/** One comment of a pull request (Azure Repos: the first comment of a thread). */
+export interface PullRequestComment {
+  readonly id: number;
+  /** Azure Repos: the thread that holds the comment. */
+  readonly threadId?: number;
+  readonly body: string;
+  /** Where a person sees it, when the API says. */
+  readonly url?: string;
+}
+
+/** What a pull request API refused, with its HTTP status (401, 403, 404, 422, ...). */
+export class PullRequestApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'PullRequestApiError';
+  }
+}
+
+/** The comments API of one pull request, signed in with a token. Errors are `PullRequestApiError`s. */
+export interface PullRequestComments {
+  /** Every comment (Azure Repos: every thread's first comment), all pages. */
+  list(signal?: AbortSignal): Promise<PullRequestComment[]>;
+  create(body: string, signal?: AbortSignal): Promise<PullRequestComment>;
+  update(comment: PullRequestComment, body: string, signal?: AbortSignal): Promise<PullRequestComment>;
+}
+
+/** The host's pull request: where it is and its comments API. */
+export interface PullRequestPort {
+  locate(): PullRequestLocation;
+  /** The host's own token for that API, when it hands one to every step (Azure DevOps: the job's access token). */
+  hostToken?(): string | undefined;
+  comments(pullRequest: PullRequestRef, token: string): PullRequestComments;
+}
+
 export interface Platform {
   readonly inputs: InputPort;
   readonly outputs: OutputPort;
@@ -143,6 +205,8 @@ export interface Platform {
   readonly environment: RunEnvironment;
   readonly identity: HostIdentityPort;
   readonly result: ResultPort;
+  /** The run's pull request and its comments API (undefined on hosts without one: local runs). */
+  readonly pullRequest?: PullRequestPort;
 }
 
 /** The root folders a host names (the ones it set), or undefined when it names none (the step then falls back). */

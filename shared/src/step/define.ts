@@ -1,4 +1,10 @@
-import type { LoggerPort, HostIdentityPort, RunEnvironment, StepResult } from '../platform/ports';
+import type {
+  LoggerPort,
+  HostIdentityPort,
+  PullRequestPort,
+  RunEnvironment,
+  StepResult,
+} from '../platform/ports';
 import type { StepInputs } from './inputs';
 import type { StepManifest } from './manifest';
 
@@ -9,6 +15,8 @@ export interface StepContext {
   readonly identity: HostIdentityPort;
   /** Fires when the pipeline is cancelled (SIGINT/SIGTERM). Pass it to every wait and request. */
   readonly signal: AbortSignal;
+  /** The run's pull request and its comments API, on hosts that have one (release/pr-comment.ts uses it). */
+  readonly pullRequest?: PullRequestPort;
   /** Sets an output declared in the manifest (secret outputs are masked and set as secret). */
   setOutput(name: string, value: string | number | boolean): void;
   /** Registers a secret found at run time (a key, a token): masked by the host and redacted from our files. */

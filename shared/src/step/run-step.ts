@@ -123,6 +123,7 @@ function stepContext(
     environment: platform.environment,
     identity: platform.identity,
     signal,
+    pullRequest: platform.pullRequest,
     setOutput(name, value) {
       const spec = manifest.outputs.find((output) => output.name === name);
       if (!spec) throw new Error(`step sets output '${name}' that its manifest does not declare`);
