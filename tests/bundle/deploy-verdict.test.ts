@@ -73,15 +73,21 @@ const endpointWrites = (endpoint: string) =>
 
 describe('deploy with requireVerdict (bundled, both hosts)', () => {
   it.concurrent.each(hosts)(
-    'as %s: @latest with a pass verdict deploys that version; fail and missing are refused, nothing created',
+    'as %s: @latest with a pass verdict deploys that version; fail and missing are refused (managed and aci), nothing created',
     async (host) => {
       const tag = host === 'github' ? 'gh' : 'ado';
       const model = `verdict-${tag}`;
       registerVersions(model, [fail, {}, pass]);
-      const [failed, missing, passed] = await Promise.all([
+      const [failed, missing, passed, aci] = await Promise.all([
         deploy(host, { modelId: `azureml:${model}:1`, endpointName: `verdict-${tag}-fail` }),
         deploy(host, { modelId: `azureml:${model}:2`, endpointName: `verdict-${tag}-none`, dryRun: 'true' }),
         deploy(host, { modelId: `azureml:${model}@latest`, endpointName: `verdict-${tag}-ok` }),
+        deploy(host, {
+          modelId: `azureml:${model}:1`,
+          target: 'aci',
+          endpointName: `verdict-${tag}-aci`,
+          deploymentName: '',
+        }),
       ]);
 
       expect(failed.succeeded).toBe(false);
@@ -98,6 +104,14 @@ describe('deploy with requireVerdict (bundled, both hosts)', () => {
       expect(missing.errors.join('\n')).toContain(`Model azureml:${model}:2 has no 'release.verdict' tag`);
       expect(missing.errors.join('\n')).toContain('Run the release-gate step on this version');
       expect(endpointWrites(`verdict-${tag}-none`)).toBe(0);
+
+      // Target aci: refused before the scoring code is uploaded or the container group created.
+      expect(aci.succeeded).toBe(false);
+      expect(aci.errors.join('\n')).toContain(`Model azureml:${model}:1 has 'release.verdict' = 'fail'`);
+      expect(aci.everythingPrinted).not.toContain('Scoring code');
+      expect(emulator.requests.filter((r) => r.path.includes(`/containerGroups/verdict-${tag}-aci`))).toEqual(
+        [],
+      );
 
       expect(passed.errors).toEqual([]);
       expect(passed.succeeded).toBe(true);
