@@ -252,6 +252,15 @@ export const deployManifest = {
       help: 'Delete a deployment this step created when it fails; traffic stays where it was.',
     },
     {
+      name: 'requireVerdict',
+      label: 'Require a passing release verdict',
+      type: 'boolean',
+      default: 'false',
+      group: 'run',
+      appliesWhen: deployOnly,
+      help: "Before anything is created (dry runs too), read the model version's tags and refuse it unless `release.verdict` is `pass` (the release-gate step records it). For a workspace version, `azureml:<name>:<version>` or `@latest` (the version it resolves to is the one deployed); a registry model or an inline model of the deployment YAML is refused. Turn it on for production: see docs/approval-gates.md.",
+    },
+    {
       name: 'dryRun',
       label: 'Dry run',
       type: 'boolean',

@@ -24,6 +24,7 @@ import { aciGroupBody, sameGroup, type SasSource } from '../aci-group';
 import type { AciDeployConfig } from '../config';
 import { orMissing } from '../online';
 import type { DeployReport } from '../summary';
+import { checkReleaseVerdict, verdictCheck } from '../verdict';
 import { dryRunOutcome, type PlannedRequest } from './dry-run';
 
 /** One deploy to ACI: what every phase needs. */
@@ -53,6 +54,14 @@ export async function deployAci(
   const aci = createContainerInstanceClient(session.credential, session.target, session.clientOptions);
   const name = config.endpointName;
   const run: AciRun = { config, context, report, session, aci, name };
+  if (config.requireVerdict)
+    await inPhase(logger, `Release verdict of model ${config.model.text}`, () =>
+      checkReleaseVerdict(
+        session,
+        { kind: 'version', ...config.model },
+        verdictCheck(config, context, report),
+      ),
+    );
 
   const sources = await inPhase(
     logger,

@@ -24,7 +24,7 @@ import { snapshot } from '../../../azureml/snapshot';
 import type { WorkspaceSession } from '../../../azureml/workspace-session';
 import type { StepContext } from '../../../step/define';
 import { AzureError, CancelledError, DataError } from '../../../step/errors';
-import type { DeployModel, InlineModel } from '../model-reference';
+import type { DeployModel, InlineModel, LatestModel } from '../model-reference';
 import { readModelVersion } from '../online';
 
 /** What the deployment's `model` is, once resolved. */
@@ -71,13 +71,7 @@ export async function resolveDeployModel(model: DeployModel, how: ModelContext):
       return { id: version.id, text: model.text, mlflow: isMlflow(version.properties.modelType) };
     }
     case 'latest': {
-      const newest = await newestVersion(session, model.name);
-      if (!newest?.resource.id)
-        throw new AzureError(
-          `Model '${model.name}' has no version in workspace '${session.workspaceName}' (${model.text}): register it first (the register-model step).`,
-          'ModelNotFound',
-          404,
-        );
+      const newest = await latestVersion(session, model);
       const text = modelReference(model.name, newest.version);
       how.context.logger.info(`${model.text} is ${text}.`);
       return { id: newest.resource.id, text, mlflow: isMlflow(newest.resource.properties.modelType) };
@@ -87,6 +81,18 @@ export async function resolveDeployModel(model: DeployModel, how: ModelContext):
     case 'inline':
       return inlineModel(model, how);
   }
+}
+
+/** The newest version of a `@latest` model; a model with no version is refused. */
+export async function latestVersion(session: WorkspaceSession, model: LatestModel) {
+  const newest = await newestVersion(session, model.name);
+  if (!newest?.resource.id)
+    throw new AzureError(
+      `Model '${model.name}' has no version in workspace '${session.workspaceName}' (${model.text}): register it first (the register-model step).`,
+      'ModelNotFound',
+      404,
+    );
+  return { ...newest, resource: { ...newest.resource, id: newest.resource.id } };
 }
 
 /** Where an inline model's files are: uploaded (local, content-hashed) or a URI registered as written. */

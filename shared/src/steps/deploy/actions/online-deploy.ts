@@ -40,6 +40,7 @@ import {
   type Traffic,
 } from '../traffic';
 import { resolveCollectionData } from './collection-data';
+import { withJudgedModel } from '../verdict';
 import { resolveDeployModel, type ResolvedModel } from './deploy-model';
 import { dryRunOutcome, type PlannedRequest } from './dry-run';
 import { outputsAfter, quote } from './endpoint-outputs';
@@ -94,13 +95,15 @@ const DEFAULT_ENVIRONMENT: EnvironmentReference = {
  * traffic, ensure the endpoint, ensure the deployment, and only once it succeeded shift the traffic to it.
  */
 export async function deployOnline(
-  config: OnlineDeployConfig,
+  given: OnlineDeployConfig,
   context: StepContext,
   report: DeployReport,
 ): Promise<StepOutcome> {
   const { logger } = context;
-  for (const warning of config.warnings) logger.warning(warning);
-  const session = openWorkspaceSession(config.workspace, 'deploy', context);
+  for (const warning of given.warnings) logger.warning(warning);
+  const session = openWorkspaceSession(given.workspace, 'deploy', context);
+  // With requireVerdict, the first thing done: the model pinned to the version judged (nothing created before).
+  const config = await withJudgedModel(given, session, context, report);
   const endpoints = new OnlineEndpoints(session, context);
   const workspace = await readWorkspace(session);
   for (const note of config.notes) logger.info(note);

@@ -48,6 +48,7 @@ export function parseAciDeploy(
     memoryGb: inputs.number('aciMemoryGb'),
     ...(dnsLabel !== undefined ? { dnsLabel } : {}),
     rollbackOnFailure: inputs.boolean('rollbackOnFailure'),
+    requireVerdict: sources.requireVerdict,
     warnings: [...warnings, ...sources.notes],
   };
 }

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { assetName, isFullId } from '../../../azureml/asset-names';
 import type { CodeReference, FixedId } from '../../../azureml/references';
-import { DataError, formatLocation } from '../../../step/errors';
+import { DataError, formatLocation, InputError } from '../../../step/errors';
 import { existingFile, givenPath } from '../../../step/input-paths';
 import { YamlErrors } from '../../../yaml/problems';
 import { MODEL_FORMS, parseModelText, type DeployModel } from '../model-reference';
@@ -29,6 +29,8 @@ export interface DeploySources {
   readonly scoringScript?: string;
   readonly trafficPercent?: number;
   readonly mirrorPercent?: number;
+  /** `requireVerdict`: the model version must carry a passing release verdict (a workspace version only). */
+  readonly requireVerdict: boolean;
 }
 
 /**
@@ -72,8 +74,11 @@ export function parseDeploySources(parse: DeployParse, common: CommonConfig): De
       'modelId',
       `Input ${shown('modelId')} is required to deploy: a registered model, ${MODEL_FORMS} (or 'model' in the deployment YAML).`,
     );
+  const requireVerdict = inputs.boolean('requireVerdict');
+  if (requireVerdict && model) refuseUnjudgedModel(parse, model);
   return {
     ...specs,
+    requireVerdict,
     yamlRead,
     warnings,
     ...named,
@@ -82,6 +87,29 @@ export function parseDeploySources(parse: DeployParse, common: CommonConfig): De
     ...parseCode(parse, codePath, deploymentSpec),
     ...shares,
   };
+}
+
+/**
+ * With `requireVerdict`, the model must be a workspace version the release-gate step could have judged: an inline
+ * model would be registered by this run (no verdict yet), and a registry model's tags are not the workspace's.
+ */
+function refuseUnjudgedModel(parse: DeployParse, model: DeployModel): void {
+  const { shown, fail } = parse;
+  const on = `Input ${shown('requireVerdict')} is on`;
+  const what = `deploy the workspace version the release-gate step passed (${shown('modelId')} azureml:<name>:<version>)`;
+  if (model.kind === 'inline')
+    parse.errors.push(
+      new InputError(
+        'requireVerdict',
+        `${on}, and the deployment YAML's model is an ${model.text}: the step would register a new version, which no release verdict covers. Register it first (register-model), judge it (release-gate), then ${what}.`,
+        model.location,
+      ),
+    );
+  else if (model.kind === 'registry')
+    fail(
+      'requireVerdict',
+      `${on}, and the model is a registry model (${model.text}): the release verdict is recorded on a workspace model version, not on a registry's. ${what.charAt(0).toUpperCase()}${what.slice(1)}.`,
+    );
 }
 
 /** Throws the input problems, then the YAML files' own problems. */

@@ -59,6 +59,7 @@ export function parseOnlineDeploy(
     ...(sources.mirrorPercent !== undefined ? { mirrorPercent: sources.mirrorPercent } : {}),
     ...(kubernetes ? { kubernetes } : {}),
     rollbackOnFailure: inputs.boolean('rollbackOnFailure'),
+    requireVerdict: sources.requireVerdict,
     timeoutGraceMinutes: inputs.number('timeoutGraceMinutes'),
     warnings: sources.warnings,
     notes,

@@ -108,6 +108,7 @@ export function refuseOtherActionsInputs(parse: DeployParse): void {
     'codePath',
     'scoringScript',
     'deploymentFile',
+    'requireVerdict',
   ] as const)
     refuse(input, 'action', 'is for action deploy');
   refuse(

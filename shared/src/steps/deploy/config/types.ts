@@ -61,6 +61,8 @@ export interface OnlineDeployConfig extends CommonConfig {
   readonly mirrorPercent?: number;
   readonly kubernetes?: KubernetesSettings;
   readonly rollbackOnFailure: boolean;
+  /** Refuse a model version without a passing release verdict, before anything is created (verdict.ts). */
+  readonly requireVerdict: boolean;
   /** Minutes to wait, after the timeout, for a deployment operation still running (it cannot be cancelled). */
   readonly timeoutGraceMinutes: number;
   /** From the YAML files: keys read and not used, with their file:line:column. */
@@ -81,6 +83,8 @@ export interface AciDeployConfig extends CommonConfig {
   readonly memoryGb: number;
   readonly dnsLabel?: string;
   readonly rollbackOnFailure: boolean;
+  /** Refuse a model version without a passing release verdict, before anything is created (verdict.ts). */
+  readonly requireVerdict: boolean;
   readonly warnings: readonly string[];
 }
 
