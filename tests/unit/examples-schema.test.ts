@@ -104,7 +104,7 @@ describe("GitHub workflow examples against GitHub's parser and our actions' inpu
 
   it('refuses a grammar error (a misspelt key of the production job)', () => {
     const file = 'examples/github/weather-mlops.yml';
-    const text = misspell(read(file), /^ {2}production:/m, 'environment:', 'enviroment:');
+    const text = misspell(read(file), /^ {2}production:/m, '\n    environment:', '\n    enviroment:');
     expect(githubWorkflowProblems(text, file)).toEqual([expect.stringContaining('enviroment')]);
   });
 });
