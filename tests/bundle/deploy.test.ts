@@ -156,6 +156,17 @@ describe.each(hosts)('deploy as %s', (host) => {
           expect(blue.summary).toContain(`created deployment 'blue' with ${onTarget.modelId}`);
           const evidence = readFileSync(blue.outputs.evidencePath!, 'utf8');
           expect(evidence).not.toContain(key);
+          // What was done, in words and fields, for the approver.
+          expect(JSON.parse(evidence).details).toMatchObject({
+            action: 'deploy',
+            endpoint: endpointName,
+            deployment: 'blue',
+            model: onTarget.modelId,
+            trafficBefore: {},
+            trafficAfter: { blue: 100 },
+            description: `deployed ${onTarget.modelId} as deployment 'blue' of managed online endpoint '${endpointName}'; traffic none → blue 100 %`,
+          });
+          expect(blue.summary).toContain(`**In words:** deployed ${onTarget.modelId} as deployment 'blue'`);
 
           expectSucceeded(await smokeOn({ endpointName }));
 

@@ -185,7 +185,51 @@ describe.each([
         gate: { metric: 'wasserstein_normalized', value: expect.any(Number), threshold: 0.1 },
       }),
     );
+    // What moved, in words and figures, for the approver (the release gate reads these).
+    const temperature = evidence.details.features.find((f: { name: string }) => f.name === 'temperature');
+    expect(temperature.description).toMatch(
+      /^temperature: mean 1[45]\.?\d* → 1[89]\.?\d*, std [\d.]+ → [\d.]+, p50 [\d.]+ → [\d.]+, p90 [\d.]+ → [\d.]+; wasserstein_normalized [\d.]+ > 0\.1 \(fail\)$/,
+    );
+    expect(temperature.summary.current.mean - temperature.summary.baseline.mean).toBeCloseTo(4, 0);
+    const city = evidence.details.features.find((f: { name: string }) => f.name === 'city');
+    expect(city.moved).toMatchObject({ value: expect.stringMatching(/^(Paris|Pune)$/) });
+    expect(run.summary).toContain('**In words** (baseline → current)');
+    expect(run.summary).toMatch(/^- temperature: mean /m);
+    expect(evidence.details.timeRange).toBeNull();
   });
+});
+
+describe('the time range of the current data', () => {
+  it.concurrent.each(['azure-pipelines', 'github'] as const)(
+    'as %s: finds the ISO timestamp column and writes its earliest and latest value',
+    async (host) => {
+      const dir = mkdtempSync(join(tmpdir(), 'drift-time-'));
+      const rows = (day: number, shift: number) =>
+        Array.from({ length: 120 }, (_, i) => {
+          const hour = String(i % 24).padStart(2, '0');
+          return `2026-03-${String(day + Math.floor(i / 24)).padStart(2, '0')}T${hour}:00:00Z,${60 + shift + (i % 40) * 0.25}`;
+        });
+      writeFileSync(join(dir, 'baseline.csv'), ['observed_at,humidity', ...rows(1, 0)].join('\n') + '\n');
+      writeFileSync(join(dir, 'current.csv'), ['observed_at,humidity', ...rows(10, 8)].join('\n') + '\n');
+      const run = await runOn(host, host === 'github' ? node24 : node20, dir, {
+        baselineData: 'baseline.csv',
+        currentData: 'current.csv',
+        failOn: 'never',
+      });
+      expect(run.errors).toEqual([]);
+      const evidence = JSON.parse(readFileSync(run.outputs.evidencePath!, 'utf8'));
+      expect(evidence.details.timeRange).toEqual({
+        column: 'observed_at',
+        from: '2026-03-10T00:00:00Z',
+        to: '2026-03-14T23:00:00Z',
+      });
+      expect(run.summary).toContain(
+        'Current data from 2026-03-10T00:00:00Z to 2026-03-14T23:00:00Z (column `observed_at`).',
+      );
+      expect(run.summary).toContain('- humidity: mean 64.9 → 72.9, std 2.89 → 2.89, p50 64.9 → 72.9, p90 ');
+    },
+    120_000,
+  );
 });
 
 describe.each(['azure-pipelines', 'github'] as const)('as %s', (host) => {

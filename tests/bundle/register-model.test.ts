@@ -387,6 +387,56 @@ emulatorOnly(
       });
     }, 60_000);
 
+    it('flags a metric that regressed while the gate passed, and links the version in studio', async () => {
+      seedVersion('gate-recall', '1', seedJob({ f1: 0.85, recall: 0.8 }));
+      const run = await register('azure-pipelines', {
+        modelName: 'gate-recall',
+        jobName: seedJob({ f1: 0.853, recall: 0.785 }),
+        jobOutput: 'model',
+        compareMetric: 'f1',
+        baseline: 'latest',
+      });
+      expect(run.errors).toEqual([]);
+      expect(gateResult(run)).toMatchObject({ verdict: 'pass' });
+      expect(run.warnings).toContainEqual(
+        expect.stringMatching(
+          /^recall regressed against azureml:gate-recall:1: recall 0\.8 → 0\.785 \(−0\.015, higher is better\)/,
+        ),
+      );
+      expect(run.summary).toContain('| Regressions | ⚠️ recall 0.8 → 0.785 (−0.015, higher is better) |');
+      const studioUrl = `https://ml.azure.com/model/gate-recall:2/details?wsid=${encodeURIComponent(emulator.workspaceId)}`;
+      expect(run.summary).toContain(`| Studio | [azureml:gate-recall:2](${studioUrl}) |`);
+      const { details } = JSON.parse(readFileSync(run.outputs.evidencePath!, 'utf8')) as {
+        details: {
+          model: Record<string, unknown>;
+          regressions: string[];
+          metrics: Record<string, unknown>[];
+        };
+      };
+      expect(details.model).toMatchObject({ id: 'azureml:gate-recall:2', studioUrl });
+      expect(details.regressions).toEqual(['recall']);
+      expect(details.metrics).toEqual([
+        {
+          name: 'f1',
+          candidate: 0.853,
+          baseline: 0.85,
+          delta: expect.closeTo(0.003, 9),
+          higherIsBetter: true,
+          direction: 'gate',
+          regressed: false,
+        },
+        {
+          name: 'recall',
+          candidate: 0.785,
+          baseline: 0.8,
+          delta: expect.closeTo(-0.015, 9),
+          higherIsBetter: true,
+          direction: 'name',
+          regressed: true,
+        },
+      ]);
+    }, 60_000);
+
     it.each<[Host, 'fail' | 'skip']>([
       ['azure-pipelines', 'fail'],
       ['github', 'skip'],

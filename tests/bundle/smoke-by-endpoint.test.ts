@@ -67,6 +67,11 @@ emulatorOnly('smoke-test by endpoint name', 'the endpoint is seeded in its store
     expect(run.issues.filter((i) => i.type === 'error')).toEqual([]);
     expect(run.result).toBe('Succeeded');
     expect(run.outputs).toMatchObject({ passed: 'true', casesPassed: '6' });
+    const evidence = JSON.parse(readFileSync(run.outputs.evidencePath!, 'utf8'));
+    expect(evidence.details.target).toMatchObject({
+      endpointName: 'rain-prod',
+      uri: expect.stringMatching(/^https?:\/\/[^?]+\/score$/),
+    });
     expect(
       emulator.received(
         'POST',

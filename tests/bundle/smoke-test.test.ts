@@ -93,6 +93,16 @@ describe.each([
       ['malformed-json', 'passed'],
       ['missing-input-data', 'passed'],
     ]);
+    // The target (no key, no query), when it ran, and the counts, for the approver.
+    expect(evidence.details).toMatchObject({
+      target: { uri: model.scoringUri.split('?')[0], endpointName: null, deploymentName: 'green' },
+      casesPassed: 6,
+      casesFailed: 0,
+      latency: { p50Ms: expect.any(Number), p95Ms: expect.any(Number), p99Ms: expect.any(Number) },
+    });
+    const { startedAt, finishedAt } = evidence.details as { startedAt: string; finishedAt: string };
+    expect(new Date(startedAt).toISOString()).toBe(startedAt);
+    expect(Date.parse(finishedAt)).toBeGreaterThanOrEqual(Date.parse(startedAt));
     expect(run.summary).toMatch(/Azure ML smoke test: ✅ succeeded/);
     expect(run.summary).toContain('| two-rows |');
     expect(existsSync(junitFile)).toBe(true);

@@ -47,6 +47,8 @@ export interface ColumnProfile {
   readonly categories?: ReadonlyMap<string, number>;
   /** More distinct text values than a category map keeps: not usable as categorical. */
   readonly highCardinality: boolean;
+  /** The earliest and latest ISO date values as written (compared as text), when the column holds dates. */
+  readonly dates?: { readonly earliest: string; readonly latest: string };
 }
 
 export interface DatasetProfile {
@@ -92,6 +94,8 @@ export interface FeatureComparison {
     readonly baseline: SideSummary;
     readonly current: SideSummary;
   };
+  /** Categorical features: the category whose share moved most, with both sides' shares (0..1). */
+  readonly moved?: { readonly value: string; readonly baseline: number; readonly current: number };
 }
 
 export interface SideSummary {
@@ -101,6 +105,9 @@ export interface SideSummary {
   readonly std?: number;
   readonly min?: number;
   readonly max?: number;
+  /** Median and 90th percentile of the values compared (the sample when the column was sampled). */
+  readonly p50?: number;
+  readonly p90?: number;
   /** Top categories with their counts (categorical features). */
   readonly top?: readonly { readonly value: string; readonly count: number }[];
 }

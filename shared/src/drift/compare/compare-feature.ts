@@ -26,6 +26,7 @@ import {
   psiEvidently,
   psiLaplace,
   quantileEdges,
+  quantileSorted,
   sortedCopy,
   sturgesCombinedEdges,
   sturgesSmallerEdges,
@@ -73,6 +74,14 @@ interface Measured {
   notes: string[];
   defaultMetric: MetricName;
   distribution: FeatureComparison['distribution'];
+  /** Median and 90th percentile per side (numeric), the category that moved most (categorical). */
+  quantiles?: { baseline: Percentiles; current: Percentiles };
+  moved?: FeatureComparison['moved'];
+}
+
+interface Percentiles {
+  p50: number;
+  p90: number;
 }
 
 const EMPTY_DISTRIBUTION: FeatureComparison['distribution'] = { labels: [], baseline: [], current: [] };
@@ -110,6 +119,7 @@ export function compareFeature(
   }
   Object.assign(metrics, measured.metrics);
   const { status, gate, notes } = judgeFeature(metrics, measured, options, summary);
+  const q = measured.quantiles;
   return {
     ...base,
     status,
@@ -117,7 +127,10 @@ export function compareFeature(
     metrics,
     notes,
     distribution: measured.distribution,
-    summary,
+    summary: q
+      ? { baseline: { ...summary.baseline, ...q.baseline }, current: { ...summary.current, ...q.current } }
+      : summary,
+    ...(measured.moved ? { moved: measured.moved } : {}),
   };
 }
 
@@ -253,10 +266,25 @@ function percent(x: number): string {
 function compareNumeric(baseline: ColumnProfile, current: ColumnProfile, options: CompareOptions): Measured {
   const b = baseline.numeric!;
   const c = current.numeric!;
-  const notes = numericNotes(baseline, current);
   // Sorted copies: the profile's arrays are left as they are.
   const a = sortedCopy(b.sample);
   const z = sortedCopy(c.sample);
+  const measured = measureNumeric(baseline, current, options, { a, z });
+  return { ...measured, quantiles: { baseline: percentiles(a), current: percentiles(z) } };
+}
+
+function percentiles(sorted: Float64Array): Percentiles {
+  return { p50: quantileSorted(sorted, 0.5), p90: quantileSorted(sorted, 0.9) };
+}
+
+function measureNumeric(
+  baseline: ColumnProfile,
+  current: ColumnProfile,
+  options: CompareOptions,
+  { a, z }: { a: Float64Array; z: Float64Array },
+): Measured {
+  const b = baseline.numeric!;
+  const notes = numericNotes(baseline, current);
   const w1 = wasserstein1(a, z);
   const metrics: FeatureMetrics = {};
   const below = countBelow(z, b.min);
@@ -462,7 +490,15 @@ function compareCategorical(counts: Counts, options: CompareOptions): Measured {
     addEvidentlyCategoricalTests(metrics, notes, counts);
     if (nb <= EVIDENTLY_SMALL_ROWS) defaultMetric = keys.length > 2 ? 'chi2_pvalue' : 'z_pvalue';
   }
-  return { metrics, notes, defaultMetric, distribution: chartCategories(counts) };
+  const movedMost =
+    moved >= 0 ? { value: keys[moved]!, baseline: hb[moved]! / nb, current: hc[moved]! / nc } : undefined;
+  return {
+    metrics,
+    notes,
+    defaultMetric,
+    distribution: chartCategories(counts),
+    ...(movedMost ? { moved: movedMost } : {}),
+  };
 }
 
 /** Evidently's z test: values mapped to 1 when equal to the first of the sorted keys. */

@@ -50,6 +50,9 @@ export class ColumnAccumulator {
   /** Strings and dates, as bytes. */
   private readonly text = new ByteCounter();
   private highCardinality = false;
+  /** The earliest and latest ISO date text seen (compared as text: right for one format and offset). */
+  private earliest: Uint8Array | null = null;
+  private latest: Uint8Array | null = null;
   /** Numbers waiting to be folded in (see flushNumbers). */
   private readonly pending = new Float64Array(PENDING);
   private pendingCount = 0;
@@ -177,10 +180,19 @@ export class ColumnAccumulator {
       this.falses++;
       return;
     }
-    if (kind === DATE) this.dates++;
-    else this.strings++;
+    if (kind === DATE) {
+      this.dates++;
+      this.widenDates(bytes, start, end);
+    } else this.strings++;
     if (!this.highCardinality && !this.text.add(bytes, start, end, this.textLimit()))
       this.tooManyCategories();
+  }
+
+  private widenDates(bytes: Uint8Array, start: number, end: number): void {
+    if (this.earliest === null || compareText(bytes, start, end, this.earliest) < 0)
+      this.earliest = copyOf(bytes, start, end);
+    if (this.latest === null || compareText(bytes, start, end, this.latest) > 0)
+      this.latest = copyOf(bytes, start, end);
   }
 
   /** A finite number: queued, and counted with the rest of its batch. */
@@ -327,8 +339,30 @@ export class ColumnAccumulator {
       ...(numeric ? { numeric } : {}),
       ...(categories ? { categories } : {}),
       highCardinality,
+      ...(this.earliest && this.latest
+        ? { dates: { earliest: utf8(this.earliest), latest: utf8(this.latest) } }
+        : {}),
     };
   }
+}
+
+/** bytes[start, end) against `other`, byte by byte: negative, zero or positive. */
+function compareText(bytes: Uint8Array, start: number, end: number, other: Uint8Array): number {
+  const length = Math.min(end - start, other.length);
+  for (let i = 0; i < length; i++) {
+    const d = bytes[start + i]! - other[i]!;
+    if (d !== 0) return d;
+  }
+  return end - start - other.length;
+}
+
+/** A copy (a Buffer's slice is a view, and the reader reuses its buffers). */
+function copyOf(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(bytes.subarray(start, end));
+}
+
+function utf8(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
 }
 
 function stringify(value: unknown): string {

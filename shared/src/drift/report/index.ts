@@ -4,3 +4,4 @@ export { renderReportJson } from './json';
 export { renderReportMarkdown } from './markdown';
 export { renderReportHtml, type HtmlOptions } from './html';
 export { bySeverity, formatPercent, gateText } from './format';
+export { describeFeature, sideFigures } from './describe';

@@ -1,6 +1,7 @@
 import { escapeCell } from '../../smoke/report';
 import { summaryMetrics } from '../metrics';
 import type { DriftReport, FeatureComparison } from '../model';
+import { describeFeature } from './describe';
 import {
   driftedFeatureNames,
   formatCount,
@@ -39,6 +40,13 @@ export function renderReportMarkdown(report: DriftReport, options: { reportHtml?
     );
   }
   if (report.features.length === 0) lines.push('| (no feature compared) | | | | | |');
+  else
+    lines.push(
+      '',
+      '**In words** (baseline → current)',
+      '',
+      ...report.features.map((f) => `- ${escapeCell(describeFeature(f))}`),
+    );
   if (options.reportHtml) lines.push('', `Charts per feature: ${escapeCell(options.reportHtml)}`);
   lines.push('');
   return lines.join('\n');

@@ -2,9 +2,12 @@ import type { StepReporter } from '../../step/define';
 import type { DeployConfig } from './config';
 import type { Traffic } from './traffic';
 import { describeTraffic } from './traffic';
+import { describeDeployRun } from './intent';
 
 /** What a deploy run did, for the job summary and the evidence JSON. */
 export interface DeployReport {
+  /** The deploy action run (absent only in reports built by hand). */
+  action?: 'deploy' | 'endpoint' | 'set-traffic' | 'delete-deployment';
   target: 'managed' | 'kubernetes' | 'aci';
   endpoint: string;
   deployment?: string;
@@ -107,6 +110,7 @@ function initialReport(config: DeployConfig): DeployReport {
         ? config.model.text
         : config.deployment.model.text;
   return {
+    action: config.action,
     target: config.target,
     endpoint: config.endpointName,
     ...(deployment ? { deployment } : {}),
@@ -125,7 +129,11 @@ export const deployReporter: StepReporter<DeployConfig, DeployReport> = {
   render(report, ending) {
     const { evidence, ...shown } = report;
     if ('error' in ending) shown.error ??= firstLine(ending.error);
-    return { summary: renderDeploySummary(shown), evidence: { ...shown, ...evidence } };
+    const description = describeDeployRun(shown, ending.result === 'failed' || ending.result === 'cancelled');
+    return {
+      summary: `${renderDeploySummary(shown)}\n\n**In words:** ${cell(description)}`,
+      evidence: { ...shown, description, ...evidence },
+    };
   },
 };
 

@@ -13,11 +13,13 @@ import { profileBoth, saveProfile, type ProfileBothOptions } from '../../drift/p
 import { shownNames } from '../../drift/read/names';
 import {
   buildReport,
+  describeFeature,
   formatPercent,
   gateText,
   renderReportHtml,
   renderReportJson,
   renderReportMarkdown,
+  sideFigures,
 } from '../../drift/report';
 import type { StepContext, StepOutcome } from '../../step/define';
 import { finalReporter, type FinalReport } from '../../step/final-report';
@@ -89,7 +91,10 @@ export async function runDriftCheck(
   context.setOutput('reportJson', files.json);
   context.setOutput('reportHtml', files.html);
   context.setOutput('baselineProfile', baselineProfile ?? '');
-  reported.summary = markdown;
+  const timeRange = timeRangeOf(current);
+  reported.summary = timeRange
+    ? `${markdown}\nCurrent data from ${timeRange.from} to ${timeRange.to} (column \`${timeRange.column}\`).\n`
+    : markdown;
   reported.evidence = {
     status: verdict.status,
     method: config.method,
@@ -102,11 +107,12 @@ export async function runDriftCheck(
     reports: files,
     baselineProfile: baselineProfile ?? null,
     features: report.features.map(featureEvidence),
+    timeRange,
   };
   return outcome(config, report.features, verdict);
 }
 
-/** What the evidence file keeps of a feature: its verdict, not its statistics. */
+/** What the evidence file keeps of a feature: its verdict, what moved in words and figures (no distribution). */
 function featureEvidence(f: FeatureComparison) {
   return {
     name: f.name,
@@ -115,7 +121,21 @@ function featureEvidence(f: FeatureComparison) {
     critical: f.critical,
     gate: f.gate ? { metric: f.gate.metric, value: f.gate.value, threshold: f.gate.threshold } : null,
     ...(f.notes.length > 0 ? { notes: f.notes } : {}),
+    description: describeFeature(f),
+    summary: { baseline: sideFigures(f.summary.baseline), current: sideFigures(f.summary.current) },
+    ...(f.moved ? { moved: f.moved } : {}),
   };
+}
+
+/**
+ * The time the current data covers: the first compared column whose every value is an ISO date or timestamp,
+ * its earliest and latest value as written; null when there is none.
+ */
+function timeRangeOf(current: DatasetProfile): { column: string; from: string; to: string } | null {
+  const column = current.columns.find(
+    (c) => c.dates !== undefined && c.kinds.dates > 0 && c.kinds.dates === c.rows - c.missing,
+  );
+  return column?.dates ? { column: column.name, from: column.dates.earliest, to: column.dates.latest } : null;
 }
 
 function writeBaselineProfile(baseline: DatasetProfile, file: string): void {

@@ -14,6 +14,8 @@ import { resolveSource, type ResolvedSource } from './source';
 import type { RegisterModelReport, RegisterModelSummary } from './summary';
 import { versionRecord } from './version-record';
 import { reportDryRun } from './dry-run';
+import { compareMetrics, describeRegression, type MetricComparison } from './metric-comparison';
+import { modelStudioLink } from '../../azureml/studio-links';
 
 /** One run of the step: its config, its context and its workspace session. */
 interface RegisterRun {
@@ -65,7 +67,14 @@ export async function runRegisterModel(
 
   if (!config.allowDuplicate) {
     const existing = await findRegistered(session, config.modelName, source.key);
-    if (existing) return reportExisting(existing, source, base, context, report);
+    if (existing)
+      return reportExisting(
+        existing,
+        source,
+        { ...base, studioUrl: modelStudioLink(session, existing.name, existing.version) },
+        context,
+        report,
+      );
   }
 
   const judgement = await judgeCandidate(run, source);
@@ -111,7 +120,21 @@ async function judgeCandidate(
   const gate = judged.result;
   context.setOutput('gateResult', JSON.stringify(gate));
   logger.info(`Gate on ${gate.metric}: ${gate.verdict}. ${gate.reason}`);
+  for (const regressed of comparedMetrics(gate, candidate, judged.baselineMetrics).filter((m) => m.regressed))
+    if (regressed.name !== gate.metric)
+      logger.warning(
+        `${regressed.name} regressed against ${gate.baseline?.modelId ?? 'the baseline'}: ${describeRegression(regressed)}; the gate (on ${gate.metric}) does not judge it.`,
+      );
   return { candidate, gate, ...(judged.baselineMetrics ? { baselineMetrics: judged.baselineMetrics } : {}) };
+}
+
+/** Every metric both models have, candidate against baseline; none without a baseline. */
+function comparedMetrics(
+  gate: GateResult | undefined,
+  candidate: MetricSet,
+  baseline?: MetricSet,
+): MetricComparison[] {
+  return gate?.baseline && baseline ? compareMetrics(candidate.values, baseline.values, gate) : [];
 }
 
 function judgedReport(
@@ -119,18 +142,22 @@ function judgedReport(
   source: ResolvedSource,
   { candidate, gate, baselineMetrics }: Judgement,
 ): JudgedReport {
+  const metrics = comparedMetrics(gate, candidate, baselineMetrics);
+  const regressions = metrics.filter((m) => m.regressed);
   return {
     summary: {
       ...base,
       ...(gate ? { gate } : { gateNote: 'no compareMetric given' }),
       candidateMetrics: candidate.values,
       ...(baselineMetrics ? { baselineMetrics: baselineMetrics.values } : {}),
+      ...(regressions.length > 0 ? { regressions } : {}),
     },
     details: {
       source: sourceRecord(source),
       gate: gate ?? null,
       candidateMetrics: candidate.values,
       ...(baselineMetrics ? { baselineMetrics: baselineMetrics.values } : {}),
+      ...(gate?.baseline ? { metrics, regressions: regressions.map(({ name }) => name) } : {}),
     },
   };
 }
@@ -184,6 +211,7 @@ async function registerCandidate(
       id: modelId,
       armId: registered.resource.id,
       registered: true,
+      studioUrl: modelStudioLink(session, modelName, registered.version),
     },
     ...judged.details,
     tags,
@@ -194,6 +222,7 @@ async function registerCandidate(
     outcome: 'registered',
     version: registered.version,
     modelId,
+    studioUrl: modelStudioLink(session, modelName, registered.version),
   };
   return { result: 'succeeded', message: `Registered ${modelId}.` };
 }
@@ -233,6 +262,7 @@ function reportExisting(
       armId: existing.resource.id,
       registered: true,
       existing: true,
+      ...(base.studioUrl ? { studioUrl: base.studioUrl } : {}),
     },
     source: sourceRecord(source),
     gate: gate ?? null,

@@ -1,6 +1,7 @@
 import { finalReporter, type FinalReport } from '../../step/final-report';
 import type { RegisterModelConfig } from './config';
 import { formatMetric, type GateResult } from './gate';
+import { describeRegression, type MetricComparison } from './metric-comparison';
 
 export interface RegisterModelSummary {
   readonly modelName: string;
@@ -21,6 +22,10 @@ export interface RegisterModelSummary {
   readonly gateNote?: string;
   readonly candidateMetrics: Readonly<Record<string, number>>;
   readonly baselineMetrics?: Readonly<Record<string, number>>;
+  /** The registered version in Azure ML studio. */
+  readonly studioUrl?: string;
+  /** Metrics other than the gate's (or the gate's, when the gate tolerates it) that got worse than the baseline. */
+  readonly regressions?: readonly MetricComparison[];
 }
 
 /** What the register-model step reports once the outcome is known: registered, found already, or held back. */
@@ -68,6 +73,12 @@ export function renderRegisterModelSummary(summary: RegisterModelSummary): strin
         ]
       : []),
     `| Gate | ${gate} |`,
+    ...(summary.regressions?.length
+      ? [`| Regressions | ⚠️ ${cell(summary.regressions.map(describeRegression).join('; '))} |`]
+      : []),
+    ...(summary.studioUrl
+      ? [`| Studio | [${summary.modelId ?? summary.modelName}](${summary.studioUrl}) |`]
+      : []),
   ];
   parts.push(['| | |', '|---|---|', ...rows].join('\n'));
   parts.push(metricTable(summary));

@@ -16,6 +16,8 @@ type SmokeTestInput = InputName<typeof smokeTestManifest>;
 
 export interface SmokeTestConfig {
   readonly scoringUri: string;
+  /** The Azure ML online endpoint the scoring URI was read from, when named by `endpointName` (evidence). */
+  readonly endpointName?: string;
   /** Sent as a bearer token; never logged. */
   readonly authKey?: string;
   readonly deploymentName?: string;

@@ -241,7 +241,14 @@ function conclude(
     ...(config.maxP95Ms === undefined ? {} : { maxP95Ms: config.maxP95Ms }),
   };
 
-  reported.evidence = evidenceOf(config, outcomes, checks, latency, readiness, passed, redact);
+  reported.evidence = {
+    ...evidenceOf(config, outcomes, checks, latency, readiness, passed, redact),
+    target: targetOf(config),
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    casesPassed: outcomes.length - failedCases.length,
+    casesFailed: failedCases.length,
+  };
 
   if (config.junitFile) writeJUnit(config.junitFile, context, startedAt, outcomes, checks, latency);
 
@@ -255,6 +262,25 @@ function conclude(
   const more = failedCases.length + failedChecks.length + (latencyFailure ? 1 : 0) - 1;
   if (more > 0) message += ` (and ${more} more failure${more === 1 ? '' : 's'}: see the summary)`;
   return { result: 'failed', message: redact(message) };
+}
+
+/**
+ * What was tested, for the approver: the scoring URI without credentials, query or fragment (a key can ride in
+ * `?code=`), and the endpoint and deployment when named.
+ */
+export function targetOf(config: Pick<SmokeTestConfig, 'scoringUri' | 'endpointName' | 'deploymentName'>): {
+  uri: string;
+  endpointName: string | null;
+  deploymentName: string | null;
+} {
+  let uri = config.scoringUri;
+  try {
+    const url = new URL(config.scoringUri);
+    uri = `${url.protocol}//${url.host}${url.pathname}`;
+  } catch {
+    // Parsing the config checked it is a URL; keep it as it is otherwise.
+  }
+  return { uri, endpointName: config.endpointName ?? null, deploymentName: config.deploymentName ?? null };
 }
 
 /** The evidence's details: every case, check and latency figure, answers and reasons redacted. */

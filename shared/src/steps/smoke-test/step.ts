@@ -14,7 +14,12 @@ export const smokeTestStep = defineStep({
     const target = await resolveEndpoint(request.endpoint, context);
     // A key given as input wins over the one read from Azure (e.g. the secondary key during a rotation).
     return runSmokeTest(
-      { ...request, ...target, ...(request.authKey ? { authKey: request.authKey } : {}) },
+      {
+        ...request,
+        ...target,
+        endpointName: request.endpoint.endpointName,
+        ...(request.authKey ? { authKey: request.authKey } : {}),
+      },
       context,
       report,
     );

@@ -1,0 +1,37 @@
+/** What a deploy run did (or, in a dry run, would do), in one sentence: what an approver says yes to. */
+import type { DeployReport } from './summary';
+import { describeTraffic } from './traffic';
+
+const WHERE = {
+  managed: 'managed online endpoint',
+  kubernetes: 'Kubernetes online endpoint',
+  aci: 'container group',
+};
+
+/**
+ * `deployed azureml:rain:3 as deployment 'green' of managed online endpoint 'rain-prod'; traffic blue 100 % →
+ * blue 90 %, green 10 %`. `would ...` in a dry run, `tried to ...` when the run failed.
+ */
+export function describeDeployRun(report: DeployReport, failed: boolean): string {
+  const endpoint = `${WHERE[report.target]} '${report.endpoint}'`;
+  const deployment = report.deployment ? `deployment '${report.deployment}' of ` : '';
+  const verbs = {
+    deploy: ['deploy', 'deployed'],
+    endpoint: ['create or update', 'created or updated'],
+    'set-traffic': ['set the traffic of', 'set the traffic of'],
+    'delete-deployment': ['delete', 'deleted'],
+  } as const;
+  const [base, past] = verbs[report.action ?? 'deploy'];
+  const verb = report.dryRun ? `would ${base}` : failed ? `tried to ${base}` : past;
+  const what =
+    report.action === 'deploy' || report.action === undefined
+      ? `${report.model ?? 'the model'} as ${deployment}${endpoint}`
+      : report.action === 'delete-deployment'
+        ? `${deployment}${endpoint}`
+        : endpoint;
+  const traffic =
+    report.trafficBefore || report.trafficAfter
+      ? `; traffic ${describeTraffic(report.trafficBefore ?? {})} → ${describeTraffic(report.trafficAfter ?? report.trafficBefore ?? {})}`
+      : '';
+  return `${verb} ${what}${traffic}`;
+}
