@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { startEmulator, type Emulator } from '../../emulator/emulator';
 import { describeEmulator } from '../../emulator/start';
+import { seedCompletedJob } from '../harness/emulator-jobs';
 import { runOnEmulator } from '../harness/emulator-run';
 import { datastoreContainer } from '../harness/emulator-model';
 import { runStepAs, type Host, type HostRun } from '../harness/host-run';
@@ -67,39 +68,7 @@ let seeded = 0;
 /** A completed job whose output is the seeded model folder, with its metrics in MLflow (nothing runs). */
 function seedJob(metrics: Record<string, number>): string {
   const name = `gate-job-${++seeded}`;
-  const id = `${emulator.workspaceId}/jobs/${name}`;
-  emulator.store.set({
-    id,
-    secrets: {},
-    body: {
-      id,
-      name,
-      type: 'Microsoft.MachineLearningServices/workspaces/jobs',
-      properties: {
-        jobType: 'Command',
-        status: 'Completed',
-        experimentName: 'gate',
-        command: 'python train.py',
-        inputs: {
-          training_data: {
-            jobInputType: 'uri_folder',
-            uri: `azureml:${emulator.workspaceId}/data/weather/versions/3`,
-          },
-        },
-        outputs: {
-          model: {
-            jobOutputType: 'uri_folder',
-            uri: 'azureml://datastores/workspaceblobstore/paths/gate/model/',
-          },
-        },
-        tags: {},
-      },
-    },
-  });
-  emulator.mlflow.createRun({ workspaceId: emulator.workspaceId, runId: name, experimentName: 'gate' });
-  for (const [key, value] of Object.entries(metrics)) emulator.mlflow.logMetric(name, key, value);
-  emulator.mlflow.setRunStatus(name, 'FINISHED');
-  return name;
+  return seedCompletedJob(emulator, { name, experimentName: 'gate', modelPath: 'gate/model/', metrics });
 }
 
 function seedVersion(version: string, jobName: string, name = model): void {

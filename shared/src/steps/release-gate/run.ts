@@ -31,6 +31,11 @@ export async function runReleaseGate(
 ): Promise<StepOutcome> {
   const { logger, environment } = context;
   const sources = config.evidence ?? [path.join(environment.tempDir, 'azureml-evidence')];
+  if (!config.evidence && !existsSync(sources[0]!))
+    throw new InputError(
+      'evidence',
+      `Input '${config.evidenceInput.shown}' is empty and this run's evidence folder ${sources[0]} does not exist: no earlier step of this job wrote evidence. Name the folders holding it (e.g. the downloaded artifacts of the earlier stages).`,
+    );
   const evidence = readEvidence(sources, config.evidenceInput);
   logger.info(
     `Read ${evidence.records.length} evidence records (${Object.keys(evidence.latest).join(', ') || 'none'}) from ${sources.join(', ')}.`,
