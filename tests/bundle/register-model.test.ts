@@ -9,6 +9,7 @@ import {
 import { startEmulator, type Emulator } from '../../emulator/emulator';
 import { describeEmulator } from '../../emulator/start';
 import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME } from '../../emulator/storage';
+import { seedCompletedJob } from '../harness/emulator-jobs';
 import { runOnEmulator } from '../harness/emulator-run';
 import type { Host, HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
@@ -65,46 +66,10 @@ async function uploadSeedModel(
 }
 
 let seeded = 0;
-/**
- * A completed command job whose output `model` is the seeded model folder, with its metrics in MLflow (the job
- * name is the run id), as a real training run leaves them. Not PUT through ARM, so nothing runs.
- */
+/** A completed job whose output `model` is the seeded model folder, with its metrics in MLflow (nothing runs). */
 function seedJob(metrics: Record<string, number>): string {
   const name = `seeded-job-${++seeded}-${Date.now().toString(36)}`;
-  const id = `${emulator.workspaceId}/jobs/${name}`;
-  emulator.store.set({
-    id,
-    secrets: {},
-    body: {
-      id,
-      name,
-      type: 'Microsoft.MachineLearningServices/workspaces/jobs',
-      properties: {
-        jobType: 'Command',
-        status: 'Completed',
-        experimentName: 'seeded',
-        command: 'python train.py',
-        inputs: {
-          training_data: {
-            jobInputType: 'uri_folder',
-            uri: `azureml:${emulator.workspaceId}/data/weather/versions/3`,
-          },
-          learning_rate: { jobInputType: 'literal', value: '0.1' },
-        },
-        outputs: {
-          model: {
-            jobOutputType: 'uri_folder',
-            uri: 'azureml://datastores/workspaceblobstore/paths/seeded/model/',
-          },
-        },
-        tags: {},
-      },
-    },
-  });
-  emulator.mlflow.createRun({ workspaceId: emulator.workspaceId, runId: name, experimentName: 'seeded' });
-  for (const [key, value] of Object.entries(metrics)) emulator.mlflow.logMetric(name, key, value);
-  emulator.mlflow.setRunStatus(name, 'FINISHED');
-  return name;
+  return seedCompletedJob(emulator, { name, experimentName: 'seeded', modelPath: 'seeded/model/', metrics });
 }
 
 /** A model version registered earlier (by this step or anyone), with the job that produced it. */

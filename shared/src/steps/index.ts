@@ -4,6 +4,7 @@ import { runStep } from '../step/run-step';
 import { deployStep } from './deploy/step';
 import { driftCheckStep } from './drift-check/step';
 import { registerModelStep } from './register-model/step';
+import { releaseGateStep } from './release-gate/step';
 import { smokeTestStep } from './smoke-test/step';
 import { trainStep } from './train/step';
 
@@ -19,4 +20,5 @@ export const stepRunners: Readonly<Record<string, (platform: Platform) => Promis
   deploy: runner(deployStep),
   'smoke-test': runner(smokeTestStep),
   'drift-check': runner(driftCheckStep),
+  'release-gate': runner(releaseGateStep),
 };

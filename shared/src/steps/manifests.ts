@@ -3,6 +3,7 @@ import type { StepManifest } from '../step/manifest';
 import { deployManifest } from './deploy/manifest';
 import { driftCheckManifest } from './drift-check/manifest';
 import { registerModelManifest } from './register-model/manifest';
+import { releaseGateManifest } from './release-gate/manifest';
 import { smokeTestManifest } from './smoke-test/manifest';
 import { trainManifest } from './train/manifest';
 
@@ -13,6 +14,7 @@ export const stepManifests: readonly StepManifest[] = [
   deployManifest,
   smokeTestManifest,
   driftCheckManifest,
+  releaseGateManifest,
 ];
 
 // Compile-time: every `appliesWhen` names pickList inputs of its own manifest and values they offer.
@@ -22,4 +24,5 @@ type _ConditionsHold = Holds<
   | AppliesWhenProblems<typeof deployManifest>
   | AppliesWhenProblems<typeof smokeTestManifest>
   | AppliesWhenProblems<typeof driftCheckManifest>
+  | AppliesWhenProblems<typeof releaseGateManifest>
 >;

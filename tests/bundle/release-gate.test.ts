@@ -1,0 +1,307 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { startEmulator, type Emulator } from '../../emulator/emulator';
+import { describeEmulator } from '../../emulator/start';
+import { seedCompletedJob } from '../harness/emulator-jobs';
+import { runOnEmulator } from '../harness/emulator-run';
+import { datastoreContainer } from '../harness/emulator-model';
+import { runStepAs, type Host, type HostRun } from '../harness/host-run';
+import { repoRoot } from '../harness/runtimes';
+import { countCanaryHits, newCanary } from '../reliability/canary';
+import { startScoringServer, type ScoringServer } from '../servers/scoring-servers';
+
+/**
+ * The bundled release-gate step, as both hosts run it, against the emulator. Its evidence is written by the real
+ * earlier steps, run once in beforeAll where cheap: register-model (a seeded job with its MLflow metrics, gated on
+ * f1 against the latest version), smoke-test (against a local scoring server) and drift-check (on small local
+ * CSVs, like with like and with humidity, a critical feature, drifted). Each case copies the records it needs
+ * into its own folders.
+ */
+let emulator: Emulator;
+let description: ReturnType<typeof describeEmulator>;
+let scratch: string;
+let server: ScoringServer;
+const signInSecret = newCanary('gate');
+const model = 'gate-rain';
+const record: Record<string, string> = {};
+
+const hosts = ['azure-pipelines', 'github'] as const;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ clientSecret: signInSecret });
+  description = describeEmulator(emulator);
+  scratch = mkdtempSync(join(tmpdir(), 'release-gate-'));
+  server = await startScoringServer('correct');
+  await datastoreContainer(emulator).getBlockBlobClient('gate/model/model.json').upload('{}', 2);
+  seedVersion('1', seedJob({ f1: 0.84, recall: 0.72 }));
+  const [registered, refused, smoke, smokeFailed, driftSame, driftMoved] = await Promise.all([
+    register({ f1: 0.85, recall: 0.7 }, model),
+    register({ f1: 0.8, recall: 0.8 }, model, true),
+    smokeRun(server.scoringUri),
+    smokeRun(server.scoringUri, 'wrong-cases.yml'),
+    driftRun(false),
+    driftRun(true),
+  ]);
+  // Version 2 is the one register-model registered; 3 is tagged by the passing release on Azure Pipelines.
+  seedVersion('3', 'gate-job-1');
+  Object.assign(record, {
+    registered: evidenceOf(registered, true),
+    refused: evidenceOf(refused, false),
+    smoke: evidenceOf(smoke, true),
+    smokeFailed: evidenceOf(smokeFailed, false),
+    driftSame: evidenceOf(driftSame, true),
+    driftMoved: evidenceOf(driftMoved, true),
+  });
+}, 90_000);
+afterAll(async () => {
+  await server?.close();
+  await emulator?.close();
+});
+
+function evidenceOf(run: HostRun, succeeded: boolean): string {
+  if (run.succeeded !== succeeded) throw new Error(`fixture run: ${run.errors.join('\n')}`);
+  return run.outputs.evidencePath!;
+}
+
+let seeded = 0;
+/** A completed job whose output is the seeded model folder, with its metrics in MLflow (nothing runs). */
+function seedJob(metrics: Record<string, number>): string {
+  const name = `gate-job-${++seeded}`;
+  return seedCompletedJob(emulator, { name, experimentName: 'gate', modelPath: 'gate/model/', metrics });
+}
+
+function seedVersion(version: string, jobName: string, name = model): void {
+  emulator.assets.addAssetVersion(emulator.workspaceId, 'models', name, version, {
+    modelUri: 'azureml://datastores/workspaceblobstore/paths/gate/model/',
+    modelType: 'custom_model',
+    jobName,
+  });
+}
+
+function register(metrics: Record<string, number>, name: string, refused = false): Promise<HostRun> {
+  const modelName = refused ? `${name}-refused` : name;
+  if (refused) seedVersion('1', seedJob({ f1: 0.84, recall: 0.72 }), modelName);
+  return runOnEmulator('github', description, {
+    task: 'AzureMLRegisterModelV1',
+    action: 'register-model',
+    inputs: {
+      modelName,
+      jobName: seedJob(metrics),
+      jobOutput: 'model',
+      compareMetric: 'f1',
+      baseline: 'latest',
+    },
+  });
+}
+
+function smokeRun(scoringUri: string, cases = 'smoke-cases.yml'): Promise<HostRun> {
+  let casesFile = join(repoRoot, 'examples/weather', cases);
+  if (cases !== 'smoke-cases.yml') {
+    // The example's cases with one expectation the correct model does not meet.
+    casesFile = join(scratch, cases);
+    writeFileSync(
+      casesFile,
+      readFileSync(join(repoRoot, 'examples/weather/smoke-cases.yml'), 'utf8').replace(
+        /status: 200/,
+        'status: 201',
+      ),
+    );
+  }
+  return runStepAs('github', {
+    task: 'AzureMLSmokeTestV1',
+    action: 'smoke-test',
+    inputs: {
+      scoringUri,
+      casesFile,
+      latencyRequests: '5',
+      allowedPaths: `${scratch}\n${join(repoRoot, 'examples/weather')}`,
+    },
+  });
+}
+
+/** Weather-like CSVs: the current side like the baseline, or with humidity 20 points higher. */
+function driftRun(drifted: boolean): Promise<HostRun> {
+  const rows = (shift: number, seed: number) =>
+    [
+      'humidity,pressure,city',
+      ...Array.from({ length: 200 }, (_, i) => {
+        const x = ((i * 37 + seed) % 200) / 200;
+        return `${(60 + 30 * x + shift).toFixed(1)},${(1000 + 20 * x).toFixed(1)},${['Paris', 'Oslo'][i % 2]}`;
+      }),
+    ].join('\n');
+  const folder = mkdtempSync(join(scratch, 'drift-'));
+  writeFileSync(join(folder, 'baseline.csv'), rows(0, 1));
+  writeFileSync(join(folder, 'current.csv'), rows(drifted ? 20 : 0, 7));
+  return runStepAs('github', {
+    task: 'AzureMLDriftCheckV1',
+    action: 'drift-check',
+    inputs: {
+      baselineData: join(folder, 'baseline.csv'),
+      currentData: join(folder, 'current.csv'),
+      criticalFeatures: 'humidity',
+      failOn: 'never',
+      outputDir: join(folder, 'report'),
+      allowedPaths: scratch,
+    },
+  });
+}
+
+let cases = 0;
+/** Copies the named records into fresh folders (one per record, as downloaded artifacts are); returns them. */
+function evidenceFolders(...names: string[]): string {
+  const base = join(scratch, `case-${++cases}`);
+  return names
+    .map((name) => {
+      const folder = join(base, name, 'azureml-evidence');
+      mkdirSync(folder, { recursive: true });
+      copyFileSync(record[name]!, join(folder, basename(record[name]!)));
+      return join(base, name);
+    })
+    .join('\n');
+}
+
+function policy(text: string): string {
+  const file = join(scratch, `policy-${++cases}.yml`);
+  writeFileSync(file, text);
+  return file;
+}
+
+function gate(host: Host, inputs: Record<string, string>): Promise<HostRun> {
+  return runOnEmulator(host, description, {
+    task: 'AzureMLReleaseGateV1',
+    action: 'release-gate',
+    inputs: { allowedPaths: scratch, pageFolder: join(scratch, `page-${++cases}`), ...inputs },
+  });
+}
+
+const page = (run: HostRun) =>
+  JSON.parse(readFileSync(join(run.outputs.pageFolder!, 'release-evidence.json'), 'utf8'));
+const ruleOf = (run: HostRun, prefix: string) =>
+  (page(run).verdict.rules as { rule: string; status: string; reason: string }[]).find((r) =>
+    r.rule.startsWith(prefix),
+  );
+const versionTags = (version: string, name = model) =>
+  (
+    emulator.store.get(`${emulator.workspaceId}/models/${name}/versions/${version}`)!.body['properties'] as {
+      tags: Record<string, string>;
+    }
+  ).tags;
+
+describe('release-gate', () => {
+  it.concurrent.each(hosts)(
+    'as %s: passes a release that meets the policy, writes the page and tags the model version',
+    async (host) => {
+      const version = host === 'github' ? '2' : '3';
+      const run = await gate(host, {
+        evidence: evidenceFolders('registered', 'smoke', 'driftSame'),
+        ...(host === 'github' ? {} : { modelId: `${model}:3` }),
+        policyFile: policy('maxMetricRegression:\n  recall: 5%\ntrainedFromBranch: refs/heads/main\n'),
+      });
+      expect(run.errors).toEqual([]);
+      expect(run.succeeded).toBe(true);
+      expect(run.outputs.verdict).toBe('pass');
+      const json = readFileSync(join(run.outputs.pageFolder!, 'release-evidence.json'));
+      const { createHash } = await import('node:crypto');
+      expect(run.outputs.evidenceDigest).toBe(createHash('sha256').update(json).digest('hex'));
+      const written = page(run);
+      expect(written.model.id).toBe(`azureml:${model}:${version}`);
+      expect(written.model.studioUrl).toMatch(/^https:\/\/ml\.azure\.com\/model\//);
+      expect(written.metrics).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ metric: 'recall', candidate: 0.7, production: 0.72 }),
+        ]),
+      );
+      expect(written.verdict.rules.every((r: { status: string }) => r.status !== 'fail')).toBe(true);
+      const tags = versionTags(version);
+      expect(tags['release.verdict']).toBe('pass');
+      expect(tags['release.evidence']).toBe(`sha256:${run.outputs.evidenceDigest}`);
+      expect(tags['release.evidenceLink']).toMatch(/^https:\/\//);
+      expect(run.summary).toContain('Verdict: PASS');
+      expect(run.summary).not.toContain(scratch);
+    },
+  );
+
+  it.concurrent.each(hosts)(
+    'as %s: blocks a release whose critical feature drifted, and shows no secret the evidence held',
+    async (host) => {
+      // Evidence carrying the sign-in secret (a step that leaked it): the gate registered it, so it is redacted.
+      const folders = evidenceFolders('registered', 'smoke', 'driftMoved');
+      const file = join(folders.split('\n')[2]!, 'azureml-evidence', basename(record.driftMoved!));
+      const leaked = JSON.parse(readFileSync(file, 'utf8'));
+      leaked.details.features[0].notes = [`seen ${signInSecret}`];
+      writeFileSync(file, JSON.stringify(leaked));
+      const run = await gate(host, { evidence: folders, modelId: `azureml:${model}:1` });
+      expect(run.succeeded).toBe(false);
+      expect(run.outputs.verdict).toBe('fail');
+      expect(ruleOf(run, 'driftNotFailedOn')).toMatchObject({
+        status: 'fail',
+        reason: 'drift failed on humidity.',
+      });
+      expect(run.errors.join('\n')).toContain('Release blocked by the policy: driftNotFailedOn: critical');
+      expect(versionTags('1')['release.verdict']).toBe('fail');
+      const files = ['json', 'md', 'html'].map((ext) =>
+        readFileSync(join(run.outputs.pageFolder!, `release-evidence.${ext}`), 'utf8'),
+      );
+      expect(files[2]).toContain('humidity (critical)');
+      expect(files[2]).toContain('seen ***');
+      expect(countCanaryHits([...files, run.everythingPrinted].join('\n'), [signInSecret])).toBe(0);
+    },
+  );
+
+  it.concurrent.each([
+    [
+      'azure-pipelines',
+      'maxMetricRegression: recall',
+      'maxMetricRegression: { recall: 0.01 }',
+      ['registered', 'smoke', 'driftSame'],
+    ],
+    ['github', 'registerGatePassed', '', ['refused', 'smoke', 'driftSame']],
+    ['azure-pipelines', 'smokePassed', '', ['registered', 'smokeFailed', 'driftSame']],
+    [
+      'github',
+      'driftNotFailedOn: pressure, humidity',
+      'driftNotFailedOn: [pressure, humidity]',
+      ['registered', 'smoke', 'driftMoved'],
+    ],
+    [
+      'azure-pipelines',
+      'trainedFromBranch',
+      'trainedFromBranch: refs/heads/release',
+      ['registered', 'smoke', 'driftSame'],
+    ],
+    [
+      'github',
+      'requireEvidence: train',
+      'requireEvidence: [register-model, train]',
+      ['registered', 'smoke', 'driftSame'],
+    ],
+  ] as const)('as %s: fails on rule %s alone', async (host, rule, text, records) => {
+    const run = await gate(host, {
+      evidence: evidenceFolders(...records),
+      modelId: `azureml:${model}:1`,
+      ...(text ? { policyFile: policy(text + '\n') } : {}),
+    });
+    expect(run.outputs.verdict).toBe('fail');
+    const failed = page(run).verdict.rules.filter((r: { status: string }) => r.status === 'fail');
+    expect(failed.map((r: { rule: string }) => r.rule)).toEqual([
+      expect.stringMatching(new RegExp('^' + rule)),
+    ]);
+  });
+
+  it.concurrent.each(hosts)('as %s: refuses a misspelt policy key at its file:line:column', async (host) => {
+    const file = policy('smokePassed: true\nregisterGatePased: false\n');
+    const run = await gate(host, { evidence: evidenceFolders('registered'), policyFile: file });
+    expect(run.succeeded).toBe(false);
+    expect(run.locatedErrors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining(
+          "Unknown key 'registerGatePased' in the release policy (did you mean 'registerGatePassed'?)",
+        ),
+        file,
+        line: '2',
+        column: '1',
+      }),
+    ]);
+  });
+});
