@@ -244,6 +244,10 @@ describe('release-gate', () => {
         readFileSync(join(run.outputs.pageFolder!, `release-evidence.${ext}`), 'utf8'),
       );
       expect(files[2]).toContain('humidity (critical)');
+      // Drift in words, from drift-check's own evidence: what moved and by how much.
+      expect(files[2]).toMatch(
+        /humidity: mean 74\.9 → 94\.9, .*wasserstein_normalized 2\.31 &gt; 0\.1 \(fail\)/,
+      );
       expect(files[2]).toContain('seen ***');
       expect(countCanaryHits([...files, run.everythingPrinted].join('\n'), [signInSecret])).toBe(0);
     },

@@ -1,7 +1,8 @@
 /**
  * The evidence page's model: what the approver must see, built from the evidence records. Pure; fields that the
  * earlier steps may not write (yet) are read when present: drift `baseline`/`current` per feature and
- * `currentTimeRange`, register-model `regressions`, smoke `target`/`testedAt`, deploy `onApproval`.
+ * `description` per feature and `timeRange`, register-model `regressions`, smoke `target`/`startedAt`, deploy
+ * `description` (a dry run of the production deploy says what approving will do).
  */
 import path from 'node:path';
 import { isObject, type EvidenceEntry, type EvidenceSet } from './evidence-set';
@@ -98,7 +99,10 @@ function flagged(verdict: Verdict, register: EvidenceEntry | undefined): Set<str
       names.add(rule.rule.slice('maxMetricRegression: '.length).split(' ')[0]!);
   const regressions = register?.details['regressions'];
   if (Array.isArray(regressions)) {
-    for (const r of regressions) if (isObject(r) && typeof r['metric'] === 'string') names.add(r['metric']);
+    for (const r of regressions) {
+      if (typeof r === 'string') names.add(r);
+      else if (isObject(r) && typeof r['metric'] === 'string') names.add(r['metric']);
+    }
   } else if (isObject(regressions)) {
     for (const name of Object.keys(regressions)) names.add(name);
   }
@@ -145,7 +149,7 @@ function smokeOf(smoke: EvidenceEntry): SmokeFacts {
   return {
     passed: d['passed'] === true,
     target: target || 'unknown',
-    testedAt: textOf(d['testedAt']) ?? smoke.finishedAt,
+    testedAt: textOf(d['testedAt']) ?? textOf(d['startedAt']) ?? smoke.finishedAt,
     cases: (Array.isArray(d['cases']) ? d['cases'] : [])
       .filter(isObject)
       .map((c) => ({ name: textOf(c['name']) ?? '?', result: textOf(c['result']) ?? '?' })),
@@ -159,7 +163,8 @@ function smokeOf(smoke: EvidenceEntry): SmokeFacts {
 
 function driftOf(drift: EvidenceEntry): DriftFacts {
   const d = drift.details;
-  const range = isObject(d['currentTimeRange']) ? d['currentTimeRange'] : undefined;
+  const written = d['currentTimeRange'] ?? d['timeRange'];
+  const range = isObject(written) ? written : undefined;
   return {
     status: textOf(d['status']) ?? drift.result,
     currentTimeRange: range
@@ -176,9 +181,12 @@ function driftOf(drift: EvidenceEntry): DriftFacts {
 
 /** "Humidity: mean 80.4 → 88.4 %, distance 0.59 > 0.1", with what the evidence holds. */
 function featureWords(f: Record<string, unknown>): string {
+  // drift-check's own sentence ("humidity: mean 64.9 → 72.9, …; wasserstein_normalized 0.59 > 0.1 (fail)").
+  const described = textOf(f['description']);
   const parts: string[] = [];
   const moved = textOf(f['change']);
-  if (moved) parts.push(moved);
+  if (described) parts.push(described);
+  else if (moved) parts.push(moved);
   else if (isObject(f['baseline']) && isObject(f['current'])) {
     const [b, c] = [f['baseline'], f['current']];
     for (const key of ['mean', 'top', 'share'])
@@ -188,7 +196,7 @@ function featureWords(f: Record<string, unknown>): string {
         );
   }
   const gate = isObject(f['gate']) ? f['gate'] : undefined;
-  if (gate && typeof gate['value'] === 'number' && typeof gate['threshold'] === 'number') {
+  if (!described && gate && typeof gate['value'] === 'number' && typeof gate['threshold'] === 'number') {
     const over = gate['value'] > gate['threshold'];
     parts.push(
       `${textOf(gate['metric']) ?? 'distance'} ${formatMetric(gate['value'])} ${over ? '>' : '≤'} ${formatMetric(gate['threshold'])}`,
@@ -199,7 +207,7 @@ function featureWords(f: Record<string, unknown>): string {
 }
 
 function approvalOf(deploy: EvidenceEntry | undefined): string | null {
-  const stated = deploy?.details['onApproval'];
+  const stated = deploy?.details['onApproval'] ?? deploy?.details['description'];
   if (typeof stated === 'string') return stated;
   if (!isObject(stated)) return null;
   const traffic = isObject(stated['traffic'])

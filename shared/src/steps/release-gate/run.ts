@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { RELEASE_TAG } from '../../azureml/release-verdict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setVersionTags } from '../../azureml/model-tags';
@@ -60,9 +61,9 @@ export async function runReleaseGate(
   logger.info(`Evidence page written to ${folder} (sha256 ${digest}).`);
 
   const tags = {
-    'release.verdict': verdict.verdict,
-    'release.evidence': `sha256:${digest}`,
-    ...(environment.runUrl ? { 'release.evidenceLink': environment.runUrl } : {}),
+    [RELEASE_TAG.verdict]: verdict.verdict,
+    [RELEASE_TAG.evidence]: `sha256:${digest}`,
+    ...(environment.runUrl ? { [RELEASE_TAG.evidenceLink]: environment.runUrl } : {}),
   };
   if (target && session) {
     await setVersionTags(session, target.name, target.version, tags);
