@@ -54,7 +54,7 @@ describe('npm run step (the local host)', () => {
     const run = await runLocal(['nope']);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain(
-      'usage: npm run step -- <train|register-model|deploy|smoke-test|drift-check>',
+      'usage: npm run step -- <train|register-model|deploy|smoke-test|drift-check|release-gate>',
     );
   });
 });
