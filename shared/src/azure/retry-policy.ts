@@ -12,6 +12,7 @@
  *   requests); any other POST is not sent twice blindly. A connection refused (nothing was sent) is retried always.
  * - Every wait and retry is logged: status, seconds, attempt n of m.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type {
   PipelinePolicy,
   PipelineRequest,
@@ -171,7 +172,11 @@ export function budgetedRetryPolicy(options: RetryPolicyOptions): PipelinePolicy
         if (!reason || attempt >= attempts) return settle(outcome);
         const waitMs = plannedWait(reason, attempt, options);
         announce(request, reason, waitMs, attempt + 1, attempts, options);
-        if (waitMs > 0) await sleep(waitMs, request.abortSignal);
+        // Ends early when the run is cancelled: the next attempt then fails at once with the cancellation.
+        if (waitMs > 0)
+          await delay(waitMs, undefined, { signal: request.abortSignal as AbortSignal | undefined }).catch(
+            () => undefined,
+          );
       }
     },
   };
@@ -236,17 +241,4 @@ function announce(
   options.budget.log(
     `${options.service} ${cause}: waiting ${secondsText(waitMs)}${capped ? ' (the longest wait allowed)' : ''} before ${then}.`,
   );
-}
-
-/** Waits `ms`, or less when the run is cancelled (the next attempt then fails at once with the cancellation). */
-function sleep(ms: number, signal: PipelineRequest['abortSignal']): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

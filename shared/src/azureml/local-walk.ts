@@ -1,6 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { isInside } from '../step/allowed-roots';
 import { CancelledError, DataError } from '../step/errors';
 
 /** A symbolic link the walk did not follow, and why. */
@@ -40,10 +41,7 @@ export async function walkFolder(root: string, options: WalkOptions = {}): Promi
   const walk: FolderWalk = { files: [], skippedLinks: [] };
   const seen = new Set<string>();
   const pending = [realRoot];
-  const inside = (real: string) => {
-    const path = relative(realRoot, real);
-    return path === '' || (!path.startsWith(`..${sep}`) && path !== '..' && !isAbsolute(path));
-  };
+  const inside = (real: string) => isInside(real, realRoot);
   for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
     if (options.signal?.aborted) throw new CancelledError(`Reading the ${what} '${root}' was cancelled.`);
     if (seen.has(dir)) continue;

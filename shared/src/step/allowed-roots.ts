@@ -65,10 +65,14 @@ export function currentRoots(): AllowedRoots {
   return current.getStore() ?? { folders: [...new Set([process.cwd(), tmpdir()].map(realPathOf))] };
 }
 
-const inside = (file: string, folder: string) => {
+/** Whether `file` is `folder` or below it (lexically: resolve links first where they matter). */
+export function isInside(file: string, folder: string): boolean {
   const relative = path.relative(folder, file);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-};
+  return (
+    relative === '' ||
+    (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative))
+  );
+}
 
 /**
  * Why a path may not be used, or undefined when it is inside a root (checked on its real path). `what` names it
@@ -77,7 +81,7 @@ const inside = (file: string, folder: string) => {
 export function refusalOf(file: string, what: string): string | undefined {
   const roots = currentRoots();
   const real = realPathOf(file);
-  if (roots.folders.some((folder) => inside(real, folder))) return undefined;
+  if (roots.folders.some((folder) => isInside(real, folder))) return undefined;
   const via = real === path.resolve(file) ? '' : ` (a link to '${real}')`;
   return (
     `${what}: '${file}'${via} is outside the allowed folders (${roots.folders.join(', ')}). ` +

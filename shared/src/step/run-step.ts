@@ -54,8 +54,8 @@ export async function runStep<Config, Report>(
     const outcome = await inRoots(() => step.run(config, context, started!.report));
     ending = outcome;
     if (outcome.message) {
-      if (outcome.result === 'failed') logger.error(secrets.redact(outcome.message));
-      else if (outcome.result === 'succeededWithIssues') logger.warning(secrets.redact(outcome.message));
+      if (outcome.result === 'failed') logger.error(outcome.message);
+      else if (outcome.result === 'succeededWithIssues') logger.warning(outcome.message);
     }
   } catch (error) {
     // Once cancelled, whatever the interrupted work threw (a reset socket, an abort) is a consequence, not the cause.
@@ -70,7 +70,7 @@ export async function runStep<Config, Report>(
       message: described.message,
       error: cause,
     };
-    logger.error(secrets.redact(described.message), described.location);
+    logger.error(described.message, described.location);
   } finally {
     cancellation?.dispose();
   }
@@ -101,7 +101,7 @@ export async function runStep<Config, Report>(
     // Redacted before composing: the summary may be cut to its size limit, and a cut must not leave a secret's start.
     const sections = rendered.summary ? [secrets.redact(rendered.summary)] : [];
     const markdown = composeStepSummary(manifest.friendlyName, result, sections, safeMessage);
-    await platform.summary.publish(secrets.redact(markdown));
+    await platform.summary.publish(markdown);
   } catch (error) {
     logger.warning(`Could not publish the job summary: ${(error as Error).message}`);
   }
@@ -132,7 +132,7 @@ function stepContext(
         secrets.add(text);
         platform.outputs.setSecret(name, text);
       } else {
-        platform.outputs.set(name, secrets.redact(text));
+        platform.outputs.set(name, text);
       }
     },
     addSecret: (value) => secrets.add(value),

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  isInside,
   allowedRootsOf,
   containedPath,
   realPathOf,
@@ -85,5 +86,16 @@ describe('allowed roots', () => {
   it('realPathOf resolves the existing part of a path that does not exist yet', () => {
     expect(realPathOf(join(workspace, 'link.txt'))).toBe(join(other, 'secret.txt'));
     expect(realPathOf(join(workspace, 'missing/file'))).toBe(join(workspace, 'missing/file'));
+  });
+});
+
+describe('isInside', () => {
+  it('takes the folder and what is below it, and a sibling whose name starts with two dots', () => {
+    expect(isInside('/work/repo', '/work/repo')).toBe(true);
+    expect(isInside('/work/repo/src/a.ts', '/work/repo')).toBe(true);
+    expect(isInside('/work/repo/..cache/a', '/work/repo')).toBe(true);
+    expect(isInside('/work/other', '/work/repo')).toBe(false);
+    expect(isInside('/work', '/work/repo')).toBe(false);
+    expect(isInside('/work/repo-2/a', '/work/repo')).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, statSync, type Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { refusalOf } from '../../step/allowed-roots';
+import { isInside, refusalOf } from '../../step/allowed-roots';
 import { CancelledError, InputError, StepError } from '../../step/errors';
 import type { DataFile, DataFormat } from './sink';
 
@@ -53,9 +53,7 @@ export async function resolveDataSpec(spec: string, options: ResolveOptions): Pr
   if (text === '') throw new InputError(inputName, `${inputName} is empty: name a file, folder or glob.`);
   const display = (path: string) => {
     const inside = relative(workspaceDir, path);
-    return inside === '' || inside.startsWith('..') || isAbsolute(inside)
-      ? path
-      : inside.split(sep).join('/');
+    return inside === '' || !isInside(path, workspaceDir) ? path : inside.split(sep).join('/');
   };
   const toFiles = (paths: readonly string[]): DataFile[] =>
     paths.flatMap((path) => {

@@ -4,6 +4,7 @@ import { assetName, isFullId } from '../../../azureml/asset-names';
 import type { CodeReference, FixedId } from '../../../azureml/references';
 import { DataError, formatLocation, InputError } from '../../../step/errors';
 import { existingFile, givenPath } from '../../../step/input-paths';
+import { isInside } from '../../../step/allowed-roots';
 import { YamlErrors } from '../../../yaml/problems';
 import { MODEL_FORMS, parseModelText, type DeployModel } from '../model-reference';
 import { loadDeploymentFile, type DeploymentFile } from '../spec/deployment-file';
@@ -236,8 +237,7 @@ function parseCode(parse: DeployParse, codePath: string | undefined, deploymentS
     );
   if (code?.kind === 'code' && code.source === 'local' && scoringScript !== undefined) {
     const script = path.resolve(code.path, scoringScript);
-    const inside = path.relative(code.path, script);
-    if (inside.startsWith('..') || path.isAbsolute(inside))
+    if (!isInside(script, code.path))
       fail(
         'scoringScript',
         `Input ${shown('scoringScript')}: '${scoringScript}' leads out of the code folder ${code.path}; give the script's path inside that folder (only the folder is uploaded).`,
