@@ -43,8 +43,9 @@ beforeAll(async () => {
     driftRun(false),
     driftRun(true),
   ]);
-  // Version 2 is the one register-model registered; 3 is tagged by the passing release on Azure Pipelines.
-  seedVersion('3', 'gate-job-1');
+  // Version 2 is the one register-model registered; 3 is tagged by the passing release on Azure Pipelines; 4 and
+  // 5 by the pull request runs (GitHub, Azure Pipelines).
+  for (const version of ['3', '4', '5']) seedVersion(version, 'gate-job-1');
   Object.assign(record, {
     registered: evidenceOf(registered, true),
     refused: evidenceOf(refused, false),
@@ -167,11 +168,12 @@ function policy(text: string): string {
   return file;
 }
 
-function gate(host: Host, inputs: Record<string, string>): Promise<HostRun> {
+function gate(host: Host, inputs: Record<string, string>, env?: Record<string, string>): Promise<HostRun> {
   return runOnEmulator(host, description, {
     task: 'AzureMLReleaseGateV1',
     action: 'release-gate',
     inputs: { allowedPaths: scratch, pageFolder: join(scratch, `page-${++cases}`), ...inputs },
+    env,
   });
 }
 
@@ -193,12 +195,22 @@ describe('release-gate', () => {
     'as %s: passes a release that meets the policy, writes the page and tags the model version',
     async (host) => {
       const version = host === 'github' ? '2' : '3';
-      const run = await gate(host, {
-        evidence: evidenceFolders('registered', 'smoke', 'driftSame'),
-        ...(host === 'github' ? {} : { modelId: `${model}:3` }),
-        policyFile: policy('maxMetricRegression:\n  recall: 5%\ntrainedFromBranch: refs/heads/main\n'),
-      });
+      // A push or CI run, with a token that could comment on a pull request of the repository.
+      const notForPr = pullRequest(host, { forPullRequest: false });
+      const run = await gate(
+        host,
+        {
+          ...notForPr.inputs,
+          evidence: evidenceFolders('registered', 'smoke', 'driftSame'),
+          ...(host === 'github' ? {} : { modelId: `${model}:3` }),
+          policyFile: policy('maxMetricRegression:\n  recall: 5%\ntrainedFromBranch: refs/heads/main\n'),
+        },
+        notForPr.env,
+      );
       expect(run.errors).toEqual([]);
+      expect(run.warnings).toEqual([]);
+      expect(notForPr.comments()).toEqual([]);
+      expect(run.summary).not.toMatch(/pull request/i);
       expect(run.succeeded).toBe(true);
       expect(run.outputs.verdict).toBe('pass');
       const json = readFileSync(join(run.outputs.pageFolder!, 'release-evidence.json'));
@@ -307,5 +319,143 @@ describe('release-gate', () => {
         column: '1',
       }),
     ]);
+  });
+});
+
+/**
+ * A pull request of each host in the emulator, and what a run for it gets: the environment the runner or agent
+ * sets, the inputs (GitHub: the workflow token, as the runner evaluates `${{ github.token }}`), the token, and the
+ * pull request's comments as the emulator holds them.
+ */
+interface PullRequestRun {
+  token: string;
+  inputs: Record<string, string>;
+  env: Record<string, string>;
+  comments(): string[];
+}
+
+function pullRequest(
+  host: Host,
+  options: { mayComment?: boolean; forPullRequest?: boolean } = {},
+): PullRequestRun {
+  const { mayComment = true, forPullRequest = true } = options;
+  if (host === 'github') {
+    const pr = emulator.pullRequests.gitHub({ permissions: { pullRequests: mayComment ? 'write' : 'read' } });
+    const eventPath = join(scratch, `event-${++cases}.json`);
+    writeFileSync(eventPath, JSON.stringify(forPullRequest ? pr.event : { ref: 'refs/heads/main' }));
+    return {
+      token: pr.token,
+      inputs: { githubToken: pr.token },
+      env: forPullRequest
+        ? { ...pr.env, GITHUB_EVENT_PATH: eventPath, GITHUB_REF: `refs/pull/${pr.number}/merge` }
+        : { ...pr.env, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: eventPath },
+      comments: () => emulator.pullRequests.gitHubComments(pr.repository, pr.number).map((c) => c.body),
+    };
+  }
+  // The agent's own `System.TeamProject` of host-run; SYSTEM_ACCESSTOKEN is not mapped: the step uses the job's
+  // SystemVssConnection, which every task gets.
+  const pr = emulator.pullRequests.azureRepos({ project: 'weather', canContribute: mayComment });
+  const env = Object.fromEntries(Object.entries(pr.env).filter(([name]) => name !== 'SYSTEM_ACCESSTOKEN'));
+  if (!forPullRequest) {
+    delete env.SYSTEM_PULLREQUEST_PULLREQUESTID;
+    env.BUILD_REASON = 'IndividualCI';
+  }
+  return {
+    token: pr.systemAccessToken,
+    inputs: {},
+    env,
+    comments: () => emulator.pullRequests.azureReposThreads(pr).map((t) => t.comments[0]!.content),
+  };
+}
+
+const pageFiles = (run: HostRun) =>
+  ['json', 'md', 'html'].map((ext) =>
+    readFileSync(join(run.outputs.pageFolder!, `release-evidence.${ext}`), 'utf8'),
+  );
+
+describe('release-gate on a pull request', () => {
+  it.concurrent.each([
+    ['github', '4'],
+    ['azure-pipelines', '5'],
+  ] as const)(
+    'as %s: comments the verdict once, and updates that comment on the next run',
+    async (host, version) => {
+      const pr = pullRequest(host);
+      const inputs = { ...pr.inputs, modelId: `${model}:${version}` };
+      const blocked = await gate(
+        host,
+        { ...inputs, evidence: evidenceFolders('registered', 'smoke', 'driftMoved') },
+        pr.env,
+      );
+      expect(blocked.outputs.verdict).toBe('fail');
+      const [first] = pr.comments();
+      expect(pr.comments()).toHaveLength(1);
+      expect(first).toMatch(
+        /^<!-- azureml-release-gate:gate-rain -->\n### ❌ Release gate: FAIL for \[azureml:gate-rain:/,
+      );
+      expect(first).toContain('- **driftNotFailedOn: critical**: drift failed on humidity.');
+      expect(first).toMatch(/\| recall \| 0\.7 \| 0\.72 \| higher \| ⚠️ 0\.02 \|/);
+      expect(first).toContain('**Smoke test:** passed, ');
+      expect(first).toMatch(/\*\*Drift:\*\* \w+: \d of \d features moved: humidity \(fail, critical\)/);
+      expect(first).toMatch(/`release-evidence.html` in the `page-\d+` artifact/);
+      expect(first).not.toContain(scratch);
+      expect(blocked.summary).toMatch(/Pull request .*: comment created/);
+
+      const passed = await gate(
+        host,
+        { ...inputs, evidence: evidenceFolders('registered', 'smoke', 'driftSame') },
+        pr.env,
+      );
+      expect(passed.errors).toEqual([]);
+      expect(passed.outputs.verdict).toBe('pass');
+      expect(pr.comments()).toEqual([expect.stringContaining('### ✅ Release gate: PASS for')]);
+      expect(pr.comments()[0]).not.toContain('humidity (fail');
+      expect(passed.summary).toMatch(/Pull request .*: comment updated/);
+      for (const run of [blocked, passed])
+        expect(
+          countCanaryHits(
+            [run.everythingPrinted, JSON.stringify(run.outputs), ...pageFiles(run), ...pr.comments()].join(
+              '\n',
+            ),
+            [pr.token],
+          ),
+        ).toBe(0);
+    },
+  );
+
+  it.concurrent.each(hosts)(
+    'as %s: a token that may not comment gets a warning naming the permission; the verdict and tags stand',
+    async (host) => {
+      const pr = pullRequest(host, { mayComment: false });
+      const run = await gate(
+        host,
+        { ...pr.inputs, evidence: evidenceFolders('registered', 'smoke', 'driftSame') },
+        pr.env,
+      );
+      expect(run.succeeded).toBe(true);
+      expect(run.outputs.verdict).toBe('pass');
+      expect(versionTags('2')['release.verdict']).toBe('pass');
+      expect(run.warnings).toEqual([
+        expect.stringMatching(
+          host === 'github' ? /403: .*'pull-requests: write'/ : /403: .*'Contribute to pull requests'/,
+        ),
+      ]);
+      expect(run.summary).toContain('⚠️ No pull request comment:');
+      expect(pr.comments()).toEqual([]);
+    },
+  );
+
+  // The switch is the same code on both hosts; Azure Pipelines is where the token is there without any input.
+  it('as azure-pipelines: with the comment turned off, comments nothing', async () => {
+    const pr = pullRequest('azure-pipelines');
+    const run = await gate(
+      'azure-pipelines',
+      { evidence: evidenceFolders('registered', 'smoke', 'driftSame'), pullRequestComment: 'false' },
+      pr.env,
+    );
+    expect(run.outputs.verdict).toBe('pass');
+    expect(run.warnings).toEqual([]);
+    expect(run.summary).not.toMatch(/pull request/i);
+    expect(pr.comments()).toEqual([]);
   });
 });

@@ -20,7 +20,14 @@ export function emulatorSignIn(
 export function runOnEmulator(
   host: Host,
   description: EmulatorDescription,
-  step: { task: string; action: string; inputs: Record<string, string>; timeoutMs?: number },
+  step: {
+    task: string;
+    action: string;
+    inputs: Record<string, string>;
+    timeoutMs?: number;
+    /** More of the run's environment (a pull request event, pipeline variables). */
+    env?: Record<string, string>;
+  },
 ): Promise<HostRun> {
   const access = emulatorSignIn(host, description);
   return runStepAs(host, {
@@ -32,7 +39,7 @@ export function runOnEmulator(
       workspaceName: description.workspaceName,
       ...step.inputs,
     },
-    extraEnv: access.env,
+    extraEnv: { ...access.env, ...step.env },
     timeoutMs: step.timeoutMs ?? 120_000,
   });
 }

@@ -98,12 +98,7 @@ export async function runAsGitHubRunner(options: RunnerRunOptions): Promise<Runn
   for (const file of Object.values(files)) writeFileSync(file, '');
   const env: NodeJS.ProcessEnv = {
     ...baseEnvironment(),
-    ...options.extraEnv,
-    ...files,
-    GITHUB_ACTIONS: 'true',
-    CI: 'true',
-    RUNNER_TEMP: join(tempDir, 'runner_temp'),
-    GITHUB_WORKSPACE: workspace,
+    // What the run is for (a push by default); extraEnv may say otherwise (a pull_request event).
     GITHUB_REPOSITORY: 'contoso/weather-ml',
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_RUN_ID: '9876543210',
@@ -113,6 +108,12 @@ export async function runAsGitHubRunner(options: RunnerRunOptions): Promise<Runn
     GITHUB_ACTOR: 'octocat',
     GITHUB_EVENT_NAME: 'push',
     GITHUB_WORKFLOW: 'ml',
+    ...options.extraEnv,
+    ...files,
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    RUNNER_TEMP: join(tempDir, 'runner_temp'),
+    GITHUB_WORKSPACE: workspace,
   };
   mkdirSync(env.RUNNER_TEMP!, { recursive: true });
   for (const [name, spec] of Object.entries(action.inputs ?? {})) {

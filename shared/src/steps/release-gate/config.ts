@@ -19,6 +19,10 @@ export interface ReleaseGateConfig {
   readonly policy: ReleasePolicy;
   readonly model?: { readonly name: string; readonly version: string };
   readonly pageFolder?: string;
+  /** Write the verdict as a comment on the run's pull request (when there is one). */
+  readonly pullRequestComment: boolean;
+  /** GitHub: the token for that comment (undefined elsewhere: Azure DevOps uses the job's access token). */
+  readonly githubToken?: string;
 }
 
 /** Validates the inputs and reads the policy file; throws InputError(s) or a located DataError. */
@@ -31,6 +35,7 @@ export function parseReleaseGateConfig(inputs: ReleaseGateInputs, context: Parse
   let pageFolder: string | undefined;
   collectInputErrors(errors, () => (pageFolder = givenPath(inputs, 'pageFolder', context)));
   const model = modelOf(inputs, errors);
+  const githubToken = inputs.has('githubToken') ? inputs.string('githubToken') : undefined;
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new InputErrors(errors);
   return {
@@ -40,6 +45,9 @@ export function parseReleaseGateConfig(inputs: ReleaseGateInputs, context: Parse
     policy: policyFile ? loadPolicy(policyFile) : defaultPolicy,
     ...(model ? { model } : {}),
     ...(pageFolder ? { pageFolder } : {}),
+    pullRequestComment: inputs.boolean('pullRequestComment'),
+    // Only the runner evaluates the default `${{ github.token }}`; elsewhere (a local run) it is not a token.
+    ...(githubToken && !githubToken.startsWith('${{') ? { githubToken } : {}),
   };
 }
 

@@ -7,21 +7,21 @@ import { escapeCell } from '../../smoke/report';
 import type { ReleasePage } from './page-model';
 import { formatMetric } from './words';
 
-const icon = { pass: '✅', fail: '❌', skipped: '⏭️' } as const;
+export const icon = { pass: '✅', fail: '❌', skipped: '⏭️' } as const;
 const web = (url: string | undefined) => (url && /^https?:\/\//i.test(url) ? url : undefined);
 const num = (value: number | null) => (value === null ? '–' : formatMetric(value));
-const mdLink = (text: string, url: string | undefined) =>
+export const mdLink = (text: string, url: string | undefined) =>
   web(url) ? `[${escapeCell(text)}](${url!.replace(/[()\s<>]/g, encodeURIComponent)})` : escapeCell(text);
 
 /** One page, section by section: title and rows (cells are plain text; links are marked). */
-interface Section {
+export interface Section {
   readonly id: string;
   readonly title: string;
   readonly head: readonly string[];
   readonly rows: readonly (readonly Cell[])[];
   readonly note?: string;
 }
-type Cell = string | { readonly text: string; readonly href?: string; readonly mark?: boolean };
+export type Cell = string | { readonly text: string; readonly href?: string; readonly mark?: boolean };
 
 export function pageSections(page: ReleasePage): Section[] {
   const model = page.model;
@@ -77,7 +77,7 @@ export function pageSections(page: ReleasePage): Section[] {
   ];
 }
 
-function metricsSection(page: ReleasePage): Section {
+export function metricsSection(page: ReleasePage): Section {
   const gate = page.registerGate;
   return {
     id: 'metrics',
@@ -127,21 +127,31 @@ function driftSection(page: ReleasePage): Section {
 
 const cellText = (cell: Cell) => (typeof cell === 'string' ? cell : cell.text);
 
+/** A section's rows as a markdown table (no lines when it has none). */
+export function markdownTable(s: Pick<Section, 'head' | 'rows'>): string[] {
+  if (s.rows.length === 0 || s.head.length === 0) return [];
+  return [
+    `| ${s.head.map(escapeCell).join(' | ')} |`,
+    `|${s.head.map(() => '---').join('|')}|`,
+    ...s.rows.map(
+      (row) =>
+        `| ${row.map((c) => (typeof c !== 'string' && c.href ? mdLink(c.text, c.href) : escapeCell(cellText(c)))).join(' | ')} |`,
+    ),
+  ];
+}
+
+/** Where the whole page is: its file in the artifact, never a path on the agent. */
+export const wherePageIs = (artifactName: string) =>
+  `The full page: \`release-evidence.html\` in the \`${escapeCell(artifactName)}\` artifact.`;
+
 /** The job summary's part: every section as a markdown table. */
 export function renderMarkdown(page: ReleasePage, artifactName: string): string {
   const parts = pageSections(page).map((s) => {
-    const lines = [`### ${escapeCell(s.title)}`];
-    if (s.rows.length > 0 && s.head.length > 0) {
-      lines.push(`| ${s.head.map(escapeCell).join(' | ')} |`, `|${s.head.map(() => '---').join('|')}|`);
-      for (const row of s.rows)
-        lines.push(
-          `| ${row.map((c) => (typeof c !== 'string' && c.href ? mdLink(c.text, c.href) : escapeCell(cellText(c)))).join(' | ')} |`,
-        );
-    }
+    const lines = [`### ${escapeCell(s.title)}`, ...markdownTable(s)];
     if (s.note) lines.push('', escapeCell(s.note));
     return lines.join('\n');
   });
-  parts.push(`The full page: \`release-evidence.html\` in the \`${escapeCell(artifactName)}\` artifact.`);
+  parts.push(wherePageIs(artifactName));
   return parts.join('\n\n');
 }
 

@@ -8,6 +8,8 @@ import type { StepContext, StepOutcome } from '../../step/define';
 import { finalReporter, type FinalReport } from '../../step/final-report';
 import { InputError } from '../../step/errors';
 import { redactDeep } from '../../step/redactor';
+import { upsertPullRequestComment, type PullRequestCommentOutcome } from '../../release/pr-comment';
+import { renderComment } from './comment';
 import type { ReleaseGateConfig } from './config';
 import { isObject, readEvidence, type EvidenceSet } from './evidence-set';
 import { compareMetrics, judge } from './judge';
@@ -57,7 +59,8 @@ export async function runReleaseGate(
       : null;
   const page = redactDeep(buildPage(evidence, config.policy, verdict, metrics, model), context.redact);
   const folder = config.pageFolder ?? freshFolder(path.join(environment.tempDir, 'release-evidence'));
-  const { digest, markdown } = writePage(folder, page, context);
+  const artifactName = path.basename(folder);
+  const { digest, markdown } = writePage(folder, page, artifactName, context);
   logger.info(`Evidence page written to ${folder} (sha256 ${digest}).`);
 
   const tags = {
@@ -74,10 +77,19 @@ export async function runReleaseGate(
     );
   } else logger.warning('No model version to tag: give modelId, or evidence of a registered model.');
 
+  // After the tags: the verdict stands whatever the pull request API answers (a refusal is a warning).
+  const comment = config.pullRequestComment
+    ? await upsertPullRequestComment(context, {
+        key: model?.name ?? 'release',
+        body: renderComment(page, artifactName, environment.runUrl),
+        token: config.githubToken,
+      })
+    : undefined;
+
   context.setOutput('verdict', verdict.verdict);
   context.setOutput('pageFolder', folder);
   context.setOutput('evidenceDigest', digest);
-  reported.summary = markdown;
+  reported.summary = [commentLine(comment), markdown].filter(Boolean).join('\n\n');
   reported.evidence = {
     verdict: verdict.verdict,
     rules: verdict.rules,
@@ -86,6 +98,7 @@ export async function runReleaseGate(
     tags: target ? tags : null,
     page: Object.values(pageFiles),
     evidenceRead: page.evidence,
+    pullRequestComment: comment ?? { status: 'off' },
   };
   if (verdict.verdict === 'pass')
     return { result: 'succeeded', message: `Release verdict: pass (${model?.id ?? 'no model'}).` };
@@ -94,6 +107,14 @@ export async function runReleaseGate(
     result: 'failed',
     message: `Release blocked by the policy: ${failed.map((r) => `${r.rule}: ${r.reason}`).join('; ')}`,
   };
+}
+
+/** The summary's one line about the pull request comment; none when the run is not for a pull request. */
+function commentLine(comment: PullRequestCommentOutcome | undefined): string | undefined {
+  if (!comment || comment.status === 'skipped') return undefined;
+  if (comment.status === 'failed') return `⚠️ No pull request comment: ${comment.reason}.`;
+  const link = comment.url && /^https:\/\//.test(comment.url) ? ` ([comment](${comment.url}))` : '';
+  return `Pull request ${comment.pullRequest}: comment ${comment.status}${link}.`;
 }
 
 /** The model version to judge: the input, else the version the register-model evidence registered. */
@@ -112,10 +133,11 @@ function modelOf(
 function writePage(
   folder: string,
   page: ReleasePage,
+  artifactName: string,
   context: StepContext,
 ): { digest: string; markdown: string } {
   const json = context.redact(JSON.stringify(page, null, 2)) + '\n';
-  const markdown = context.redact(renderMarkdown(page, path.basename(folder)));
+  const markdown = context.redact(renderMarkdown(page, artifactName));
   const html = context.redact(renderHtml(page));
   try {
     mkdirSync(folder, { recursive: true });
