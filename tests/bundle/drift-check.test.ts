@@ -247,6 +247,14 @@ describe.each(['azure-pipelines', 'github'] as const)('as %s', (host) => {
     // The default output folder is in the host's temp directory.
     expect(run.outputs.reportHtml).toMatch(/drift-report[/\\]drift-report\.html$/);
     expect(existsSync(run.outputs.reportHtml!)).toBe(true);
+    // The summary names the report in the run's artifacts (the path on the agent is gone when the job ends).
+    const artifacts = {
+      github: 'https://github.com/contoso/weather-ml/actions/runs/9876543210#artifacts',
+      'azure-pipelines': 'https://dev.azure.com/contoso/weather/_build/results?buildId=4242&view=artifacts',
+    }[host];
+    expect(run.summary).toContain(
+      `Charts per feature: \`drift-report.html\` in the [run's artifacts](${artifacts}) (publish its folder)`,
+    );
   });
 
   it('reports succeeded with issues on a failing verdict when failOn is never', async () => {

@@ -219,6 +219,15 @@ describe('release-gate', () => {
       expect(tags['release.evidenceLink']).toMatch(/^https:\/\//);
       expect(run.summary).toContain('Verdict: PASS');
       expect(run.summary).not.toContain(scratch);
+      const artifacts = {
+        github: 'https://github.com/contoso/weather-ml/actions/runs/9876543210#artifacts',
+        'azure-pipelines': 'https://dev.azure.com/contoso/weather/_build/results?buildId=4242&view=artifacts',
+      }[host];
+      // The page folder's name is the artifact's (the pipeline publishes the folder under its name).
+      const folder = basename(run.outputs.pageFolder!);
+      expect(run.summary).toContain(
+        `The full page: \`release-evidence.html\` in the \`${folder}\` artifact ([the run's artifacts](${artifacts})).`,
+      );
     },
   );
 

@@ -127,8 +127,8 @@ function driftSection(page: ReleasePage): Section {
 
 const cellText = (cell: Cell) => (typeof cell === 'string' ? cell : cell.text);
 
-/** The job summary's part: every section as a markdown table. */
-export function renderMarkdown(page: ReleasePage, artifactName: string): string {
+/** The job summary's part: every section as a markdown table, then where the full page is (linked when known). */
+export function renderMarkdown(page: ReleasePage, artifactName: string, artifactsUrl?: string): string {
   const parts = pageSections(page).map((s) => {
     const lines = [`### ${escapeCell(s.title)}`];
     if (s.rows.length > 0 && s.head.length > 0) {
@@ -141,7 +141,10 @@ export function renderMarkdown(page: ReleasePage, artifactName: string): string 
     if (s.note) lines.push('', escapeCell(s.note));
     return lines.join('\n');
   });
-  parts.push(`The full page: \`release-evidence.html\` in the \`${escapeCell(artifactName)}\` artifact.`);
+  const link = artifactsUrl ? ` (${mdLink("the run's artifacts", artifactsUrl)})` : '';
+  parts.push(
+    `The full page: \`release-evidence.html\` in the \`${escapeCell(artifactName)}\` artifact${link}.`,
+  );
   return parts.join('\n\n');
 }
 

@@ -115,7 +115,9 @@ function writePage(
   context: StepContext,
 ): { digest: string; markdown: string } {
   const json = context.redact(JSON.stringify(page, null, 2)) + '\n';
-  const markdown = context.redact(renderMarkdown(page, path.basename(folder)));
+  const markdown = context.redact(
+    renderMarkdown(page, path.basename(folder), context.environment.artifactsUrl),
+  );
   const html = context.redact(renderHtml(page));
   try {
     mkdirSync(folder, { recursive: true });
