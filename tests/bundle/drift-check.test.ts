@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { DriftReport } from '../../shared/src/drift/model';
-import { runStepAs, type Host, type HostRun } from '../harness/host-run';
+import { artifactsPageOf, runStepAs, type Host, type HostRun } from '../harness/host-run';
 import { SeededDraw } from '../harness/seeded-draw';
 import { nodeRuntimes, type NodeRuntime } from '../harness/runtimes';
 
@@ -247,6 +247,11 @@ describe.each(['azure-pipelines', 'github'] as const)('as %s', (host) => {
     // The default output folder is in the host's temp directory.
     expect(run.outputs.reportHtml).toMatch(/drift-report[/\\]drift-report\.html$/);
     expect(existsSync(run.outputs.reportHtml!)).toBe(true);
+    // The summary names the report in the run's artifacts (the path on the agent is gone when the job ends).
+    const artifacts = artifactsPageOf[host];
+    expect(run.summary).toContain(
+      `Charts per feature: \`drift-report.html\` in the [run's artifacts](${artifacts}) (publish its folder)`,
+    );
   });
 
   it('reports succeeded with issues on a failing verdict when failOn is never', async () => {

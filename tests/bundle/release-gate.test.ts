@@ -6,7 +6,7 @@ import { describeEmulator } from '../../emulator/start';
 import { seedCompletedJob } from '../harness/emulator-jobs';
 import { runOnEmulator } from '../harness/emulator-run';
 import { datastoreContainer } from '../harness/emulator-model';
-import { runStepAs, type Host, type HostRun } from '../harness/host-run';
+import { artifactsPageOf, runStepAs, type Host, type HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
 import { countCanaryHits, newCanary } from '../reliability/canary';
 import { startScoringServer, type ScoringServer } from '../servers/scoring-servers';
@@ -231,6 +231,12 @@ describe('release-gate', () => {
       expect(tags['release.evidenceLink']).toMatch(/^https:\/\//);
       expect(run.summary).toContain('Verdict: PASS');
       expect(run.summary).not.toContain(scratch);
+      const artifacts = artifactsPageOf[host];
+      // The page folder's name is the artifact's (the pipeline publishes the folder under its name).
+      const folder = basename(run.outputs.pageFolder!);
+      expect(run.summary).toContain(
+        `The full page: \`release-evidence.html\` in the \`${folder}\` artifact ([the run's artifacts](${artifacts})).`,
+      );
     },
   );
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseEnvironment, spawnBundle, type ProcessResult } from './spawn-bundle';
 import { nodeRuntimes, repoRoot, type NodeRuntime } from './runtimes';
+import { checkSummaryNamesNoAgentPath } from './summary-paths';
 
 export interface ServiceEndpoint {
   readonly url?: string;
@@ -157,7 +158,9 @@ export async function runAsAzurePipelinesAgent(options: AgentRunOptions): Promis
     timeoutMs: options.timeoutMs,
     onStart: options.onStart,
   });
-  return interpret(run, tempDir);
+  const interpreted = interpret(run, tempDir);
+  for (const summary of interpreted.summaries) checkSummaryNamesNoAgentPath(summary, tempDir, workDir);
+  return interpreted;
 }
 
 function interpret(run: ProcessResult, tempDir: string): AgentRun {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { baseEnvironment, spawnBundle, type ProcessResult } from './spawn-bundle';
 import { nodeRuntimes, repoRoot, type NodeRuntime } from './runtimes';
+import { checkSummaryNamesNoAgentPath } from './summary-paths';
 
 export interface RunnerRunOptions {
   /** Action folder name, e.g. `smoke-test`. */
@@ -147,13 +148,15 @@ export async function runAsGitHubRunner(options: RunnerRunOptions): Promise<Runn
     .filter((line) => !line.startsWith('::add-mask::'))
     .map((line) => masked.reduce((text, secret) => text.split(secret).join('***'), line))
     .join('\n');
+  const summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8');
+  checkSummaryNamesNoAgentPath(summary, env.RUNNER_TEMP!);
   return {
     ...run,
     commands,
     outputs: parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
     masked,
     annotations,
-    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    summary,
     env: readFileSync(files.GITHUB_ENV, 'utf8'),
     displayedLog,
     tempDir,

@@ -35,6 +35,12 @@ export interface HostRunOptions {
   readonly extraEnv?: NodeJS.ProcessEnv;
 }
 
+/** The run's artifacts page each host harness's run variables give (summaries link files the step wrote there). */
+export const artifactsPageOf: Record<Host, string> = {
+  github: 'https://github.com/contoso/weather-ml/actions/runs/9876543210#artifacts',
+  'azure-pipelines': 'https://dev.azure.com/contoso/weather/_build/results?buildId=4242&view=artifacts',
+};
+
 /** Lines whose purpose is to hand a secret to the host (mask commands, secret output variables). */
 const carriesSecret = (line: string) =>
   line.startsWith('##vso[task.setsecret]') ||

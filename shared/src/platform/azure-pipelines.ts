@@ -96,6 +96,10 @@ function runEnvironment(): RunEnvironment {
   const collection = variable('System.CollectionUri');
   const project = variable('System.TeamProject');
   const buildId = variable('Build.BuildId');
+  const runUrl =
+    collection && project && buildId
+      ? `${collection.replace(/\/?$/, '/')}${encodeURIComponent(project)}/_build/results?buildId=${buildId}`
+      : undefined;
   return {
     host: 'azure-pipelines',
     workspaceDir: variable('System.DefaultWorkingDirectory') ?? process.cwd(),
@@ -105,10 +109,8 @@ function runEnvironment(): RunEnvironment {
       variable('Pipeline.Workspace'),
       variable('Agent.TempDirectory'),
     ]),
-    runUrl:
-      collection && project && buildId
-        ? `${collection.replace(/\/?$/, '/')}${encodeURIComponent(project)}/_build/results?buildId=${buildId}`
-        : undefined,
+    runUrl,
+    artifactsUrl: runUrl && `${runUrl}&view=artifacts`,
     commit: variable('Build.SourceVersion'),
     repository: variable('Build.Repository.Name'),
     branch: variable('Build.SourceBranch'),

@@ -61,15 +61,17 @@ export function githubPlatform(): Platform {
 
 function runEnvironment(): RunEnvironment {
   const repository = process.env.GITHUB_REPOSITORY || undefined;
+  const runUrl =
+    repository && context.runId
+      ? `${context.serverUrl}/${repository}/actions/runs/${context.runId}`
+      : undefined;
   return {
     host: 'github',
     workspaceDir: process.env.GITHUB_WORKSPACE || process.cwd(),
     tempDir: process.env.RUNNER_TEMP || tmpdir(),
     allowedRoots: hostRoots([process.env.GITHUB_WORKSPACE, process.env.RUNNER_TEMP]),
-    runUrl:
-      repository && context.runId
-        ? `${context.serverUrl}/${repository}/actions/runs/${context.runId}`
-        : undefined,
+    runUrl,
+    artifactsUrl: runUrl && `${runUrl}#artifacts`,
     commit: context.sha || undefined,
     repository,
     branch: context.ref || undefined,

@@ -53,6 +53,11 @@ export interface RunEnvironment {
    */
   readonly allowedRoots?: readonly string[];
   readonly runUrl?: string;
+  /**
+   * The page of the run's published artifacts (GitHub: the run's `#artifacts` section; Azure DevOps: the build's
+   * artifacts view). Summaries link files the step wrote there, never by their path on the agent.
+   */
+  readonly artifactsUrl?: string;
   readonly commit?: string;
   readonly repository?: string;
   readonly branch?: string;

@@ -53,11 +53,10 @@ function page(n: number, long: number): ReleasePage {
 
 describe('renderComment', () => {
   it('says the verdict, the failed rules, the metrics with regressions marked, smoke and drift, and the artifact', () => {
-    const body = renderComment(
-      page(2, 3),
-      'release-evidence',
-      'https://dev.azure.com/c/p/_build/results?buildId=1',
-    );
+    const body = renderComment(page(2, 3), 'release-evidence', {
+      runUrl: 'https://dev.azure.com/c/p/_build/results?buildId=1',
+      artifactsUrl: 'https://dev.azure.com/c/p/_build/results?buildId=1&view=artifacts',
+    });
     expect(body.split('\n')).toEqual(
       expect.arrayContaining([
         '### ❌ Release gate: FAIL for [azureml:rain:3](https://ml.azure.com/model/rain:3)',
@@ -65,7 +64,7 @@ describe('renderComment', () => {
         '| m0 | 0.5 | 0.6 | higher | ⚠️ 0.1 |',
         '**Smoke test:** passed, 1 of 1 cases passed against 0 xxx; latency 1 ms.',
         '**Drift:** fail: 2 of 2 features moved: 0 xxx (fail), 1 xxx (fail).',
-        'The full page: `release-evidence.html` in the `release-evidence` artifact. [This run](https://dev.azure.com/c/p/_build/results?buildId=1).',
+        "The full page: `release-evidence.html` in the `release-evidence` artifact ([the run's artifacts](https://dev.azure.com/c/p/_build/results?buildId=1&view=artifacts)). [This run](https://dev.azure.com/c/p/_build/results?buildId=1).",
       ]),
     );
   });

@@ -12,8 +12,11 @@ import {
   statusWord,
 } from './format';
 
-/** The job-summary section: verdict line, drifted share, then one row per feature, worst first. */
-export function renderReportMarkdown(report: DriftReport, options: { reportHtml?: string } = {}): string {
+/**
+ * The job-summary section: verdict line, drifted share, then one row per feature, worst first. `chartsAt` says
+ * where the HTML report is, as markdown (evidence/artifact-file.ts).
+ */
+export function renderReportMarkdown(report: DriftReport, options: { chartsAt?: string } = {}): string {
   const judged = report.features.filter((f) => f.status !== 'skipped' && f.status !== 'insufficient_data');
   const drifted = driftedFeatureNames(report.features);
   const notJudged = report.features.length - judged.length;
@@ -47,7 +50,7 @@ export function renderReportMarkdown(report: DriftReport, options: { reportHtml?
       '',
       ...report.features.map((f) => `- ${escapeCell(describeFeature(f))}`),
     );
-  if (options.reportHtml) lines.push('', `Charts per feature: ${escapeCell(options.reportHtml)}`);
+  if (options.chartsAt) lines.push('', `Charts per feature: ${options.chartsAt}`);
   lines.push('');
   return lines.join('\n');
 }

@@ -23,6 +23,7 @@ import {
 } from '../../drift/report';
 import type { StepContext, StepOutcome } from '../../step/define';
 import { finalReporter, type FinalReport } from '../../step/final-report';
+import { fileInArtifacts } from '../../evidence/artifact-file';
 import { DataError, InputError, InputErrors } from '../../step/errors';
 import { redactDeep } from '../../step/redactor';
 import type { DriftCheckConfig } from './config';
@@ -327,7 +328,7 @@ function writeReports(
     markdown: path.join(outputDir, 'drift-report.md'),
     html: path.join(outputDir, 'drift-report.html'),
   };
-  const markdown = renderReportMarkdown(report, { reportHtml: files.html });
+  const markdown = renderReportMarkdown(report, { chartsAt: fileInArtifacts(environment, files.html) });
   const { repository, commit } = environment;
   const runContext = [repository, commit?.slice(0, 12)].filter(Boolean).join(' @ ');
   writeFiles(outputDir, [

@@ -18,7 +18,14 @@ const clip = (text: string, max = MAX_TEXT) => (text.length <= max ? text : `${t
 const more = (left: number, what: string) =>
   left > 0 ? [`…and ${left} more ${what} (see the full page).`] : [];
 
-export function renderComment(page: ReleasePage, artifactName: string, runUrl?: string): string {
+/** Where the run is: its page, and its artifacts page when the host has one. */
+export interface RunLinks {
+  readonly runUrl?: string;
+  readonly artifactsUrl?: string;
+}
+
+export function renderComment(page: ReleasePage, artifactName: string, links: RunLinks = {}): string {
+  const { runUrl, artifactsUrl } = links;
   const verdict = page.verdict.verdict;
   const model = page.model ? mdLink(page.model.id, page.model.studioUrl) : 'no model version';
   const lines = [`### ${icon[verdict]} Release gate: ${verdict.toUpperCase()} for ${model}`, ''];
@@ -43,7 +50,10 @@ export function renderComment(page: ReleasePage, artifactName: string, runUrl?: 
     '',
     `**Drift:** ${escapeCell(driftLine(page))}`,
   );
-  lines.push('', `${wherePageIs(artifactName)}${runUrl ? ` ${mdLink('This run', runUrl)}.` : ''}`);
+  lines.push(
+    '',
+    `${wherePageIs(artifactName, artifactsUrl)}${runUrl ? ` ${mdLink('This run', runUrl)}.` : ''}`,
+  );
   return lines.join('\n');
 }
 

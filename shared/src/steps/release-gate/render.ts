@@ -141,17 +141,19 @@ export function markdownTable(s: Pick<Section, 'head' | 'rows'>): string[] {
 }
 
 /** Where the whole page is: its file in the artifact, never a path on the agent. */
-export const wherePageIs = (artifactName: string) =>
-  `The full page: \`release-evidence.html\` in the \`${escapeCell(artifactName)}\` artifact.`;
+export function wherePageIs(artifactName: string, artifactsUrl?: string): string {
+  const link = artifactsUrl ? ` (${mdLink("the run's artifacts", artifactsUrl)})` : '';
+  return `The full page: \`release-evidence.html\` in the \`${escapeCell(artifactName)}\` artifact${link}.`;
+}
 
-/** The job summary's part: every section as a markdown table. */
-export function renderMarkdown(page: ReleasePage, artifactName: string): string {
+/** The job summary's part: every section as a markdown table, then where the full page is (linked when known). */
+export function renderMarkdown(page: ReleasePage, artifactName: string, artifactsUrl?: string): string {
   const parts = pageSections(page).map((s) => {
     const lines = [`### ${escapeCell(s.title)}`, ...markdownTable(s)];
     if (s.note) lines.push('', escapeCell(s.note));
     return lines.join('\n');
   });
-  parts.push(wherePageIs(artifactName));
+  parts.push(wherePageIs(artifactName, artifactsUrl));
   return parts.join('\n\n');
 }
 

@@ -81,7 +81,7 @@ export async function runReleaseGate(
   const comment = config.pullRequestComment
     ? await upsertPullRequestComment(context, {
         key: model?.name ?? 'release',
-        body: renderComment(page, artifactName, environment.runUrl),
+        body: renderComment(page, artifactName, environment),
         token: config.githubToken,
       })
     : undefined;
@@ -137,7 +137,7 @@ function writePage(
   context: StepContext,
 ): { digest: string; markdown: string } {
   const json = context.redact(JSON.stringify(page, null, 2)) + '\n';
-  const markdown = context.redact(renderMarkdown(page, artifactName));
+  const markdown = context.redact(renderMarkdown(page, artifactName, context.environment.artifactsUrl));
   const html = context.redact(renderHtml(page));
   try {
     mkdirSync(folder, { recursive: true });
