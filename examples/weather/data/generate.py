@@ -240,12 +240,17 @@ def header(label=True, timestamps=False):
     return ([TIMESTAMP] if timestamps else []) + COLUMNS + ([LABEL] if label else [])
 
 
-def generate(rows, start, seed, shift=0.0, label=True, timestamps=False):
-    """The rows to write: lists of column values (formatted), without the header."""
+def generate(rows, start, seed, shift=0.0, label=True, timestamps=False, window=(None, None)):
+    """The rows to write: lists of column values (formatted), without the header. window: the first hour written
+    and the hour after the last (None: the start, the end); the weather is simulated from start all the same."""
     hours = list(simulate(rows, start, seed, shift))
+    first, after = window
     out = []
     for t in range(rows):
         hour = hours[t]
+        when = start + dt.timedelta(hours=t)
+        if (first is not None and when < first) or (after is not None and when >= after):
+            continue
         row = [hour["Timestamp"]] if timestamps else []
         row += [
             f"{hour['Temperature_C']:.1f}",
@@ -272,6 +277,8 @@ def main(argv=None):
     )
     parser.add_argument("--no-label", action="store_true", help=f"leave out {LABEL} (production inputs)")
     parser.add_argument("--timestamps", action="store_true", help=f"add a first column {TIMESTAMP}")
+    parser.add_argument("--from", dest="first", help="write only the hours from this one on, ISO 8601 (default --start)")
+    parser.add_argument("--until", help="write only the hours before this one, ISO 8601 (default: all --rows)")
     parser.add_argument("--out", default="-", help="CSV file to write, or - for stdout (default)")
     args = parser.parse_args(argv)
     if args.rows < 1:
@@ -280,8 +287,20 @@ def main(argv=None):
         start = dt.datetime.fromisoformat(args.start)
     except ValueError:
         parser.error(f"--start: not an ISO 8601 date-time: {args.start!r}")
+    window = []
+    for name, value in (("--from", args.first), ("--until", args.until)):
+        try:
+            window.append(None if value is None else dt.datetime.fromisoformat(value))
+        except ValueError:
+            parser.error(f"{name}: not an ISO 8601 date-time: {value!r}")
+    if window[0] is not None and window[1] is not None and window[1] <= window[0]:
+        parser.error("--until must be after --from")
 
-    rows = generate(args.rows, start, args.seed, args.shift, label=not args.no_label, timestamps=args.timestamps)
+    rows = generate(
+        args.rows, start, args.seed, args.shift, label=not args.no_label, timestamps=args.timestamps, window=tuple(window)
+    )
+    if not rows:
+        parser.error("--from and --until leave no hour of the simulated ones to write")
     stream = sys.stdout if args.out == "-" else open(args.out, "w", newline="", encoding="utf-8")
     try:
         writer = csv.writer(stream, lineterminator="\n")
