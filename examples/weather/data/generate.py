@@ -4,6 +4,13 @@ Standard library only, deterministic: the same arguments give the same bytes.
 
     python3 generate.py --rows 8760 --start 2023-01-01T00:00 --seed 7 --out train.csv
     python3 generate.py --rows 1008 --start 2024-03-04T00:00 --seed 39 --shift 1 --no-label --out recent.csv
+    python3 generate.py --rows 8760 --start 2023-01-01T00:00 --seed 7 --from 2023-03-04T00:00 --until 2023-04-15T00:00 --no-label --out ../drift/spring-2023.csv
+    python3 generate.py --rows 1008 --start 2024-03-04T00:00 --seed 39 --no-label --out ../drift/spring-2024.csv
+
+spring-2023.csv is train.csv's 4 March to 14 April without the label (the same simulation, a window of it written:
+--from and --until); spring-2024.csv is recent.csv's weather without the shift (what the same six weeks of 2024
+would be in the training year's climate). The drift checks of the demo compare like with like: the training year's
+spring with a later spring, undrifted (spring-2024.csv) or drifted (recent.csv).
 
 Columns (one row per hour, in time order):
 
