@@ -24,6 +24,18 @@ const pageOf = (release: TestedRelease) => join(release.pageFolder, 'release-evi
 const describeRules = (release: TestedRelease) =>
   release.failedRules.map((rule) => `${rule.rule}: ${rule.reason}`).join('; ') || 'no rule failed';
 
+/** A release meeting the given production inputs, and what its drift check and gate should end with. */
+function plan(folder: string, currentData: string, gate: 'blocked' | 'passed'): ReleasePlan {
+  const blocked = gate === 'blocked';
+  return {
+    folder,
+    currentData: weather(currentData),
+    // A failing drift verdict with failOn: never is "succeeded with issues"; the gate is what fails.
+    expectDrift: blocked ? 'SucceededWithIssues' : 'Succeeded',
+    expectGate: blocked ? 'Failed' : 'Succeeded',
+  };
+}
+
 async function main(): Promise<void> {
   const emulator = await startEmulator();
   const flow = new Flow(emulator);
@@ -37,12 +49,7 @@ async function main(): Promise<void> {
     console.log(`  production today: ${JSON.stringify(before)}`);
 
     banner('Release 1: production inputs of the last six weeks drifted (data/recent.csv)');
-    const first: ReleasePlan = {
-      folder: join(folder, 'release-1'),
-      currentData: weather('data/recent.csv'),
-      expectDrift: 'SucceededWithIssues',
-      expectGate: 'Failed',
-    };
+    const first = plan(join(folder, 'release-1'), 'data/recent.csv', 'blocked');
     blocked = await buildAndTest(flow, first);
     console.log(bold(`\n⛔ The release gate blocked ${blocked.modelId}: the production stage does not run.`));
     console.log(indent(blocked.failedRules.map((rule) => `✘ ${rule.rule}: ${rule.reason}`).join('\n'), '  '));
@@ -54,12 +61,7 @@ async function main(): Promise<void> {
     if (blocked.failedRules.length === 0) problems.push('the blocked release failed no rule of the gate');
 
     banner('Release 2: production inputs like the training data’s spring (drift/spring-2024.csv)');
-    const second: ReleasePlan = {
-      folder: join(folder, 'release-2'),
-      currentData: weather('drift/spring-2024.csv'),
-      expectDrift: 'Succeeded',
-      expectGate: 'Succeeded',
-    };
+    const second = plan(join(folder, 'release-2'), 'drift/spring-2024.csv', 'passed');
     released = await buildAndTest(flow, second);
     console.log(
       bold(
