@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import type { DriftReport } from '../../shared/src/drift/model';
 import { artifactsPageOf, runStepAs, type Host, type HostRun } from '../harness/host-run';
 import { SeededDraw } from '../harness/seeded-draw';
-import { nodeRuntimes, type NodeRuntime } from '../harness/runtimes';
+import { nodeRuntimes, repoRoot, type NodeRuntime } from '../harness/runtimes';
 
 const [node20, node24] = nodeRuntimes as [NodeRuntime, NodeRuntime];
 
@@ -308,6 +308,39 @@ describe.each(['azure-pipelines', 'github'] as const)('as %s', (host) => {
     expect(gates(second)).toEqual(gates(first));
     expect(readReport(second).sources.baseline).toEqual(readReport(first).sources.baseline);
   });
+});
+
+describe("the weather example's drift data: the training year's spring against a later spring", () => {
+  const weather = (path: string) => join(repoRoot, 'examples/weather', path);
+  const compare = async (currentData: string) => {
+    const run = await runOn('github', node24, mkdtempSync(join(tmpdir(), 'drift-weather-')), {
+      baselineData: weather('drift/spring-2023.csv'),
+      currentData: weather(currentData),
+      criticalFeatures: 'Humidity',
+      thresholdsFile: weather('drift/thresholds.yml'),
+      failOn: 'never',
+    });
+    const report = JSON.parse(readFileSync(run.outputs.reportJson!, 'utf8')) as DriftReport;
+    const failed = report.features
+      .filter((feature) => feature.status === 'fail')
+      .map((feature) => feature.name);
+    return { status: report.status, failed: failed.sort(), features: report.features.length };
+  };
+
+  it.concurrent('passes inputs like the training year (spring-2024.csv): no feature fails', async () => {
+    expect(await compare('drift/spring-2024.csv')).toEqual({ status: 'pass', failed: [], features: 7 });
+  });
+
+  it.concurrent(
+    'fails the drifted inputs (recent.csv) on what the shift changed, Humidity among them',
+    async () => {
+      expect(await compare('data/recent.csv')).toEqual({
+        status: 'fail',
+        failed: ['Humidity', 'Temperature_C', 'Visibility_km'],
+        features: 7,
+      });
+    },
+  );
 });
 
 describe('identical distributions of 1,000,000 rows', () => {

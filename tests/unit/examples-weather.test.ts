@@ -146,15 +146,23 @@ describe('data/generate.py', () => {
     expect(fog(column(shifted, 7))).toBeGreaterThan(fog(column(plain, 6)) + 10);
   });
 
-  it('reproduces the committed train.csv and recent.csv with the commands of the README', () => {
+  it('reproduces the committed data files with the commands of the README', () => {
     const readme = readFileSync(join(WEATHER, 'README.md'), 'utf8');
-    for (const file of ['train.csv', 'recent.csv']) {
-      const command = new RegExp(`python3 generate\\.py (.*) --out ${file.replace('.', '\\.')}`).exec(readme);
+    for (const file of ['train.csv', 'recent.csv', '../drift/spring-2023.csv', '../drift/spring-2024.csv']) {
+      const command = new RegExp(`python3 generate\\.py (.*) --out ${file.replace(/\./g, '\\.')}\n`).exec(
+        readme,
+      );
       expect(command).not.toBeNull();
-      const out = join(work, file);
+      const out = join(work, file.replace('../drift/', ''));
       ok([GENERATE, ...command![1]!.split(' '), '--out', out]);
       expect(readFileSync(out, 'utf8')).toBe(readFileSync(join(WEATHER, 'data', file), 'utf8'));
     }
+    // The drift baseline is train.csv's 4 March to 14 April (hours 1488 to 2495 of 2023), less the label.
+    const train = readFileSync(join(WEATHER, 'data/train.csv'), 'utf8').split('\n');
+    const unlabelled = (line: string) => line.slice(0, line.lastIndexOf(','));
+    expect(readFileSync(join(WEATHER, 'drift/spring-2023.csv'), 'utf8').trim().split('\n')).toEqual(
+      [train[0]!, ...train.slice(1489, 2497)].map(unlabelled),
+    );
     expect(readFileSync(join(WEATHER, 'data/recent.csv'), 'utf8').split('\n')[0]).toBe(FEATURES.join(','));
   });
 });

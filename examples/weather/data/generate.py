@@ -4,6 +4,13 @@ Standard library only, deterministic: the same arguments give the same bytes.
 
     python3 generate.py --rows 8760 --start 2023-01-01T00:00 --seed 7 --out train.csv
     python3 generate.py --rows 1008 --start 2024-03-04T00:00 --seed 39 --shift 1 --no-label --out recent.csv
+    python3 generate.py --rows 8760 --start 2023-01-01T00:00 --seed 7 --from 2023-03-04T00:00 --until 2023-04-15T00:00 --no-label --out ../drift/spring-2023.csv
+    python3 generate.py --rows 1008 --start 2024-03-04T00:00 --seed 39 --no-label --out ../drift/spring-2024.csv
+
+spring-2023.csv is train.csv's 4 March to 14 April without the label (the same simulation, a window of it written:
+--from and --until); spring-2024.csv is recent.csv's weather without the shift (what the same six weeks of 2024
+would be in the training year's climate). The drift checks of the demo compare like with like: the training year's
+spring with a later spring, undrifted (spring-2024.csv) or drifted (recent.csv).
 
 Columns (one row per hour, in time order):
 
@@ -240,12 +247,17 @@ def header(label=True, timestamps=False):
     return ([TIMESTAMP] if timestamps else []) + COLUMNS + ([LABEL] if label else [])
 
 
-def generate(rows, start, seed, shift=0.0, label=True, timestamps=False):
-    """The rows to write: lists of column values (formatted), without the header."""
+def generate(rows, start, seed, shift=0.0, label=True, timestamps=False, window=(None, None)):
+    """The rows to write: lists of column values (formatted), without the header. window: the first hour written
+    and the hour after the last (None: the start, the end); the weather is simulated from start all the same."""
     hours = list(simulate(rows, start, seed, shift))
+    first, after = window
     out = []
     for t in range(rows):
         hour = hours[t]
+        when = start + dt.timedelta(hours=t)
+        if (first is not None and when < first) or (after is not None and when >= after):
+            continue
         row = [hour["Timestamp"]] if timestamps else []
         row += [
             f"{hour['Temperature_C']:.1f}",
@@ -272,6 +284,8 @@ def main(argv=None):
     )
     parser.add_argument("--no-label", action="store_true", help=f"leave out {LABEL} (production inputs)")
     parser.add_argument("--timestamps", action="store_true", help=f"add a first column {TIMESTAMP}")
+    parser.add_argument("--from", dest="first", help="write only the hours from this one on, ISO 8601 (default --start)")
+    parser.add_argument("--until", help="write only the hours before this one, ISO 8601 (default: all --rows)")
     parser.add_argument("--out", default="-", help="CSV file to write, or - for stdout (default)")
     args = parser.parse_args(argv)
     if args.rows < 1:
@@ -280,8 +294,20 @@ def main(argv=None):
         start = dt.datetime.fromisoformat(args.start)
     except ValueError:
         parser.error(f"--start: not an ISO 8601 date-time: {args.start!r}")
+    window = []
+    for name, value in (("--from", args.first), ("--until", args.until)):
+        try:
+            window.append(None if value is None else dt.datetime.fromisoformat(value))
+        except ValueError:
+            parser.error(f"{name}: not an ISO 8601 date-time: {value!r}")
+    if window[0] is not None and window[1] is not None and window[1] <= window[0]:
+        parser.error("--until must be after --from")
 
-    rows = generate(args.rows, start, args.seed, args.shift, label=not args.no_label, timestamps=args.timestamps)
+    rows = generate(
+        args.rows, start, args.seed, args.shift, label=not args.no_label, timestamps=args.timestamps, window=tuple(window)
+    )
+    if not rows:
+        parser.error("--from and --until leave no hour of the simulated ones to write")
     stream = sys.stdout if args.out == "-" else open(args.out, "w", newline="", encoding="utf-8")
     try:
         writer = csv.writer(stream, lineterminator="\n")
