@@ -10,7 +10,7 @@
  *   await runner.whenDone('job-name');
  *   await runner.close();       // stops what runs, removes the temp folder
  */
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ArmEmulator } from './arm/index';
@@ -23,6 +23,7 @@ import { finish, pathsOf, workspaceIdOfJob, type JobOutcome, type RunnerContext 
 import { JobFailure, JobHandle, JobStopped, sleep, type StopReason } from './jobs/job-handle';
 import { runAutoMLJob } from './jobs/automl-job';
 import { PARALLEL_DRIVER } from './jobs/parallel-step';
+import { writePythonShims } from './jobs/python-shims';
 import { runPipelineJob } from './jobs/pipeline-job';
 import { runSparkJob } from './jobs/spark-job';
 import { runSweepJob } from './jobs/sweep-job';
@@ -59,6 +60,8 @@ export class JobRunner {
   private readonly runs = new Map<string, Promise<JobOutcome>>();
   private readonly processes = new Map<string, UserProcess>();
   private closing: Promise<void> | undefined;
+  /** `python` and `python3` in binDir, written before the first job runs (not at start: most emulators run none). */
+  private pythonShims: Promise<void> | undefined;
   /** A parent process exiting without close() still takes the user processes with it. */
   private readonly killAll = () => {
     for (const user of this.processes.values()) user.killNow();
@@ -71,9 +74,6 @@ export class JobRunner {
     this.root = mkdtempSync(join(tmpdir(), 'aml-jobs-'));
     this.binDir = join(this.root, 'bin');
     mkdirSync(this.binDir);
-    // Debian images have python3 only; Azure ML images (and the commands people write) say `python`.
-    writeFileSync(join(this.binDir, 'python'), '#!/bin/sh\nexec python3 "$@"\n');
-    chmodSync(join(this.binDir, 'python'), 0o755);
     // Parallel steps run their entry script through this driver (jobs/parallel-step.ts).
     copyFileSync(join(__dirname, 'jobs', 'parallel_driver.py'), join(this.binDir, PARALLEL_DRIVER));
     chmodSync(join(this.binDir, PARALLEL_DRIVER), 0o755);
@@ -180,8 +180,9 @@ export class JobRunner {
     this.createMlflowRun(job, parentRunId, params);
     let outcome: JobOutcome;
     try {
+      this.pythonShims ??= writePythonShims(this.binDir);
       // The PUT answers NotStarted: nothing changes before it has been answered.
-      await handle.pause(this.paceMs);
+      await Promise.all([handle.pause(this.paceMs), this.pythonShims]);
       outcome = await this.runByType(ctx, job, handle);
     } catch (error) {
       outcome = outcomeOfError(error, handle.reason);

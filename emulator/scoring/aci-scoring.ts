@@ -19,6 +19,7 @@ import type {
 import { isObject, type Json } from '../arm/resource';
 import type { StoredResource } from '../arm/store';
 import type { BlobStore } from '../jobs/blob-store';
+import { python3Interpreter } from '../python-interpreter';
 import { freePort, InferenceServer } from './inference-process';
 import { downloadWithSas, SasDownloadError, type SasSource } from './sas-download';
 
@@ -132,6 +133,7 @@ export class AciScoring {
       entryScript: scorer.env[ACI_ENV.entryScript] ?? 'score.py',
       modelDir,
       port,
+      python: await python3Interpreter(),
       home: join(running.dir, 'home'),
       env,
       onLog: (log) => this.setLogs(groupId, scorer.name, log),

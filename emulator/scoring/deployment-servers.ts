@@ -13,6 +13,7 @@ import type { BlobStore } from '../jobs/blob-store';
 import { JobFailure } from '../jobs/job-handle';
 import { WorkspacePaths } from '../jobs/workspace-paths';
 import { prepareDeploymentFiles } from './deployment-files';
+import { python3Interpreter } from '../python-interpreter';
 import { freePort, InferenceServer, type ServerStart } from './inference-process';
 
 export interface OperationError {
@@ -77,6 +78,7 @@ export class DeploymentServers {
       server = new InferenceServer({
         ...files,
         port: await freePort(),
+        python: await python3Interpreter(),
         home: join(dir, 'home'),
         onLog: (log) => this.setLogs(deployment.id, generation, log),
       });

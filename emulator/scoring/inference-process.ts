@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { sleep } from '../jobs/job-handle';
 import { UserProcess } from '../jobs/user-process';
+import { shellQuote } from '../shell-quote';
 
 export const SERVER_SCRIPT = join(__dirname, 'inference_server.py');
 
@@ -23,6 +24,8 @@ export interface InferenceServerOptions {
   /** `AZUREML_MODEL_DIR`. */
   modelDir: string;
   port: number;
+  /** The Python interpreter (`python3Interpreter()`). */
+  python: string;
   /** HOME of the process (a folder of its own). */
   home: string;
   /** More environment (a deployment's `environmentVariables`), under the variables above. */
@@ -47,10 +50,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
 export class InferenceServer {
   readonly url: string;
   readonly port: number;
@@ -61,7 +60,7 @@ export class InferenceServer {
     this.port = options.port;
     this.url = `http://127.0.0.1:${options.port}`;
     this.process = UserProcess.start({
-      command: `exec python3 ${shellQuote(SERVER_SCRIPT)} --port ${options.port}`,
+      command: `exec ${shellQuote(options.python)} ${shellQuote(SERVER_SCRIPT)} --port ${options.port}`,
       cwd: options.appRoot,
       env: {
         PATH: process.env['PATH'] ?? '/usr/bin:/bin',

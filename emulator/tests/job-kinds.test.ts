@@ -1,7 +1,8 @@
 /**
  * The job kinds the train step sends at api-version 2025-12-01 run on the emulator, sent as raw REST JSON in the
  * shapes azure-ai-ml produces: pipeline steps that are pipeline components (registered) and parallel steps
- * (init()/run(mini_batch), error_threshold, append_row), and the AutoML and Spark stand-ins.
+ * (init()/run(mini_batch), error_threshold, append_row), and the AutoML and Spark stand-ins. Every test runs jobs
+ * of its own names on the one emulator, so they run at once.
  */
 import { randomBytes } from 'node:crypto';
 import { type AzureBlobDatastore, AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
@@ -149,86 +150,98 @@ afterAll(async () => {
 });
 
 describe('pipeline components and parallel steps', () => {
-  it('runs a parallel step, then a registered pipeline component whose command step reads its rows', async () => {
-    const summarize = emulator.assets.addAssetVersion(emulator.workspaceId, 'components', 'summarize', '1', {
-      componentSpec: {
-        type: 'command',
-        command: 'python summarize.py ${{inputs.scored}} ${{outputs.report}}',
-        code: codeId,
-        environment: environmentId,
-        inputs: { scored: { type: 'uri_folder' } },
-        outputs: { report: { type: 'uri_folder' } },
-      },
-    }).id;
-    const report = emulator.assets.addAssetVersion(emulator.workspaceId, 'components', 'report', '1', {
-      componentSpec: {
-        type: 'pipeline',
-        inputs: { scored: { type: 'uri_folder' } },
-        outputs: { report: { type: 'uri_folder' } },
-        jobs: {
-          summarize: {
+  it.concurrent(
+    'runs a parallel step, then a registered pipeline component whose command step reads its rows',
+    async () => {
+      const summarize = emulator.assets.addAssetVersion(
+        emulator.workspaceId,
+        'components',
+        'summarize',
+        '1',
+        {
+          componentSpec: {
             type: 'command',
-            componentId: summarize,
-            inputs: { scored: { job_input_type: 'literal', value: '${{parent.inputs.scored}}' } },
+            command: 'python summarize.py ${{inputs.scored}} ${{outputs.report}}',
+            code: codeId,
+            environment: environmentId,
+            inputs: { scored: { type: 'uri_folder' } },
+            outputs: { report: { type: 'uri_folder' } },
+          },
+        },
+      ).id;
+      const report = emulator.assets.addAssetVersion(emulator.workspaceId, 'components', 'report', '1', {
+        componentSpec: {
+          type: 'pipeline',
+          inputs: { scored: { type: 'uri_folder' } },
+          outputs: { report: { type: 'uri_folder' } },
+          jobs: {
+            summarize: {
+              type: 'command',
+              componentId: summarize,
+              inputs: { scored: { job_input_type: 'literal', value: '${{parent.inputs.scored}}' } },
+              outputs: { report: { value: '${{parent.outputs.report}}', type: 'literal' } },
+            },
+          },
+        },
+      }).id;
+      await putJob('pipe-kinds', {
+        jobType: 'Pipeline',
+        experimentName: 'kinds',
+        settings: { default_compute: 'azureml:serverless' },
+        inputs: { data: { jobInputType: 'uri_folder', uri: dataUri('good'), mode: 'ReadOnlyMount' } },
+        jobs: {
+          batch: parallelStep('${{parent.inputs.data}}', 0),
+          nested: {
+            type: 'pipeline',
+            name: 'nested',
+            componentId: report,
+            inputs: { scored: { job_input_type: 'literal', value: '${{parent.jobs.batch.outputs.scores}}' } },
             outputs: { report: { value: '${{parent.outputs.report}}', type: 'literal' } },
           },
         },
-      },
-    }).id;
-    await putJob('pipe-kinds', {
-      jobType: 'Pipeline',
-      experimentName: 'kinds',
-      settings: { default_compute: 'azureml:serverless' },
-      inputs: { data: { jobInputType: 'uri_folder', uri: dataUri('good'), mode: 'ReadOnlyMount' } },
-      jobs: {
-        batch: parallelStep('${{parent.inputs.data}}', 0),
-        nested: {
-          type: 'pipeline',
-          name: 'nested',
-          componentId: report,
-          inputs: { scored: { job_input_type: 'literal', value: '${{parent.jobs.batch.outputs.scores}}' } },
-          outputs: { report: { value: '${{parent.outputs.report}}', type: 'literal' } },
-        },
-      },
-      outputs: { report: { jobOutputType: 'uri_folder', mode: 'ReadWriteMount' } },
-    });
-    const outcome = await emulator.jobRunner.whenDone('pipe-kinds');
-    expect(outcome).toEqual({ status: 'Completed' });
-    const children = emulator.store
-      .children(emulator.workspaceId, 'jobs')
-      .filter((j) => JSON.stringify(properties(j)['properties'] ?? {}).includes('pipe-kinds'));
-    expect(children.map((c) => [properties(c)['displayName'], properties(c)['jobType']]).sort()).toEqual([
-      ['batch', 'Command'],
-      ['nested', 'Pipeline'],
-    ]);
-    const uri = String(
-      (properties(job('pipe-kinds'))['outputs'] as Record<string, { uri: string }>)['report']?.uri,
-    );
-    const path = uri.replace(/^azureml:\/\/datastores\/workspaceblobstore\/paths\//, '');
-    expect(await text(datastore, `${path.replace(/\/?$/, '/')}summary.txt`)).toBe('total 12\n');
-  });
+        outputs: { report: { jobOutputType: 'uri_folder', mode: 'ReadWriteMount' } },
+      });
+      const outcome = await emulator.jobRunner.whenDone('pipe-kinds');
+      expect(outcome).toEqual({ status: 'Completed' });
+      const children = emulator.store
+        .children(emulator.workspaceId, 'jobs')
+        .filter((j) => JSON.stringify(properties(j)['properties'] ?? {}).includes('pipe-kinds'));
+      expect(children.map((c) => [properties(c)['displayName'], properties(c)['jobType']]).sort()).toEqual([
+        ['batch', 'Command'],
+        ['nested', 'Pipeline'],
+      ]);
+      const uri = String(
+        (properties(job('pipe-kinds'))['outputs'] as Record<string, { uri: string }>)['report']?.uri,
+      );
+      const path = uri.replace(/^azureml:\/\/datastores\/workspaceblobstore\/paths\//, '');
+      expect(await text(datastore, `${path.replace(/\/?$/, '/')}summary.txt`)).toBe('total 12\n');
+    },
+  );
 
-  it('fails a parallel step whose failed items exceed error_threshold, with the reason', async () => {
-    await putJob('pipe-threshold', {
-      jobType: 'Pipeline',
-      inputs: { data: { jobInputType: 'uri_folder', uri: dataUri('bad') } },
-      jobs: { batch: parallelStep('${{parent.inputs.data}}', 0) },
-    });
-    const outcome = await emulator.jobRunner.whenDone('pipe-threshold');
-    expect(outcome.status).toBe('Failed');
-    expect(outcome.error?.message).toMatch(/Failed nodes: \/batch/);
-    const step = emulator.store
-      .children(emulator.workspaceId, 'jobs')
-      .find((j) => JSON.stringify(properties(j)['properties'] ?? {}).includes('pipe-threshold'));
-    const error = step?.secrets['error'] as { message: string };
-    expect(error.message).toMatch(
-      /^Execution failed\. User process 'azureml-parallel-run' exited with status code 1\..* Error: 2 item\(s\) failed, more than error_threshold \(0\): the parallel step stops\.$/,
-    );
-  });
+  it.concurrent(
+    'fails a parallel step whose failed items exceed error_threshold, with the reason',
+    async () => {
+      await putJob('pipe-threshold', {
+        jobType: 'Pipeline',
+        inputs: { data: { jobInputType: 'uri_folder', uri: dataUri('bad') } },
+        jobs: { batch: parallelStep('${{parent.inputs.data}}', 0) },
+      });
+      const outcome = await emulator.jobRunner.whenDone('pipe-threshold');
+      expect(outcome.status).toBe('Failed');
+      expect(outcome.error?.message).toMatch(/Failed nodes: \/batch/);
+      const step = emulator.store
+        .children(emulator.workspaceId, 'jobs')
+        .find((j) => JSON.stringify(properties(j)['properties'] ?? {}).includes('pipe-threshold'));
+      const error = step?.secrets['error'] as { message: string };
+      expect(error.message).toMatch(
+        /^Execution failed\. User process 'azureml-parallel-run' exited with status code 1\..* Error: 2 item\(s\) failed, more than error_threshold \(0\): the parallel step stops\.$/,
+      );
+    },
+  );
 });
 
 describe('stand-ins', () => {
-  it('runs a Spark job: driver log, outputs written', async () => {
+  it.concurrent('runs a Spark job: driver log, outputs written', async () => {
     await putJob('spark-kinds', {
       jobType: 'Spark',
       codeId,
@@ -249,7 +262,7 @@ describe('stand-ins', () => {
     expect(await text(datastore, 'azureml/spark-kinds/out/_SUCCESS')).toBe('');
   });
 
-  it('fails a Spark job whose entry file is not in its code', async () => {
+  it.concurrent('fails a Spark job whose entry file is not in its code', async () => {
     await putJob('spark-wrong-entry', {
       jobType: 'Spark',
       codeId,
@@ -268,40 +281,43 @@ describe('stand-ins', () => {
     });
   });
 
-  it('runs an AutoML job: child runs, the best child metric on the parent, best_model written', async () => {
-    await putJob('automl-kinds', {
-      jobType: 'AutoML',
-      experimentName: 'kinds',
-      taskDetails: {
-        taskType: 'Regression',
-        targetColumnName: 'y',
-        trainingData: { jobInputType: 'mltable', uri: dataUri('train') },
-        limitSettings: { maxTrials: 2 },
-      },
-      resources: { instanceType: 'Standard_E4s_v3' },
-      queueSettings: { jobTier: 'Spot' },
-    });
-    expect(await emulator.jobRunner.whenDone('automl-kinds')).toEqual({ status: 'Completed' });
-    const parent = emulator.mlflow.getRun('automl-kinds') as {
-      data: Record<string, { key: string; value: unknown }[]>;
-    };
-    const best = parent.data['tags']?.find((t) => t.key === 'automl_best_child_run_id')?.value;
-    expect(['automl-kinds_0', 'automl-kinds_1']).toContain(best);
-    const child = emulator.mlflow.getRun(String(best)) as {
-      data: Record<string, { key: string; value: unknown }[]>;
-    };
-    const metricOf = (run: typeof child) =>
-      run.data['metrics']?.find((m) => m.key === 'NormalizedRootMeanSquaredError')?.value;
-    expect(metricOf(parent)).toBe(metricOf(child));
-    expect(child.data['tags']).toEqual(
-      expect.arrayContaining([{ key: 'mlflow.parentRunId', value: 'automl-kinds' }]),
-    );
-    expect(await text(datastore, 'azureml/automl-kinds/best_model/MLmodel')).toMatch(/python_function/);
-    const outputs = properties(job('automl-kinds'))['outputs'] as Record<string, { jobOutputType: string }>;
-    expect(outputs['best_model']?.jobOutputType).toBe('mlflow_model');
-  });
+  it.concurrent(
+    'runs an AutoML job: child runs, the best child metric on the parent, best_model written',
+    async () => {
+      await putJob('automl-kinds', {
+        jobType: 'AutoML',
+        experimentName: 'kinds',
+        taskDetails: {
+          taskType: 'Regression',
+          targetColumnName: 'y',
+          trainingData: { jobInputType: 'mltable', uri: dataUri('train') },
+          limitSettings: { maxTrials: 2 },
+        },
+        resources: { instanceType: 'Standard_E4s_v3' },
+        queueSettings: { jobTier: 'Spot' },
+      });
+      expect(await emulator.jobRunner.whenDone('automl-kinds')).toEqual({ status: 'Completed' });
+      const parent = emulator.mlflow.getRun('automl-kinds') as {
+        data: Record<string, { key: string; value: unknown }[]>;
+      };
+      const best = parent.data['tags']?.find((t) => t.key === 'automl_best_child_run_id')?.value;
+      expect(['automl-kinds_0', 'automl-kinds_1']).toContain(best);
+      const child = emulator.mlflow.getRun(String(best)) as {
+        data: Record<string, { key: string; value: unknown }[]>;
+      };
+      const metricOf = (run: typeof child) =>
+        run.data['metrics']?.find((m) => m.key === 'NormalizedRootMeanSquaredError')?.value;
+      expect(metricOf(parent)).toBe(metricOf(child));
+      expect(child.data['tags']).toEqual(
+        expect.arrayContaining([{ key: 'mlflow.parentRunId', value: 'automl-kinds' }]),
+      );
+      expect(await text(datastore, 'azureml/automl-kinds/best_model/MLmodel')).toMatch(/python_function/);
+      const outputs = properties(job('automl-kinds'))['outputs'] as Record<string, { jobOutputType: string }>;
+      expect(outputs['best_model']?.jobOutputType).toBe('mlflow_model');
+    },
+  );
 
-  it('fails an AutoML job whose training data is missing', async () => {
+  it.concurrent('fails an AutoML job whose training data is missing', async () => {
     await putJob('automl-no-data', {
       jobType: 'AutoML',
       taskDetails: {
@@ -349,95 +365,106 @@ const checkStep = (name: string, from: string, file: string) => ({
 });
 
 describe('sweep, spark and automl steps (as azure-ai-ml sends them)', () => {
-  it('runs a sweep step of a registered trial component; the next step reads the best trial output', async () => {
-    const trial = emulator.assets.addAssetVersion(emulator.workspaceId, 'components', 'tune-trial', '1', {
-      componentSpec: {
-        type: 'command',
-        command: 'python trial.py --data ${{inputs.data}} --lr ${{inputs.lr}} --model ${{outputs.model}}',
-        code: codeId,
-        environment: environmentId,
-        inputs: { data: { type: 'uri_folder' }, lr: { type: 'number', default: '0.05' } },
-        outputs: { model: { type: 'uri_folder' } },
-      },
-    }).id;
-    await putJob('pipe-sweep', {
-      jobType: 'Pipeline',
-      settings: { default_compute: 'azureml:serverless' },
-      inputs: { data: { jobInputType: 'uri_folder', uri: dataUri('good') } },
-      jobs: {
-        tune: {
-          type: 'sweep',
-          name: 'tune',
-          trial: { componentId: trial },
-          inputs: { data: { job_input_type: 'literal', value: '${{parent.inputs.data}}' } },
-          outputs: { model: { job_output_type: 'uri_folder' } },
-          search_space: { lr: { type: 'choice', values: [0.1, 0.3, 0.2] } },
-          sampling_algorithm: 'grid',
-          objective: { goal: 'maximize', primary_metric: 'accuracy' },
-          limits: { max_total_trials: 3, max_concurrent_trials: 2, timeout: 3600 },
-          early_termination: { policy_type: 'MedianStopping', delay_evaluation: 2, evaluation_interval: 1 },
+  it.concurrent(
+    'runs a sweep step of a registered trial component; the next step reads the best trial output',
+    async () => {
+      const trial = emulator.assets.addAssetVersion(emulator.workspaceId, 'components', 'tune-trial', '1', {
+        componentSpec: {
+          type: 'command',
+          command: 'python trial.py --data ${{inputs.data}} --lr ${{inputs.lr}} --model ${{outputs.model}}',
+          code: codeId,
+          environment: environmentId,
+          inputs: { data: { type: 'uri_folder' }, lr: { type: 'number', default: '0.05' } },
+          outputs: { model: { type: 'uri_folder' } },
         },
-        check: checkStep('model', '${{parent.jobs.tune.outputs.model}}', 'lr.txt'),
-      },
-    });
-    expect(await emulator.jobRunner.whenDone('pipe-sweep')).toEqual({ status: 'Completed' });
-    expect(stepsOf('pipe-sweep')).toEqual([
-      ['check', 'Command', 'Completed'],
-      ['tune', 'Sweep', 'Completed'],
-    ]);
-    const sweep = stepJobOf('tune', 'Sweep');
-    const best = String((properties(sweep)['properties'] as Record<string, string>)['best_child_run_id']);
-    const model = (properties(sweep)['outputs'] as Record<string, { uri: string }>)['model']?.uri ?? '';
-    const path = model.replace(/^azureml:\/\/datastores\/workspaceblobstore\/paths\//, '');
-    expect(await text(datastore, `${path.replace(/\/?$/, '/')}lr.txt`)).toBe('0.3');
-    expect(best).toMatch(/_1$/);
-  });
+      }).id;
+      await putJob('pipe-sweep', {
+        jobType: 'Pipeline',
+        settings: { default_compute: 'azureml:serverless' },
+        inputs: { data: { jobInputType: 'uri_folder', uri: dataUri('good') } },
+        jobs: {
+          tune: {
+            type: 'sweep',
+            name: 'tune',
+            trial: { componentId: trial },
+            inputs: { data: { job_input_type: 'literal', value: '${{parent.inputs.data}}' } },
+            outputs: { model: { job_output_type: 'uri_folder' } },
+            search_space: { lr: { type: 'choice', values: [0.1, 0.3, 0.2] } },
+            sampling_algorithm: 'grid',
+            objective: { goal: 'maximize', primary_metric: 'accuracy' },
+            limits: { max_total_trials: 3, max_concurrent_trials: 2, timeout: 3600 },
+            early_termination: { policy_type: 'MedianStopping', delay_evaluation: 2, evaluation_interval: 1 },
+          },
+          check: checkStep('model', '${{parent.jobs.tune.outputs.model}}', 'lr.txt'),
+        },
+      });
+      expect(await emulator.jobRunner.whenDone('pipe-sweep')).toEqual({ status: 'Completed' });
+      expect(stepsOf('pipe-sweep')).toEqual([
+        ['check', 'Command', 'Completed'],
+        ['tune', 'Sweep', 'Completed'],
+      ]);
+      const sweep = stepJobOf('tune', 'Sweep');
+      const best = String((properties(sweep)['properties'] as Record<string, string>)['best_child_run_id']);
+      const model = (properties(sweep)['outputs'] as Record<string, { uri: string }>)['model']?.uri ?? '';
+      const path = model.replace(/^azureml:\/\/datastores\/workspaceblobstore\/paths\//, '');
+      expect(await text(datastore, `${path.replace(/\/?$/, '/')}lr.txt`)).toBe('0.3');
+      expect(best).toMatch(/_1$/);
+    },
+  );
 
-  it('runs a spark step of a registered spark component; the next step reads its output', async () => {
-    const wrangle = emulator.assets.addAssetVersion(emulator.workspaceId, 'components', 'wrangle', '1', {
-      componentSpec: {
-        type: 'spark',
-        code: codeId,
-        entry: { file: 'main.py' },
-        py_files: ['utils.py'],
-        args: '--raw ${{inputs.raw}} --wrangled ${{outputs.wrangled}}',
-        inputs: { raw: { type: 'uri_folder' } },
-        outputs: { wrangled: { type: 'uri_folder', mode: 'direct' } },
-      },
-    }).id;
-    await putJob('pipe-spark', {
-      jobType: 'Pipeline',
-      settings: { default_compute: 'azureml:serverless' },
-      inputs: { raw: { jobInputType: 'uri_folder', uri: dataUri('good') } },
-      jobs: {
-        wrangle: {
+  it.concurrent(
+    'runs a spark step of a registered spark component; the next step reads its output',
+    async () => {
+      const wrangle = emulator.assets.addAssetVersion(emulator.workspaceId, 'components', 'wrangle', '1', {
+        componentSpec: {
           type: 'spark',
-          name: 'wrangle',
-          componentId: wrangle,
-          args: '--raw ${{inputs.raw}} --wrangled ${{outputs.wrangled}}',
-          entry: { file: 'main.py', spark_job_entry_type: 'SparkJobPythonEntry' },
+          code: codeId,
+          entry: { file: 'main.py' },
           py_files: ['utils.py'],
-          conf: { 'spark.driver.cores': 1, 'spark.executor.instances': 2 },
-          identity: { identity_type: 'UserIdentity' },
-          inputs: { raw: { job_input_type: 'literal', value: '${{parent.inputs.raw}}' } },
-          outputs: { wrangled: { job_output_type: 'uri_folder', mode: 'Direct' } },
-          resources: { instance_type: 'standard_e4s_v3', runtime_version: '3.3' },
+          args: '--raw ${{inputs.raw}} --wrangled ${{outputs.wrangled}}',
+          inputs: { raw: { type: 'uri_folder' } },
+          outputs: { wrangled: { type: 'uri_folder', mode: 'direct' } },
         },
-        check: checkStep('wrangled', '${{parent.jobs.wrangle.outputs.wrangled}}', '_SUCCESS'),
-      },
-    });
-    expect(await emulator.jobRunner.whenDone('pipe-spark')).toEqual({ status: 'Completed' });
-    expect(stepsOf('pipe-spark')).toEqual([
-      ['check', 'Command', 'Completed'],
-      ['wrangle', 'Spark', 'Completed'],
-    ]);
-    const spark = stepJobOf('wrangle', 'Spark');
-    const log = await text(artifacts, `ExperimentRun/dcid.${spark.body['name']}/logs/azureml/driver/stdout`);
-    expect(log).toMatch(/^spark-submit --conf spark\.driver\.cores=1 .*--py-files utils\.py main\.py --raw /);
-    expect(log).toMatch(/instance type standard_e4s_v3/);
-  });
+      }).id;
+      await putJob('pipe-spark', {
+        jobType: 'Pipeline',
+        settings: { default_compute: 'azureml:serverless' },
+        inputs: { raw: { jobInputType: 'uri_folder', uri: dataUri('good') } },
+        jobs: {
+          wrangle: {
+            type: 'spark',
+            name: 'wrangle',
+            componentId: wrangle,
+            args: '--raw ${{inputs.raw}} --wrangled ${{outputs.wrangled}}',
+            entry: { file: 'main.py', spark_job_entry_type: 'SparkJobPythonEntry' },
+            py_files: ['utils.py'],
+            conf: { 'spark.driver.cores': 1, 'spark.executor.instances': 2 },
+            identity: { identity_type: 'UserIdentity' },
+            inputs: { raw: { job_input_type: 'literal', value: '${{parent.inputs.raw}}' } },
+            outputs: { wrangled: { job_output_type: 'uri_folder', mode: 'Direct' } },
+            resources: { instance_type: 'standard_e4s_v3', runtime_version: '3.3' },
+          },
+          check: checkStep('wrangled', '${{parent.jobs.wrangle.outputs.wrangled}}', '_SUCCESS'),
+        },
+      });
+      expect(await emulator.jobRunner.whenDone('pipe-spark')).toEqual({ status: 'Completed' });
+      expect(stepsOf('pipe-spark')).toEqual([
+        ['check', 'Command', 'Completed'],
+        ['wrangle', 'Spark', 'Completed'],
+      ]);
+      const spark = stepJobOf('wrangle', 'Spark');
+      const log = await text(
+        artifacts,
+        `ExperimentRun/dcid.${spark.body['name']}/logs/azureml/driver/stdout`,
+      );
+      expect(log).toMatch(
+        /^spark-submit --conf spark\.driver\.cores=1 .*--py-files utils\.py main\.py --raw /,
+      );
+      expect(log).toMatch(/instance type standard_e4s_v3/);
+    },
+  );
 
-  it('runs an automl step in its YAML-like form; the next step reads best_model', async () => {
+  it.concurrent('runs an automl step in its YAML-like form; the next step reads best_model', async () => {
     await putJob('pipe-automl', {
       jobType: 'Pipeline',
       settings: { default_compute: 'azureml:serverless' },
@@ -481,7 +508,7 @@ describe('sweep, spark and automl steps (as azure-ai-ml sends them)', () => {
     expect(run.data['metrics']?.map((m) => m.key)).toContain('Accuracy');
   });
 
-  it('fails an automl step whose training data is not data, naming the step', async () => {
+  it.concurrent('fails an automl step whose training data is not data, naming the step', async () => {
     await putJob('pipe-automl-literal', {
       jobType: 'Pipeline',
       jobs: {

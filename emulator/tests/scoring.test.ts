@@ -21,6 +21,7 @@ import {
   StorageSharedKeyCredential,
   type StoragePipelineOptions,
 } from '@azure/storage-blob';
+import { python3Interpreter } from '../python-interpreter';
 import { freePort, InferenceServer } from '../scoring/inference-process';
 import { authorize, NO_VALID_DEPLOYMENTS, route } from '../scoring/routing';
 import { startEmulator, type Emulator } from '../emulator';
@@ -536,6 +537,7 @@ def run(raw_data, request_headers):
       entryScript: 'entry.py',
       modelDir: dir,
       port: await freePort(),
+      python: await python3Interpreter(),
       home: dir,
       env: { GREETING: 'hello' },
     });

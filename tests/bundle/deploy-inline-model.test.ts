@@ -1,8 +1,9 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type Emulator } from '../../emulator/emulator';
+import type { Emulator } from '../../emulator/emulator';
 import { describeEmulator } from '../../emulator/start';
+import { startBriskEmulator } from '../harness/brisk-emulator';
 import { datastoreContainer, registerRainModel } from '../harness/emulator-model';
 import { runOnEmulator } from '../harness/emulator-run';
 import type { Host, HostRun } from '../harness/host-run';
@@ -22,7 +23,7 @@ let scratch: string;
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'deploy-inline-'));
   // Trains the weather model (python3) into <scratch>/model: the folder the example's deployment.yml names.
-  const started = await Promise.all(hosts.map(() => startEmulator()));
+  const started = await Promise.all(hosts.map(() => startBriskEmulator()));
   hosts.forEach((host, index) => emulators.set(host, started[index]!));
   for (const emulator of started) await registerRainModel(emulator, join(scratch, 'model'));
 }, 60_000);

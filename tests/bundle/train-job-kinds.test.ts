@@ -6,8 +6,9 @@
  */
 import { join } from 'node:path';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
-import { startEmulator, type Emulator } from '../../emulator/emulator';
+import type { Emulator } from '../../emulator/emulator';
 import { describeEmulator } from '../../emulator/start';
+import { startBriskEmulator } from '../harness/brisk-emulator';
 import { runOnEmulator } from '../harness/emulator-run';
 import type { Host, HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
@@ -38,7 +39,7 @@ async function read(path: string, store?: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  emulator = await startBriskEmulator();
   description = describeEmulator(emulator);
   const ws = emulator.workspaceId;
   emulator.assets.addAmlCompute(ws, 'cpu-cluster');

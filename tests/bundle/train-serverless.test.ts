@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { startEmulator, type Emulator } from '../../emulator/emulator';
+import type { Emulator } from '../../emulator/emulator';
 import { describeEmulator } from '../../emulator/start';
+import { startBriskEmulator } from '../harness/brisk-emulator';
 import { runOnEmulator } from '../harness/emulator-run';
 import type { Host, HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
@@ -11,7 +12,7 @@ let emulator: Emulator;
 let description: ReturnType<typeof describeEmulator>;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  emulator = await startBriskEmulator();
   description = describeEmulator(emulator);
   // No compute of the workspace: serverless jobs need none.
   emulator.assets.addAssetVersion(
