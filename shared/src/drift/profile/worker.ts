@@ -38,7 +38,7 @@ export function isProfileWorker(): boolean {
   return !isMainThread && typeof workerData === 'object' && workerData !== null && MARKER in workerData;
 }
 
-const runningFromBundle = __filename.endsWith('.js');
+const runningFromBundle = /\.m?js$/.test(__filename);
 const underTsx = process.execArgv.some((arg) => arg.includes('tsx'));
 
 /** tsx's CommonJS hook, which `--import tsx` installs on the main thread only (name built so bundlers skip it). */
