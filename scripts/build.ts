@@ -40,6 +40,8 @@ const common: BuildOptions = {
   minify: true,
   keepNames: true,
   sourcemap: 'linked',
+  // Stack traces need the names and lines, not the sources: the maps stay a fraction of their size.
+  sourcesContent: false,
 };
 
 /** The entry chunk's name; the entry the hosts start (`dist/index.js`) only loads it. */
