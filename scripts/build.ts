@@ -58,7 +58,8 @@ try {
 } catch {
   // A read-only or full temporary folder: run without the cache.
 }
-process.setSourceMapsEnabled(true);
+// Reading the maps costs more than the bundle's start-up: only in the hosts' debug mode, the one that shows stacks.
+if (process.env.RUNNER_DEBUG === '1' || /^true$/i.test(process.env.SYSTEM_DEBUG ?? '')) process.setSourceMapsEnabled(true);
 import('./${bundleFile}');
 `;
 
