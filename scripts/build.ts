@@ -6,31 +6,51 @@ import { actionEntryPath, taskEntryPath } from './generate/entries';
 import { repoRoot } from './generate/project';
 import { bundleTarget } from './generate/task-json';
 
-/** One CommonJS file per entry: runs under Node 20 and 24 with nothing beside it. */
+/**
+ * Per entry, an ES module bundle split into chunks: the entry chunk holds the host library, input reading and
+ * parsing; what a step's run() needs (the Azure SDKs, the drift readers, octokit) is in chunks it imports only once
+ * the inputs are valid (docs/decisions/0003). Runs under Node 20 and 24 with nothing but its own files beside it.
+ */
 const common: BuildOptions = {
   bundle: true,
   platform: 'node',
   target: 'node20',
-  format: 'cjs',
+  format: 'esm',
+  splitting: true,
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunk-[hash]',
   // Without module-first resolution, core-rest-pipeline and friends end up in the bundle twice.
   mainFields: ['module', 'main'],
-  // ESM builds (storage-common's CRC64) read import.meta.url, which a CommonJS bundle lacks: give them the bundle's.
-  define: { 'import.meta.url': '__bundleUrl' },
-  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // The CommonJS packages inside (task-lib, its shelljs, the SDKs' CJS helpers) call require and read __dirname.
+  banner: {
+    js: [
+      "import { createRequire as __createRequire } from 'node:module';",
+      "import { dirname as __pathDirname } from 'node:path';",
+      "import { fileURLToPath as __fileURLToPath } from 'node:url';",
+      'const require = __createRequire(import.meta.url);',
+      'const __filename = __fileURLToPath(import.meta.url);',
+      'const __dirname = __pathDirname(__filename);',
+    ].join(' '),
+  },
   legalComments: 'linked',
   logLevel: 'warning',
   metafile: true,
-  // Syntax-only minification: names and line structure stay readable in stack traces, dead branches go.
-  minifySyntax: true,
+  // Minified with source maps beside: the entry turns source maps on, so stack traces name our source files.
+  // Names are kept: our typed errors take their name from their class (`new.target.name`).
+  minify: true,
+  keepNames: true,
+  sourcemap: 'linked',
+  // Stack traces need the names and lines, not the sources: the maps stay a fraction of their size.
+  sourcesContent: false,
 };
 
-/** The file the bundle goes to; the entry the hosts start (`dist/index.js`) only loads it. */
-const bundleFile = 'step.js';
+/** The entry chunk's name; the entry the hosts start (`dist/index.js`) only loads it. */
+const bundleFile = 'step.mjs';
 
 /**
  * The entry: turns on Node's compile cache (Node 22.8+, a no-op before) so the bundle's compiled code is reused by
- * the next step on the same agent, then loads the bundle. The cache only works for code loaded after it is on,
- * hence two files.
+ * the next step on the same agent, and source maps (stack traces name our files), then loads the bundle. The cache
+ * only works for code loaded after it is on, hence two files.
  */
 const entryLoader = `'use strict';
 try {
@@ -38,7 +58,9 @@ try {
 } catch {
   // A read-only or full temporary folder: run without the cache.
 }
-require('./${bundleFile}');
+// Reading the maps costs more than the bundle's start-up: only in the hosts' debug mode, the one that shows stacks.
+if (process.env.RUNNER_DEBUG === '1' || /^true$/i.test(process.env.SYSTEM_DEBUG ?? '')) process.setSourceMapsEnabled(true);
+import('./${bundleFile}');
 `;
 
 export async function buildAll(): Promise<string[]> {
@@ -46,10 +68,14 @@ export async function buildAll(): Promise<string[]> {
   const results = await Promise.all(
     entries.map(async (entry) => {
       const entryFile = join(repoRoot, entry.replace(/index\.ts$/, bundleTarget));
-      const outfile = join(dirname(entryFile), bundleFile);
+      const outdir = dirname(entryFile);
       // A clean folder: what is packaged is exactly what this build wrote.
-      rmSync(dirname(entryFile), { recursive: true, force: true });
-      const result = await build({ ...common, entryPoints: [join(repoRoot, entry)], outfile });
+      rmSync(outdir, { recursive: true, force: true });
+      const result = await build({
+        ...common,
+        entryPoints: { [bundleFile.replace(/\.mjs$/, '')]: join(repoRoot, entry) },
+        outdir,
+      });
       writeFileSync(entryFile, entryLoader);
       const taskLibCopies = Object.keys(result.metafile?.inputs ?? {}).filter((input) =>
         /node_modules\/azure-pipelines-task-lib\/task\.js$/.test(input),

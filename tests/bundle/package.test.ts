@@ -47,7 +47,8 @@ describe('npm run package', () => {
         expect.arrayContaining([
           `${folder}/task.json`,
           `${folder}/dist/index.js`,
-          `${folder}/dist/step.js`,
+          `${folder}/dist/step.mjs`,
+          `${folder}/dist/step.mjs.map`,
           `${folder}/icon.png`,
         ]),
       );
@@ -80,10 +81,14 @@ describe('npm run package', () => {
       const action = load(readFileSync(join(actions, manifest.id, 'action.yml'), 'utf8')) as {
         runs: { main: string };
       };
-      // The entry loads the bundle beside it (dist/index.js turns the compile cache on, then requires step.js).
+      // The entry loads the bundle beside it (dist/index.js turns the compile cache on, then imports step.mjs,
+      // whose chunks come with it).
       const entry = join(actions, manifest.id, action.runs.main);
-      expect(readFileSync(entry, 'utf8')).toContain("require('./step.js')");
-      expect(readFileSync(join(dirname(entry), 'step.js'), 'utf8').length).toBeGreaterThan(100_000);
+      expect(readFileSync(entry, 'utf8')).toContain("import('./step.mjs')");
+      const bundle = readFileSync(join(dirname(entry), 'step.mjs'), 'utf8');
+      for (const [, chunk] of bundle.matchAll(/from\s*"\.\/([^"]+\.mjs)"/g))
+        expect(readdirSync(dirname(entry))).toContain(chunk);
+      expect(bundle.length).toBeGreaterThan(10_000);
     }
   });
 });

@@ -151,6 +151,9 @@ export async function runOnAzurePipelines<Config, Report>(
   step: StepDefinition<Config, Report>,
 ): Promise<void> {
   // The bundle is also loaded by the worker threads a step starts (drift profiling): only the main thread runs it.
-  if (!isMainThread) return;
+  if (!isMainThread) {
+    await step.inWorker?.();
+    return;
+  }
   await runStep(step, azurePipelinesPlatform(step.manifest.taskName));
 }

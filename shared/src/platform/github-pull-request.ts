@@ -3,7 +3,7 @@
  * `pull_request_target`), its comments through @actions/github's octokit (the issues comments API: a pull request
  * is an issue). `GITHUB_API_URL` says where the API is (GitHub Enterprise Server, the emulator).
  */
-import { context, getOctokit } from '@actions/github';
+import { gitHubEventPayload } from './github-context';
 import {
   PullRequestApiError,
   type PullRequestComment,
@@ -16,12 +16,13 @@ import {
 export interface GitHubPullRequestOptions {
   /** Default: process.env (GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_EVENT_NAME). */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** The event payload; default `context.payload` (read from GITHUB_EVENT_PATH). */
+  /** The event payload; default: read from GITHUB_EVENT_PATH. */
   readonly payload?: { readonly pull_request?: { readonly number?: unknown } };
   /** octokit's `request.fetch` (tests: a fetch that trusts the emulator's CA). */
   readonly fetch?: (url: string, init?: unknown) => Promise<unknown>;
 }
 
+type Octokit = ReturnType<typeof import('@actions/github').getOctokit>;
 type IssueComment = { id: number; body?: string | null; html_url?: string };
 
 const toComment = (comment: IssueComment): PullRequestComment => ({
@@ -46,7 +47,11 @@ async function gitHubCall<T>(call: () => Promise<T>): Promise<T> {
 export function gitHubPullRequestPort(options: GitHubPullRequestOptions = {}): PullRequestPort {
   const env = options.env ?? process.env;
   return {
-    locate: () => locateGitHubPullRequest(env, options.payload ?? context.payload),
+    locate: () =>
+      locateGitHubPullRequest(
+        env,
+        options.payload ?? (gitHubEventPayload(env) as GitHubPullRequestOptions['payload']),
+      ),
     comments: (pullRequest, token) => gitHubComments(pullRequest, token, options.fetch),
   };
 }
@@ -73,14 +78,17 @@ function gitHubComments(
   fetch: GitHubPullRequestOptions['fetch'],
 ): PullRequestComments {
   if (pullRequest.host !== 'github') throw new Error(`not a GitHub pull request: ${pullRequest.host}`);
-  const octokit = getOctokit(token, {
-    baseUrl: pullRequest.apiUrl,
-    ...(fetch ? { request: { fetch } } : {}),
-  });
+  // octokit loads with the first call: only a step that comments pays for it (docs/decisions/0003).
+  let client: Promise<Octokit> | undefined;
+  const octokitClient = () =>
+    (client ??= import('@actions/github').then(({ getOctokit }) =>
+      getOctokit(token, { baseUrl: pullRequest.apiUrl, ...(fetch ? { request: { fetch } } : {}) }),
+    ));
   const { owner, repo, number: issue_number } = pullRequest;
   return {
     list: (signal) =>
       gitHubCall(async () => {
+        const octokit = await octokitClient();
         const all = await octokit.paginate(octokit.rest.issues.listComments, {
           owner,
           repo,
@@ -92,6 +100,7 @@ function gitHubComments(
       }),
     create: (body, signal) =>
       gitHubCall(async () => {
+        const octokit = await octokitClient();
         const { data } = await octokit.rest.issues.createComment({
           owner,
           repo,
@@ -103,6 +112,7 @@ function gitHubComments(
       }),
     update: (comment, body, signal) =>
       gitHubCall(async () => {
+        const octokit = await octokitClient();
         const { data } = await octokit.rest.issues.updateComment({
           owner,
           repo,

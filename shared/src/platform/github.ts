@@ -1,10 +1,10 @@
 import { tmpdir } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import * as core from '@actions/core';
-import { context } from '@actions/github';
 import { kebabCase } from '../step/manifest';
 import type { StepDefinition } from '../step/define';
 import { runStep } from '../step/run-step';
+import { gitHubRunFacts } from './github-context';
 import { gitHubPullRequestPort } from './github-pull-request';
 import { cloudOverrideFrom, hostRoots, retryOverrideFrom, type Platform, type RunEnvironment } from './ports';
 import type { SourceLocation } from '../step/errors';
@@ -61,6 +61,7 @@ export function githubPlatform(): Platform {
 
 function runEnvironment(): RunEnvironment {
   const repository = process.env.GITHUB_REPOSITORY || undefined;
+  const context = gitHubRunFacts();
   const runUrl =
     repository && context.runId
       ? `${context.serverUrl}/${repository}/actions/runs/${context.runId}`
@@ -72,9 +73,9 @@ function runEnvironment(): RunEnvironment {
     allowedRoots: hostRoots([process.env.GITHUB_WORKSPACE, process.env.RUNNER_TEMP]),
     runUrl,
     artifactsUrl: runUrl && `${runUrl}#artifacts`,
-    commit: context.sha || undefined,
+    commit: context.sha,
     repository,
-    branch: context.ref || undefined,
+    branch: context.ref,
     triggeredBy: context.actor ? `${context.actor} (${context.eventName})` : undefined,
   };
 }
@@ -82,6 +83,9 @@ function runEnvironment(): RunEnvironment {
 /** Entry of every GitHub Action bundle. */
 export async function runOnGitHub<Config, Report>(step: StepDefinition<Config, Report>): Promise<void> {
   // The bundle is also loaded by the worker threads a step starts (drift profiling): only the main thread runs it.
-  if (!isMainThread) return;
+  if (!isMainThread) {
+    await step.inWorker?.();
+    return;
+  }
   await runStep(step, githubPlatform());
 }

@@ -74,6 +74,11 @@ export interface StepDefinition<Config, Report = undefined, M extends StepManife
   readonly report?: StepReporter<Config, Report>;
   /** Does the work, filling `report` as it goes. Throws typed errors (StepError subclasses) for expected failures. */
   run(config: Config, context: StepContext, report: Report): Promise<StepOutcome>;
+  /**
+   * What a worker thread started from the bundle runs (drift profiling): the bundle loads a step's run modules
+   * lazily, so a worker has to ask for the module that starts its job.
+   */
+  readonly inWorker?: () => Promise<unknown>;
 }
 
 export function defineStep<Config, Report = undefined, M extends StepManifest = StepManifest>(

@@ -1,11 +1,11 @@
 /**
  * Profiling one side on a worker thread, so baseline and current are read on two cores at once.
  *
- * Design. The tasks and actions ship as ONE CommonJS bundle each, so there is no separate worker file: the
- * worker runs the very bundle it was started from (`new Worker(__filename)`, `__filename` being the bundle),
- * with a marker in `workerData`. Loading the bundle evaluates this module, which sees the marker and runs the
- * job. The entry must then not start the step on that thread: step entries run the step only when
- * `isMainThread` (or `!isProfileWorker()`), or the step would run a second time inside the worker.
+ * Design. The tasks and actions ship as bundles with no separate worker file: the worker runs the bundle chunk
+ * this module is in (`new Worker(__filename)`, `__filename` being that chunk), with a marker in `workerData`.
+ * Loading the chunk evaluates this module, which sees the marker and runs the job. Should the chunk load the
+ * entry, the entry must not start the step on that thread: the adapters run the step only when `isMainThread`,
+ * and otherwise load what the step's `inWorker` names (this module's chunk).
  * From TypeScript sources: under tsx (local runs) the worker is an eval'd `require` of this file after
  * tsx's CommonJS hook; under jest, whose module system a worker cannot share,
  * `canUseWorkers()` is false and both sides are profiled in-process, one after the other.
@@ -38,7 +38,7 @@ export function isProfileWorker(): boolean {
   return !isMainThread && typeof workerData === 'object' && workerData !== null && MARKER in workerData;
 }
 
-const runningFromBundle = __filename.endsWith('.js');
+const runningFromBundle = /\.m?js$/.test(__filename);
 const underTsx = process.execArgv.some((arg) => arg.includes('tsx'));
 
 /** tsx's CommonJS hook, which `--import tsx` installs on the main thread only (name built so bundlers skip it). */

@@ -1,7 +1,6 @@
 import { defineStep } from '../../step/define';
 import { parseDeployConfig } from './config';
 import { deployManifest } from './manifest';
-import { runDeploy } from './run';
 import { deployReporter } from './summary';
 
 /** The deploy step: managed and Kubernetes online endpoints (blue/green traffic, rollback) and ACI for test stages. */
@@ -9,5 +8,6 @@ export const deployStep = defineStep({
   manifest: deployManifest,
   parse: parseDeployConfig,
   report: deployReporter,
-  run: runDeploy,
+  // The Azure SDKs load once the inputs are valid (docs/decisions/0003): a bad input fails fast.
+  run: async (config, context, report) => (await import('./run')).runDeploy(config, context, report),
 });

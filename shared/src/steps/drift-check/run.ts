@@ -22,7 +22,7 @@ import {
   sideFigures,
 } from '../../drift/report';
 import type { StepContext, StepOutcome } from '../../step/define';
-import { finalReporter, type FinalReport } from '../../step/final-report';
+import type { FinalReport } from '../../step/final-report';
 import { fileInArtifacts } from '../../evidence/artifact-file';
 import { DataError, InputError, InputErrors } from '../../step/errors';
 import { redactDeep } from '../../step/redactor';
@@ -35,8 +35,6 @@ const NAMED_IN_MESSAGE = 5;
 
 /** The drift-check step's report, once the drift is judged: the markdown report, and the verdict per feature. */
 type DriftCheckReport = FinalReport<string>;
-
-export const driftCheckReporter = finalReporter<DriftCheckConfig, string>((markdown) => markdown);
 
 /** Profiles both sides, compares every feature, judges the dataset, writes the reports, decides the outcome. */
 export async function runDriftCheck(

@@ -1,7 +1,6 @@
 import { defineStep } from '../../step/define';
 import { parseRegisterModelConfig } from './config';
 import { registerModelManifest } from './manifest';
-import { runRegisterModel } from './run';
 import { registerModelReporter } from './summary';
 
 /** The register-model step: finds the model, gates it against a baseline, registers it once with its lineage. */
@@ -9,5 +8,6 @@ export const registerModelStep = defineStep({
   manifest: registerModelManifest,
   parse: parseRegisterModelConfig,
   report: registerModelReporter,
-  run: runRegisterModel,
+  // The Azure SDKs load once the inputs are valid (docs/decisions/0003): a bad input fails fast.
+  run: async (config, context, report) => (await import('./run')).runRegisterModel(config, context, report),
 });

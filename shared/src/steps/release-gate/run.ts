@@ -5,7 +5,7 @@ import path from 'node:path';
 import { setVersionTags } from '../../azureml/model-tags';
 import { openWorkspaceSession } from '../../azureml/workspace-session';
 import type { StepContext, StepOutcome } from '../../step/define';
-import { finalReporter, type FinalReport } from '../../step/final-report';
+import type { FinalReport } from '../../step/final-report';
 import { InputError } from '../../step/errors';
 import { redactDeep } from '../../step/redactor';
 import { upsertPullRequestComment, type PullRequestCommentOutcome } from '../../release/pr-comment';
@@ -17,8 +17,6 @@ import { buildPage, type ModelFacts, type ReleasePage } from './page-model';
 import { renderHtml, renderMarkdown } from './render';
 
 type ReleaseGateReport = FinalReport<string>;
-
-export const releaseGateReporter = finalReporter<ReleaseGateConfig, string>((markdown) => markdown);
 
 export const pageFiles = {
   json: 'release-evidence.json',

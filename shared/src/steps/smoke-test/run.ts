@@ -6,12 +6,12 @@ import { ScoringClient, type ScoringResult } from '../../smoke/http-client';
 import { renderJUnit, type JUnitCase } from '../../smoke/junit';
 import { measureLatency, type LatencyStats } from '../../smoke/latency';
 import { waitUntilReady, type Clock, type Readiness } from '../../smoke/readiness';
-import { formatMs, renderSummary, type ResultRow, type SmokeSummary } from '../../smoke/report';
+import { formatMs, type ResultRow, type SmokeSummary } from '../../smoke/report';
 import { checkNotConstant, runCases, type CaseOutcome, type CheckOutcome } from '../../smoke/run-cases';
 import type { StepContext, StepOutcome } from '../../step/define';
-import { finalReporter, type FinalReport } from '../../step/final-report';
+import type { FinalReport } from '../../step/final-report';
 import { AssertionFailure, CancelledError, InputError } from '../../step/errors';
-import type { SmokeTestConfig, SmokeTestRequest } from './config';
+import type { SmokeTestConfig } from './config';
 
 /** Seams for tests: time and randomness of the readiness wait. */
 export interface SmokeTestDependencies {
@@ -28,8 +28,6 @@ const CHECK_MARKS = { passed: '✔', failed: '✘', skipped: '⏭' } as const;
 
 /** The smoke-test step's report, once the cases ran (or the endpoint never became ready): results and latency. */
 type SmokeTestReport = FinalReport<SmokeSummary>;
-
-export const smokeTestReporter = finalReporter<SmokeTestRequest, SmokeSummary>(renderSummary);
 
 /** Waits for the endpoint, runs the cases, measures latency, then judges and reports. */
 export async function runSmokeTest(

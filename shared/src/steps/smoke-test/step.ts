@@ -1,16 +1,20 @@
 import { defineStep } from '../../step/define';
 import { parseSmokeTestConfig } from './config';
 import { smokeTestManifest } from './manifest';
-import { resolveEndpoint } from './resolve-endpoint';
-import { runSmokeTest, smokeTestReporter } from './run';
+import { renderSummary, type SmokeSummary } from '../../smoke/report';
+import { finalReporter } from '../../step/final-report';
+import type { SmokeTestRequest } from './config';
 
 /** The smoke-test step: waits for a scoring endpoint, checks its answers against cases, measures latency. */
 export const smokeTestStep = defineStep({
   manifest: smokeTestManifest,
   parse: parseSmokeTestConfig,
-  report: smokeTestReporter,
+  report: finalReporter<SmokeTestRequest, SmokeSummary>(renderSummary),
+  // The request runner and the Azure SDKs load once the inputs are valid (docs/decisions/0003): a bad input fails fast.
   run: async (request, context, report) => {
+    const { runSmokeTest } = await import('./run');
     if (!request.endpoint) return runSmokeTest(request, context, report);
+    const { resolveEndpoint } = await import('./resolve-endpoint');
     const target = await resolveEndpoint(request.endpoint, context);
     // A key given as input wins over the one read from Azure (e.g. the secondary key during a rotation).
     return runSmokeTest(

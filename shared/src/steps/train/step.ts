@@ -1,7 +1,6 @@
 import { defineStep } from '../../step/define';
 import { parseTrainConfig } from './config';
 import { trainManifest } from './manifest';
-import { runTrain } from './run';
 import { trainReporter } from './summary';
 
 /** The train step: submits an Azure ML CLI v2 job YAML, follows it to the end, reports status, metrics and outputs. */
@@ -9,5 +8,6 @@ export const trainStep = defineStep({
   manifest: trainManifest,
   parse: parseTrainConfig,
   report: trainReporter,
-  run: runTrain,
+  // The Azure SDKs load once the inputs are valid (docs/decisions/0003): a bad input fails fast.
+  run: async (config, context, report) => (await import('./run')).runTrain(config, context, report),
 });
