@@ -159,7 +159,9 @@ export async function runAsAzurePipelinesAgent(options: AgentRunOptions): Promis
     onStart: options.onStart,
   });
   const interpreted = interpret(run, tempDir);
-  for (const summary of interpreted.summaries) checkSummaryNamesNoAgentPath(summary, tempDir, workDir);
+  const errors = interpreted.issues.filter((issue) => issue.type === 'error').map((issue) => issue.message);
+  for (const summary of interpreted.summaries)
+    checkSummaryNamesNoAgentPath(summary, tempDir, workDir, errors);
   return interpreted;
 }
 

@@ -149,7 +149,12 @@ export async function runAsGitHubRunner(options: RunnerRunOptions): Promise<Runn
     .map((line) => masked.reduce((text, secret) => text.split(secret).join('***'), line))
     .join('\n');
   const summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8');
-  checkSummaryNamesNoAgentPath(summary, env.RUNNER_TEMP!);
+  checkSummaryNamesNoAgentPath(
+    summary,
+    env.RUNNER_TEMP!,
+    undefined,
+    annotations.filter((a) => a.level === 'error').map((a) => a.message),
+  );
   return {
     ...run,
     commands,
