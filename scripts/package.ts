@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stepManifests } from '../shared/src/steps/manifests';
 import { actionFolder } from './generate/action-yml';
@@ -22,12 +22,16 @@ function packageExtension(version: string): string {
   rmSync(stage, { recursive: true, force: true });
   copy('vss-extension.json', join(stage, 'vss-extension.json'));
   copy('images/icon.png', join(stage, 'images', 'icon.png'));
+  copy('images/screenshots', join(stage, 'images', 'screenshots'));
   copy('docs/marketplace-overview.md', join(stage, 'overview.md'));
+  copy('CHANGELOG.md', join(stage, 'CHANGELOG.md'));
+  copy('LICENSE', join(stage, 'LICENSE'));
   for (const manifest of stepManifests) {
     const folder = taskFolder(manifest);
     copy(`${folder}/task.json`, join(stage, folder, 'task.json'));
     copy(`${folder}/dist`, join(stage, folder, 'dist'));
-    copyFileSync(join(repoRoot, 'images', 'icon.png'), join(stage, folder, 'icon.png'));
+    // Each task its own icon (scripts/make-icon.py), so the classic editor's task list tells them apart.
+    copy(`images/tasks/${manifest.id}.png`, join(stage, folder, 'icon.png'));
   }
   const vsix = join(out, `${extensionId}-${version}.vsix`);
   rmSync(vsix, { force: true });

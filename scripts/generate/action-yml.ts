@@ -12,7 +12,7 @@ export function renderActionYml(manifest: StepManifest, project: ProjectInfo): s
     name: manifest.friendlyName,
     description: manifest.description,
     author: project.author,
-    branding: { icon: 'cpu', color: 'blue' },
+    branding: { icon: manifest.branding.icon, color: manifest.branding.color },
     inputs: Object.fromEntries(
       inputsFor(manifest, 'github').map((input) => [
         kebabCase(input.name),

@@ -1,6 +1,7 @@
 import type { InputSpec, StepManifest } from '../../shared/src/step/manifest';
 import { inputsFor } from '../../shared/src/step/manifest';
 import type { ProjectInfo } from './project';
+import { dataSourceBindings } from './data-source-bindings';
 import { visibleRule } from './visible-rule';
 
 export const taskFolder = (manifest: StepManifest) => `tasks/${manifest.taskName}V1`;
@@ -24,7 +25,8 @@ function taskInput(manifest: StepManifest, input: InputSpec): Record<string, unk
     : input.help;
   return {
     name: input.name,
-    type: adoType[input.type],
+    // A listed input is a pickList the editor fills, still free text so that `$(variables)` work.
+    type: input.pickFrom ? 'pickList' : adoType[input.type],
     label: input.label,
     ...(input.default !== undefined ? { defaultValue: input.default } : {}),
     required: input.required ?? false,
@@ -33,20 +35,30 @@ function taskInput(manifest: StepManifest, input: InputSpec): Record<string, unk
     ...(input.options
       ? { options: Object.fromEntries(input.options.map((option) => [option, option])) }
       : {}),
+    ...(input.pickFrom ? { properties: { EditableOptions: 'True' } } : {}),
     ...(rule ? { visibleRule: rule } : {}),
   };
+}
+
+/** The README section of a step (its heading is the step id). */
+export function stepHelpUrl(manifest: StepManifest, project: ProjectInfo): string {
+  return `${project.repositoryUrl}#${manifest.id}`;
 }
 
 /** The Azure DevOps task.json of a step. */
 export function renderTaskJson(manifest: StepManifest, project: ProjectInfo): string {
   const [, minor, patch] = project.version.split('.').map(Number);
+  const inputs = inputsFor(manifest, 'azure-pipelines');
+  const bindings = dataSourceBindings(manifest, inputs);
+  const helpUrl = stepHelpUrl(manifest, project);
   const task = {
     $schema: 'https://raw.githubusercontent.com/Microsoft/azure-pipelines-task-lib/master/tasks.schema.json',
     id: manifest.taskId,
     name: manifest.taskName,
     friendlyName: manifest.friendlyName,
     description: manifest.description,
-    helpMarkDown: `[Reference](${project.repositoryUrl}#${manifest.id})`,
+    helpUrl,
+    helpMarkDown: `${manifest.description} [Inputs, outputs and examples](${helpUrl})`,
     category: manifest.category,
     author: project.author,
     version: { Major: 1, Minor: minor ?? 0, Patch: patch ?? 0 },
@@ -57,7 +69,8 @@ export function renderTaskJson(manifest: StepManifest, project: ProjectInfo): st
       displayName: group.displayName,
       isExpanded: !group.collapsed,
     })),
-    inputs: inputsFor(manifest, 'azure-pipelines').map((input) => taskInput(manifest, input)),
+    inputs: inputs.map((input) => taskInput(manifest, input)),
+    ...(bindings.length > 0 ? { dataSourceBindings: bindings } : {}),
     outputVariables: manifest.outputs.map((output) => ({
       name: output.name,
       description: output.secret ? `${output.description} (secret)` : output.description,

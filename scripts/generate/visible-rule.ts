@@ -22,9 +22,9 @@ function keyClauses(
   allowed: readonly string[],
 ): string[] {
   const condition = manifest.inputs.find((spec) => spec.name === key);
-  if (!condition || condition.type !== 'pickList' || !condition.options)
-    throw conditionError(manifest, input, `names '${key}', which is not a pickList input`);
-  const options = condition.options;
+  const options = condition && conditionValues(condition);
+  if (!condition || !options)
+    throw conditionError(manifest, input, `names '${key}', which is not a pickList or boolean input`);
   const unknown = allowed.filter((value) => !options.includes(value));
   if (unknown.length > 0)
     throw conditionError(manifest, input, `gives '${key}' values it does not offer: ${unknown.join(', ')}`);
@@ -40,6 +40,12 @@ function keyClauses(
       `allows several values of '${key}', which has no default: task.json cannot say so without parentheses`,
     );
   return options.filter((option) => !allowed.includes(option)).map((option) => `${key} != ${option}`);
+}
+
+/** The values a condition key can take: a pickList's options, a boolean's two. */
+function conditionValues(condition: InputSpec): readonly string[] | undefined {
+  if (condition.type === 'boolean') return ['true', 'false'];
+  return condition.type === 'pickList' ? condition.options : undefined;
 }
 
 function conditionError(manifest: StepManifest, input: InputSpec, problem: string): Error {

@@ -2,8 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { request } from 'node:https';
 import { load } from 'js-yaml';
+import { startEmulator, type Emulator } from '../../emulator/emulator';
+import { resolveCloud } from '../../shared/src/azure/cloud';
+import { createCredential } from '../../shared/src/azure/credentials';
 import { stepManifests } from '../../shared/src/steps/manifests';
+import { expandEndpointUrl, isVisible, pickListOf } from '../harness/classic-editor';
 import { nodeRuntimes, repoRoot } from '../harness/runtimes';
 import { validateTaskJson } from '../harness/task-json-validation';
 import { readZip } from '../harness/zip';
@@ -25,6 +30,9 @@ describe('npm run package', () => {
     );
     vsix = readZip(readFileSync(join(repoRoot, 'out', `azureml-pipeline-steps-${version}.vsix`)));
   }, 120_000);
+
+  const taskOf = (taskName: string) =>
+    JSON.parse(vsix.get(`tasks/${taskName}V1/task.json`)!.toString('utf8')) as PackagedTask;
 
   it('writes a .vsix whose manifest names the five tasks', () => {
     const manifest = JSON.parse(vsix.get('extension.vsomanifest')!.toString('utf8')) as {
@@ -91,4 +99,160 @@ describe('npm run package', () => {
       expect(bundle.length).toBeGreaterThan(10_000);
     }
   });
+
+  describe('in the classic editor', () => {
+    it('shows deploy the inputs of the chosen target and action only', () => {
+      const deploy = taskOf('AzureMLDeploy');
+      const shown = (values: Record<string, string>) =>
+        deploy.inputs.filter((input) => isVisible(input.visibleRule, values)).map((input) => input.name);
+      const aci = shown({ action: 'deploy', target: 'aci' });
+      const kubernetes = shown({ action: 'deploy', target: 'kubernetes' });
+      const managed = shown({ action: 'deploy', target: 'managed' });
+      const aciOnly = ['aciCpu', 'aciMemoryGb', 'aciDnsLabel'];
+      const kubernetesOnly = ['compute', 'aksCluster', 'attachCluster'];
+      const onlineOnly = ['deploymentName', 'environment', 'instanceType', 'instanceCount', 'trafficPercent'];
+      expect(aci).toEqual(expect.arrayContaining(aciOnly));
+      expect(aci.filter((name) => [...kubernetesOnly, ...onlineOnly].includes(name))).toEqual([]);
+      expect(kubernetes).toEqual(expect.arrayContaining([...kubernetesOnly, ...onlineOnly]));
+      expect(kubernetes.filter((name) => aciOnly.includes(name))).toEqual([]);
+      expect(managed).toEqual(expect.arrayContaining(onlineOnly));
+      expect(managed.filter((name) => [...aciOnly, ...kubernetesOnly].includes(name))).toEqual([]);
+      // Action-specific: the traffic split of set-traffic, the model and files of deploy.
+      const setTraffic = shown({ action: 'set-traffic', target: 'managed' });
+      expect(setTraffic).toContain('traffic');
+      expect(setTraffic.filter((name) => ['modelId', 'deploymentFile', 'codePath'].includes(name))).toEqual(
+        [],
+      );
+      expect(managed).not.toContain('traffic');
+      // What applies everywhere stays.
+      for (const names of [aci, kubernetes, managed, setTraffic])
+        expect(names).toEqual(expect.arrayContaining(['azureSubscription', 'resourceGroup', 'endpointName']));
+    });
+
+    describe('lists through the service connection', () => {
+      let emulator: Emulator;
+      let token: string;
+
+      beforeAll(async () => {
+        emulator = await startEmulator();
+        // A second workspace in the group, and one in another group the list must not show.
+        const serviceUrl = new URL(emulator.armUrl).origin;
+        emulator.ml.createWorkspace({
+          resourceGroup: emulator.resourceGroup,
+          name: 'mlw-second',
+          serviceUrl,
+        });
+        emulator.ml.createWorkspace({ resourceGroup: 'rg-elsewhere', name: 'mlw-elsewhere', serviceUrl });
+        await emulator.datastores.ready();
+        // Signed in as the connection's service principal, as the editor calls ARM through it.
+        const cloud = resolveCloud(undefined, {
+          armEndpoint: emulator.armUrl,
+          authorityHost: emulator.authorityHost,
+        });
+        const credential = createCredential(
+          {
+            kind: 'clientSecret',
+            tenantId: emulator.tenantId,
+            clientId: emulator.clientId,
+            clientSecret: emulator.clientSecret,
+          },
+          cloud,
+          { tlsOptions: emulator.tlsOptions, addSecret: () => {} },
+        );
+        token = (await credential.getToken(cloud.armScope))!.token;
+      }, 60_000);
+
+      afterAll(() => emulator?.close());
+
+      const get = (url: string) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = request(
+            url,
+            { headers: { authorization: `Bearer ${token}` }, ...emulator.tlsOptions },
+            (res) => {
+              let body = '';
+              res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+            },
+          );
+          req.on('error', reject);
+          req.end();
+        });
+
+      const withWorkspace = stepManifests.filter((m) =>
+        m.inputs.some((input) => input.name === 'workspaceName'),
+      );
+
+      it.each(withWorkspace.map((m) => [m.taskName] as const))(
+        '%s: resource groups from the built-in source, workspaces of the chosen group from ARM',
+        async (taskName) => {
+          const task = taskOf(taskName);
+          const connection = task.inputs.find((input) => input.type === 'connectedService:AzureRM')!;
+          const binding = (target: string) => task.dataSourceBindings?.find((b) => b.target === target);
+          for (const name of ['resourceGroup', 'workspaceName'])
+            expect(task.inputs.find((input) => input.name === name)).toMatchObject({
+              type: 'pickList',
+              properties: { EditableOptions: 'True' },
+            });
+          expect(binding('resourceGroup')).toEqual({
+            target: 'resourceGroup',
+            endpointId: `$(${connection.name})`,
+            dataSourceName: 'AzureResourceGroups',
+          });
+          const workspaces = binding('workspaceName')!;
+          expect(workspaces.endpointId).toBe(`$(${connection.name})`);
+
+          const url = expandEndpointUrl(workspaces.endpointUrl!, {
+            endpoint: {
+              url: `${emulator.armUrl.replace(/\/$/, '')}/`,
+              subscriptionId: emulator.subscriptionId,
+            },
+            inputs: { resourceGroup: emulator.resourceGroup },
+          });
+          const answer = await get(url);
+          expect(answer.status).toBe(200);
+          const listed = pickListOf(
+            JSON.parse(answer.body),
+            workspaces.resultSelector!,
+            workspaces.resultTemplate!,
+          );
+          expect(listed.sort()).toEqual([emulator.workspaceName, 'mlw-second'].sort());
+        },
+      );
+    });
+
+    it('gives each task its own icon', () => {
+      const icons = stepManifests.map((m) => vsix.get(`tasks/${m.taskName}V1/icon.png`)!);
+      for (const icon of icons) expect(icon.subarray(1, 4).toString()).toBe('PNG');
+      expect(new Set(icons.map((icon) => icon.toString('base64'))).size).toBe(stepManifests.length);
+    });
+  });
+
+  it('holds the overview with its pictures, the licence and the listing fields', () => {
+    const overview = vsix.get('overview.md')!.toString('utf8');
+    const pictures = [...overview.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((match) => match[1]!);
+    expect(pictures.length).toBeGreaterThanOrEqual(3);
+    for (const picture of pictures) {
+      expect(vsix.has(picture)).toBe(true);
+      expect(vsix.get(picture)!.subarray(1, 4).toString()).toBe('PNG');
+    }
+    const listing = vsix.get('extension.vsixmanifest')!.toString('utf8');
+    for (const picture of pictures) expect(listing).toContain(`Path="${picture}"`);
+    expect(listing).toContain('Microsoft.VisualStudio.Services.Content.License');
+    expect(overview).toMatch(/\[MIT licence\]\(https:\/\/[^)]+\/LICENSE\)/);
+    expect(overview).toContain('- task: AzureMLTrain@1');
+    expect(overview).toContain('uses: mlops-steps/azureml-pipeline-steps/actions/');
+  });
 });
+
+interface PackagedTask {
+  inputs: { name: string; type: string; visibleRule?: string; properties?: Record<string, string> }[];
+  dataSourceBindings?: {
+    target: string;
+    endpointId: string;
+    dataSourceName?: string;
+    endpointUrl?: string;
+    resultSelector?: string;
+    resultTemplate?: string;
+  }[];
+}

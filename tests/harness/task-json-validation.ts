@@ -35,8 +35,12 @@ export function validateTaskJson(task: Record<string, unknown>, folder: string):
   if (!text(task.instanceNameFormat)) problems.push('instanceNameFormat is empty');
 
   const groups = new Set(((task.groups as { name: string }[] | undefined) ?? []).map((g) => g.name));
-  const inputs = (task.inputs as Record<string, unknown>[] | undefined) ?? [];
+  const inputs = (task.inputs as TaskInput[] | undefined) ?? [];
   const names = new Set<string>();
+  problems.push(...dataSourceBindingProblems(task, inputs));
+  const bound = new Set(
+    ((task.dataSourceBindings as { target?: string }[] | undefined) ?? []).map((binding) => binding.target),
+  );
   const knownTypes =
     /^(string|multiLine|boolean|pickList|filePath|radio|secureFile|int|connectedService:[A-Za-z0-9]+)$/;
   for (const input of inputs) {
@@ -51,12 +55,18 @@ export function validateTaskJson(task: Record<string, unknown>, folder: string):
     if (!text(input.label)) problems.push(`input '${name}' has no label`);
     if (input.groupName !== undefined && !groups.has(text(input.groupName)))
       problems.push(`input '${name}' names unknown group '${text(input.groupName)}'`);
+    // A pickList the editor fills through a service connection (a dataSourceBinding) has no options of its own.
     if (
       input.type === 'pickList' &&
+      !bound.has(name) &&
       (typeof input.options !== 'object' || Object.keys(input.options ?? {}).length === 0)
     ) {
       problems.push(`pickList input '${name}' has no options`);
     }
+    if (input.type === 'pickList' && bound.has(name) && input.properties?.EditableOptions !== 'True')
+      problems.push(
+        `input '${name}' is filled by a data source but not editable (variables could not be given)`,
+      );
     if (
       input.type === 'pickList' &&
       input.defaultValue !== undefined &&
@@ -95,6 +105,37 @@ export function validateTaskJson(task: Record<string, unknown>, folder: string):
   return problems;
 }
 
+type TaskInput = Record<string, unknown> & { properties?: Record<string, string> };
+
+/**
+ * What the editor needs of a dataSourceBinding: a target input, the connection input as `$(name)`, and either a
+ * data source of the connection type or an ARM URL of the connection with a JSONPath selector.
+ */
+function dataSourceBindingProblems(task: Record<string, unknown>, inputs: TaskInput[]): string[] {
+  const problems: string[] = [];
+  const bindings = (task.dataSourceBindings as Record<string, string | undefined>[] | undefined) ?? [];
+  for (const binding of bindings) {
+    const target = inputs.find((input) => input.name === binding.target);
+    if (!target) problems.push(`dataSourceBinding targets unknown input '${binding.target}'`);
+    const endpoint = /^\$\(([A-Za-z][A-Za-z0-9_]*)\)$/.exec(binding.endpointId ?? '')?.[1];
+    const connection = inputs.find((input) => input.name === endpoint);
+    if (!connection || !String(connection.type).startsWith('connectedService:'))
+      problems.push(
+        `dataSourceBinding of '${binding.target}' has endpointId '${binding.endpointId}', not a connection input`,
+      );
+    if (!binding.dataSourceName && !binding.endpointUrl)
+      problems.push(`dataSourceBinding of '${binding.target}' has neither dataSourceName nor endpointUrl`);
+    if (binding.endpointUrl && !binding.resultSelector?.startsWith('jsonpath:'))
+      problems.push(
+        `dataSourceBinding of '${binding.target}' has an endpointUrl without a jsonpath resultSelector`,
+      );
+    for (const [, name] of (binding.endpointUrl ?? '').matchAll(/\$\(([^)]+)\)/g))
+      if (!inputs.some((input) => input.name === name))
+        problems.push(`dataSourceBinding of '${binding.target}' uses $(${name}), not an input`);
+  }
+  return problems;
+}
+
 /**
  * A visibleRule's clauses (`name = value`, `name != value`...) joined by `&&` or by `||`, never both: each names
  * another input, and a pickList's value is one of its options.
@@ -115,6 +156,8 @@ function visibleRuleProblems(name: string, rule: string, inputs: Record<string, 
     const [, other, , value] = match;
     const target = inputs.find((input) => input.name === other);
     if (!target) problems.push(`input '${name}' visibleRule names unknown input '${other}'`);
+    else if (target.type === 'boolean' && !['true', 'false'].includes(value!))
+      problems.push(`input '${name}' visibleRule compares boolean '${other}' with '${value}'`);
     else if (target.type === 'pickList' && !(value! in ((target.options as object) ?? {})))
       problems.push(
         `input '${name}' visibleRule compares '${other}' with '${value}', which is not one of its options`,

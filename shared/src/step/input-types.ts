@@ -39,8 +39,8 @@ export type ChoiceOf<S> = S extends { readonly options: readonly (infer O)[] }
 export type TextType = 'string' | 'multiLine' | 'filePath' | 'azureConnection';
 
 /**
- * Names of the inputs whose `appliesWhen` names something other than a pickList input of the manifest, or a
- * value that pickList does not offer; `never` when every condition is right.
+ * Names of the inputs whose `appliesWhen` names something other than a pickList or boolean input of the manifest,
+ * or a value it does not offer; `never` when every condition is right.
  */
 export type AppliesWhenProblems<M extends StepManifest> = BadConditions<M, SpecsOf<M>>;
 
@@ -48,7 +48,9 @@ type BadConditions<M extends StepManifest, S> = S extends {
   readonly name: infer N;
   readonly appliesWhen: infer C;
 }
-  ? { [K in keyof C]-?: K extends InputNameOfType<M, 'pickList'> ? BadValues<M, K, C[K], N> : N }[keyof C]
+  ? {
+      [K in keyof C]-?: K extends InputNameOfType<M, 'pickList' | 'boolean'> ? BadValues<M, K, C[K], N> : N;
+    }[keyof C]
   : never;
 
 type BadValues<M extends StepManifest, K, V, N> = V extends readonly (infer Value)[]
@@ -57,7 +59,11 @@ type BadValues<M extends StepManifest, K, V, N> = V extends readonly (infer Valu
     : N
   : N;
 
-type OptionOf<S> = S extends { readonly options: readonly (infer O)[] } ? O : never;
+type OptionOf<S> = S extends { readonly options: readonly (infer O)[] }
+  ? O
+  : S extends { readonly type: 'boolean' }
+    ? 'true' | 'false'
+    : never;
 
 /** Compiles only when `T` is `never`: `Holds<AppliesWhenProblems<typeof manifest>>`. */
 export type Holds<T extends never> = T;

@@ -24,14 +24,27 @@ export interface InputSpec {
   readonly secret?: boolean;
   readonly group?: string;
   /**
-   * When the input applies: each key names a pickList input and lists the values under which this one is used;
+   * When the input applies: each key names a pickList or boolean input and lists the values under which this one
+   * is used (`'true'`/`'false'` for a boolean);
    * every key must hold. The parser refuses or warns about an input given where it does not apply
    * (`inputsNotApplying`), task.json hides it (`visibleRule`) and the README says so.
    */
   readonly appliesWhen?: AppliesWhen;
   /** Hosts that offer this input; all when absent. */
   readonly hosts?: readonly HostKind[];
+  /**
+   * The classic editor offers a pick list of what the service connection sees (task.json `dataSourceBindings`);
+   * the value stays free text (`EditableOptions`), so variables still work.
+   */
+  readonly pickFrom?: AzurePickList;
 }
+
+/** Lists the classic editor fills through the Azure Resource Manager service connection. */
+export type AzurePickList = 'resourceGroups' | 'workspaces';
+
+/** The colours GitHub allows in an action's `branding`. */
+export type BrandingColor =
+  'white' | 'black' | 'yellow' | 'blue' | 'green' | 'orange' | 'red' | 'purple' | 'gray-dark';
 
 /** `{ action: ['deploy'], target: ['managed', 'kubernetes'] }`: pickList input names to the values allowed. */
 export type AppliesWhen = Readonly<Record<string, readonly string[]>>;
@@ -62,6 +75,11 @@ export interface StepManifest {
   readonly groups: readonly GroupSpec[];
   readonly inputs: readonly InputSpec[];
   readonly outputs: readonly OutputSpec[];
+  /**
+   * How the step looks in the GitHub Marketplace (a Feather icon name and a colour) and, the same colour, in the
+   * classic editor (the task icon scripts/make-icon.py draws): each step its own.
+   */
+  readonly branding: { readonly icon: string; readonly color: BrandingColor };
 }
 
 /** `scoringUri` -> `scoring-uri`: GitHub input and output names. */

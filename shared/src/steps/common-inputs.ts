@@ -56,6 +56,7 @@ export const workspaceInputs = [
     type: 'string',
     required: true,
     group: 'azure',
+    pickFrom: 'resourceGroups',
     help: 'Resource group of the Azure Machine Learning workspace.',
   },
   {
@@ -64,6 +65,7 @@ export const workspaceInputs = [
     type: 'string',
     required: true,
     group: 'azure',
+    pickFrom: 'workspaces',
     help: 'Name of the Azure Machine Learning workspace.',
   },
 ] as const satisfies readonly InputSpec[];

@@ -124,3 +124,48 @@ describe('validateTaskJson on visibleRule', () => {
     ]);
   });
 });
+
+describe('validateTaskJson on dataSourceBindings', () => {
+  const connection = { name: 'azureSubscription', type: 'connectedService:AzureRM', label: 'Connection' };
+  const listed = (properties?: Record<string, string>) => ({
+    name: 'workspaceName',
+    type: 'pickList',
+    label: 'Workspace',
+    ...(properties ? { properties } : {}),
+  });
+  const problems = (inputs: Record<string, unknown>[], binding: Record<string, string>) =>
+    validateTaskJson({ inputs, dataSourceBindings: [binding] }, '/nonexistent').filter(
+      (problem) => problem.includes('dataSourceBinding') || problem.includes('workspaceName'),
+    );
+  const good = {
+    target: 'workspaceName',
+    endpointId: '$(azureSubscription)',
+    endpointUrl: '{{{endpoint.url}}}subscriptions/{{{endpoint.subscriptionId}}}/x',
+    resultSelector: 'jsonpath:$.value[*]',
+  };
+
+  it('accepts an editable pickList without options that a binding through the connection fills', () => {
+    expect(problems([connection, listed({ EditableOptions: 'True' })], good)).toEqual([]);
+  });
+
+  it('refuses a binding that names no connection, no source, an unknown input, or a list not editable', () => {
+    expect(problems([connection, listed()], good)).toEqual([
+      "input 'workspaceName' is filled by a data source but not editable (variables could not be given)",
+    ]);
+    expect(
+      problems([connection, listed({ EditableOptions: 'True' })], {
+        target: 'workspaceName',
+        endpointId: '$(workspaceName)',
+        endpointUrl: 'https://x/$(resourceGroup)',
+      }),
+    ).toEqual([
+      "dataSourceBinding of 'workspaceName' has endpointId '$(workspaceName)', not a connection input",
+      "dataSourceBinding of 'workspaceName' has an endpointUrl without a jsonpath resultSelector",
+      "dataSourceBinding of 'workspaceName' uses $(resourceGroup), not an input",
+    ]);
+    expect(problems([connection], { target: 'workspaceName', endpointId: '$(azureSubscription)' })).toEqual([
+      "dataSourceBinding targets unknown input 'workspaceName'",
+      "dataSourceBinding of 'workspaceName' has neither dataSourceName nor endpointUrl",
+    ]);
+  });
+});

@@ -21,6 +21,7 @@ const pickLists: InputSpec[] = [
   },
   { name: 'auth', label: 'Auth', type: 'pickList', options: ['key', 'token', 'aad'], help: 'h' },
   { name: 'model', label: 'Model', type: 'string', help: 'h' },
+  { name: 'wait', label: 'Wait', type: 'boolean', default: 'true', help: 'h' },
 ];
 
 function ruleOf(appliesWhen: Record<string, readonly string[]>): string | undefined {
@@ -54,10 +55,10 @@ describe('visibleRule', () => {
       "example: input 'x' appliesWhen allows several values of 'auth', which has no default: task.json cannot say so without parentheses.",
     );
     expect(() => ruleOf({ model: ['a'] })).toThrow(
-      "appliesWhen names 'model', which is not a pickList input",
+      "appliesWhen names 'model', which is not a pickList or boolean input",
     );
     expect(() => ruleOf({ missing: ['a'] })).toThrow(
-      "appliesWhen names 'missing', which is not a pickList input",
+      "appliesWhen names 'missing', which is not a pickList or boolean input",
     );
     expect(() => ruleOf({ action: ['deploy', 'ship'] })).toThrow(
       "gives 'action' values it does not offer: ship",
@@ -65,6 +66,13 @@ describe('visibleRule', () => {
     expect(() => ruleOf({ action: [] })).toThrow("allows no value of 'action'");
     expect(() => ruleOf({ target: ['managed', 'k8s', 'aci'] })).toThrow("allows every value of 'target'");
     expect(() => ruleOf({})).toThrow('has no key');
+  });
+
+  it('names a boolean by its value, and refuses one allowed both ways or with another value', () => {
+    expect(ruleOf({ wait: ['true'] })).toBe('wait = true');
+    expect(ruleOf({ action: ['deploy'], wait: ['false'] })).toBe('action = deploy && wait = false');
+    expect(() => ruleOf({ wait: ['true', 'false'] })).toThrow("allows every value of 'wait'");
+    expect(() => ruleOf({ wait: ['yes'] })).toThrow("gives 'wait' values it does not offer: yes");
   });
 
   it('single values of a pickList without a default are fine', () => {

@@ -7,6 +7,7 @@ export const exampleStep = {
   description: 'Example',
   category: 'Test',
   instanceNameFormat: 'Example',
+  branding: { icon: 'box', color: 'gray-dark' },
   groups: [],
   outputs: [],
 } as const;

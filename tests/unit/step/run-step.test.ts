@@ -15,6 +15,7 @@ const manifest: StepManifest = {
   description: 'Example',
   category: 'Test',
   instanceNameFormat: 'Example',
+  branding: { icon: 'box', color: 'gray-dark' },
   groups: [],
   inputs: [
     { name: 'target', label: 'Target', type: 'string', required: true, help: 'Target.' },

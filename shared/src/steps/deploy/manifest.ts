@@ -24,6 +24,7 @@ export const deployManifest = {
     'Deploys a registered model to a managed online endpoint, to AKS through a Kubernetes online endpoint, or to ACI for tests; blue/green traffic and rollback.',
   category: 'Deploy',
   instanceNameFormat: 'Deploy $(modelId) to $(target) endpoint $(endpointName)',
+  branding: { icon: 'upload-cloud', color: 'green' },
   groups: [
     azureGroup,
     { name: 'deployment', displayName: 'Deployment' },

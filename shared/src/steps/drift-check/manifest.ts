@@ -10,6 +10,7 @@ export const driftCheckManifest = {
     'Compares training data with current production inputs feature by feature, and warns or fails when they drifted.',
   category: 'Test',
   instanceNameFormat: 'Drift check $(currentData)',
+  branding: { icon: 'activity', color: 'yellow' },
   groups: [
     { name: 'data', displayName: 'Data' },
     { name: 'thresholds', displayName: 'Thresholds' },

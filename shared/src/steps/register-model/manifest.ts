@@ -16,6 +16,7 @@ export const registerModelManifest = {
     'Registers a model version with lineage tags, optionally only when it beats the production model (champion/challenger gate).',
   category: 'Deploy',
   instanceNameFormat: 'Register model $(modelName)',
+  branding: { icon: 'archive', color: 'purple' },
   groups: [
     azureGroup,
     { name: 'model', displayName: 'Model' },

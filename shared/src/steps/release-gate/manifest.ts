@@ -16,6 +16,7 @@ export const releaseGateManifest = {
     'Reads the evidence of the earlier steps and a policy, writes one evidence page for the approver, and records the verdict as tags on the model version.',
   category: 'Deploy',
   instanceNameFormat: 'Release gate',
+  branding: { icon: 'shield', color: 'red' },
   groups: [azureGroup, { name: 'gate', displayName: 'Release gate' }],
   inputs: [
     ...azureSignInInputs,

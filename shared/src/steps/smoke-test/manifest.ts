@@ -17,6 +17,7 @@ export const smokeTestManifest = {
     'Calls a deployed Azure ML endpoint with sample requests and checks its answers, status codes and latency.',
   category: 'Test',
   instanceNameFormat: 'Smoke-test $(scoringUri)',
+  branding: { icon: 'check-circle', color: 'orange' },
   groups: [
     { name: 'endpoint', displayName: 'Endpoint' },
     { ...azureGroup, displayName: 'Azure (with an endpoint name)', collapsed: true },

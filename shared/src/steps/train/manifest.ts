@@ -7,6 +7,9 @@ import {
   workspaceInputs,
 } from '../common-inputs';
 
+/** Inputs that shape how the step follows the job: none of them matter when it does not wait. */
+const waiting = { wait: ['true'] } as const;
+
 export const trainManifest = {
   id: 'train',
   taskName: 'AzureMLTrain',
@@ -16,6 +19,7 @@ export const trainManifest = {
     'Submits an Azure ML job from a CLI v2 job YAML, streams its progress and logs, and fails when the job fails.',
   category: 'Build',
   instanceNameFormat: 'Train $(jobFile)',
+  branding: { icon: 'cpu', color: 'blue' },
   groups: [
     azureGroup,
     { name: 'job', displayName: 'Job' },
@@ -75,6 +79,7 @@ export const trainManifest = {
       default: '0',
       min: 0,
       group: 'run',
+      appliesWhen: waiting,
       help: 'Stop waiting after this many minutes (0 = no limit).',
     },
     {
@@ -83,6 +88,7 @@ export const trainManifest = {
       type: 'boolean',
       default: 'true',
       group: 'run',
+      appliesWhen: waiting,
       help: 'Cancel the Azure ML job when the timeout is reached or the pipeline is cancelled.',
     },
     {
@@ -91,6 +97,7 @@ export const trainManifest = {
       type: 'boolean',
       default: 'true',
       group: 'run',
+      appliesWhen: waiting,
       help: "Stream the job's `user_logs/std_log.txt` into the pipeline log.",
     },
     {
