@@ -34,7 +34,7 @@ describe('npm run package', () => {
   const taskOf = (taskName: string) =>
     JSON.parse(vsix.get(`tasks/${taskName}V1/task.json`)!.toString('utf8')) as PackagedTask;
 
-  it('writes a .vsix whose manifest names the five tasks', () => {
+  it('writes a .vsix whose manifest names every task', () => {
     const manifest = JSON.parse(vsix.get('extension.vsomanifest')!.toString('utf8')) as {
       contributions: { type: string; properties: { name: string } }[];
     };
