@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { EnvFileError, loadLocalEnvFile } from '../shared/src/platform/local-env';
 import { localPlatform } from '../shared/src/platform/local';
 import { stepManifests } from '../shared/src/steps/manifests';
@@ -25,10 +26,15 @@ async function main(argv: string[]): Promise<void> {
   const manifest = stepManifests.find((candidate) => candidate.id === parsed.stepId)!;
   if (parsed.emulator) {
     // The env file is in this process's environment now: the step's process inherits it.
-    process.exitCode = await runWithEmulator(manifest, [...process.execArgv, __filename, parsed.stepId]);
+    process.exitCode = await runWithEmulator(manifest, [
+      join(__dirname, '..', 'bin', 'local-step.js'),
+      parsed.stepId,
+    ]);
     return;
   }
   await stepRunners[parsed.stepId]!(localPlatform({ manifest }));
 }
 
-void main(process.argv.slice(2));
+// bin/local-step.js is given its arguments after a `--` (see there).
+const argv = process.argv.slice(2);
+void main(argv[0] === '--' ? argv.slice(1) : argv);
