@@ -4,6 +4,7 @@ import { localPlatform } from '../shared/src/platform/local';
 import { stepManifests } from '../shared/src/steps/manifests';
 import { stepRunners } from '../shared/src/steps';
 import { parseLocalStepArguments, usage } from './local-step/arguments';
+import { EmulatorStartError } from './local-step/emulator-process';
 import { runWithEmulator } from './local-step/with-emulator';
 
 /** `npm run step -- <step-id> [--env-file <path>] [--emulator]`: runs a step on this machine (README, "Run a step on your machine"). */
@@ -26,10 +27,12 @@ async function main(argv: string[]): Promise<void> {
   const manifest = stepManifests.find((candidate) => candidate.id === parsed.stepId)!;
   if (parsed.emulator) {
     // The env file is in this process's environment now: the step's process inherits it.
-    process.exitCode = await runWithEmulator(manifest, [
-      join(__dirname, '..', 'bin', 'local-step.js'),
-      parsed.stepId,
-    ]);
+    const stepCommand = [join(__dirname, '..', 'bin', 'local-step.js'), '--', parsed.stepId];
+    process.exitCode = await runWithEmulator(manifest, stepCommand).catch((error: unknown) => {
+      if (!(error instanceof EmulatorStartError)) throw error;
+      console.error(`error: --emulator: ${error.message}`);
+      return 1;
+    });
     return;
   }
   await stepRunners[parsed.stepId]!(localPlatform({ manifest }));

@@ -1,16 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { describeEmulator } from '../../emulator/start';
 
-/** What the emulator's one JSON line says that a local run needs (emulator/start.ts, `describeEmulator`). */
-export interface EmulatorDescription {
-  readonly armUrl: string;
-  readonly subscriptionId: string;
-  readonly resourceGroup: string;
-  readonly workspaceName: string;
-  /** NODE_EXTRA_CA_CERTS and the custom-cloud endpoints. */
-  readonly env: Readonly<Record<string, string>>;
-  readonly github: { readonly env: { readonly INPUT_CREDS: string } };
+/** The emulator's one JSON line (emulator/start.ts). */
+export type EmulatorDescription = ReturnType<typeof describeEmulator>;
+
+/** The emulator stopped before printing its line (its own message is on stderr). */
+export class EmulatorStartError extends Error {
+  override readonly name = 'EmulatorStartError';
 }
 
 export interface EmulatorProcess {
