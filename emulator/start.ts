@@ -1,6 +1,6 @@
 /**
- * Starts the emulator and serves until SIGINT/SIGTERM: `tsx emulator/start.ts` (`npm run emulator`).
- * Prints ONE JSON line: URLs, ids, `env` (what any bundled step needs: `NODE_EXTRA_CA_CERTS`,
+ * Starts the emulator and serves until SIGINT/SIGTERM: `bin/azureml-emulator.js` (`npm run -s emulator`, the
+ * `azureml-emulator` bin) or `tsx emulator/start.ts`. Prints ONE JSON line: URLs, ids, `env` (what any bundled step needs: `NODE_EXTRA_CA_CERTS`,
  * `AZUREML_STEPS_ARM_ENDPOINT`, `AZUREML_STEPS_AUTHORITY_HOST`, `AZUREML_STEPS_BLOB_ENDPOINT`) and working
  * sample credentials per host
  * (`azureDevOps.env`: a ServicePrincipal service connection; `azureDevOps.workloadIdentity.env`: a
@@ -72,8 +72,21 @@ export function seedArgument(argv: readonly string[]): string | undefined {
   return value;
 }
 
-async function main(): Promise<void> {
-  const seedFile = seedArgument(process.argv.slice(2));
+/**
+ * Serves until SIGINT/SIGTERM, then stops what it started (Azurite, scoring servers, job processes) and removes its
+ * certificates and temp folders before exiting. A seed problem is reported as its message (file:line), exit 1.
+ */
+export function serveFromCommandLine(argv: readonly string[]): void {
+  serve(argv).catch((error: unknown) => {
+    // A seed problem is the user's file: its message (file:line) is the answer, not a stack.
+    const text = error instanceof SeedError ? error.message : ((error as Error).stack ?? String(error));
+    process.stderr.write(`${text}\n`);
+    process.exit(1);
+  });
+}
+
+async function serve(argv: readonly string[]): Promise<void> {
+  const seedFile = seedArgument(argv);
   const emulator = await startEmulator();
   // The sample managed identity may use the workspace too, and jobs have a compute to run on.
   emulator.rbac.grant(emulator.managedIdentity.systemAssigned.objectId);
@@ -95,17 +108,16 @@ async function main(): Promise<void> {
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    void emulator.close().then(() => process.exit(0));
+    emulator.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`the emulator did not stop cleanly: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    // A seed problem is the user's file: its message (file:line) is the answer, not a stack.
-    const text = error instanceof SeedError ? error.message : ((error as Error).stack ?? String(error));
-    process.stderr.write(`${text}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) serveFromCommandLine(process.argv.slice(2));

@@ -1,10 +1,14 @@
-/** `emulator/start.ts` (`npm run emulator`): one JSON line, working credentials, stops on SIGTERM. */
+/**
+ * `npm run -s emulator` (bin/azureml-emulator.js, emulator/start.ts): exactly one JSON line on stdout, working
+ * credentials; SIGTERM to the process started stops everything below it and removes the certificates.
+ */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
 import { ClientSecretCredential } from '@azure/identity';
+import { descendantsOf, stillRunning, type ProcessStamp } from './process-tree';
 
 interface Described {
   armUrl: string;
@@ -18,19 +22,38 @@ interface Described {
   github: { env: Record<string, string> };
 }
 
-it('prints one JSON line with env and sample credentials, serves, and exits on SIGTERM', async () => {
+/** Waits (bounded) for the processes to end; returns those still running. */
+async function survivors(processes: readonly ProcessStamp[]): Promise<ProcessStamp[]> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (!processes.some(stillRunning)) return [];
+    await sleep(50);
+  }
+  return processes.filter(stillRunning);
+}
+
+it('prints exactly one JSON line with env and sample credentials, serves, and SIGTERM stops all it started', async () => {
   const root = join(__dirname, '..', '..');
-  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'emulator', 'start.ts')], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  // The documented way: npm (silent), which runs the bin launcher in place of its shell.
+  const child = spawn('npm', ['run', '-s', 'emulator'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const firstLine = new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`start.ts exited (${String(code)}) before printing`)));
+    const check = () => {
+      const end = stdout.indexOf('\n');
+      if (end >= 0) resolve(stdout.slice(0, end));
+    };
+    child.stdout.on('data', check);
+    child.once('exit', (code) => reject(new Error(`the emulator exited (${String(code)}) before printing`)));
   });
+  let started: ProcessStamp[] = [];
+  let caPath = '';
   try {
     const info = JSON.parse(await firstLine) as Described;
+    caPath = info.caPath;
+    started = descendantsOf(child.pid!);
+    // npm's process, the emulator's node and Azurite at least.
+    expect(started.length).toBeGreaterThanOrEqual(2);
     expect(info.env).toEqual({
       NODE_EXTRA_CA_CERTS: info.caPath,
       AZUREML_STEPS_ARM_ENDPOINT: info.armUrl,
@@ -63,4 +86,7 @@ it('prints one JSON line with env and sample credentials, serves, and exits on S
     child.kill('SIGTERM');
   }
   expect(await exited).toBe(0);
+  expect(stdout.trimEnd().split('\n')).toHaveLength(1);
+  expect(await survivors(started)).toEqual([]);
+  expect(existsSync(dirname(caPath))).toBe(false);
 });

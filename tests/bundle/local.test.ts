@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseEnvironment, spawnBundle } from '../harness/spawn-bundle';
@@ -9,8 +10,9 @@ const key = 'sk-local-9a8b7c6d5e4f';
 const runLocal = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   spawnBundle({
     node: nodeRuntimes[0]!.path,
-    script: join(repoRoot, 'node_modules/tsx/dist/cli.mjs'),
-    args: [join(repoRoot, 'scripts/local-step.ts'), ...args],
+    script: join(repoRoot, 'bin/local-step.js'),
+    // As `npm run step --` passes them.
+    args: ['--', ...args],
     env: { ...baseEnvironment(), ...env },
     cwd: mkdtempSync(join(tmpdir(), 'local-')),
   });
@@ -50,6 +52,30 @@ describe('npm run step (the local host)', () => {
     );
   });
 
+  it("reads the Azure Pipelines agent's and the GitHub runner's spellings, and names the closest input to a misspelt one", async () => {
+    const run = await runLocal(['smoke-test'], {
+      'INPUT_SCORING-URI': model.scoringUri,
+      INPUT_AUTHKEY: key,
+      'INPUT_CASES-FILE': join(repoRoot, 'examples/weather/smoke-cases.yml'),
+      INPUT_ALLOWED_PATHS: join(repoRoot, 'examples'),
+      INPUT_LATENCY_REQUESTS: '5',
+      INPUT_CONCURENCY: '2',
+    });
+    expect(run.stderr).toContain(
+      'warning: INPUT_CONCURENCY is not an input of smoke-test and is ignored: did you mean INPUT_CONCURRENCY?',
+    );
+    expect(run.stdout).toContain('output passed = true');
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout + run.stderr).not.toContain(key);
+  });
+
+  it('says which env file is missing', async () => {
+    const run = await runLocal(['smoke-test', '--env-file', 'missing.env']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/^error: --env-file missing\.env: no such file \(.*\/missing\.env\)\. /m);
+    expect(run.stderr).not.toContain('ENOENT');
+  });
+
   it('lists the steps when the id is unknown', async () => {
     const run = await runLocal(['nope']);
     expect(run.exitCode).toBe(2);
@@ -57,4 +83,41 @@ describe('npm run step (the local host)', () => {
       'usage: npm run step -- <train|register-model|deploy|smoke-test|drift-check|release-gate>',
     );
   });
+});
+
+/** True once nothing listens at the URL's port any more. */
+const refused = (url: string) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(Number(new URL(url).port), '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+
+it("--emulator: a train dry run against the emulator with only the step's own inputs", async () => {
+  const temp = mkdtempSync(join(tmpdir(), 'local-emulator-'));
+  try {
+    const run = await runLocal(['train', '--emulator'], {
+      INPUT_JOB_FILE: join(repoRoot, 'examples/weather/train-job.yml'),
+      INPUT_ALLOWED_PATHS: join(repoRoot, 'examples'),
+      INPUT_DRY_RUN: 'true',
+      RUNNER_TEMP: temp,
+    });
+    expect(run.stderr).not.toContain('error');
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain("with a secret ('INPUT_CREDS')");
+    expect(run.stdout).toMatch(
+      /^▶ Request that would be sent: PUT \.\.\.\/workspaces\/mlw-emulator\/jobs\//m,
+    );
+    expect(run.stdout).toContain('output jobStatus = NotSubmitted');
+    expect(run.stdout).toContain('result: succeeded');
+    const armUrl = /^emulator: (https:\/\/127\.0\.0\.1:\d+),/m.exec(run.stdout)?.[1];
+    expect(armUrl).toBeDefined();
+    // Stopped afterwards.
+    expect(await refused(armUrl!)).toBe(true);
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
 });

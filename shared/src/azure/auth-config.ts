@@ -310,10 +310,15 @@ function fromGitHubInputs(
   const cloud = cloudOrError(() => resolveCloud(undefined, identity.cloudOverride, 'creds'), errors);
   const signIn: SignIn & { credsSubscriptionId?: string } =
     values.clientId || values.tenantId
-      ? oidcSignIn(values, identity, shown, errors, addSecret)
+      ? oidcSignIn(host, values, identity, shown, errors, addSecret)
       : values.creds
         ? credsSignIn(values.creds, values.subscriptionId, shown, errors, addSecret)
-        : { auth: { kind: 'azureCli' }, description: 'the Azure CLI session (az login / azure/login)' };
+        : host === 'local' && identity.managedIdentity
+          ? {
+              auth: { kind: 'managedIdentity' },
+              description: "this machine's managed identity (IDENTITY_ENDPOINT)",
+            }
+          : { auth: { kind: 'azureCli' }, description: 'the Azure CLI session (az login / azure/login)' };
   const { auth, description } = signIn;
   const subscriptionId = values.subscriptionId ?? signIn.credsSubscriptionId;
   // Broken creds already said what is missing: no second message about the subscription.
@@ -334,6 +339,7 @@ type ShownName = (name: keyof AzureSignInValues) => string;
 
 /** OIDC federation with a GitHub Actions token ('client-id' and 'tenant-id'); needs the runner's token service. */
 function oidcSignIn(
+  host: 'github' | 'local',
   values: AzureSignInValues,
   identity: HostIdentityPort,
   shown: ShownName,
@@ -368,7 +374,7 @@ function oidcSignIn(
     errors.push(
       new InputError(
         'clientId',
-        `OIDC sign-in ('${shown('clientId')}') needs a GitHub Actions runner; here use '${shown('creds')}' or an Azure CLI session (az login).`,
+        `OIDC sign-in ('${shown('clientId')}') needs a GitHub Actions runner${host === 'local' ? ' or its token service variables (ACTIONS_ID_TOKEN_REQUEST_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN)' : ''}; here use '${shown('creds')}' or an Azure CLI session (az login).`,
       ),
     );
     return { description };

@@ -1,26 +1,30 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseEnv } from 'node:util';
 import { withLocation } from '../step/errors';
-import { localVariableName } from '../step/manifest';
+import type { StepManifest } from '../step/manifest';
+import { givenInputVariables, localInputValue, localInputWarnings } from './local-inputs';
+import { localIdToken, localManagedIdentity } from './local-identity';
 import { cloudOverrideFrom, retryOverrideFrom, type Platform } from './ports';
 
 /**
- * Runs a step on a developer's machine: inputs from the environment or an .env file, outputs printed
- * (secrets as ***) and the summary written to a markdown file.
+ * Runs a step on a developer's machine: inputs from `INPUT_*` variables (any host's spelling; an env file is
+ * loaded into the environment first, `loadLocalEnvFile`), outputs printed (secrets as ***) and the summary
+ * written to a markdown file. Given the step's manifest, names no input of it are warned about.
  */
-export function localPlatform(options: { envFile?: string; env?: NodeJS.ProcessEnv } = {}): Platform {
+export function localPlatform(options: { env?: NodeJS.ProcessEnv; manifest?: StepManifest } = {}): Platform {
   const env: Record<string, string | undefined> = { ...(options.env ?? process.env) };
-  if (options.envFile) Object.assign(env, parseEnv(readFileSync(options.envFile, 'utf8')));
-  else if (existsSync('.env')) Object.assign(env, parseEnv(readFileSync('.env', 'utf8')));
+  const given = givenInputVariables(env);
   const masked: string[] = [];
   const hide = (text: string) => masked.reduce((result, secret) => result.split(secret).join('***'), text);
   const tempDir = env.RUNNER_TEMP || join(tmpdir(), 'azureml-steps');
   const state = new Map<string, string>();
   const debug = env.AZUREML_STEPS_DEBUG === 'true';
+  // Variable names only: never a value.
+  for (const warning of options.manifest ? localInputWarnings(options.manifest, given) : [])
+    console.warn(`warning: ${warning}`);
   return {
-    inputs: { get: (name) => env[localVariableName(name)] || undefined },
+    inputs: { get: (name) => localInputValue(given, name) },
     outputs: {
       set: (name, value) => console.log(`output ${name} = ${hide(value)}`),
       setSecret: (name) => console.log(`output ${name} = *** (secret)`),
@@ -51,7 +55,12 @@ export function localPlatform(options: { envFile?: string; env?: NodeJS.ProcessE
       tempDir,
       allowedRoots: [process.cwd(), tmpdir(), tempDir],
     },
-    identity: { cloudOverride: cloudOverrideFrom(env), retryOverride: retryOverrideFrom(env) },
+    identity: {
+      idToken: localIdToken(env),
+      managedIdentity: localManagedIdentity(env),
+      cloudOverride: cloudOverrideFrom(env),
+      retryOverride: retryOverrideFrom(env),
+    },
     result: {
       complete: (result) => {
         console.log(`result: ${result}`);

@@ -70,6 +70,8 @@ export interface HostIdentityPort {
   serviceConnection?(id: string): ServiceConnection | undefined;
   /** A GitHub OIDC token for the audience; undefined on other hosts. */
   idToken?(audience: string): Promise<string>;
+  /** On this machine: a managed identity endpoint is there (IDENTITY_ENDPOINT), used when no sign-in input is given. */
+  readonly managedIdentity?: boolean;
   /** Azure DevOps workload identity federation material (`System.OidcRequestUri`, the SystemVssConnection token). */
   pipelineFederation?(): PipelineFederation;
   /**

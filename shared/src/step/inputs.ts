@@ -135,7 +135,8 @@ export function readInputs<M extends StepManifest>(
   port: InputPort,
   host: HostKind | 'local',
 ): { inputs: StepInputs<M>; errors: InputError[] } {
-  const specs = host === 'local' ? [...manifest.inputs] : inputsFor(manifest, host);
+  // This machine signs in as GitHub does (creds, OIDC, managed identity, Azure CLI): the GitHub inputs.
+  const specs = inputsFor(manifest, host === 'local' ? 'github' : host);
   const values = new Map<string, string | boolean | number>();
   const errors: InputError[] = [];
   const shown = (spec: InputSpec) => hostName(spec.name, host);

@@ -303,6 +303,16 @@ describe('GitHub inputs', () => {
     expect(secrets).toEqual([text, 'leaky-secret-9']);
   });
 
+  test('this machine: a managed identity endpoint is used when no input signs in; on GitHub the CLI session is', () => {
+    expect(resolve('local', { subscriptionId }, { managedIdentity: true }).access.auth).toEqual({
+      kind: 'managedIdentity',
+    });
+    expect(resolve('local', { subscriptionId }, {}).access.auth).toEqual({ kind: 'azureCli' });
+    expect(resolve('github', { subscriptionId }, { managedIdentity: true }).access.auth).toEqual({
+      kind: 'azureCli',
+    });
+  });
+
   test('local host names inputs by their variables', () => {
     expect(errorsOf(() => resolve('local', {}, {}))).toEqual([
       "subscriptionId: Input 'INPUT_SUBSCRIPTION_ID' is required: the subscription holding the workspace.",
