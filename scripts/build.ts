@@ -1,5 +1,5 @@
-import { build, type BuildOptions } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stepManifests } from '../shared/src/steps/manifests';
 import { actionEntryPath, taskEntryPath } from './generate/entries';
@@ -11,6 +11,26 @@ import { bundleTarget } from './generate/task-json';
  * parsing; what a step's run() needs (the Azure SDKs, the drift readers, octokit) is in chunks it imports only once
  * the inputs are valid (docs/decisions/0003). Runs under Node 20 and 24 with nothing but its own files beside it.
  */
+/**
+ * `@actions/core` imports its OIDC client, and through it @actions/http-client and undici (about 420 KB), only for
+ * `getIDToken`: this makes that import lazy, so an action loads them only when it asks for an ID token (OIDC
+ * sign-in). The build fails if the import is no longer there as written (an upgrade changed it).
+ */
+const lazyActionsOidc: Plugin = {
+  name: 'lazy-actions-oidc',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /[\\/]@actions[\\/]core[\\/]lib[\\/]core\.js$/ }, (args) => {
+      const eager = "import { OidcClient } from './oidc-utils.js';";
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(eager)) throw new Error(`${args.path}: no \`${eager}\` to make lazy`);
+      const lazy =
+        'const OidcClient = { getIDToken: async (audience) => ' +
+        "(await import('./oidc-utils.js')).OidcClient.getIDToken(audience) };";
+      return { contents: source.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
+
 const common: BuildOptions = {
   bundle: true,
   platform: 'node',
@@ -42,6 +62,7 @@ const common: BuildOptions = {
   sourcemap: 'linked',
   // Stack traces need the names and lines, not the sources: the maps stay a fraction of their size.
   sourcesContent: false,
+  plugins: [lazyActionsOidc],
 };
 
 /** The entry chunk's name; the entry the hosts start (`dist/index.js`) only loads it. */

@@ -16,12 +16,18 @@ export interface CredentialOptions extends AzureTransportOptions {
   readonly addSecret: (secret: string) => void;
 }
 
+/** A step's credential: masks every token it mints, and can start a token request before anyone asks for it. */
+export interface StepCredential extends TokenCredential {
+  /** Starts a token request for `scope` now; the first `getToken` for that scope alone (no claims) takes it. */
+  prefetch(scope: string, abortSignal: AbortSignal): void;
+}
+
 /** The @azure/identity credential for an AzureAuth, in the given cloud, masking every token it mints. */
 export function createCredential(
   auth: AzureAuth,
   cloud: AzureCloud,
   options: CredentialOptions,
-): TokenCredential {
+): StepCredential {
   const common = {
     ...pipelineOptions({ service: 'Entra ID (sign-in)', ...options }),
     authorityHost: cloud.authorityHost,
@@ -68,13 +74,32 @@ function inner(
 }
 
 /** Hands every access token to the secret registry before any caller can print it. */
-class MaskingCredential implements TokenCredential {
+class MaskingCredential implements StepCredential {
+  private prefetched: { scope: string; token: Promise<AccessToken | null> } | undefined;
+
   constructor(
     private readonly credential: TokenCredential,
     private readonly addSecret: (secret: string) => void,
   ) {}
 
+  prefetch(scope: string, abortSignal: AbortSignal): void {
+    const token = this.getToken(scope, { abortSignal });
+    // Its failure is the first caller's to report (the same error a request of its own would have met).
+    token.catch(() => undefined);
+    this.prefetched = { scope, token };
+  }
+
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    const prefetched = this.prefetched;
+    if (
+      prefetched &&
+      !options?.claims &&
+      !options?.tenantId &&
+      [scopes].flat().join(' ') === prefetched.scope
+    ) {
+      this.prefetched = undefined;
+      return prefetched.token;
+    }
     const token = await this.credential.getToken(scopes, options);
     if (token) this.addSecret(token.token);
     return token;

@@ -8,11 +8,9 @@ import {
   type ArmJsonTransport,
   type ArmTarget,
 } from '../azure/arm-clients';
-import { resolveAzureAccess, type AzureAccess, type AzureSignInValues } from '../azure/auth-config';
-import { createCredential } from '../azure/credentials';
+import type { AzureAccess, AzureSignInValues } from '../azure/auth-config';
 import { callAzure, type AzureErrorContext } from '../azure/errors';
-import type { AzureTransportOptions } from '../azure/pipeline-options';
-import { RetryBudget, retrySettingsFrom } from '../azure/retry-policy';
+import { takeSignIn } from './sign-in';
 
 /** The workspace a step works in, as its inputs name it. */
 export interface WorkspaceRef {
@@ -50,11 +48,8 @@ export function openWorkspaceSession(
   context: StepContext,
 ): WorkspaceSession {
   const host = context.environment.host;
-  const addSecret = (secret: string) => context.addSecret(secret);
-  const access = resolveAzureAccess(host, ref.signIn, context.identity, addSecret);
+  const { access, credential, transport } = takeSignIn(ref, context);
   context.logger.info(`Signing in to Azure: ${access.description}`);
-  const transport = stepTransport(context);
-  const credential = createCredential(access.auth, access.cloud, { ...transport, addSecret });
   const target = { cloud: access.cloud, subscriptionId: access.subscriptionId };
   const clientOptions = { ...transport, step, host };
   const ml = createMachineLearningClient(credential, target, clientOptions);
@@ -77,23 +72,6 @@ export function openWorkspaceSession(
     about,
     call: (operation, run) => callAzure(about(operation), () => run({ abortSignal: context.signal })),
   };
-}
-
-const transports = new WeakMap<StepContext, AzureTransportOptions>();
-
-/**
- * What every Azure client of one step shares: the per-request timeout and one retry budget, whose waits are logged
- * (limits from the host's retry variables: azure/retry-policy.ts).
- */
-function stepTransport(context: StepContext): AzureTransportOptions {
-  let transport = transports.get(context);
-  if (!transport) {
-    const { limits, requestTimeoutMs } = retrySettingsFrom(context.identity.retryOverride);
-    const retryBudget = new RetryBudget(limits, (line) => context.logger.info(line));
-    transport = { retryBudget, ...(requestTimeoutMs ? { requestTimeoutMs } : {}) };
-    transports.set(context, transport);
-  }
-  return transport;
 }
 
 /** Reads the session's workspace (its location, MLflow tracking URI and the rest). */

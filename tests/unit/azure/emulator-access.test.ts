@@ -89,6 +89,29 @@ describe('Azure access against the emulator (real SDKs)', () => {
     expect(azureError.correlationId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  test('a token prefetched for the ARM scope is the one the first call sends: one token request, masked', async () => {
+    const tokenPath = `/${emulator.tenantId}/oauth2/v2.0/token`;
+    const before = emulator.received('POST', tokenPath).length;
+    const { secrets, credential, client } = setUp(secretAuth());
+    credential.prefetch(cloud.armScope, new AbortController().signal);
+    await client.workspaces.get(emulator.resourceGroup, emulator.workspaceName);
+    await client.workspaces.get(emulator.resourceGroup, emulator.workspaceName);
+
+    expect(emulator.received('POST', tokenPath).length - before).toBe(1);
+    const [request] = emulator.received('GET', workspacePath()).slice(-1);
+    expect(secrets).toContain(String(request?.headers.authorization).replace(/^Bearer /, ''));
+  });
+
+  test("a prefetched token's failure is the first call's error, as without the prefetch", async () => {
+    const { credential, client } = setUp({ ...secretAuth(), clientSecret: 'wrong~secret~value~1234' });
+    credential.prefetch(cloud.armScope, new AbortController().signal);
+    const error = (await callAzure({ operation: 'Reading the workspace', host: 'azure-pipelines' }, () =>
+      client.workspaces.get(emulator.resourceGroup, emulator.workspaceName),
+    ).catch((e: unknown) => e)) as AzureError;
+    expect(error).toBeInstanceOf(AzureError);
+    expect(error.code).toBe('AADSTS7000215');
+  });
+
   test('a missing workspace becomes an AzureError with code, status and correlation id', async () => {
     const { client } = setUp(secretAuth());
     const error = (await callAzure({ operation: "Reading workspace 'nope'" }, () =>

@@ -1,3 +1,4 @@
+import { signInEarly } from '../sign-in-early';
 import { defineStep } from '../../step/define';
 import { parseDeployConfig } from './config';
 import { deployManifest } from './manifest';
@@ -8,6 +9,10 @@ export const deployStep = defineStep({
   manifest: deployManifest,
   parse: parseDeployConfig,
   report: deployReporter,
-  // The Azure SDKs load once the inputs are valid (docs/decisions/0003): a bad input fails fast.
-  run: async (config, context, report) => (await import('./run')).runDeploy(config, context, report),
+  // The Azure SDKs load once the inputs are valid, the ARM token request going out while they load
+  // (docs/decisions/0003): a bad input fails fast.
+  run: async (config, context, report) => {
+    await signInEarly(config.workspace, context);
+    return (await import('./run')).runDeploy(config, context, report);
+  },
 });

@@ -1,3 +1,4 @@
+import { signInEarly } from '../sign-in-early';
 import { defineStep } from '../../step/define';
 import { parseRegisterModelConfig } from './config';
 import { registerModelManifest } from './manifest';
@@ -8,6 +9,10 @@ export const registerModelStep = defineStep({
   manifest: registerModelManifest,
   parse: parseRegisterModelConfig,
   report: registerModelReporter,
-  // The Azure SDKs load once the inputs are valid (docs/decisions/0003): a bad input fails fast.
-  run: async (config, context, report) => (await import('./run')).runRegisterModel(config, context, report),
+  // The Azure SDKs load once the inputs are valid, the ARM token request going out while they load
+  // (docs/decisions/0003): a bad input fails fast.
+  run: async (config, context, report) => {
+    await signInEarly(config.workspace, context);
+    return (await import('./run')).runRegisterModel(config, context, report);
+  },
 });

@@ -1,3 +1,4 @@
+import { signInEarly } from '../sign-in-early';
 import { defineStep } from '../../step/define';
 import { parseReleaseGateConfig } from './config';
 import { releaseGateManifest } from './manifest';
@@ -9,6 +10,11 @@ export const releaseGateStep = defineStep({
   manifest: releaseGateManifest,
   parse: parseReleaseGateConfig,
   report: finalReporter<ReleaseGateConfig, string>((markdown) => markdown),
-  // The Azure SDKs load once the inputs are valid (docs/decisions/0003): a bad input fails fast.
-  run: async (config, context, report) => (await import('./run')).runReleaseGate(config, context, report),
+  // The Azure SDKs load once the inputs are valid, the ARM token request going out while they load
+  // (docs/decisions/0003): a bad input fails fast.
+  run: async (config, context, report) => {
+    // Without a model input, whether it signs in at all depends on the evidence.
+    if (config.model) await signInEarly(config.workspace, context);
+    return (await import('./run')).runReleaseGate(config, context, report);
+  },
 });

@@ -1,3 +1,4 @@
+import { signInEarly } from '../sign-in-early';
 import { defineStep } from '../../step/define';
 import { parseSmokeTestConfig } from './config';
 import { smokeTestManifest } from './manifest';
@@ -12,9 +13,12 @@ export const smokeTestStep = defineStep({
   report: finalReporter<SmokeTestRequest, SmokeSummary>(renderSummary),
   // The request runner and the Azure SDKs load once the inputs are valid (docs/decisions/0003): a bad input fails fast.
   run: async (request, context, report) => {
-    const { runSmokeTest } = await import('./run');
-    if (!request.endpoint) return runSmokeTest(request, context, report);
-    const { resolveEndpoint } = await import('./resolve-endpoint');
+    if (!request.endpoint) return (await import('./run')).runSmokeTest(request, context, report);
+    await signInEarly(request.endpoint, context);
+    const [{ runSmokeTest }, { resolveEndpoint }] = await Promise.all([
+      import('./run'),
+      import('./resolve-endpoint'),
+    ]);
     const target = await resolveEndpoint(request.endpoint, context);
     // A key given as input wins over the one read from Azure (e.g. the secondary key during a rotation).
     return runSmokeTest(

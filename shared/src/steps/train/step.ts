@@ -1,3 +1,4 @@
+import { signInEarly } from '../sign-in-early';
 import { defineStep } from '../../step/define';
 import { parseTrainConfig } from './config';
 import { trainManifest } from './manifest';
@@ -8,6 +9,10 @@ export const trainStep = defineStep({
   manifest: trainManifest,
   parse: parseTrainConfig,
   report: trainReporter,
-  // The Azure SDKs load once the inputs are valid (docs/decisions/0003): a bad input fails fast.
-  run: async (config, context, report) => (await import('./run')).runTrain(config, context, report),
+  // The Azure SDKs load once the inputs are valid, the ARM token request going out while they load
+  // (docs/decisions/0003): a bad input fails fast.
+  run: async (config, context, report) => {
+    await signInEarly(config.workspace, context);
+    return (await import('./run')).runTrain(config, context, report);
+  },
 });
