@@ -364,6 +364,10 @@ export class MachineLearningEmulator {
     const running = this.arm.operations.runningOn(resource.id);
     if (running) return this.arm.conflict(running);
     const type = /\/deployments\/[^/]+$/i.test(id) ? 'deployments' : 'onlineEndpoints';
+    if (type === 'deployments') {
+      const live = liveShare(this.arm.store.get(id.replace(/\/deployments\/[^/]+$/i, '')), resource);
+      if (live > 0) return trafficStillAllocated(String(resource.body['name']), live);
+    }
     properties(resource)['provisioningState'] = 'Deleting';
     const op = this.arm.operations.start({
       resourceId: resource.id,
@@ -476,4 +480,25 @@ function managedIdentity(requested: unknown, tenantId: string): Json {
       ]),
     );
   return identity;
+}
+
+/** The deployment's share of its endpoint's live traffic (deployment names compare without case, as Azure's do). */
+function liveShare(endpoint: StoredResource | undefined, deployment: StoredResource): number {
+  const traffic = endpoint ? properties(endpoint)['traffic'] : undefined;
+  if (!traffic || typeof traffic !== 'object') return 0;
+  const name = String(deployment.body['name']).toLowerCase();
+  const entry = Object.entries(traffic as Record<string, unknown>).find(([n]) => n.toLowerCase() === name);
+  return typeof entry?.[1] === 'number' ? entry[1] : 0;
+}
+
+/**
+ * Azure ML refuses to delete a deployment that still takes live traffic ("you can't delete a deployment that has
+ * traffic allocated": set its traffic to 0 first, as the safe-rollout guide does before deleting blue).
+ */
+function trafficStillAllocated(name: string, share: number): EmulatorResponse {
+  return armError(
+    400,
+    'BadRequest',
+    `Deployment '${name}' has ${share}% of the endpoint's live traffic allocated to it and cannot be deleted. Set its traffic to 0 before deleting it.`,
+  );
 }

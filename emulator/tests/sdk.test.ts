@@ -275,6 +275,28 @@ describe('online deployments', () => {
     await client.onlineEndpoints.beginDeleteAndWait(rg, ws, 'ep-busy-dep', poll);
   });
 
+  it('refuses to delete a deployment that still takes live traffic, as Azure ML does, and deletes it at 0 %', async () => {
+    const rg = emulator.resourceGroup;
+    const ws = emulator.workspaceName;
+    await client.onlineEndpoints.beginCreateOrUpdateAndWait(rg, ws, 'ep-live-dep', endpointBody('l'), poll);
+    const body = {
+      location: emulator.location,
+      sku: { name: 'Default', capacity: 1 },
+      properties: { endpointComputeType: 'Managed', instanceType: 'Standard_DS3_v2', model: 'azureml:m:1' },
+    } as const;
+    await client.onlineDeployments.beginCreateOrUpdateAndWait(rg, ws, 'ep-live-dep', 'Blue', body, poll);
+    const live = { ...endpointBody('l'), properties: { authMode: 'Key', traffic: { blue: 100 } } } as const;
+    await client.onlineEndpoints.beginCreateOrUpdateAndWait(rg, ws, 'ep-live-dep', live, poll);
+    await expect(
+      client.onlineDeployments.beginDeleteAndWait(rg, ws, 'ep-live-dep', 'Blue', poll),
+    ).rejects.toMatchObject({ statusCode: 400, message: expect.stringContaining('traffic') });
+    expect((await client.onlineDeployments.get(rg, ws, 'ep-live-dep', 'Blue')).name).toBe('Blue');
+    const none = { ...endpointBody('l'), properties: { authMode: 'Key', traffic: { blue: 0 } } } as const;
+    await client.onlineEndpoints.beginCreateOrUpdateAndWait(rg, ws, 'ep-live-dep', none, poll);
+    await client.onlineDeployments.beginDeleteAndWait(rg, ws, 'ep-live-dep', 'Blue', poll);
+    await client.onlineEndpoints.beginDeleteAndWait(rg, ws, 'ep-live-dep', poll);
+  });
+
   it('answers 404 ParentResourceNotFound for a deployment under a missing endpoint', async () => {
     await expect(
       client.onlineDeployments.get(emulator.resourceGroup, emulator.workspaceName, 'no-ep', 'blue'),

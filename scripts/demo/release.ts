@@ -137,7 +137,10 @@ export async function buildAndTest(flow: Flow, plan: ReleasePlan): Promise<Teste
   return { modelId, gate, pageFolder, failedRules: failedRules(pageFolder) };
 }
 
-/** The production stage after the approval: green at 0 %, smoke-tested through the deployment header, then all traffic. */
+/**
+ * The production stage after the approval, as the example pipelines run it: green at 0 %, smoke-tested through the
+ * deployment header, then promoted (all traffic to green, blue deleted).
+ */
 export async function deployToProduction(flow: Flow, plan: ReleasePlan, modelId: string): Promise<void> {
   const production = join(plan.folder, 'production');
   await runKeeping(flow, production, {
@@ -158,25 +161,14 @@ export async function deployToProduction(flow: Flow, plan: ReleasePlan, modelId:
     },
   });
   await runKeeping(flow, production, {
-    title: 'shift all traffic to green',
+    title: 'promote green: all traffic to it, then blue (which served until now) deleted',
     host: gh,
     step: 'deploy',
     inputs: {
-      action: 'set-traffic',
+      action: 'promote',
       target: 'kubernetes',
       endpointName: productionEndpoint,
-      traffic: 'blue=0,green=100',
-    },
-  });
-  await runKeeping(flow, production, {
-    title: 'remove blue',
-    host: gh,
-    step: 'deploy',
-    inputs: {
-      action: 'delete-deployment',
-      target: 'kubernetes',
-      endpointName: productionEndpoint,
-      deploymentName: 'blue',
+      deploymentName: 'green',
     },
   });
 }

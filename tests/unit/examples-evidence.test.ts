@@ -161,6 +161,44 @@ function testSequence(host: Host, text: string): string[] {
     });
 }
 
+/** The production stage's steps of ours, in order, with the action and the condition they run under. */
+function productionSequence(host: Host, text: string): string[] {
+  const unit = unitsOf(host, text).find((u) => u.name === 'production')!;
+  return unit.steps
+    .filter((s) => s.ours)
+    .map((s) => {
+      const action = s.ours === 'deploy' ? ` ${String(s.inputs.action ?? 'deploy')}` : '';
+      return `${s.ours}${action}${s.condition ? ` if ${s.condition}` : ''}`;
+    });
+}
+
+/** Steps that are neither ours, nor checkout, nor an artifact or test-result task: inline scripts and the like. */
+function foreignSteps(host: Host, text: string): string[] {
+  const document = load(text) as Raw;
+  const allowed =
+    host === 'github'
+      ? /^actions\/(checkout|upload-artifact|download-artifact)@v4$|\/actions\/[a-z-]+@v1$/
+      : /^(PublishPipelineArtifact@1|DownloadPipelineArtifact@2|PublishTestResults@2|AzureML[A-Za-z]+@1)$/;
+  const found: string[] = [];
+  const visit = (node: unknown, where: string): void => {
+    if (Array.isArray(node)) return node.forEach((item) => visit(item, where));
+    if (!node || typeof node !== 'object') return;
+    const record = node as Raw;
+    if (Array.isArray(record.steps))
+      for (const step of record.steps as Raw[]) {
+        const kind = String(step.uses ?? step.task ?? (step.checkout ? 'checkout' : ''));
+        if (
+          !(kind === 'checkout' || allowed.test(kind)) ||
+          ['script', 'bash', 'pwsh', 'powershell', 'run'].some((k) => k in step)
+        )
+          found.push(`${where}: ${JSON.stringify(step).slice(0, 80)}`);
+      }
+    for (const [key, value] of Object.entries(record)) if (key !== 'steps') visit(value, `${where}/${key}`);
+  };
+  visit(document, '');
+  return found;
+}
+
 const read = (host: Host) => readFileSync(join(repoRoot, files[host]), 'utf8');
 
 describe.each(['azure-pipelines', 'github'] as const)('the %s example', (host) => {
@@ -178,6 +216,32 @@ describe.each(['azure-pipelines', 'github'] as const)('the %s example', (host) =
       'deploy deploy kubernetes dry-run',
       'release-gate examples/weather/release-policy.yml',
     ]);
+  });
+
+  it('promotes green in production, and rejects it when a step failed: no script computes the split', () => {
+    const failed = host === 'github' ? 'failure()' : 'failed()';
+    expect(productionSequence(host, read(host))).toEqual([
+      'deploy deploy',
+      'smoke-test',
+      'deploy promote',
+      `deploy reject if ${failed}`,
+    ]);
+  });
+
+  it('holds no inline script, and the check finds one', () => {
+    const text = read(host);
+    expect(foreignSteps(host, text)).toEqual([]);
+    const withScript =
+      host === 'github'
+        ? text.replace(
+            '      - name: Promote green\n',
+            '      - run: echo "split=blue=0"\n      - name: Promote green\n',
+          )
+        : text.replace(
+            '                - task: AzureMLDeploy@1\n                  displayName: Promote green\n',
+            '                - bash: echo split\n                - task: AzureMLDeploy@1\n                  displayName: Promote green\n',
+          );
+    expect(foreignSteps(host, withScript)).toHaveLength(1);
   });
 
   it('finds a publish that skips failures, a renamed artifact, and an unpublished page', () => {

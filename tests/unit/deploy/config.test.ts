@@ -39,6 +39,26 @@ describe('deploy inputs', () => {
     expect(config.kubernetes).toBeUndefined();
   });
 
+  it('reads promote and reject, restoreTraffic as the previousTraffic output gives it or as name=percent', () => {
+    const common = { ...base, endpointName: 'rain-prod', deploymentName: 'green' };
+    expect(parse({ ...common, action: 'promote', keepPrevious: 'true' })).toMatchObject({
+      action: 'promote',
+      deploymentName: 'green',
+      keepPrevious: true,
+    });
+    expect(parse({ ...common, action: 'reject' })).not.toHaveProperty('restoreTraffic');
+    expect(parse({ ...common, action: 'reject', restoreTraffic: '{"blue":100,"green":0}' })).toMatchObject({
+      action: 'reject',
+      restoreTraffic: { blue: 100, green: 0 },
+    });
+    expect(parse({ ...common, action: 'reject', restoreTraffic: 'blue=70,red=30' })).toMatchObject({
+      restoreTraffic: { blue: 70, red: 30 },
+    });
+    expect(parse({ ...common, action: 'reject', restoreTraffic: '{}' })).toMatchObject({
+      restoreTraffic: {},
+    });
+  });
+
   it('reads set-traffic and delete-deployment', () => {
     expect(
       parse({ ...base, endpointName: 'rain-prod', action: 'set-traffic', traffic: 'blue=0,green=100' }),
@@ -199,6 +219,41 @@ describe('deploy inputs', () => {
       'traffic on aci',
       { target: 'aci', action: 'set-traffic', traffic: 'a=100' },
       'an ACI container group has no traffic split',
+    ],
+    [
+      'promote without a deployment',
+      { action: 'promote' },
+      "Input 'deploymentName' is required for action promote",
+    ],
+    [
+      'promote on aci',
+      { target: 'aci', action: 'promote', deploymentName: 'green' },
+      'Action promote is for online endpoints',
+    ],
+    [
+      'a restoreTraffic that is not JSON',
+      { action: 'reject', deploymentName: 'green', restoreTraffic: '{"blue":100' },
+      "Input 'restoreTraffic' is not valid JSON",
+    ],
+    [
+      'a restoreTraffic not summing to 100',
+      { action: 'reject', deploymentName: 'green', restoreTraffic: '{"blue":60,"red":30}' },
+      'the shares sum to 90, not 100',
+    ],
+    [
+      'a restoreTraffic share that is not a whole percent',
+      { action: 'reject', deploymentName: 'green', restoreTraffic: '{"blue":"100"}' },
+      `the share of 'blue' must be a whole number from 0 to 100, got "100"`,
+    ],
+    [
+      'restoreTraffic with action promote',
+      { action: 'promote', deploymentName: 'green', restoreTraffic: '{"blue":100}' },
+      "Input 'restoreTraffic' is for action reject",
+    ],
+    [
+      'keepPrevious with action reject',
+      { action: 'reject', deploymentName: 'green', keepPrevious: 'true' },
+      "Input 'keepPrevious' is for action promote",
     ],
   ])('refuses %s, naming the input', (_what, values, message) => {
     expect(

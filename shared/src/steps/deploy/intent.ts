@@ -20,18 +20,21 @@ export function describeDeployRun(report: DeployReport, failed: boolean): string
     endpoint: ['create or update', 'created or updated'],
     'set-traffic': ['set the traffic of', 'set the traffic of'],
     'delete-deployment': ['delete', 'deleted'],
+    promote: ['promote', 'promoted'],
+    reject: ['reject', 'rejected'],
   } as const;
   const [base, past] = verbs[report.action ?? 'deploy'];
   const verb = report.dryRun ? `would ${base}` : failed ? `tried to ${base}` : past;
   const what =
     report.action === 'deploy' || report.action === undefined
       ? `${report.model ?? 'the model'} as ${deployment}${endpoint}`
-      : report.action === 'delete-deployment'
+      : ['delete-deployment', 'promote', 'reject'].includes(report.action)
         ? `${deployment}${endpoint}`
         : endpoint;
   const traffic =
     report.trafficBefore || report.trafficAfter
       ? `; traffic ${describeTraffic(report.trafficBefore ?? {})} → ${describeTraffic(report.trafficAfter ?? report.trafficBefore ?? {})}`
       : '';
-  return `${verb} ${what}${traffic}`;
+  const removed = report.removed?.length ? `; removed ${report.removed.map((n) => `'${n}'`).join(', ')}` : '';
+  return `${verb} ${what}${traffic}${removed}`;
 }

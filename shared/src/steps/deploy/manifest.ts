@@ -40,10 +40,10 @@ export const deployManifest = {
       name: 'action',
       label: 'Action',
       type: 'pickList',
-      options: ['deploy', 'endpoint', 'set-traffic', 'delete-deployment'],
+      options: ['deploy', 'endpoint', 'set-traffic', 'delete-deployment', 'promote', 'reject'],
       default: 'deploy',
       group: 'deployment',
-      help: "`deploy` a model, create or update the online `endpoint` alone (as `az ml online-endpoint create -f`: the endpoint YAML and the inputs, with the YAML's `traffic` and `mirror_traffic`), `set-traffic` on an endpoint, or `delete-deployment`.",
+      help: "`deploy` a model, create or update the online `endpoint` alone (as `az ml online-endpoint create -f`: the endpoint YAML and the inputs, with the YAML's `traffic` and `mirror_traffic`), `set-traffic` on an endpoint, or `delete-deployment`. Blue/green: `promote` gives the deployment all traffic, then removes the deployments that served before (or keeps them at 0 %); `reject` restores the split from before the deployment and removes it.",
     },
     {
       name: 'target',
@@ -66,8 +66,11 @@ export const deployManifest = {
       label: 'Deployment',
       type: 'string',
       group: 'deployment',
-      appliesWhen: { action: ['deploy', 'delete-deployment'], target: ['managed', 'kubernetes'] },
-      help: 'Deployment name, e.g. `blue` or `green`.',
+      appliesWhen: {
+        action: ['deploy', 'delete-deployment', 'promote', 'reject'],
+        target: ['managed', 'kubernetes'],
+      },
+      help: 'Deployment name, e.g. `blue` or `green`; for `promote` and `reject`, the new deployment.',
     },
     {
       name: 'modelId',
@@ -170,6 +173,23 @@ export const deployManifest = {
       group: 'traffic',
       appliesWhen: { action: ['set-traffic', 'endpoint'] },
       help: "For `set-traffic`: e.g. `blue=0,green=100`. For `endpoint`: wins over the endpoint YAML's `traffic`.",
+    },
+    {
+      name: 'keepPrevious',
+      label: 'Keep the previous deployments',
+      type: 'boolean',
+      default: 'false',
+      group: 'traffic',
+      appliesWhen: { action: ['promote'] },
+      help: 'For `promote`: keep the deployments that served before at 0 % instead of deleting them (to switch back with set-traffic).',
+    },
+    {
+      name: 'restoreTraffic',
+      label: 'Traffic to restore',
+      type: 'string',
+      group: 'traffic',
+      appliesWhen: { action: ['reject'] },
+      help: 'For `reject`: the split to restore, as the deploy step\'s `previousTraffic` output gives it (JSON, e.g. `{"blue":100}`) or `blue=100`. Default: the deployment\'s share goes back to the others in their current proportions.',
     },
     {
       name: 'compute',
@@ -281,6 +301,11 @@ export const deployManifest = {
       name: 'modelId',
       description:
         'The model the deployment runs (ARM or registry id); with an inline model in the deployment YAML, the version the step registered or reused.',
+    },
+    {
+      name: 'removedDeployments',
+      description:
+        'Deployments the step deleted (JSON array): those that served before (`promote`), the rejected one (`reject`).',
     },
     { name: 'dryRun', description: '`true` when nothing was sent (a dry run), else `false`.' },
     evidenceOutput,

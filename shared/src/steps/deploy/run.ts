@@ -4,6 +4,8 @@ import { deployAci } from './actions/aci-deploy';
 import { deleteDeployment } from './actions/delete-deployment';
 import { writeEndpoint } from './actions/endpoint-action';
 import { deployOnline } from './actions/online-deploy';
+import { promote } from './actions/promote';
+import { reject } from './actions/reject';
 import { setTraffic } from './actions/set-traffic';
 import type { DeployConfig } from './config';
 import type { DeployReport } from './summary';
@@ -37,5 +39,9 @@ function dispatch(config: DeployConfig, context: StepContext, report: DeployRepo
       return config.target === 'aci'
         ? deleteAci(config, context, report)
         : deleteDeployment(config, context, report);
+    case 'promote':
+      return promote(config, context, report);
+    case 'reject':
+      return reject(config, context, report);
   }
 }

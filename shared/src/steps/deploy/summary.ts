@@ -7,7 +7,7 @@ import { describeDeployRun } from './intent';
 /** What a deploy run did, for the job summary and the evidence JSON. */
 export interface DeployReport {
   /** The deploy action run (absent only in reports built by hand). */
-  action?: 'deploy' | 'endpoint' | 'set-traffic' | 'delete-deployment';
+  action?: DeployConfig['action'];
   target: 'managed' | 'kubernetes' | 'aci';
   endpoint: string;
   deployment?: string;
@@ -19,6 +19,8 @@ export interface DeployReport {
   mirrorAfter?: Traffic;
   /** Pre-flight checks (AKS) and what they found. */
   checks: { check: string; ok: boolean; detail: string }[];
+  /** Deployments the step deleted (promote, reject). */
+  removed?: string[];
   /** What changed, in order; `nothing to change` when nothing did. */
   changes: string[];
   error?: string;
@@ -100,7 +102,7 @@ function initialReport(config: DeployConfig): DeployReport {
   const deployment =
     config.action === 'deploy' && config.target !== 'aci'
       ? config.deployment.name
-      : config.action === 'delete-deployment'
+      : config.action === 'delete-deployment' || config.action === 'promote' || config.action === 'reject'
         ? config.deploymentName
         : undefined;
   const model =

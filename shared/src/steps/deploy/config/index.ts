@@ -1,5 +1,6 @@
 import type { ParseContext } from '../../../step/define';
 import { parseAciDeploy } from './aci-deploy';
+import { parsePromote, parseReject } from './blue-green';
 import { parseDeleteDeployment } from './delete-deployment';
 import { parseDeploySources } from './deploy-sources';
 import { parseEndpointAction } from './endpoint-action';
@@ -24,6 +25,10 @@ export function parseDeployConfig(inputs: DeployInputs, context: ParseContext): 
       return parseSetTraffic(parse, common);
     case 'delete-deployment':
       return parseDeleteDeployment(parse, common);
+    case 'promote':
+      return parsePromote(parse, common);
+    case 'reject':
+      return parseReject(parse, common);
     case 'endpoint':
       return parseEndpointAction(parse, common);
     case 'deploy': {

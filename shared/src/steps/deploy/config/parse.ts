@@ -111,6 +111,13 @@ export function refuseOtherActionsInputs(parse: DeployParse): void {
     'requireVerdict',
   ] as const)
     refuse(input, 'action', 'is for action deploy');
+  refuse('restoreTraffic', 'action', 'is for action reject (the split to restore)');
+  if (parse.inputs.boolean('keepPrevious'))
+    refuse(
+      'keepPrevious',
+      'action',
+      'is for action promote (keep the deployments that served before at 0 %)',
+    );
   refuse(
     'compute',
     'target',

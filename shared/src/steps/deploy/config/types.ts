@@ -113,5 +113,28 @@ export interface DeleteDeploymentConfig extends CommonConfig {
   readonly deploymentName?: string;
 }
 
+/** Action promote: all live traffic to `deploymentName`, then the deployments that served before removed (or kept at 0 %). */
+export interface PromoteConfig extends CommonConfig {
+  readonly action: 'promote';
+  readonly target: 'managed' | 'kubernetes';
+  readonly deploymentName: string;
+  readonly keepPrevious: boolean;
+}
+
+/** Action reject: the split from before `deploymentName` restored, then that deployment removed. */
+export interface RejectConfig extends CommonConfig {
+  readonly action: 'reject';
+  readonly target: 'managed' | 'kubernetes';
+  readonly deploymentName: string;
+  /** The split to restore (the `restoreTraffic` input); absent: the deployment's share goes back proportionally. */
+  readonly restoreTraffic?: Traffic;
+}
+
 export type DeployConfig =
-  OnlineDeployConfig | AciDeployConfig | EndpointActionConfig | SetTrafficConfig | DeleteDeploymentConfig;
+  | OnlineDeployConfig
+  | AciDeployConfig
+  | EndpointActionConfig
+  | SetTrafficConfig
+  | DeleteDeploymentConfig
+  | PromoteConfig
+  | RejectConfig;
