@@ -1,18 +1,18 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchFolder } from '../harness/scratch-folders';
 import { baseEnvironment, spawnBundle } from '../harness/spawn-bundle';
 import { nodeRuntimes, repoRoot } from '../harness/runtimes';
 import { startScoringServer, type ScoringServer } from '../servers/scoring-servers';
 
 const key = 'sk-local-9a8b7c6d5e4f';
-const runLocal = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+const runLocal = (args: string[], env: NodeJS.ProcessEnv = {}, cwd = scratchFolder('local-')) =>
   spawnBundle({
     node: nodeRuntimes[0]!.path,
     script: join(repoRoot, 'node_modules/tsx/dist/cli.mjs'),
     args: [join(repoRoot, 'scripts/local-step.ts'), ...args],
     env: { ...baseEnvironment(), ...env },
-    cwd: mkdtempSync(join(tmpdir(), 'local-')),
+    cwd,
   });
 
 describe('npm run step (the local host)', () => {
@@ -21,7 +21,7 @@ describe('npm run step (the local host)', () => {
   afterAll(() => model.close());
 
   it('runs the smoke test from an .env file and prints outputs with the key hidden', async () => {
-    const envFile = join(mkdtempSync(join(tmpdir(), 'env-')), '.env');
+    const envFile = join(scratchFolder('env-'), '.env');
     writeFileSync(
       envFile,
       [
@@ -34,10 +34,15 @@ describe('npm run step (the local host)', () => {
         '',
       ].join('\n'),
     );
-    const run = await runLocal(['smoke-test', '--env-file', envFile]);
+    const cwd = scratchFolder('local-');
+    const run = await runLocal(['smoke-test', '--env-file', envFile], {}, cwd);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('output passed = true');
-    expect(run.stdout).toMatch(/^summary written to .*\.md$/m);
+    // The run's temp folder is the ignored .local-run/ of the current folder, not a fixed folder of /tmp.
+    const summary = /^summary written to (.*\.md)$/m.exec(run.stdout)?.[1];
+    expect(summary?.startsWith(join(cwd, '.local-run', 'summary-'))).toBe(true);
+    expect(existsSync(summary!)).toBe(true);
+    expect(existsSync(join(cwd, '.local-run', 'azureml-evidence'))).toBe(true);
     expect(run.stdout).toContain('result: succeeded');
     expect(run.stdout + run.stderr).not.toContain(key);
   });

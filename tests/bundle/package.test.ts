@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { load } from 'js-yaml';
 import { stepManifests } from '../../shared/src/steps/manifests';
 import { nodeRuntimes, repoRoot } from '../harness/runtimes';
 import { validateTaskJson } from '../harness/task-json-validation';
 import { readZip } from '../harness/zip';
+import { scratchFolder } from '../harness/scratch-folders';
 
 const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string })
   .version;
@@ -55,7 +55,7 @@ describe('npm run package', () => {
       expect(names.filter((name) => name.endsWith('.ts'))).toEqual([]);
 
       // Validate the packaged files exactly as shipped, from a copy on disk.
-      const unpacked = mkdtempSync(join(tmpdir(), 'vsix-'));
+      const unpacked = scratchFolder('vsix-');
       for (const name of names) {
         mkdirSync(dirname(join(unpacked, name)), { recursive: true });
         writeFileSync(join(unpacked, name), vsix.get(name)!);
