@@ -15,4 +15,9 @@ module.exports = {
     '/node_modules/(?!(@actions|@octokit|universal-user-agent|before-after-hook|content-type|fast-content-type-parse|json-with-bigint|hyparquet|hyparquet-compressors|hyparquet-writer|hysnappy)/)',
   ],
   testTimeout: 60000,
+  // A test run leaves nothing in the machine's temp folder (tests/harness/run-temp-folder.ts) nor its cache there.
+  globalSetup: '<rootDir>/tests/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/global-teardown.ts',
+  setupFilesAfterEnv: ['<rootDir>/tests/harness/remove-scratch-folders.ts'],
+  cacheDirectory: '<rootDir>/.cache/jest',
 };

@@ -30,6 +30,7 @@ import { ScoringEmulator } from './scoring/index';
 import { EmulatorServer, type Faults, type RecordedRequest } from './server';
 import { startBlobStorage, type BlobStorage } from './storage';
 import { addCuratedEnvironments } from './workspace/curated-environments';
+import { checkPrerequisites } from './prerequisites';
 
 export interface EmulatorOptions {
   tenantId?: string;
@@ -146,6 +147,7 @@ export interface Emulator {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  checkPrerequisites();
   const certificates = createCertificates();
   const server = new EmulatorServer({ certPem: certificates.certPem, keyPem: certificates.keyPem });
   let blob: BlobStorage | undefined;

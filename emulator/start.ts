@@ -8,6 +8,7 @@
  * `ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN`).
  */
 import { startEmulator, type Emulator } from './emulator';
+import { MissingPrerequisiteError } from './prerequisites';
 import { seedWorkspace, SeedError, type Seeded } from './seed/apply-seed';
 import { azureRmServiceConnection } from './service-connections';
 
@@ -78,8 +79,12 @@ export function seedArgument(argv: readonly string[]): string | undefined {
  */
 export function serveFromCommandLine(argv: readonly string[]): void {
   serve(argv).catch((error: unknown) => {
-    // A seed problem is the user's file: its message (file:line) is the answer, not a stack.
-    const text = error instanceof SeedError ? error.message : ((error as Error).stack ?? String(error));
+    // A seed problem is the user's file (its message names file:line), a missing program the machine's: the
+    // message is the answer, not a stack.
+    const text =
+      error instanceof SeedError || error instanceof MissingPrerequisiteError
+        ? error.message
+        : ((error as Error).stack ?? String(error));
     process.stderr.write(`${text}\n`);
     process.exit(1);
   });

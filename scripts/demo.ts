@@ -9,11 +9,13 @@
  * blocks it and production stays as it was. Release 2 meets inputs like the training data's same season
  * (drift/spring-2024.csv): the gate passes it, and it goes to production. Each release leaves its evidence page.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { startEmulator } from '../emulator/emulator';
+import { MissingPrerequisiteError } from '../emulator/prerequisites';
+import { repoRoot } from '../tests/harness/runtimes';
+import { removeScratchFolders } from '../tests/harness/scratch-folders';
 import { bold, Flow, indent } from './demo/flow';
 import { weather } from './demo/paths';
 import { productionState, setUpProduction } from './demo/production';
@@ -21,6 +23,8 @@ import { buildAndTest, deployToProduction, type ReleasePlan, type TestedRelease 
 
 const banner = (text: string) => console.log(bold(`\n━━━ ${text} ━━━`));
 const pageOf = (release: TestedRelease) => join(release.pageFolder, 'release-evidence.html');
+/** The demo's releases, kept for the user to open after the run: a folder of the repository that git ignores. */
+const OUTPUT = join(repoRoot, '.demo');
 const describeRules = (release: TestedRelease) =>
   release.failedRules.map((rule) => `${rule.rule}: ${rule.reason}`).join('; ') || 'no rule failed';
 
@@ -39,7 +43,10 @@ function plan(folder: string, currentData: string, gate: 'blocked' | 'passed'): 
 async function main(): Promise<void> {
   const emulator = await startEmulator();
   const flow = new Flow(emulator);
-  const folder = mkdtempSync(join(tmpdir(), 'azureml-demo-'));
+  // Each run replaces the previous run's releases; the agent and runner folders of its steps are removed at the end.
+  rmSync(OUTPUT, { recursive: true, force: true });
+  mkdirSync(OUTPUT, { recursive: true });
+  const folder = OUTPUT;
   const problems: string[] = [];
   let blocked: TestedRelease | undefined;
   let released: TestedRelease | undefined;
@@ -81,6 +88,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await emulator.close();
+    removeScratchFolders();
   }
   if (flow.unexpected > 0) problems.push(`${flow.unexpected} step(s) did not end as expected`);
   if (problems.length > 0 || !blocked || !released) {
@@ -92,12 +100,13 @@ async function main(): Promise<void> {
     bold(
       `\n✔ demo finished: release 1 (${blocked.modelId}) blocked by the release gate (${describeRules(blocked)}), production untouched; ` +
         `release 2 (${released.modelId}) in production (green, 100 %); no secret showed.\n` +
-        `  evidence pages: release 1 ${pageOf(blocked)}\n                  release 2 ${pageOf(released)}\n`,
+        `  evidence pages: release 1 ${pageOf(blocked)}\n                  release 2 ${pageOf(released)}\n` +
+        `  (kept in ${relative(process.cwd(), OUTPUT) || OUTPUT}/, which git ignores and the next demo replaces; nothing is left in the temp folder)\n`,
     ),
   );
 }
 
 void main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof MissingPrerequisiteError ? error.message : error);
   process.exitCode = 1;
 });

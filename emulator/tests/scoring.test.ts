@@ -5,10 +5,9 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ContainerInstanceManagementClient, type ContainerGroup } from '@azure/arm-containerinstance';
@@ -26,6 +25,7 @@ import { freePort, InferenceServer } from '../scoring/inference-process';
 import { authorize, NO_VALID_DEPLOYMENTS, route } from '../scoring/routing';
 import { startEmulator, type Emulator } from '../emulator';
 import { emulatorCredential } from './test-clients';
+import { scratchFolder } from '../../tests/harness/scratch-folders';
 
 const repo = join(__dirname, '..', '..');
 const twoRows = readFileSync(join(repo, 'examples/weather/requests/two-rows.json'), 'utf8');
@@ -231,7 +231,7 @@ function scoringGroup(modelSas: string): ContainerGroup {
 }
 
 beforeAll(async () => {
-  modelFolder = mkdtempSync(join(tmpdir(), 'scoring-model-'));
+  modelFolder = scratchFolder('scoring-model-');
   const train = promisify(execFile)('python3', [
     join(repo, 'examples/weather/src/train.py'),
     '--data',
@@ -529,7 +529,7 @@ def run(raw_data, request_headers):
 `;
 
   it('follows the inference-server contract: run(), AMLResponse, errors, GET /score', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'inference-'));
+    const dir = scratchFolder('inference-');
     mkdirSync(join(dir, 'code'));
     writeFileSync(join(dir, 'code', 'entry.py'), SCRIPT);
     const server = new InferenceServer({

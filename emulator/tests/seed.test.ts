@@ -3,8 +3,7 @@
  * kind is created and read back through the real SDK; a bad entry is refused at its file:line; start.ts --seed.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AzureMachineLearningWorkspaces } from '@azure/arm-machinelearning';
@@ -13,6 +12,7 @@ import { startEmulator, type Emulator } from '../emulator';
 import { seedWorkspace } from '../seed/apply-seed';
 import { readSeedFile, SeedError } from '../seed/seed-file';
 import { emulatorCredential } from './test-clients';
+import { scratchFolder } from '../../tests/harness/scratch-folders';
 
 const root = join(__dirname, '..', '..');
 const example = join(root, 'emulator', 'seed-example.yml');
@@ -25,7 +25,7 @@ beforeAll(async () => {
   client = new AzureMachineLearningWorkspaces(emulatorCredential(emulator), emulator.subscriptionId, {
     ...emulator.armClientOptions,
   });
-  dir = mkdtempSync(join(tmpdir(), 'seed-test-'));
+  dir = scratchFolder('seed-test-');
 });
 
 afterAll(async () => {

@@ -2,8 +2,7 @@
  * Azurite behind the emulator: datastores through the real ARM SDK, their account key against Azurite with the
  * real @azure/storage-blob SDK (through shared/src/azureml/datastore-blobs.ts), uploads, read-only SAS.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AzureMachineLearningWorkspaces, Datastore } from '@azure/arm-machinelearning';
 import { AnonymousCredential, ContainerClient, type StoragePipelineOptions } from '@azure/storage-blob';
@@ -22,6 +21,7 @@ import { AzureError, CancelledError, DataError } from '../../shared/src/step/err
 import { createCertificates } from '../certificates';
 import { startEmulator, type Emulator } from '../emulator';
 import { AZURITE_ACCOUNT_KEY, BlobStorageStartError, startBlobStorage } from '../storage';
+import { scratchFolder } from '../../tests/harness/scratch-folders';
 
 let emulator: Emulator;
 let cloud: AzureCloud;
@@ -73,7 +73,7 @@ beforeAll(async () => {
     { cloud, subscriptionId: emulator.subscriptionId },
     { ...transport(), step: 'train', host: 'local' },
   );
-  scratch = mkdtempSync(join(tmpdir(), 'storage-test-'));
+  scratch = scratchFolder('storage-test-');
 });
 
 afterAll(async () => {

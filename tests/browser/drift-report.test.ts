@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -8,6 +7,7 @@ import { renderReportHtml } from '../../shared/src/drift/report';
 import { runAsGitHubRunner } from '../harness/github-runner';
 import { repoRoot } from '../harness/runtimes';
 import { fixtureReport } from '../unit/drift/report/fixtures';
+import { scratchFolder } from '../harness/scratch-folders';
 
 const CHROMIUM = '/usr/bin/chromium';
 const outDir = join(repoRoot, 'out');
@@ -148,7 +148,7 @@ describe('the drift report in headless Chromium', () => {
 
 describe('the report of a real run in headless Chromium', () => {
   it("draws a chart for every compared feature of the built action's report", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'drift-browser-'));
+    const dir = scratchFolder('drift-browser-');
     writeFileSync(join(dir, 'train.csv'), sample(4000, 1, false));
     writeFileSync(join(dir, 'current.csv'), sample(3000, 2, true));
     const run = await runAsGitHubRunner({

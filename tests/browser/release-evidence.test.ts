@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -8,6 +7,7 @@ import { compareMetrics, judge } from '../../shared/src/steps/release-gate/judge
 import { buildPage } from '../../shared/src/steps/release-gate/page-model';
 import { defaultPolicy } from '../../shared/src/steps/release-gate/policy';
 import { renderHtml } from '../../shared/src/steps/release-gate/render';
+import { scratchFolder } from '../harness/scratch-folders';
 
 const CHROMIUM = '/usr/bin/chromium';
 let browser: Browser;
@@ -85,7 +85,7 @@ it('shows the verdict and every section of the evidence page, with nothing loade
     version: '7',
     studioUrl: 'https://ml.azure.com/model/rain%3A7/details?wsid=x',
   });
-  const file = join(mkdtempSync(join(tmpdir(), 'release-page-')), 'release-evidence.html');
+  const file = join(scratchFolder('release-page-'), 'release-evidence.html');
   writeFileSync(file, renderHtml(page));
 
   const tab = await browser.newPage();

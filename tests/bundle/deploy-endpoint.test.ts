@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Emulator } from '../../emulator/emulator';
 import { describeEmulator } from '../../emulator/start';
@@ -7,6 +6,7 @@ import { startBriskEmulator } from '../harness/brisk-emulator';
 import { seedOnlineEndpoint } from '../harness/emulator-endpoints';
 import { runOnEmulator } from '../harness/emulator-run';
 import type { Host, HostRun } from '../harness/host-run';
+import { scratchFolder } from '../harness/scratch-folders';
 
 /**
  * Action endpoint of the bundled deploy step, as both hosts run it: the online endpoint alone from an endpoint
@@ -19,7 +19,7 @@ let description: ReturnType<typeof describeEmulator>;
 let scratch: string;
 
 beforeAll(async () => {
-  scratch = mkdtempSync(join(tmpdir(), 'deploy-endpoint-'));
+  scratch = scratchFolder('deploy-endpoint-');
   emulator = await startBriskEmulator();
   description = describeEmulator(emulator);
 }, 60_000);

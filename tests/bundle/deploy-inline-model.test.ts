@@ -1,5 +1,4 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Emulator } from '../../emulator/emulator';
 import { describeEmulator } from '../../emulator/start';
@@ -8,6 +7,7 @@ import { datastoreContainer, registerRainModel } from '../harness/emulator-model
 import { runOnEmulator } from '../harness/emulator-run';
 import type { Host, HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
+import { scratchFolder } from '../harness/scratch-folders';
 
 /**
  * The bundled deploy step, as both hosts run it, with examples/weather/deployment.yml: the endpoint's and the
@@ -21,7 +21,7 @@ const emulators = new Map<Host, Emulator>();
 let scratch: string;
 
 beforeAll(async () => {
-  scratch = mkdtempSync(join(tmpdir(), 'deploy-inline-'));
+  scratch = scratchFolder('deploy-inline-');
   // Trains the weather model (python3) into <scratch>/model: the folder the example's deployment.yml names.
   const started = await Promise.all(hosts.map(() => startBriskEmulator()));
   hosts.forEach((host, index) => emulators.set(host, started[index]!));

@@ -1,6 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../../emulator/emulator';
 import { describeEmulator } from '../../emulator/start';
@@ -11,6 +10,7 @@ import { registerRainModel } from '../harness/emulator-model';
 import { runOnEmulator } from '../harness/emulator-run';
 import type { Host, HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
+import { scratchFolder } from '../harness/scratch-folders';
 
 /**
  * Policy after approval, against the emulator: the bundled deploy step with `requireVerdict` deploys a version
@@ -25,7 +25,7 @@ let emulator: Emulator;
 let scratch: string;
 
 beforeAll(async () => {
-  scratch = mkdtempSync(join(tmpdir(), 'deploy-verdict-'));
+  scratch = scratchFolder('deploy-verdict-');
   emulator = await startEmulator();
   await registerRainModel(emulator, join(scratch, 'model'));
 }, 60_000);

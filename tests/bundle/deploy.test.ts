@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../../emulator/emulator';
 import { registerRainModel } from '../harness/emulator-model';
 import { runStepAs, type Host, type HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
 import { describeOnTargets, emulatorTarget, liveSettings, uniqueName, type Target } from '../harness/target';
+import { scratchFolder } from '../harness/scratch-folders';
 
 /**
  * The bundled deploy step, as both hosts run it, against the emulator whose deployments and container groups run
@@ -24,7 +24,7 @@ let scratch: string;
 let brokenCode: string;
 
 beforeAll(async () => {
-  scratch = mkdtempSync(join(tmpdir(), 'deploy-bundle-'));
+  scratch = scratchFolder('deploy-bundle-');
   casesFile = join(scratch, 'smoke-cases.yml');
   writeFileSync(
     casesFile,

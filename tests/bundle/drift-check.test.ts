@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { DriftReport } from '../../shared/src/drift/model';
 import { artifactsPageOf, runStepAs, type Host, type HostRun } from '../harness/host-run';
 import { SeededDraw } from '../harness/seeded-draw';
 import { nodeRuntimes, repoRoot, type NodeRuntime } from '../harness/runtimes';
+import { scratchFolder } from '../harness/scratch-folders';
 
 const [node20, node24] = nodeRuntimes as [NodeRuntime, NodeRuntime];
 
@@ -81,7 +81,7 @@ function round(value: number, digits: number): number {
 
 /** A workspace with a baseline folder (CSV + gzipped CSV) and current data as JSON Lines, drift as asked. */
 function weatherWorkspace(current: Omit<WeatherOptions, 'seed' | 'rows'>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'drift-'));
+  const dir = scratchFolder('drift-');
   mkdirSync(join(dir, 'train'));
   writeFileSync(
     join(dir, 'train', 'part-0.csv'),
@@ -203,7 +203,7 @@ describe('the time range of the current data', () => {
   it.concurrent.each(['azure-pipelines', 'github'] as const)(
     'as %s: finds the ISO timestamp column and writes its earliest and latest value',
     async (host) => {
-      const dir = mkdtempSync(join(tmpdir(), 'drift-time-'));
+      const dir = scratchFolder('drift-time-');
       const rows = (day: number, shift: number) =>
         Array.from({ length: 120 }, (_, i) => {
           const hour = String(i % 24).padStart(2, '0');
@@ -313,7 +313,7 @@ describe.each(['azure-pipelines', 'github'] as const)('as %s', (host) => {
 describe("the weather example's drift data: the training year's spring against a later spring", () => {
   const weather = (path: string) => join(repoRoot, 'examples/weather', path);
   const compare = async (currentData: string) => {
-    const run = await runOn('github', node24, mkdtempSync(join(tmpdir(), 'drift-weather-')), {
+    const run = await runOn('github', node24, scratchFolder('drift-weather-'), {
       baselineData: weather('drift/spring-2023.csv'),
       currentData: weather(currentData),
       criticalFeatures: 'Humidity',
@@ -346,7 +346,7 @@ describe("the weather example's drift data: the training year's spring against a
 describe('identical distributions of 1,000,000 rows', () => {
   let dir: string;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'drift-large-'));
+    dir = scratchFolder('drift-large-');
     writeLargeCsv(join(dir, 'baseline.csv'), 1_000_000, 11);
     writeLargeCsv(join(dir, 'current.csv'), 1_000_000, 12);
   });

@@ -1,20 +1,20 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scratchFolder } from '../harness/scratch-folders';
 import { baseEnvironment, spawnBundle } from '../harness/spawn-bundle';
 import { nodeRuntimes, repoRoot } from '../harness/runtimes';
 import { startScoringServer, type ScoringServer } from '../servers/scoring-servers';
 
 const key = 'sk-local-9a8b7c6d5e4f';
-const runLocal = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+const runLocal = (args: string[], env: NodeJS.ProcessEnv = {}, cwd = scratchFolder('local-')) =>
   spawnBundle({
     node: nodeRuntimes[0]!.path,
     script: join(repoRoot, 'bin/local-step.js'),
     // As `npm run step --` passes them.
     args: ['--', ...args],
     env: { ...baseEnvironment(), ...env },
-    cwd: mkdtempSync(join(tmpdir(), 'local-')),
+    cwd,
   });
 
 describe('npm run step (the local host)', () => {
@@ -23,7 +23,7 @@ describe('npm run step (the local host)', () => {
   afterAll(() => model.close());
 
   it('runs the smoke test from an .env file and prints outputs with the key hidden', async () => {
-    const envFile = join(mkdtempSync(join(tmpdir(), 'env-')), '.env');
+    const envFile = join(scratchFolder('env-'), '.env');
     writeFileSync(
       envFile,
       [
@@ -36,10 +36,15 @@ describe('npm run step (the local host)', () => {
         '',
       ].join('\n'),
     );
-    const run = await runLocal(['smoke-test', '--env-file', envFile]);
+    const cwd = scratchFolder('local-');
+    const run = await runLocal(['smoke-test', '--env-file', envFile], {}, cwd);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('output passed = true');
-    expect(run.stdout).toMatch(/^summary written to .*\.md$/m);
+    // The run's temp folder is the ignored .local-run/ of the current folder, not a fixed folder of /tmp.
+    const summary = /^summary written to (.*\.md)$/m.exec(run.stdout)?.[1];
+    expect(summary?.startsWith(join(cwd, '.local-run', 'summary-'))).toBe(true);
+    expect(existsSync(summary!)).toBe(true);
+    expect(existsSync(join(cwd, '.local-run', 'azureml-evidence'))).toBe(true);
     expect(run.stdout).toContain('result: succeeded');
     expect(run.stdout + run.stderr).not.toContain(key);
   });
@@ -97,27 +102,21 @@ const refused = (url: string) =>
   });
 
 it("--emulator: a train dry run against the emulator with only the step's own inputs", async () => {
-  const temp = mkdtempSync(join(tmpdir(), 'local-emulator-'));
-  try {
-    const run = await runLocal(['train', '--emulator'], {
-      INPUT_JOB_FILE: join(repoRoot, 'examples/weather/train-job.yml'),
-      INPUT_ALLOWED_PATHS: join(repoRoot, 'examples'),
-      INPUT_DRY_RUN: 'true',
-      RUNNER_TEMP: temp,
-    });
-    expect(run.stderr).not.toContain('error');
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain("with a secret ('INPUT_CREDS')");
-    expect(run.stdout).toMatch(
-      /^▶ Request that would be sent: PUT \.\.\.\/workspaces\/mlw-emulator\/jobs\//m,
-    );
-    expect(run.stdout).toContain('output jobStatus = NotSubmitted');
-    expect(run.stdout).toContain('result: succeeded');
-    const armUrl = /^emulator: (https:\/\/127\.0\.0\.1:\d+),/m.exec(run.stdout)?.[1];
-    expect(armUrl).toBeDefined();
-    // Stopped afterwards.
-    expect(await refused(armUrl!)).toBe(true);
-  } finally {
-    rmSync(temp, { recursive: true, force: true });
-  }
+  const temp = scratchFolder('local-emulator-');
+  const run = await runLocal(['train', '--emulator'], {
+    INPUT_JOB_FILE: join(repoRoot, 'examples/weather/train-job.yml'),
+    INPUT_ALLOWED_PATHS: join(repoRoot, 'examples'),
+    INPUT_DRY_RUN: 'true',
+    RUNNER_TEMP: temp,
+  });
+  expect(run.stderr).not.toContain('error');
+  expect(run.exitCode).toBe(0);
+  expect(run.stdout).toContain("with a secret ('INPUT_CREDS')");
+  expect(run.stdout).toMatch(/^▶ Request that would be sent: PUT \.\.\.\/workspaces\/mlw-emulator\/jobs\//m);
+  expect(run.stdout).toContain('output jobStatus = NotSubmitted');
+  expect(run.stdout).toContain('result: succeeded');
+  const armUrl = /^emulator: (https:\/\/127\.0\.0\.1:\d+),/m.exec(run.stdout)?.[1];
+  expect(armUrl).toBeDefined();
+  // Stopped afterwards.
+  expect(await refused(armUrl!)).toBe(true);
 });

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { request } from 'node:https';
 import { load } from 'js-yaml';
@@ -12,6 +11,7 @@ import { expandEndpointUrl, isVisible, pickListOf } from '../harness/classic-edi
 import { nodeRuntimes, repoRoot } from '../harness/runtimes';
 import { validateTaskJson } from '../harness/task-json-validation';
 import { readZip } from '../harness/zip';
+import { scratchFolder } from '../harness/scratch-folders';
 
 const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string })
   .version;
@@ -63,7 +63,7 @@ describe('npm run package', () => {
       expect(names.filter((name) => name.endsWith('.ts'))).toEqual([]);
 
       // Validate the packaged files exactly as shipped, from a copy on disk.
-      const unpacked = mkdtempSync(join(tmpdir(), 'vsix-'));
+      const unpacked = scratchFolder('vsix-');
       for (const name of names) {
         mkdirSync(dirname(join(unpacked, name)), { recursive: true });
         writeFileSync(join(unpacked, name), vsix.get(name)!);

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ContainerClient,
@@ -14,6 +13,7 @@ import { runOnEmulator } from '../harness/emulator-run';
 import type { Host, HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
 import { describeOnTargets, emulatorOnly, emulatorTarget, type Target } from '../harness/target';
+import { scratchFolder } from '../harness/scratch-folders';
 
 /**
  * The bundled register-model step, as both hosts run it, against the emulator: models registered from real
@@ -29,7 +29,7 @@ beforeAll(async () => {
   emulator = await startEmulator();
   description = describeEmulator(emulator);
   emulator.assets.addAmlCompute(emulator.workspaceId, 'cpu-cluster');
-  scratch = mkdtempSync(join(tmpdir(), 'register-model-'));
+  scratch = scratchFolder('register-model-');
   await uploadSeedModel('seeded/model/', { 'model.json': '{"weights": [0.1, 0.2]}' });
 }, 60_000);
 afterAll(() => emulator.close());

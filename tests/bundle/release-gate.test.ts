@@ -1,5 +1,4 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { startEmulator, type Emulator } from '../../emulator/emulator';
 import { describeEmulator } from '../../emulator/start';
@@ -10,6 +9,7 @@ import { artifactsPageOf, runStepAs, type Host, type HostRun } from '../harness/
 import { repoRoot } from '../harness/runtimes';
 import { countCanaryHits, newCanary } from '../reliability/canary';
 import { startScoringServer, type ScoringServer } from '../servers/scoring-servers';
+import { scratchFolder } from '../harness/scratch-folders';
 
 /**
  * The bundled release-gate step, as both hosts run it, against the emulator. Its evidence is written by the real
@@ -31,7 +31,7 @@ const hosts = ['azure-pipelines', 'github'] as const;
 beforeAll(async () => {
   emulator = await startEmulator({ clientSecret: signInSecret });
   description = describeEmulator(emulator);
-  scratch = mkdtempSync(join(tmpdir(), 'release-gate-'));
+  scratch = scratchFolder('release-gate-');
   server = await startScoringServer('correct');
   await datastoreContainer(emulator).getBlockBlobClient('gate/model/model.json').upload('{}', 2);
   seedVersion('1', seedJob({ f1: 0.84, recall: 0.72 }));

@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { azureCliSession } from '../../emulator/azure-cli';
 import { createClientCertificate } from '../../emulator/certificates';
@@ -14,6 +13,7 @@ import { withoutSecretCarriers, type Host, type HostRun } from '../harness/host-
 import { repoRoot } from '../harness/runtimes';
 import { describeOnTargets, emulatorOnly, emulatorTarget } from '../harness/target';
 import { startScoringServer, type ScoringServer } from '../servers/scoring-servers';
+import { scratchFolder } from '../harness/scratch-folders';
 
 /** The smoke-test step finds an endpoint by name through ARM (scoring URI and key) and tests it, on both hosts. */
 const casesFile = join(repoRoot, 'examples/weather/smoke-cases.yml');
@@ -380,7 +380,7 @@ describeOnTargets(
     };
 
     beforeAll(() => {
-      scratch = mkdtempSync(join(tmpdir(), 'smoke-target-'));
+      scratch = scratchFolder('smoke-target-');
       execFileSync('python3', [
         join(weather, 'src/train.py'),
         '--data',

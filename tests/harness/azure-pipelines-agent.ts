@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scratchFolder } from './scratch-folders';
 import { baseEnvironment, spawnBundle, type ProcessResult } from './spawn-bundle';
 import { nodeRuntimes, repoRoot, type NodeRuntime } from './runtimes';
 import { checkSummaryNamesNoAgentPath } from './summary-paths';
@@ -105,7 +106,7 @@ export async function runAsAzurePipelinesAgent(options: AgentRunOptions): Promis
   const script = join(folder, target);
   if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build`);
 
-  const tempDir = mkdtempSync(join(tmpdir(), 'agent-'));
+  const tempDir = scratchFolder('agent-');
   const workDir = options.cwd ?? join(tempDir, 's');
   mkdirSync(workDir, { recursive: true });
   const env: NodeJS.ProcessEnv = { ...baseEnvironment(), ...options.extraEnv };

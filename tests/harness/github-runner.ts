@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
+import { scratchFolder } from './scratch-folders';
 import { baseEnvironment, spawnBundle, type ProcessResult } from './spawn-bundle';
 import { nodeRuntimes, repoRoot, type NodeRuntime } from './runtimes';
 import { checkSummaryNamesNoAgentPath } from './summary-paths';
@@ -86,7 +87,7 @@ export async function runAsGitHubRunner(options: RunnerRunOptions): Promise<Runn
   const script = join(folder, action.runs.main);
   if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build`);
 
-  const tempDir = mkdtempSync(join(tmpdir(), 'runner-'));
+  const tempDir = scratchFolder('runner-');
   const workspace = options.cwd ?? join(tempDir, 'workspace');
   mkdirSync(workspace, { recursive: true });
   const files = {

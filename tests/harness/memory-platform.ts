@@ -1,6 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { scratchFolder } from './scratch-folders';
 import type { Platform, StepResult } from '../../shared/src/platform/ports';
 import type { SourceLocation } from '../../shared/src/step/errors';
 
@@ -54,7 +52,7 @@ export function memoryPlatform(
     environment: {
       host: 'github',
       workspaceDir: process.cwd(),
-      tempDir: mkdtempSync(join(tmpdir(), 'memory-platform-')),
+      tempDir: scratchFolder('memory-platform-'),
     },
     identity: {},
     result: {

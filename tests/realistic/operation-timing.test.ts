@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../../emulator/emulator';
 import { describeEmulator } from '../../emulator/start';
@@ -7,6 +6,7 @@ import { registerRainModel } from '../harness/emulator-model';
 import { runOnEmulator } from '../harness/emulator-run';
 import type { HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
+import { scratchFolder } from '../harness/scratch-folders';
 
 /**
  * The built deploy and train steps against long-running operations and job queueing that take Azure's time (time
@@ -21,7 +21,7 @@ let description: ReturnType<typeof describeEmulator>;
 let scratch: string;
 
 beforeAll(async () => {
-  scratch = mkdtempSync(join(tmpdir(), 'realistic-'));
+  scratch = scratchFolder('realistic-');
   emulator = await startEmulator({ timeFactor: FAST });
   description = describeEmulator(emulator);
   await registerRainModel(emulator, join(scratch, 'model'));

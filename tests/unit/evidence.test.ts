@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { evidenceSchema, writeEvidence, type EvidenceRecord } from '../../shared/src/evidence/evidence-file';
 import { composeStepSummary, maxSummaryBytes } from '../../shared/src/evidence/step-summary';
+import { scratchFolder } from '../harness/scratch-folders';
 
 const record: EvidenceRecord = {
   schema: evidenceSchema,
@@ -21,7 +20,7 @@ const record: EvidenceRecord = {
 
 describe('writeEvidence', () => {
   it('never overwrites an earlier record of the same step started in the same millisecond', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'evidence-'));
+    const dir = scratchFolder('evidence-');
     const first = writeEvidence(dir, record, (t) => t);
     const second = writeEvidence(dir, record, (t) => t);
     expect(second).not.toBe(first);
@@ -30,9 +29,7 @@ describe('writeEvidence', () => {
   });
 
   it('redacts the whole record before writing it', () => {
-    const path = writeEvidence(mkdtempSync(join(tmpdir(), 'evidence-')), record, (t) =>
-      t.split('sk-123').join('***'),
-    );
+    const path = writeEvidence(scratchFolder('evidence-'), record, (t) => t.split('sk-123').join('***'));
     expect(readFileSync(path, 'utf8')).toContain('"note": "token *** seen"');
   });
 });

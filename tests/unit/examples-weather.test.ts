@@ -6,8 +6,7 @@
  * inference server).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCasesFile } from '../../shared/src/smoke/cases-file';
 import { loadJobSpec, references } from '../../shared/src/steps/train/job-spec';
@@ -72,6 +71,7 @@ for body in json.load(sys.stdin):
         answers.append({"answer": result})
 print(json.dumps(answers))
 `;
+import { scratchFolder } from '../harness/scratch-folders';
 
 type Answer = { answer: number[] } | { raised: string } | { status: number; body: unknown };
 
@@ -91,7 +91,7 @@ function score(bodies: string[], env: Record<string, string> = {}): Answer[] {
 }
 
 beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'weather-example-'));
+  work = scratchFolder('weather-example-');
   // As Azure ML mounts a registered model: <AZUREML_MODEL_DIR>/<model folder>/model.json.
   modelDir = join(work, 'azureml-models');
   metricsFile = join(work, 'metrics', 'metrics.jsonl');

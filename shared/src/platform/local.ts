@@ -17,7 +17,9 @@ export function localPlatform(options: { env?: NodeJS.ProcessEnv; manifest?: Ste
   const given = givenInputVariables(env);
   const masked: string[] = [];
   const hide = (text: string) => masked.reduce((result, secret) => result.split(secret).join('***'), text);
-  const tempDir = env.RUNNER_TEMP || join(tmpdir(), 'azureml-steps');
+  // Not a fixed folder of the machine's temp folder: the run's evidence and summaries stay beside the work (the
+  // release gate reads the earlier steps' evidence there), in a folder git ignores and the user may remove.
+  const tempDir = env.RUNNER_TEMP || join(process.cwd(), '.local-run');
   const state = new Map<string, string>();
   const debug = env.AZUREML_STEPS_DEBUG === 'true';
   // Variable names only: never a value.

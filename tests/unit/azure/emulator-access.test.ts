@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   containerInstanceApiVersion,
@@ -20,6 +19,7 @@ import { callAzure } from '../../../shared/src/azure/errors';
 import { AzureError } from '../../../shared/src/step/errors';
 import { version } from '../../../shared/src/version';
 import { startEmulator, type Emulator } from '../../../emulator/emulator';
+import { scratchFolder } from '../../harness/scratch-folders';
 
 let emulator: Emulator;
 let cloud: AzureCloud;
@@ -149,7 +149,7 @@ describe('Azure access against the emulator (real SDKs)', () => {
   });
 
   test('a certificate credential (PEM with its private key) mints tokens; 403 names the role assignment, granted it reads', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'azure-cert-'));
+    const folder = scratchFolder('azure-cert-');
     try {
       execFileSync(
         'openssl',

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { userAgentPrefix } from '../../../shared/src/azure/arm-clients';
@@ -12,6 +11,7 @@ import {
   type DatastoreContainer,
 } from '../../../shared/src/azureml/datastore-blobs';
 import { DataError } from '../../../shared/src/step/errors';
+import { scratchFolder } from '../../harness/scratch-folders';
 
 const key = Buffer.alloc(32, 7).toString('base64');
 
@@ -86,7 +86,7 @@ describe('read-only SAS', () => {
 
 describe('uploadDirectory', () => {
   test('a missing directory or a file is a DataError, before any request', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'upload-unit-'));
+    const dir = scratchFolder('upload-unit-');
     try {
       writeFileSync(join(dir, 'file.txt'), 'x');
       await expect(uploadDirectory(target(), join(dir, 'missing'), 'p')).rejects.toThrow(DataError);
@@ -99,7 +99,7 @@ describe('uploadDirectory', () => {
   });
 
   test('an empty directory uploads nothing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'upload-unit-'));
+    const dir = scratchFolder('upload-unit-');
     try {
       await expect(uploadDirectory(target(), dir, 'p')).resolves.toEqual({ files: [], bytes: 0 });
     } finally {

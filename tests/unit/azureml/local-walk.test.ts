@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeSkippedLinks, walkFolder } from '../../../shared/src/azureml/local-walk';
 import { snapshot } from '../../../shared/src/azureml/snapshot';
 import { CancelledError, DataError } from '../../../shared/src/step/errors';
+import { scratchFolder } from '../../harness/scratch-folders';
 
 let dir: string;
 let folder: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'local-walk-'));
+  dir = scratchFolder('local-walk-');
   folder = join(dir, 'model');
   mkdirSync(join(folder, 'sub', 'deeper'), { recursive: true });
   writeFileSync(join(folder, 'model.pkl'), 'weights');

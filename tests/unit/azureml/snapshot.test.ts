@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ignoreMatcher, snapshot } from '../../../shared/src/azureml/snapshot';
+import { scratchFolder } from '../../harness/scratch-folders';
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'snapshot-'));
+  dir = scratchFolder('snapshot-');
   mkdirSync(join(dir, 'src', 'pkg', '__pycache__'), { recursive: true });
   mkdirSync(join(dir, 'src', '.git'), { recursive: true });
   writeFileSync(join(dir, 'src', 'train.py'), 'print("train")\n');

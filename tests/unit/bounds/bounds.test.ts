@@ -1,7 +1,6 @@
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { rmSync, truncateSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseEvents } from 'js-yaml';
 import { judgeAnswer } from '../../../shared/src/smoke/assertions';
@@ -13,6 +12,7 @@ import { describeError } from '../../../shared/src/step/describe-error';
 import { DataError } from '../../../shared/src/step/errors';
 import { parseYaml, readYamlFile } from '../../../shared/src/yaml/load-yaml';
 import { refuseAliasExpansion } from '../../../shared/src/yaml/yaml-bounds';
+import { scratchFolder } from '../../harness/scratch-folders';
 
 describe('scoring answers are capped', () => {
   let server: http.Server;
@@ -130,7 +130,7 @@ describe('long user text in messages is cut', () => {
 
 describe('YAML files are bounded in size and alias expansion', () => {
   let folder: string;
-  beforeAll(() => (folder = mkdtempSync(path.join(tmpdir(), 'yaml-bounds-'))));
+  beforeAll(() => (folder = scratchFolder('yaml-bounds-')));
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
   it('refuses a file over the cap from its size, naming it, its size and the cap', () => {

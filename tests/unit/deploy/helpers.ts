@@ -1,15 +1,15 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DataError } from '../../../shared/src/step/errors';
 import { readInputs } from '../../../shared/src/step/inputs';
 import { parseDeployConfig, type DeployConfig } from '../../../shared/src/steps/deploy/config';
 import { deployManifest } from '../../../shared/src/steps/deploy/manifest';
 import { YamlErrors } from '../../../shared/src/yaml/problems';
+import { scratchFolder } from '../../harness/scratch-folders';
 
 /** A workspace folder with the given files (relative path → content). */
 export function workspace(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'deploy-unit-'));
+  const dir = scratchFolder('deploy-unit-');
   for (const [name, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), content);

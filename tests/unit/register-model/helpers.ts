@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readInputs } from '../../../shared/src/step/inputs';
 import { InputError, InputErrors } from '../../../shared/src/step/errors';
@@ -9,10 +8,11 @@ import {
   type RegisterModelConfig,
 } from '../../../shared/src/steps/register-model/config';
 import { registerModelManifest } from '../../../shared/src/steps/register-model/manifest';
+import { scratchFolder } from '../../harness/scratch-folders';
 
 /** A scratch folder with the given files (`path` → text). */
 export function scratch(files: Record<string, string> = {}): string {
-  const root = mkdtempSync(join(tmpdir(), 'register-model-unit-'));
+  const root = scratchFolder('register-model-unit-');
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readEvidence } from '../../../shared/src/steps/release-gate/evidence-set';
 import { loadPolicy } from '../../../shared/src/steps/release-gate/policy';
+import { scratchFolder } from '../../harness/scratch-folders';
 
 const input = { name: 'evidence', shown: 'evidence' };
 const record = (step: string, finishedAt: string, extra: Record<string, unknown> = {}) =>
@@ -19,7 +19,7 @@ const record = (step: string, finishedAt: string, extra: Record<string, unknown>
   });
 
 describe('readEvidence', () => {
-  const root = mkdtempSync(join(tmpdir(), 'gate-evidence-'));
+  const root = scratchFolder('gate-evidence-');
   mkdirSync(join(root, 'a/b'), { recursive: true });
   writeFileSync(join(root, 'a/smoke-1.json'), record('smoke-test', '2026-12-01T10:00:00Z'));
   writeFileSync(join(root, 'a/b/smoke-2.json'), record('smoke-test', '2026-12-01T11:00:00Z'));
@@ -38,7 +38,7 @@ describe('readEvidence', () => {
   });
 
   it('refuses an incomplete record, and one of a step the gate does not read, naming the file', () => {
-    const bad = mkdtempSync(join(tmpdir(), 'gate-evidence-bad-'));
+    const bad = scratchFolder('gate-evidence-bad-');
     writeFileSync(join(bad, 'x.json'), record('deploy', '2026-12-01T10:00:00Z', { details: 'oops' }));
     expect(() => readEvidence([bad], input)).toThrow(`${join(bad, 'x.json')}: deploy evidence is incomplete`);
     writeFileSync(join(bad, 'x.json'), record('score', '2026-12-01T10:00:00Z'));
@@ -50,7 +50,7 @@ describe('readEvidence', () => {
 
 describe('loadPolicy', () => {
   it('reports every problem at its file:line:column', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'gate-policy-')), 'policy.yml');
+    const file = join(scratchFolder('gate-policy-'), 'policy.yml');
     writeFileSync(
       file,
       'driftNotFailedOn: some\nmaxMetricRegression:\n  f1: -1\n  recall: { max: 2%, better: up }\nrequireEvidence: [smoke]\n',
@@ -72,7 +72,7 @@ describe('loadPolicy', () => {
   });
 
   it('reads limits absolute and relative, with the defaults for the rest', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'gate-policy-')), 'policy.yml');
+    const file = join(scratchFolder('gate-policy-'), 'policy.yml');
     writeFileSync(
       file,
       'maxMetricRegression:\n  f1: 0.01\n  recall: 2.5%\n  rmse: { max: 0.5, better: lower }\n',

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LoggerPort } from '../../../shared/src/platform/ports';
 import type { StepContext, StepEnding, StepOutcome } from '../../../shared/src/step/define';
@@ -7,6 +6,7 @@ import { readInputs, type StepInputs } from '../../../shared/src/step/inputs';
 import { smokeTestManifest } from '../../../shared/src/steps/smoke-test/manifest';
 import { smokeTestStep } from '../../../shared/src/steps/smoke-test/step';
 import type { SmokeTestConfig } from '../../../shared/src/steps/smoke-test/config';
+import { scratchFolder } from '../../harness/scratch-folders';
 
 export const FIXTURES = path.resolve(__dirname, '../../fixtures/smoke');
 /** The weather example: its cases file and request files are what users copy, and what these tests read. */
@@ -56,7 +56,11 @@ export function fakeContext(
   };
   const context: FakeContext = {
     logger,
-    environment: { host: 'github', workspaceDir: options.workspaceDir ?? FIXTURES, tempDir: tmpdir() },
+    environment: {
+      host: 'github',
+      workspaceDir: options.workspaceDir ?? FIXTURES,
+      tempDir: scratchFolder('smoke-unit-temp-'),
+    },
     identity: {},
     signal: options.signal ?? new AbortController().signal,
     outputs: {},
@@ -95,7 +99,7 @@ export async function runSmokeStep(config: SmokeTestConfig, context: FakeContext
 
 /** A fresh temporary directory holding the given files. */
 export function tempFiles(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'smoke-'));
+  const dir = scratchFolder('smoke-');
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
   return dir;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -10,13 +10,14 @@ import {
   withAllowedRoots,
 } from '../../../shared/src/step/allowed-roots';
 import { InputError } from '../../../shared/src/step/errors';
+import { scratchFolder } from '../../harness/scratch-folders';
 
 describe('allowed roots', () => {
   let base: string;
   let workspace: string;
   let other: string;
   beforeAll(() => {
-    base = realpathSync(mkdtempSync(join(tmpdir(), 'roots-')));
+    base = realpathSync(scratchFolder('roots-'));
     workspace = join(base, 'ws');
     other = join(base, 'other');
     mkdirSync(workspace);

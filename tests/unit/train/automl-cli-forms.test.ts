@@ -3,13 +3,13 @@
  * resources, the sampling algorithm written as an object, and `test_data` on text tasks (refused: neither the CLI
  * nor REST 2025-12-01 has it). REST bodies at 2025-12-01.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadJobSpec, toRestJob } from '../../../shared/src/steps/train/job-spec';
 import { problemsAt, resolveAll, WS } from './helpers';
+import { scratchFolder } from '../../harness/scratch-folders';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'automl-forms-'));
+const dir = scratchFolder('automl-forms-');
 const write = (name: string, text: string): string => {
   const file = path.join(dir, name);
   writeFileSync(file, text);

@@ -1,8 +1,8 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { JobSpecErrors, loadJobSpec, references, toRestJob } from '../../../shared/src/steps/train/job-spec';
 import type { JobSpec, Reference, SetOverride } from '../../../shared/src/steps/train/job-spec';
+import { scratchFolder } from '../../harness/scratch-folders';
 
 export const FIXTURES = path.join(__dirname, '../../fixtures/train');
 export const fixture = (...parts: string[]) => path.join(FIXTURES, ...parts);
@@ -62,7 +62,7 @@ export function stepBodies(file: string): Record<string, Record<string, unknown>
 
 /** A copy of a fixture folder whose `pipeline.yml` is changed by `change`; the copy's pipeline.yml. */
 export function pipelineVariant(folder: string, change: (text: string) => string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pipeline-variant-'));
+  const dir = scratchFolder('pipeline-variant-');
   cpSync(fixture(folder), dir, { recursive: true });
   const file = path.join(dir, 'pipeline.yml');
   writeFileSync(file, change(readFileSync(file, 'utf8')));

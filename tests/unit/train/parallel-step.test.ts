@@ -3,13 +3,13 @@
  * into the step the CLI sends and the anonymous parallel component it registers (azure-ai-ml 1.4.0's bodies for
  * the fixture are compared in sdk-rest-bodies.test.ts); mistakes refused at their place.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { anonymousComponent, loadJobSpec, references } from '../../../shared/src/steps/train/job-spec';
 import { fixture, problemsAt, resolveAll, stepBodies, WS } from './helpers';
+import { scratchFolder } from '../../harness/scratch-folders';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'parallel-step-'));
+const dir = scratchFolder('parallel-step-');
 
 /** A pipeline with one parallel step written as `step` (YAML lines, indented under the step). */
 function pipelineWith(name: string, step: string[]): string {

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { JobSpecErrors, loadJobSpec } from '../../../shared/src/steps/train/job-spec';
 import { fixture } from './helpers';
+import { scratchFolder } from '../../harness/scratch-folders';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'job-spec-'));
+const dir = scratchFolder('job-spec-');
 writeFileSync(
   path.join(dir, 'train.yml'),
   [

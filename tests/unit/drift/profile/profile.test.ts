@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProfile, profileBoth, profileDataset, saveProfile } from '../../../../shared/src/drift/profile';
 import { DataError, InputError } from '../../../../shared/src/step/errors';
+import { scratchFolder } from '../../../harness/scratch-folders';
 
 const fixtures = join(__dirname, '../../../fixtures/drift/data');
 const repoRoot = join(__dirname, '../../../..');
@@ -71,7 +71,7 @@ describe('profileDataset', () => {
 
 describe('saved profiles', () => {
   it('round-trip through JSON with samples as base64, and stand in for the baseline data', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'drift-saved-'));
+    const dir = scratchFolder('drift-saved-');
     writeCsv(dir, 'train.csv', 3000, 0);
     writeCsv(dir, 'today.csv', 500, 1);
     const profile = await profileDataset('train.csv', {
@@ -101,7 +101,7 @@ describe('saved profiles', () => {
 });
 
 describe('profileBoth', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'drift-both-'));
+  const dir = scratchFolder('drift-both-');
   writeCsv(dir, 'a.csv', 200, 0);
   writeCsv(dir, 'b.csv', 300, 5);
   writeFileSync(join(dir, 'c.csv'), 'x,other\n1,2\n');

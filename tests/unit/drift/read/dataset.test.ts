@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -13,6 +12,7 @@ import {
 } from '../../../../shared/src/drift/read';
 import { globToRegExp } from '../../../../shared/src/drift/read/resolve';
 import { DataError, InputError } from '../../../../shared/src/step/errors';
+import { scratchFolder } from '../../../harness/scratch-folders';
 
 const fixtures = join(__dirname, '../../../fixtures/drift/data');
 const options = { workspaceDir: fixtures, inputName: 'baselineData' };
@@ -43,7 +43,7 @@ const files = async (spec: string, workspaceDir = fixtures) => {
 };
 
 describe('resolving a data input', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'drift-resolve-'));
+  const dir = scratchFolder('drift-resolve-');
   for (const path of [
     'b/2.csv',
     'b/1.csv.gz',
@@ -113,7 +113,7 @@ describe('reading datasets', () => {
   });
 
   it('reads gzip, with the hash over the compressed bytes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'drift-gz-'));
+    const dir = scratchFolder('drift-gz-');
     const gz = gzipSync(readFileSync(join(fixtures, 'people.csv')));
     writeFileSync(join(dir, 'people.csv.gz'), gz);
     const { rows, out, contentHash } = await readAll(await files('people.csv.gz', dir), ['age']);
@@ -127,7 +127,7 @@ describe('reading datasets', () => {
   });
 
   it('reads TSV by extension and semicolons by detection', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'drift-tsv-'));
+    const dir = scratchFolder('drift-tsv-');
     writeFileSync(join(dir, 'x.tsv'), 'a,b\tc\n1,5\t2\n');
     expect((await readAll(await files('x.tsv', dir), ['a,b'])).out[0]).toEqual(['1,5']);
     expect((await readAll(await files('semicolon.csv'), ['city'])).out[0]).toEqual(['Paris', 'Lyon']);
@@ -147,7 +147,7 @@ describe('reading datasets', () => {
   });
 
   it('reads Parquet column chunks as typed values, row group by row group', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'drift-parquet-'));
+    const dir = scratchFolder('drift-parquet-');
     const n = 2500;
     const buffer = parquetWriteBuffer({
       columnData: [
@@ -173,7 +173,7 @@ describe('reading datasets', () => {
   });
 
   it('names the input, the file and the columns there are when a column is missing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'drift-missing-'));
+    const dir = scratchFolder('drift-missing-');
     copyFileSync(join(fixtures, 'people.csv'), join(dir, 'a.csv'));
     writeFileSync(join(dir, 'b.csv'), 'id,age\n1,2\n');
     const error = await readAll(await files('*.csv', dir), ['city']).catch((caught: unknown) => caught);

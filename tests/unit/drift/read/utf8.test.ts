@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { readDataset, type ColumnSink } from '../../../../shared/src/drift/read';
 import { Utf8Check } from '../../../../shared/src/drift/read/utf8';
+import { scratchFolder } from '../../../harness/scratch-folders';
 
 /** Feeds `bytes` in chunks of `size` bytes. */
 function check(bytes: Buffer, size: number) {
@@ -37,7 +37,7 @@ describe('counting bytes that are not UTF-8', () => {
 
 describe('reading a file with bytes that are not UTF-8', () => {
   const noSink: ColumnSink = { text: () => {}, values: () => {} };
-  const dir = mkdtempSync(join(tmpdir(), 'drift-utf8-'));
+  const dir = scratchFolder('drift-utf8-');
   const bytes = Buffer.from('city,n\nParis,1\n"Bogotá",2\nSão Paulo,3\n', 'latin1');
   writeFileSync(join(dir, 'a.csv'), bytes);
   writeFileSync(join(dir, 'a.csv.gz'), gzipSync(bytes));

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveDataSpec } from '../../../../shared/src/drift/read';
 import { CancelledError, InputError } from '../../../../shared/src/step/errors';
+import { scratchFolder } from '../../../harness/scratch-folders';
 
 const options = { inputName: 'baselineData' };
 
@@ -13,7 +13,7 @@ async function displays(spec: string, workspaceDir: string, extra: object = {}):
 }
 
 describe('walking a data folder', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'drift-walk-'));
+  const dir = scratchFolder('drift-walk-');
   mkdirSync(join(dir, 'loop', 'sub'), { recursive: true });
   writeFileSync(join(dir, 'loop', 'a.csv'), 'x\n1\n');
   writeFileSync(join(dir, 'loop', 'sub', 'b.csv'), 'x\n2\n');

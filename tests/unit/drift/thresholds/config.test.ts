@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeError } from '../../../../shared/src/step/describe-error';
 import { readInputs } from '../../../../shared/src/step/inputs';
 import { parseDriftCheckConfig } from '../../../../shared/src/steps/drift-check/config';
 import { driftCheckManifest } from '../../../../shared/src/steps/drift-check/manifest';
+import { scratchFolder } from '../../../harness/scratch-folders';
 
-const workspaceDir = mkdtempSync(join(tmpdir(), 'drift-config-'));
+const workspaceDir = scratchFolder('drift-config-');
 writeFileSync(join(workspaceDir, 'thresholds.yml'), 'features:\n  age: { metric: psi, threshold: 0.2 }\n');
 writeFileSync(join(workspaceDir, 'bad.yml'), 'features:\n  age: { metric: psi, threshold: -2 }\n');
 mkdirSync(join(workspaceDir, 'folder'));

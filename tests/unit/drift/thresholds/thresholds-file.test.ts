@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from '../../../../shared/src/step/errors';
 import { describeError } from '../../../../shared/src/step/describe-error';
@@ -8,6 +7,7 @@ import {
   parseThresholds,
 } from '../../../../shared/src/steps/drift-check/thresholds-file';
 import { parseYaml } from '../../../../shared/src/yaml/load-yaml';
+import { scratchFolder } from '../../../harness/scratch-folders';
 
 const parse = (text: string) => parseThresholds(parseYaml(text, 'thresholds.yml'));
 
@@ -106,7 +106,7 @@ describe('thresholds file', () => {
   });
 
   it('names a file it cannot read', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'thresholds-'));
+    const dir = scratchFolder('thresholds-');
     expect(() => loadThresholdsFile(join(dir, 'missing.yml'))).toThrow(/cannot read .*missing\.yml: ENOENT/);
     writeFileSync(join(dir, 't.yml'), 'features:\n  a: 0.3\n');
     expect(loadThresholdsFile(join(dir, 't.yml')).features.get('a')?.threshold).toBe(0.3);
