@@ -159,6 +159,9 @@ describe('smoke-test and deploy: the target and what approving does', () => {
       "deployed azureml:rain:3 as deployment 'green' of managed online endpoint 'rain-prod'; traffic blue 100 % → blue 90 %, green 10 %",
     );
     expect(describeDeployRun({ ...report, dryRun: true }, false)).toMatch(/^would deploy azureml:rain:3 /);
+    expect(describeDeployRun({ ...report, dryRun: true, trafficAfter: { blue: 100, green: 0 } }, false)).toBe(
+      "would deploy azureml:rain:3 as deployment 'green' of managed online endpoint 'rain-prod'; traffic unchanged (blue 100 %); 'green' serves no traffic until it is promoted",
+    );
     expect(describeDeployRun({ ...report, action: 'set-traffic' }, true)).toMatch(
       /^tried to set the traffic of managed online endpoint 'rain-prod'; traffic /,
     );

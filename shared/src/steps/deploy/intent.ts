@@ -1,6 +1,6 @@
 /** What a deploy run did (or, in a dry run, would do), in one sentence: what an approver says yes to. */
 import type { DeployReport } from './summary';
-import { describeTraffic } from './traffic';
+import { describeTraffic, type Traffic } from './traffic';
 
 const WHERE = {
   managed: 'managed online endpoint',
@@ -31,10 +31,24 @@ export function describeDeployRun(report: DeployReport, failed: boolean): string
       : ['delete-deployment', 'promote', 'reject'].includes(report.action)
         ? `${deployment}${endpoint}`
         : endpoint;
-  const traffic =
-    report.trafficBefore || report.trafficAfter
-      ? `; traffic ${describeTraffic(report.trafficBefore ?? {})} → ${describeTraffic(report.trafficAfter ?? report.trafficBefore ?? {})}`
-      : '';
+  const traffic = report.trafficBefore || report.trafficAfter ? `; ${trafficChange(report)}` : '';
   const removed = report.removed?.length ? `; removed ${report.removed.map((n) => `'${n}'`).join(', ')}` : '';
   return `${verb} ${what}${traffic}${removed}`;
 }
+
+/** `traffic blue 100 % → blue 90 %, green 10 %`, or, when the split stays, what the new deployment serves meanwhile. */
+function trafficChange(report: DeployReport): string {
+  const before = describeTraffic(report.trafficBefore ?? {});
+  const afterSplit = report.trafficAfter ?? report.trafficBefore ?? {};
+  const after = describeTraffic(afterSplit);
+  if (describeTraffic(serving(report.trafficBefore ?? {})) !== describeTraffic(serving(afterSplit)))
+    return `traffic ${before} → ${after}`;
+  const idle =
+    (report.action ?? 'deploy') === 'deploy' && report.deployment && !afterSplit[report.deployment]
+      ? `; '${report.deployment}' serves no traffic until it is promoted`
+      : '';
+  return `traffic unchanged (${describeTraffic(serving(afterSplit))})${idle}`;
+}
+
+const serving = (traffic: Traffic): Traffic =>
+  Object.fromEntries(Object.entries(traffic).filter(([, v]) => v > 0));
