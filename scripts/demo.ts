@@ -41,6 +41,9 @@ function plan(folder: string, currentData: string, gate: 'blocked' | 'passed'): 
 }
 
 async function main(): Promise<void> {
+  // The bundles' compile cache (Node 22+) beside the demo's output rather than in the temp folder, where it would
+  // outlive the run.
+  process.env.NODE_COMPILE_CACHE ??= join(repoRoot, '.cache', 'node-compile-cache');
   const emulator = await startEmulator();
   const flow = new Flow(emulator);
   // Each run replaces the previous run's releases; the agent and runner folders of its steps are removed at the end.

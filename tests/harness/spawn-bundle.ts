@@ -51,7 +51,7 @@ export function spawnBundle(options: SpawnOptions): Promise<ProcessResult> {
 
 /** The environment a host gives a step: PATH and HOME from ours, nothing else leaking in. */
 export function baseEnvironment(): NodeJS.ProcessEnv {
-  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'NODE_EXTRA_CA_CERTS', 'SYSTEMROOT'];
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'NODE_EXTRA_CA_CERTS', 'NODE_COMPILE_CACHE', 'SYSTEMROOT'];
   return Object.fromEntries(
     keep.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]),
   );
