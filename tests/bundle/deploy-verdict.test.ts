@@ -1,16 +1,14 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:https';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../../emulator/emulator';
 import { describeEmulator } from '../../emulator/start';
-import { resolveCloud } from '../../shared/src/azure/cloud';
-import { createCredential } from '../../shared/src/azure/credentials';
 import { evaluateSuccessCriteria } from '../harness/ado-success-criteria';
 import { registerRainModel } from '../harness/emulator-model';
 import { runOnEmulator } from '../harness/emulator-run';
 import type { Host, HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
 import { scratchFolder } from '../harness/scratch-folders';
+import { armRequest, serviceConnectionToken } from '../harness/service-connection';
 
 /**
  * Policy after approval, against the emulator: the bundled deploy step with `requireVerdict` deploys a version
@@ -142,35 +140,9 @@ describe('the Azure DevOps environment check (examples/azure-devops/release-verd
       if (!(name in variables)) throw new Error(`The check uses $(${name}), not in the variable group`);
       return encodeURIComponent(variables[name]!);
     });
-    const cloud = resolveCloud(undefined, {
-      armEndpoint: emulator.armUrl,
-      authorityHost: emulator.authorityHost,
-    });
-    const auth = {
-      kind: 'clientSecret' as const,
-      tenantId: emulator.tenantId,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
-    };
-    const credential = createCredential(auth, cloud, {
-      tlsOptions: emulator.tlsOptions,
-      addSecret: () => {},
-    });
-    const token = (await credential.getToken(cloud.armScope))!.token;
+    const token = await serviceConnectionToken(emulator);
     const url = new URL(suffix, `${emulator.armUrl.replace(/\/$/, '')}/`);
-    const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(
-        url,
-        { method: inputs['method'], headers: { authorization: `Bearer ${token}` }, ...emulator.tlsOptions },
-        (res) => {
-          let body = '';
-          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
+    const response = await armRequest(emulator, url, token, inputs['method']);
     const passed =
       response.status === 200 &&
       evaluateSuccessCriteria(inputs['successCriteria']!, JSON.parse(response.body));

@@ -1,17 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { request } from 'node:https';
 import { load } from 'js-yaml';
 import { startEmulator, type Emulator } from '../../emulator/emulator';
-import { resolveCloud } from '../../shared/src/azure/cloud';
-import { createCredential } from '../../shared/src/azure/credentials';
 import { stepManifests } from '../../shared/src/steps/manifests';
 import { expandEndpointUrl, isVisible, pickListOf } from '../harness/classic-editor';
 import { nodeRuntimes, repoRoot } from '../harness/runtimes';
 import { validateTaskJson } from '../harness/task-json-validation';
 import { readZip } from '../harness/zip';
 import { scratchFolder } from '../harness/scratch-folders';
+import { armRequest, serviceConnectionToken } from '../harness/service-connection';
 
 const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string })
   .version;
@@ -145,39 +143,12 @@ describe('npm run package', () => {
         emulator.ml.createWorkspace({ resourceGroup: 'rg-elsewhere', name: 'mlw-elsewhere', serviceUrl });
         await emulator.datastores.ready();
         // Signed in as the connection's service principal, as the editor calls ARM through it.
-        const cloud = resolveCloud(undefined, {
-          armEndpoint: emulator.armUrl,
-          authorityHost: emulator.authorityHost,
-        });
-        const credential = createCredential(
-          {
-            kind: 'clientSecret',
-            tenantId: emulator.tenantId,
-            clientId: emulator.clientId,
-            clientSecret: emulator.clientSecret,
-          },
-          cloud,
-          { tlsOptions: emulator.tlsOptions, addSecret: () => {} },
-        );
-        token = (await credential.getToken(cloud.armScope))!.token;
+        token = await serviceConnectionToken(emulator);
       }, 60_000);
 
       afterAll(() => emulator?.close());
 
-      const get = (url: string) =>
-        new Promise<{ status: number; body: string }>((resolve, reject) => {
-          const req = request(
-            url,
-            { headers: { authorization: `Bearer ${token}` }, ...emulator.tlsOptions },
-            (res) => {
-              let body = '';
-              res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-              res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-            },
-          );
-          req.on('error', reject);
-          req.end();
-        });
+      const get = (url: string) => armRequest(emulator, url, token);
 
       const withWorkspace = stepManifests.filter((m) =>
         m.inputs.some((input) => input.name === 'workspaceName'),
