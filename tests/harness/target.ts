@@ -14,7 +14,7 @@ import { describeEmulator } from '../../emulator/start';
 import { emulatorCredential } from '../../emulator/tests/test-clients';
 import { containerInstanceApiVersion, machineLearningApiVersion } from '../../shared/src/azure/arm-clients';
 import { azureClouds } from '../../shared/src/azure/cloud';
-import { terminalStatuses } from '../../shared/src/steps/train/follow-job';
+import { terminalStatuses } from '../../shared/src/azureml/follow-job';
 import { emulatorSignIn } from './emulator-run';
 import { runStepAs, type Host, type HostRun } from './host-run';
 

@@ -7,12 +7,13 @@ import { resolveReferences, type Resolution, type ResolutionRecord } from '../..
 import { openWorkspaceSession, readWorkspace, type WorkspaceSession } from '../../azureml/workspace-session';
 import type { StepContext, StepOutcome } from '../../step/define';
 import { CancelledError } from '../../step/errors';
-import { azureJobWatch } from './azure-job-watch';
+import { azureJobWatch } from '../../azureml/azure-job-watch';
 import type { TrainConfig } from './config';
-import { followJob, type FollowResult } from './follow-job';
+import { followJob, type FollowResult } from '../../azureml/follow-job';
 import { anonymousComponent, metricsKind, references, toRestJob, type Resolved } from './job-spec';
-import { getJob, newJobName, putJob, studioLink } from './job-requests';
-import { jobError, jobOutputs } from './job-results';
+import { getJob, putJob, studioLink } from '../../azureml/job-requests';
+import { newJobName } from './job-name';
+import { jobError, jobOutputs } from '../../azureml/job-results';
 import type { TrainReport, TrainSummary } from './summary';
 
 /** One run of the step: its config, its context and its workspace session. */

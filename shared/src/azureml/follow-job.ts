@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { LoggerPort } from '../../platform/ports';
+import type { LoggerPort } from '../platform/ports';
 
 /**
  * Azure ML job states after which nothing more happens. Not `NotResponding` (Azure ML: a run may go from it back to

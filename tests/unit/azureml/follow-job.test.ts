@@ -1,4 +1,4 @@
-import { followJob, type JobWatch, pollInterval } from '../../../shared/src/steps/train/follow-job';
+import { followJob, type JobWatch, pollInterval } from '../../../shared/src/azureml/follow-job';
 import { memoryPlatform } from '../../harness/memory-platform';
 
 /** A job whose status and logs advance one step per poll, as Azure ML's would between two GETs. */

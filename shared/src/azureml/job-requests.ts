@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { JobBase } from '@azure/arm-machinelearning';
-import { armJsonRequest } from '../../azure/arm-raw';
-import type { WorkspaceSession } from '../../azureml/workspace-session';
-import type { JobSpec } from './job-spec';
+import { armJsonRequest } from '../azure/arm-raw';
+import type { WorkspaceSession } from './workspace-session';
 
 // Raw ARM requests, not ml.jobs.createOrUpdate / ml.jobs.get: the SDK's serializer and deserializer drop the uri
 // of every data input and output (see arm-raw.ts).
@@ -39,16 +37,6 @@ async function jobRequest(
       apiVersion: JOB_API_VERSION,
     }),
   )) as unknown as JobBase;
-}
-
-/** A name like the CLI's when the YAML gives none: readable, unique, valid for Azure ML (`[A-Za-z0-9_-]`). */
-export function newJobName(spec: JobSpec, body: JobBase): string {
-  const base = (body.properties.experimentName ?? spec.type)
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, '-')
-    .slice(0, 40);
-  const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  return `${base}-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
 /** The job's page in Azure ML studio: the one the service gives, else the usual link. */

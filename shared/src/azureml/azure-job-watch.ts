@@ -1,8 +1,8 @@
 import { RestError } from '@azure/core-rest-pipeline';
-import type { DatastoreContainer } from '../../azureml/datastore-blobs';
-import { jobArtifactPath } from '../../azureml/job-artifacts';
-import type { MlflowTrackingClient } from '../../azureml/mlflow-metrics';
-import type { WorkspaceSession } from '../../azureml/workspace-session';
+import type { DatastoreContainer } from './datastore-blobs';
+import { jobArtifactPath } from './job-artifacts';
+import type { MlflowTrackingClient } from './mlflow-metrics';
+import type { WorkspaceSession } from './workspace-session';
 import type { JobWatch } from './follow-job';
 
 /** Follows a job through ARM (status), MLflow (child runs) and the artifact store (logs). */

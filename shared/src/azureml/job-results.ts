@@ -1,6 +1,6 @@
 import type { JobBase } from '@azure/arm-machinelearning';
-import type { DatastoreContainer } from '../../azureml/datastore-blobs';
-import { defaultJobOutputUri, jobArtifactPath } from '../../azureml/job-artifacts';
+import type { DatastoreContainer } from './datastore-blobs';
+import { defaultJobOutputUri, jobArtifactPath } from './job-artifacts';
 import { readFrom } from './azure-job-watch';
 
 /** Output name → azureml:// path; outputs without a uri are where Azure ML writes them by default. */
