@@ -1,5 +1,5 @@
 import { build, type BuildOptions, type Plugin } from 'esbuild';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stepManifests } from '../shared/src/steps/manifests';
 import { actionEntryPath, taskEntryPath } from './generate/entries';
@@ -84,20 +84,54 @@ if (process.env.RUNNER_DEBUG === '1' || /^true$/i.test(process.env.SYSTEM_DEBUG 
 import('./${bundleFile}');
 `;
 
+/**
+ * What a step's bundle carries besides its entry: drift-check's Azure ML job (`runOn: azureml`) runs the bundle
+ * itself as the job's code, through the engine entry and the parallel step's entry script, in an environment built
+ * from the Docker context beside them, which `.amlignore` keeps out of the code (steps/drift-check/engine).
+ */
+const bundleExtras: Record<string, { entries: Record<string, string>; files: Record<string, string> }> = {
+  'drift-check': {
+    entries: { 'drift-engine': 'shared/src/steps/drift-check/engine/cli.ts' },
+    files: {
+      'profile_partitions.py': 'shared/src/steps/drift-check/engine/profile_partitions.py',
+      environment: 'shared/src/steps/drift-check/engine/environment',
+    },
+  },
+};
+
+function addExtras(stepId: string, outdir: string): void {
+  const extras = bundleExtras[stepId];
+  if (!extras) return;
+  for (const [to, from] of Object.entries(extras.files))
+    cpSync(join(repoRoot, from), join(outdir, to), { recursive: true });
+  writeFileSync(join(outdir, '.amlignore'), 'environment/\n');
+}
+
 export async function buildAll(): Promise<string[]> {
-  const entries = stepManifests.flatMap((manifest) => [taskEntryPath(manifest), actionEntryPath(manifest)]);
+  const entries = stepManifests.flatMap((manifest) =>
+    [taskEntryPath(manifest), actionEntryPath(manifest)].map((path) => ({ path, stepId: manifest.id })),
+  );
   const results = await Promise.all(
-    entries.map(async (entry) => {
+    entries.map(async ({ path: entry, stepId }) => {
       const entryFile = join(repoRoot, entry.replace(/index\.ts$/, bundleTarget));
       const outdir = dirname(entryFile);
       // A clean folder: what is packaged is exactly what this build wrote.
       rmSync(outdir, { recursive: true, force: true });
       const result = await build({
         ...common,
-        entryPoints: { [bundleFile.replace(/\.mjs$/, '')]: join(repoRoot, entry) },
+        entryPoints: {
+          [bundleFile.replace(/\.mjs$/, '')]: join(repoRoot, entry),
+          ...Object.fromEntries(
+            Object.entries(bundleExtras[stepId]?.entries ?? {}).map(([name, source]) => [
+              name,
+              join(repoRoot, source),
+            ]),
+          ),
+        },
         outdir,
       });
       writeFileSync(entryFile, entryLoader);
+      addExtras(stepId, outdir);
       const taskLibCopies = Object.keys(result.metafile?.inputs ?? {}).filter((input) =>
         /node_modules\/azure-pipelines-task-lib\/task\.js$/.test(input),
       ).length;

@@ -16,7 +16,8 @@ import { advance, pathsOf, type JobOutcome, type RunnerContext } from './context
 import type { JobHandle } from './job-handle';
 import { LogBlob } from './log-blob';
 import { MetricsFile } from './metrics-file';
-import { durationMs, objectField } from './rest';
+import { nodeForJob, requestedNodeImage } from './node-environment';
+import { durationMs, objectField, stringField } from './rest';
 import { UserProcess, type UserProcessResult } from './user-process';
 
 /** Tag of a compute that keeps its jobs `Queued` this many seconds (to exercise timeouts in tests). */
@@ -54,13 +55,16 @@ export async function runCommandJob(
       inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.value])),
       outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.localPath])),
     });
-    const env = jobEnvironment(ctx, job, dir, inputs, outputs);
+    const image = await requestedNodeImage(ctx, stringField(props, 'environmentId'));
+    const node = image ? await nodeForJob(dir, image) : undefined;
+    const env = jobEnvironment(ctx, job, dir, inputs, outputs, node?.binDir);
     await mkdir(join(dir, 'home'), { recursive: true });
     await handle.pause(ctx.paceMs + phaseMs(ctx, 'preparing') - (Date.now() - preparing));
     advance(ctx, handle, 'Queued');
     await handle.pause(ctx.paceMs + phaseMs(ctx, 'queued') + queueDelayMs(ctx, props['computeId']));
     const logAt = paths.artifact(handle.name, STD_LOG);
     const log = await LogBlob.open(ctx.blobs.container(logAt.container).getAppendBlobClient(logAt.path));
+    if (node) log.write(node.note);
     const timeoutMs = durationMs(objectField(props, 'limits')['timeout']);
     let result: UserProcessResult;
     let stderr: string;
@@ -104,6 +108,8 @@ function jobEnvironment(
   dir: string,
   inputs: Record<string, { value: string }>,
   outputs: Record<string, PreparedOutput>,
+  /** First on PATH: the `node` of a Node environment (node-environment.ts). */
+  nodeBinDir?: string,
 ): Record<string, string> {
   const props = properties(job);
   const name = String(job.body['name']);
@@ -116,7 +122,7 @@ function jobEnvironment(
     if (value !== null && value !== undefined) user[key] = String(value);
   }
   return {
-    PATH: `${ctx.binDir}:${process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin'}`,
+    PATH: `${nodeBinDir ? `${nodeBinDir}:` : ''}${ctx.binDir}:${process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin'}`,
     HOME: join(dir, 'home'),
     LANG: 'C.UTF-8',
     PYTHONUNBUFFERED: '1',

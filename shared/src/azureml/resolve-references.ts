@@ -355,6 +355,8 @@ async function inlineEnvironment(
 ): Promise<ResolutionRecord> {
   let build: { contextUri: string; dockerfilePath?: string } | undefined;
   let buildDetail = '';
+  /** Uploads the local build context; called only when the environment version is not registered yet. */
+  let uploadContext: (() => Promise<unknown>) | undefined;
   if (reference.build) {
     if (reference.build.local) {
       const files = await snapshot(reference.build.path, false, {
@@ -363,7 +365,9 @@ async function inlineEnvironment(
       });
       const container = await context.defaultDatastore();
       const prefix = `${uploadPrefix(files)}/${files.name}`;
-      await uploadSnapshot(container, files, false, { dryRun: context.dryRun, signal: context.signal });
+      // The context's URI is its content hash: known before any upload, so an unchanged environment sends nothing.
+      uploadContext = () =>
+        uploadSnapshot(container, files, false, { dryRun: context.dryRun, signal: context.signal });
       build = { contextUri: `${container.container.url}/${prefix}/` };
       buildDetail = `build context ${files.files.length} file(s)`;
     } else {
@@ -389,7 +393,10 @@ async function inlineEnvironment(
     'inline environment',
     `${workspaceId}/environments/${name}/versions/${version}`,
     (o) => ml.environmentVersions.get(rg, ws, name, version, o),
-    (o) => ml.environmentVersions.createOrUpdate(rg, ws, name, version, { properties }, o),
+    async (o) => {
+      await uploadContext?.();
+      return ml.environmentVersions.createOrUpdate(rg, ws, name, version, { properties }, o);
+    },
   );
   return buildDetail ? { ...record, detail: buildDetail } : record;
 }

@@ -6,6 +6,7 @@ import type { InputName } from '../../step/input-types';
 import type { StepInputs } from '../../step/inputs';
 import { existingFile, givenPath } from '../../step/input-paths';
 import type { driftCheckManifest } from './manifest';
+import { readAzureMlRun, type AzureMlRun } from './azureml/config';
 import { loadThresholdsFile, type ThresholdsFile } from './thresholds-file';
 
 type DriftCheckInputs = StepInputs<typeof driftCheckManifest>;
@@ -46,9 +47,14 @@ export interface DriftCheckConfig {
   readonly outputDir?: string;
   /** Absolute path to save the baseline profile to. */
   readonly writeBaselineProfile?: string;
+  /** Set with `runOn: azureml`: the job profiles the data in Azure ML; undefined: this agent profiles it. */
+  readonly azureml?: AzureMlRun;
   /** Input names as the user wrote them on their host, for messages about them. */
   readonly inputNames: Readonly<
-    Record<FeatureListInput | 'baselineData' | 'currentData' | 'thresholdsFile' | 'failOn', string>
+    Record<
+      FeatureListInput | 'baselineData' | 'currentData' | 'thresholdsFile' | 'failOn' | 'runOn' | 'compute',
+      string
+    >
   >;
 }
 
@@ -60,6 +66,7 @@ export function parseDriftCheckConfig(inputs: DriftCheckInputs, context: ParseCo
   const thresholdsPath = existingFile(inputs, 'thresholdsFile', context, errors);
   const outputDir = outputPath(inputs, 'outputDir', context, errors, 'directory');
   const writeBaselineProfile = outputPath(inputs, 'writeBaselineProfile', context, errors, 'file');
+  const azureml = readAzureMlRun(inputs, errors);
 
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new InputErrors(errors);
@@ -86,6 +93,7 @@ export function parseDriftCheckConfig(inputs: DriftCheckInputs, context: ParseCo
     seed: inputs.number('seed'),
     ...(outputDir === undefined ? {} : { outputDir }),
     ...(writeBaselineProfile === undefined ? {} : { writeBaselineProfile }),
+    ...(azureml ? { azureml } : {}),
     inputNames: inputNames(inputs),
   };
 }
@@ -178,6 +186,8 @@ function inputNames(inputs: DriftCheckInputs): DriftCheckConfig['inputNames'] {
     criticalFeatures: inputs.displayName('criticalFeatures'),
     thresholdsFile: inputs.displayName('thresholdsFile'),
     failOn: inputs.displayName('failOn'),
+    runOn: inputs.displayName('runOn'),
+    compute: inputs.displayName('compute'),
   };
 }
 

@@ -1,5 +1,15 @@
 import type { StepManifest } from '../../step/manifest';
-import { allowedPathsInput, evidenceOutput } from '../common-inputs';
+import {
+  allowedPathsInput,
+  azureGroup,
+  azureSignInInputs,
+  evidenceOutput,
+  optional,
+  workspaceInputs,
+} from '../common-inputs';
+
+/** The inputs of an Azure ML run (`runOn: azureml`): hidden and refused with `runOn: agent`. */
+const onAzureMl = { runOn: ['azureml'] } as const;
 
 export const driftCheckManifest = {
   id: 'drift-check',
@@ -14,16 +24,37 @@ export const driftCheckManifest = {
   groups: [
     { name: 'data', displayName: 'Data' },
     { name: 'thresholds', displayName: 'Thresholds' },
+    { ...azureGroup, displayName: 'Azure ML (runOn: azureml)', collapsed: true },
     { name: 'advanced', displayName: 'Advanced', collapsed: true },
   ],
   inputs: [
+    {
+      name: 'runOn',
+      label: 'Run on',
+      type: 'pickList',
+      options: ['agent', 'azureml'],
+      default: 'agent',
+      group: 'data',
+      help: '`agent`: the data is read and profiled on this agent or runner. `azureml`: an Azure ML pipeline job profiles the data where it lives (data assets, `azureml://` URIs), one partition per file, and this step judges its report; see docs/drift-check.md.',
+    },
+    ...optional(azureSignInInputs).map((input) => ({ ...input, appliesWhen: onAzureMl })),
+    ...optional(workspaceInputs).map((input) => ({ ...input, appliesWhen: onAzureMl })),
+    {
+      name: 'compute',
+      label: 'Compute',
+      type: 'string',
+      default: 'serverless',
+      group: 'azure',
+      appliesWhen: onAzureMl,
+      help: 'Compute the Azure ML job runs on: `serverless`, or the name of a compute cluster of the workspace.',
+    },
     {
       name: 'baselineData',
       label: 'Baseline data',
       type: 'string',
       required: true,
       group: 'data',
-      help: 'Training data: a CSV, Parquet or JSON Lines file, folder or glob (gzip allowed), or a baseline profile saved earlier (`*.profile.json`, see `writeBaselineProfile`).',
+      help: 'Training data: a CSV, Parquet or JSON Lines file, folder or glob (gzip allowed), or a baseline profile saved earlier (`*.profile.json`, see `writeBaselineProfile`). With `runOn: azureml`: a data asset (`azureml:name:version`, `azureml:name@latest`) or an `azureml://` URI (`azureml://datastores/<datastore>/paths/<folder>/`).',
     },
     {
       name: 'currentData',
