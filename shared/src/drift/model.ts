@@ -33,13 +33,24 @@ export interface ColumnProfile {
   readonly numeric?: {
     readonly count: number;
     readonly mean: number;
-    /** Sum of squared deviations from the mean (Welford's M2): population variance = m2 / count. */
+    /** Sum of squared deviations from the mean (M2): population variance = m2 / count. */
     readonly m2: number;
     readonly min: number;
     readonly max: number;
-    /** Every value while count <= maxSampleRows, otherwise a seeded reservoir sample of maxSampleRows values. */
+    /**
+     * Every value while the dataset has at most maxSampleRows rows; otherwise the values of the rows whose
+     * seeded hash of their identity (file, row) is under a cutoff set from the row count, cut to at most
+     * maxSampleRows (see profile/sample.ts): the same rows whatever the order or pieces they were read in.
+     * A part of a dataset (see profile/merge.ts) keeps its rows under the cutoff, not cut yet.
+     */
     readonly sample: Float64Array;
+    /** Whether the sample holds fewer values than count. */
     readonly sampled: boolean;
+    /**
+     * The exact sums of the values and of their squares, as decimal integers in units of 2^-1074: mean and
+     * m2 are rounded from them once, and parts merge by adding them. Absent from profiles saved before.
+     */
+    readonly sums?: { readonly sum: string; readonly squares: string };
     /** Distinct values while there are at most 21 of them (enough to call an integer column categorical). */
     readonly distinct?: ReadonlyMap<number, number>;
   };
@@ -58,6 +69,13 @@ export interface DatasetProfile {
   readonly columns: readonly ColumnProfile[];
   readonly maxSampleRows: number;
   readonly seed: number;
+  /**
+   * How the sample was drawn: the dataset's row count it was set from (an upper bound: newlines for text
+   * files) and the cutoff (2^32: every row). Parts merge only when they share it. Absent from older profiles.
+   */
+  readonly sampling?: { readonly rows: number; readonly cutoff: number };
+  /** Whether this is a part of a dataset, its sample not cut to maxSampleRows yet (see profile/merge.ts). */
+  readonly part?: boolean;
   /** Text files holding bytes that are not UTF-8 (not kept in a saved profile). */
   readonly undecodable?: readonly UndecodableText[];
 }

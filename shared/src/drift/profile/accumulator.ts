@@ -1,6 +1,17 @@
 import type { ColumnProfile } from '../model';
 import { ByteCounter, NumberCounter } from './byte-counter';
-import { columnSeed, SplitMix32 } from './random';
+import {
+  addExact,
+  addSquareExact,
+  exactM2,
+  exactMean,
+  exactValue,
+  carry,
+  SUM_CHUNKS,
+  ADDS_BETWEEN_CARRIES,
+} from './exact-sum';
+import { columnSeed, KEEP_EVERY_ROW, rowHash } from './random';
+import { cutSample } from './sample';
 import * as textValues from './text-values';
 
 // Module-local bindings: an imported binding compiled to CommonJS is a property read (a getter under some
@@ -26,9 +37,11 @@ const PENDING = 4096;
 let scratch = Buffer.allocUnsafe(4096);
 
 /**
- * What one streaming pass keeps of one column (see ColumnProfile): exact counts, kinds and Welford moments over
- * every row, a seeded reservoir (Algorithm R) of at most `maxSampleRows` numbers, and category counts up to
- * CATEGORY_LIMIT distinct values. Memory is bounded whatever the number of rows.
+ * What one streaming pass keeps of one column (see ColumnProfile): exact counts, kinds and exact sums of the
+ * values and their squares over every row, the numbers of the rows whose hash falls under the sample cutoff
+ * (see sampleCutoff), and category counts up to CATEGORY_LIMIT distinct values. Every figure depends on the rows
+ * alone, not on their order or on how the dataset was cut: profiles of pieces merge (./merge) into the
+ * profile of the whole. Memory is bounded whatever the number of rows, given a cutoff from the row count.
  */
 export class ColumnAccumulator {
   private rows = 0;
@@ -39,12 +52,21 @@ export class ColumnAccumulator {
   private strings = 0;
   private trues = 0;
   private falses = 0;
-  private mean = 0;
-  private m2 = 0;
+  /** Exact sums (see exact-sum.ts) of the numbers and of their squares. */
+  private readonly sums = new Float64Array(SUM_CHUNKS);
+  private readonly squares = new Float64Array(SUM_CHUNKS);
+  private addsSinceCarry = 0;
   private min = Infinity;
   private max = -Infinity;
   private sample: Float64Array;
-  private readonly random: SplitMix32;
+  private sampleCount = 0;
+  private readonly seed: number;
+  /** The row hash's seed for the current file: the column's seed mixed with the file's key. */
+  private rowBase: number;
+  /** The ordinal in its file of the next row this column sees. */
+  private fileRow = 0;
+  /** The ordinal of the value being classified (the slow paths). */
+  private row = 0;
   /** Counts per distinct number; null once there are too many to be of use. */
   private distinct: NumberCounter | null = new NumberCounter();
   /** Strings and dates, as bytes. */
@@ -55,15 +77,33 @@ export class ColumnAccumulator {
   private latest: Uint8Array | null = null;
   /** Numbers waiting to be folded in (see flushNumbers). */
   private readonly pending = new Float64Array(PENDING);
+  /** Their rows' ordinals in their file. */
+  private readonly pendingRows = new Float64Array(PENDING);
   private pendingCount = 0;
 
+  /**
+   * `cutoff`: a row's number is kept when the row's hash is below it (see sampleCutoff); every row by default,
+   * the sample then cut to maxSampleRows when finished.
+   */
   constructor(
     readonly name: string,
     private readonly maxSampleRows: number,
     seed: number,
+    private readonly cutoff: number = KEEP_EVERY_ROW,
   ) {
     this.sample = new Float64Array(Math.min(maxSampleRows, FIRST_SAMPLE_CAPACITY));
-    this.random = new SplitMix32(columnSeed(seed, name));
+    this.seed = columnSeed(seed, name);
+    this.rowBase = this.seed;
+  }
+
+  /**
+   * The rows that follow are from the file whose key hashes to `fileKey` (fileKeyHash), the first being its
+   * `firstRow`-th (0-based, the header not counted): a piece of a file starts where the piece before it ended.
+   */
+  startFile(fileKey: number, firstRow = 0): void {
+    this.flushNumbers();
+    this.rowBase = this.seed ^ fileKey;
+    this.fileRow = firstRow;
   }
 
   /** A batch of CSV fields (see ColumnSink.text): numbers parsed already, or byte ranges into `bytes`. */
@@ -75,13 +115,17 @@ export class ColumnAccumulator {
     count: number,
   ): void {
     this.rows += count;
+    const first = this.fileRow;
+    this.fileRow += count;
     for (let i = 0; i < count; i++) {
       let end = ends[i]!;
       if (end === -1) {
         if (this.pendingCount === PENDING) this.flushNumbers();
+        this.pendingRows[this.pendingCount] = first + i;
         this.pending[this.pendingCount++] = numbers[i]!;
         continue;
       }
+      this.row = first + i;
       let start = starts[i]!;
       if (start < 0) {
         this.addString(
@@ -105,11 +149,14 @@ export class ColumnAccumulator {
   /** A batch of typed values (JSON Lines, Parquet): values[start, end). */
   addValues(values: ArrayLike<unknown>, start: number, end: number): void {
     this.rows += end - start;
+    const first = this.fileRow - start;
+    this.fileRow += end - start;
     if (values instanceof Float64Array || values instanceof Float32Array || values instanceof Int32Array) {
       for (let i = start; i < end; i++) {
         const value = values[i]!;
         if (value - value === 0) {
           if (this.pendingCount === PENDING) this.flushNumbers();
+          this.pendingRows[this.pendingCount] = first + i;
           this.pending[this.pendingCount++] = value;
         } else this.missing++;
       }
@@ -118,6 +165,7 @@ export class ColumnAccumulator {
     }
     for (let i = start; i < end; i++) {
       const value = values[i];
+      this.row = first + i;
       switch (typeof value) {
         case 'number':
           if (value - value === 0) this.addNumber(value);
@@ -198,62 +246,53 @@ export class ColumnAccumulator {
   /** A finite number: queued, and counted with the rest of its batch. */
   private addNumber(value: number): void {
     if (this.pendingCount === PENDING) this.flushNumbers();
+    this.pendingRows[this.pendingCount] = this.row;
     this.pending[this.pendingCount++] = value;
   }
 
-  /**
-   * Folds the queued numbers in: the batch's own mean and M2 merged into the running ones (Chan et al.), with
-   * no division per value as Welford's update needs; then the reservoir and distinct counts.
-   */
+  /** Folds the queued numbers in: exact sums, min and max, the sample, then the distinct counts. */
   private flushNumbers(): void {
     const n = this.pendingCount;
     if (n === 0) return;
     this.pendingCount = 0;
     const values = this.pending;
-    // One pass: sums of deviations from a value of the batch (near the batch's mean, so the squares do not
-    // cancel badly and a large common offset costs no precision); M2 = S2 - S1^2 / n.
-    const shift = values[0]!;
-    let sum = 0;
-    let squares = 0;
+    if (this.addsSinceCarry + n > ADDS_BETWEEN_CARRIES) {
+      carry(this.sums);
+      carry(this.squares);
+      this.addsSinceCarry = 0;
+    }
+    this.addsSinceCarry += n;
+    const sums = this.sums;
+    const squares = this.squares;
     let min = this.min;
     let max = this.max;
     let integers = 0;
     for (let i = 0; i < n; i++) {
       const value = values[i]!;
-      const deviation = value - shift;
-      sum += deviation;
-      squares += deviation * deviation;
+      addExact(sums, value);
+      addSquareExact(squares, value);
       if (value < min) min = value;
       if (value > max) max = value;
       if (Math.floor(value) === value) integers++;
     }
-    const batchMean = shift + sum / n;
-    const batchM2 = Math.max(0, squares - (sum * sum) / n);
-    const before = this.numbers;
-    const total = before + n;
-    const delta = batchMean - this.mean;
-    this.mean = before === 0 ? batchMean : this.mean + (delta * n) / total;
-    this.m2 += batchM2 + (before === 0 ? 0 : (delta * delta * before * n) / total);
     this.min = min;
     this.max = max;
     this.integers += integers;
-    this.numbers = total;
+    this.numbers += n;
 
-    // Every value while they fit, then Algorithm R: the k-th value replaces a random slot with probability
-    // maxSampleRows / k.
-    const capacity = this.maxSampleRows;
-    let i = 0;
-    if (before < capacity) {
-      const fits = Math.min(n, capacity - before);
-      while (before + fits > this.sample.length) this.growSample();
-      this.sample.set(values.subarray(0, fits), before);
-      i = fits;
-    }
-    const sample = this.sample;
-    const random = this.random;
-    for (; i < n; i++) {
-      const slot = Math.floor((random.next() * (before + i + 1)) / 4294967296);
-      if (slot < capacity) sample[slot] = values[i]!;
+    if (this.cutoff === KEEP_EVERY_ROW) {
+      while (this.sampleCount + n > this.sample.length) this.growSample();
+      this.sample.set(values.subarray(0, n), this.sampleCount);
+      this.sampleCount += n;
+    } else {
+      const rows = this.pendingRows;
+      const base = this.rowBase;
+      const cutoff = this.cutoff;
+      for (let i = 0; i < n; i++) {
+        if (rowHash(base, rows[i]!) >= cutoff) continue;
+        if (this.sampleCount === this.sample.length) this.growSample();
+        this.sample[this.sampleCount++] = values[i]!;
+      }
     }
 
     const distinct = this.distinct;
@@ -268,9 +307,16 @@ export class ColumnAccumulator {
     }
   }
 
-  /** Grows fourfold: less garbage on the way to maxSampleRows than doubling, at most 4x more than needed. */
+  /**
+   * Grows fourfold up to maxSampleRows and a margin (what a cutoff keeps on average, and a little more), past it
+   * by an eighth: less garbage than doubling.
+   */
   private growSample(): void {
-    const next = new Float64Array(Math.min(this.maxSampleRows, this.sample.length * 4));
+    const length = this.sample.length;
+    const margin = this.maxSampleRows + Math.ceil(6 * Math.sqrt(this.maxSampleRows));
+    const next = new Float64Array(
+      length * 4 <= margin ? length * 4 : length < margin ? margin : length + Math.max(length >>> 3, 64),
+    );
     next.set(this.sample);
     this.sample = next;
   }
@@ -292,9 +338,17 @@ export class ColumnAccumulator {
     if (this.distinct !== null && this.distinct.size > NUMERIC_DISTINCT_LIMIT) this.distinct = null;
   }
 
-  /** The column's profile; the accumulator must not be used afterwards. */
-  finish(): ColumnProfile {
+  /**
+   * The column's profile; the accumulator must not be used afterwards. `whole` false: a part of a dataset to be
+   * merged (mergeProfiles), whose sample is not cut to maxSampleRows yet.
+   */
+  finish(whole = true): ColumnProfile {
     this.flushNumbers();
+    const kept =
+      this.sampleCount === this.sample.length ? this.sample : this.sample.slice(0, this.sampleCount);
+    const sample = whole ? cutSample(kept, this.maxSampleRows, this.seed) : kept;
+    const sum = exactValue(this.sums);
+    const squares = exactValue(this.squares);
     const kinds = {
       numbers: this.numbers,
       integers: this.integers,
@@ -307,21 +361,19 @@ export class ColumnAccumulator {
         ? undefined
         : {
             count: this.numbers,
-            mean: this.mean,
-            m2: this.m2,
+            mean: exactMean(sum, this.numbers),
+            m2: momentM2(sum, squares, this.numbers, this.min, this.max),
             min: this.min,
             max: this.max,
-            sample:
-              this.sample.length === Math.min(this.numbers, this.maxSampleRows)
-                ? this.sample
-                : this.sample.slice(0, this.numbers),
-            sampled: this.numbers > this.maxSampleRows,
+            sample,
+            sampled: sample.length < this.numbers,
+            sums: { sum: sum.toString(), squares: squares.toString() },
             ...(this.distinct !== null && this.distinct.size <= NUMERIC_DISTINCT_LIMIT
               ? { distinct: this.distinct.toMap() }
               : {}),
           };
     let categories: Map<string, number> | undefined;
-    const highCardinality = this.highCardinality || (this.numbers > 0 && this.distinct === null);
+    let highCardinality = this.highCardinality || (this.numbers > 0 && this.distinct === null);
     if (!highCardinality) {
       categories = new Map(this.text.entries());
       if (this.trues > 0) categories.set('true', (categories.get('true') ?? 0) + this.trues);
@@ -329,6 +381,11 @@ export class ColumnAccumulator {
       for (const [value, count] of this.distinct?.toMap() ?? []) {
         const key = String(value);
         categories.set(key, (categories.get(key) ?? 0) + count);
+      }
+      // Booleans are counted without a limit: one past it is too many whenever it came.
+      if (categories.size > CATEGORY_LIMIT) {
+        highCardinality = true;
+        categories = undefined;
       }
     }
     return {
@@ -344,6 +401,15 @@ export class ColumnAccumulator {
         : {}),
     };
   }
+}
+
+/** The largest magnitude whose square is finite. */
+const SQUARE_LIMIT = Math.sqrt(Number.MAX_VALUE);
+
+/** M2 from the exact sums; infinite when a square is (the sum of squares holds garbage then). */
+export function momentM2(sum: bigint, squares: bigint, count: number, min: number, max: number): number {
+  if (Math.max(-min, max) > SQUARE_LIMIT) return Infinity;
+  return exactM2(sum, squares, count);
 }
 
 /** bytes[start, end) against `other`, byte by byte: negative, zero or positive. */

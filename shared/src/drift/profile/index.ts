@@ -10,3 +10,6 @@ export {
 } from './profile';
 export { loadProfile, PROFILE_SCHEMA_VERSION, saveProfile } from './saved';
 export { isProfileWorker } from './worker';
+export { mergeProfiles, ProfileMergeError, type MergeOptions } from './merge';
+export { countFileRows, countRows } from './row-count';
+export { defaultFileKeys, profileFiles, type ProfileJob } from './profile-files';

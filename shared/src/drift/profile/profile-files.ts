@@ -1,7 +1,10 @@
+import { dirname, relative, sep } from 'node:path';
 import type { DatasetProfile } from '../model';
 import { readDataset } from '../read/dataset';
 import type { ColumnSink, DataFile } from '../read/sink';
 import { ColumnAccumulator } from './accumulator';
+import { fileKeyHash, sampleCutoff } from './random';
+import { countRows } from './row-count';
 
 /** What one side's profiling needs; plain data, so it can be posted to a worker thread. */
 export interface ProfileJob {
@@ -10,15 +13,45 @@ export interface ProfileJob {
   readonly maxSampleRows: number;
   readonly seed: number;
   readonly inputName: string;
+  /**
+   * The whole dataset's row count (countRows over all its files), when these files are part of it; by default
+   * these files are the dataset and are counted first. It sets the sample cutoff, which parts must share.
+   */
+  readonly totalRows?: number;
+  /**
+   * Each file's identity within the dataset, which with a row's ordinal identifies the row for the sample
+   * (default: the paths relative to the files' common folder). Parts profiled apart give the same keys.
+   */
+  readonly fileKeys?: readonly string[];
+  /** A part of a dataset, to be merged (mergeProfiles): its sample is not cut to maxSampleRows. */
+  readonly part?: boolean;
+}
+
+/** The files' paths relative to the folder they all are in, with / separators. */
+export function defaultFileKeys(files: readonly DataFile[]): string[] {
+  if (files.length === 0) return [];
+  let common = dirname(files[0]!.path);
+  for (const file of files)
+    while (common !== dirname(common) && relative(common, file.path).startsWith('..'))
+      common = dirname(common);
+  return files.map((file) => relative(common, file.path).split(sep).join('/'));
 }
 
 /** One streaming pass over the files: a ColumnAccumulator per kept column. */
 export async function profileFiles(job: ProfileJob, signal?: AbortSignal): Promise<DatasetProfile> {
-  const accumulators = job.columns.map((name) => new ColumnAccumulator(name, job.maxSampleRows, job.seed));
+  const totalRows = job.totalRows ?? (await countRows(job.files, job.maxSampleRows));
+  const cutoff = sampleCutoff(totalRows, job.maxSampleRows);
+  const keys = (job.fileKeys ?? defaultFileKeys(job.files)).map(fileKeyHash);
+  const accumulators = job.columns.map(
+    (name) => new ColumnAccumulator(name, job.maxSampleRows, job.seed, cutoff),
+  );
   const sink: ColumnSink = {
     text: (column, bytes, starts, ends, numbers, count) =>
       accumulators[column]!.addText(bytes, starts, ends, numbers, count),
     values: (column, values, start, end) => accumulators[column]!.addValues(values, start, end),
+    file: (index, firstRow) => {
+      for (const accumulator of accumulators) accumulator.startFile(keys[index]!, firstRow);
+    },
   };
   const { rows, contentHash, undecodable } = await readDataset(job.files, job.columns, sink, {
     inputName: job.inputName,
@@ -27,9 +60,11 @@ export async function profileFiles(job: ProfileJob, signal?: AbortSignal): Promi
   return {
     source: { files: job.files.map((file) => file.display), contentHash },
     rows,
-    columns: accumulators.map((accumulator) => accumulator.finish()),
+    columns: accumulators.map((accumulator) => accumulator.finish(job.part !== true)),
     maxSampleRows: job.maxSampleRows,
     seed: job.seed,
+    sampling: { rows: totalRows, cutoff },
+    ...(job.part ? { part: true } : {}),
     ...(undecodable.length > 0 ? { undecodable } : {}),
   };
 }

@@ -26,3 +26,38 @@ export function columnSeed(seed: number, name: string): number {
   hash = Math.imul(hash ^ (hash >>> 15), 0x2c1b3c6d);
   return Math.imul(hash ^ (hash >>> 12), 0x297a2d39) ^ Math.floor(seed / 4294967296);
 }
+
+/** Every row: the cutoff when the dataset has no more rows than the sample keeps. */
+export const KEEP_EVERY_ROW = 4294967296;
+
+/**
+ * The cutoff of the order-free sample: a row is in it when its hash (rowHash) is below the cutoff, so whether it
+ * is depends on the row alone, never on the order rows are read in or the pieces a dataset is cut into. Chosen
+ * from the dataset's row count (known before profiling) so that a little more than maxSampleRows rows are
+ * expected under it (five standard deviations: one dataset in millions draws fewer), the sample then cut to
+ * maxSampleRows (cutSample); every row when they fit.
+ */
+export function sampleCutoff(totalRows: number, maxSampleRows: number): number {
+  const target = maxSampleRows + 5 * Math.sqrt(maxSampleRows);
+  if (totalRows <= target) return KEEP_EVERY_ROW;
+  return Math.floor((target / totalRows) * KEEP_EVERY_ROW);
+}
+
+/** A file's share of a row's identity: its key (its path within the dataset) hashed (FNV-1a, then mixed). */
+export function fileKeyHash(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  hash = Math.imul(hash ^ (hash >>> 16), 0x7feb352d);
+  return (hash ^ (hash >>> 15)) | 0;
+}
+
+/**
+ * The hash of a row (its ordinal in its file) for a column: `base` mixes the column's seed and the file's key.
+ * A bijection of the low 32 bits of the ordinal for a given base (murmur3's finalizer), so rows spread evenly.
+ */
+export function rowHash(base: number, row: number): number {
+  let z = (Math.imul(row >>> 0, 0x9e3779b1) + base) ^ Math.imul((row / 4294967296) | 0, 0x27d4eb2d);
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}

@@ -1,14 +1,17 @@
 /**
  * A saved profile: what one pass over the baseline kept, written once so later runs compare against it without
- * reading the training data again. JSON, with the numeric samples as base64 of their little-endian float64
- * bytes (a third of their text size) and maps as [key, count] pairs.
+ * reading the training data again, or a part of a dataset profiled apart, to be merged (mergeProfiles). JSON,
+ * with the numeric samples as base64 of their little-endian float64 bytes (a third of their text size) and maps
+ * as [key, count] pairs. Schema 2 adds the exact sums, the sample's cutoff and whether it is a part; schema 1
+ * profiles still load (they compare alike, but do not merge).
  */
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { DataError } from '../../step/errors';
 import type { ColumnProfile, DatasetProfile } from '../model';
 import { PROFILE_KIND } from '../read/resolve';
 
-export const PROFILE_SCHEMA_VERSION = 1;
+export const PROFILE_SCHEMA_VERSION = 2;
+const READABLE_VERSIONS: readonly unknown[] = [1, 2];
 
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -30,6 +33,26 @@ function decodeSample(text: string): Float64Array {
   return sample;
 }
 
+function decodeSums(value: unknown): { sum: string; squares: string } {
+  const sums = value as { sum?: unknown; squares?: unknown };
+  const integer = /^-?\d+$/;
+  if (
+    typeof sums.sum !== 'string' ||
+    typeof sums.squares !== 'string' ||
+    !integer.test(sums.sum) ||
+    !integer.test(sums.squares)
+  )
+    throw new Error('the exact sums are not integers');
+  return { sum: sums.sum, squares: sums.squares };
+}
+
+function decodeSampling(value: unknown): { rows: number; cutoff: number } {
+  const sampling = value as { rows?: unknown; cutoff?: unknown };
+  if (typeof sampling.rows !== 'number' || typeof sampling.cutoff !== 'number')
+    throw new Error('the sampling is not a row count and a cutoff');
+  return { rows: sampling.rows, cutoff: sampling.cutoff };
+}
+
 /** Writes a profile as JSON, one column at a time (a column's sample can be megabytes of base64). */
 export function saveProfile(profile: DatasetProfile, path: string): void {
   const fd = openSync(path, 'w');
@@ -41,6 +64,8 @@ export function saveProfile(profile: DatasetProfile, path: string): void {
       rows: profile.rows,
       maxSampleRows: profile.maxSampleRows,
       seed: profile.seed,
+      ...(profile.sampling ? { sampling: profile.sampling } : {}),
+      ...(profile.part ? { part: true } : {}),
     };
     writeSync(fd, `${JSON.stringify(head).slice(0, -1)},"columns":[\n`);
     profile.columns.forEach((column, index) => {
@@ -56,6 +81,7 @@ export function saveProfile(profile: DatasetProfile, path: string): void {
                 min: numeric.min,
                 max: numeric.max,
                 sampled: numeric.sampled,
+                ...(numeric.sums ? { sums: numeric.sums } : {}),
                 ...(numeric.distinct ? { distinct: [...numeric.distinct] } : {}),
                 sample: encodeSample(numeric.sample),
               },
@@ -84,8 +110,10 @@ export function loadProfile(path: string, display = path): DatasetProfile {
   const saved = parsed as Record<string, unknown>;
   if (typeof saved !== 'object' || saved === null || saved.kind !== PROFILE_KIND)
     throw fail(`it has no "kind": "${PROFILE_KIND}"`);
-  if (saved.schemaVersion !== PROFILE_SCHEMA_VERSION)
-    throw fail(`schema version ${String(saved.schemaVersion)}, this version reads ${PROFILE_SCHEMA_VERSION}`);
+  if (!READABLE_VERSIONS.includes(saved.schemaVersion))
+    throw fail(
+      `schema version ${String(saved.schemaVersion)}, this version reads ${READABLE_VERSIONS.join(' and ')}`,
+    );
   if (!Array.isArray(saved.columns)) throw fail('it has no columns');
   try {
     const columns = (saved.columns as Record<string, unknown>[]).map((column): ColumnProfile => {
@@ -105,6 +133,7 @@ export function loadProfile(path: string, display = path): DatasetProfile {
                 max: numeric.max as number,
                 sampled: numeric.sampled as boolean,
                 sample: decodeSample(numeric.sample),
+                ...(numeric.sums ? { sums: decodeSums(numeric.sums) } : {}),
                 ...(numeric.distinct ? { distinct: new Map(numeric.distinct) } : {}),
               },
             }
@@ -118,6 +147,8 @@ export function loadProfile(path: string, display = path): DatasetProfile {
       columns,
       maxSampleRows: saved.maxSampleRows as number,
       seed: saved.seed as number,
+      ...(saved.sampling ? { sampling: decodeSampling(saved.sampling) } : {}),
+      ...(saved.part === true ? { part: true } : {}),
     };
   } catch (error) {
     throw fail((error as Error).message);

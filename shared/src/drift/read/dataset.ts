@@ -157,8 +157,9 @@ export async function readDataset(
   };
   let rows = 0;
   const undecodable: UndecodableText[] = [];
-  for (const file of files) {
+  for (const [index, file] of files.entries()) {
     checkCancelled();
+    sink.file?.(index, 0);
     const onHeader = (names: readonly string[]): number[] => {
       const missing = columns.filter((name) => !names.includes(name));
       if (missing.length > 0)

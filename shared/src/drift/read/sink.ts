@@ -18,6 +18,11 @@ export interface ColumnSink {
   ): void;
   /** JSON Lines, Parquet: one column of a batch as typed values, values[start, end). */
   values(column: number, values: ArrayLike<unknown>, start: number, end: number): void;
+  /**
+   * The rows that follow are from files[index], starting at its `firstRow`-th data row (0-based; not 0 for a
+   * piece of a file that does not start at its beginning). Rows are identified by file and ordinal this way.
+   */
+  file?(index: number, firstRow: number): void;
 }
 
 /** The formats a data file may have, decided by its extension (each optionally gzip-compressed). */
