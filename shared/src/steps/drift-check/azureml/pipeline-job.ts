@@ -83,7 +83,7 @@ export function mergeComponent(codeId: string, environmentId: string): Anonymous
 }
 
 export interface PipelineParts {
-  /** Job input ids of both sides (`azureml:<data version id>` or a URI). */
+  /** Components by ARM id, as a job node names them. Job input ids of both sides (`azureml:<data version id>` or a URI). */
   readonly baseline: string;
   readonly current: string;
   readonly settings: string;
@@ -102,7 +102,7 @@ export function pipelineJob(parts: PipelineParts): JobBase {
   const profileStep = (side: 'baseline' | 'current') => ({
     type: 'parallel',
     name: PROFILE_STEPS[side],
-    componentId: withPrefix(parts.profileComponentId),
+    componentId: parts.profileComponentId,
     inputs: {
       data: literal(`\${{parent.inputs.${side}}}`),
       side: literal(side),
@@ -131,7 +131,7 @@ export function pipelineJob(parts: PipelineParts): JobBase {
         [MERGE_STEP]: {
           type: 'command',
           name: MERGE_STEP,
-          componentId: withPrefix(parts.mergeComponentId),
+          componentId: parts.mergeComponentId,
           inputs: {
             baseline_profiles: literal(`\${{parent.jobs.${PROFILE_STEPS.baseline}.outputs.profiles}}`),
             current_profiles: literal(`\${{parent.jobs.${PROFILE_STEPS.current}.outputs.profiles}}`),
