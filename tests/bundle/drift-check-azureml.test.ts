@@ -2,7 +2,8 @@
  * drift-check with `runOn: azureml` on both hosts: the bundle submits a pipeline job to the emulator, whose
  * parallel steps run the bundle's own engine (Node, from the Docker context it carries) over 8 Parquet partitions
  * per side, registered as data assets; the verdict and every feature's figures equal those of `runOn: agent` on the
- * same files, and a second run uploads no code and registers no environment. One emulator for the file.
+ * same files, and a second run (on a compute cluster) uploads no code and registers no environment. One emulator
+ * for the file.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,6 +58,7 @@ function writeSide(side: 'baseline' | 'current'): string[] {
 beforeAll(async () => {
   emulator = await startBriskEmulator();
   description = describeEmulator(emulator);
+  emulator.assets.addAmlCompute(emulator.workspaceId, 'cpu-cluster');
   data = scratchFolder('drift-azureml-');
   const store = datastoreContainer(emulator);
   for (const side of ['baseline', 'current'] as const) {
@@ -126,9 +128,14 @@ describe('drift-check runOn azureml', () => {
       // The job ran the engine in the job's Node environment.
       expect(first.everythingPrinted).toMatch(/The environment asks for Node \(node:24-bookworm-slim\)/);
 
+      // Again, on a compute cluster of the workspace this time.
       const before = emulator.requests.length;
-      const second = await onAzureMl(host);
+      const second = await onAzureMl(host, { compute: 'cpu-cluster' });
       expect(second.errors).toEqual([]);
+      const put = emulator.requests.slice(before).find((r) => r.method === 'PUT' && /\/jobs\//.test(r.path));
+      expect(put?.body).toMatchObject({
+        properties: { settings: { default_compute: `${emulator.workspaceId}/computes/cpu-cluster` } },
+      });
       expect(JSON.stringify(reportOf(second).features)).toBe(JSON.stringify(job.features));
       expect(creations(before)).toEqual([]);
       expect(second.everythingPrinted).toMatch(/code '[^']+': reused/);

@@ -11,7 +11,7 @@ import type { AnonymousComponent } from '../../../azureml/resolve-references';
 /** The name azure-ai-ml registers anonymous components under; the version is their content's hash. */
 const ANONYMOUS_COMPONENT_NAME = 'azureml_anonymous';
 /** Files per mini-batch: each file is a partition, each mini-batch one start of the engine. */
-export const MINI_BATCH_FILES = 2;
+export const MINI_BATCH_FILES = 4;
 export const PROFILE_STEPS = { baseline: 'profile_baseline', current: 'profile_current' } as const;
 export const MERGE_STEP = 'merge';
 
@@ -89,7 +89,7 @@ export interface PipelineParts {
   readonly settings: string;
   readonly profileComponentId: string;
   readonly mergeComponentId: string;
-  /** `azureml:serverless` or a compute's ARM id. */
+  /** `serverless` or a compute's ARM id. */
   readonly compute: string;
   readonly experimentName: string;
   readonly tags: Readonly<Record<string, string>>;

@@ -79,7 +79,8 @@ export async function runInAzureMl(
     settings: encodeJobSettings(jobSettings(config, htmlOptions(context.environment))),
     profileComponentId: resolved.get('component:profile')!,
     mergeComponentId: resolved.get('component:merge')!,
-    compute: run.compute === 'serverless' ? 'azureml:serverless' : `azureml:${resolved.get('compute')!}`,
+    // As train sends a pipeline's default compute: `serverless`, or the compute's ARM id.
+    compute: run.compute === 'serverless' ? 'serverless' : resolved.get('compute')!,
     experimentName: EXPERIMENT,
     tags: lineageTags(context.environment),
   });
