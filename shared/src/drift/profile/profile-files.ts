@@ -10,6 +10,8 @@ export interface ProfileJob {
   readonly maxSampleRows: number;
   readonly seed: number;
   readonly inputName: string;
+  /** Whether to compute the files' contentHash (default true; a column group other than the first skips it). */
+  readonly hash?: boolean;
 }
 
 /** One streaming pass over the files: a ColumnAccumulator per kept column. */
@@ -22,6 +24,7 @@ export async function profileFiles(job: ProfileJob, signal?: AbortSignal): Promi
   };
   const { rows, contentHash, undecodable } = await readDataset(job.files, job.columns, sink, {
     inputName: job.inputName,
+    hash: job.hash !== false,
     ...(signal ? { signal } : {}),
   });
   return {
