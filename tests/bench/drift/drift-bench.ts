@@ -5,8 +5,8 @@
  *   npx tsx tests/bench/drift/drift-bench.ts [--rows 5000000,20000000] [--dir DIR] [--max-sample-rows 1000000]
  *                                            [--skip-python]
  *
- * `--rows 1000000` is the quick run. Data: generate.ts, cached in DIR (default: a folder per row count under the
- * temp dir). Ours runs bundled by esbuild as the tasks are (so profiling uses its worker threads). Every program
+ * `--rows 1000000` is the quick run. Data: generate.ts, cached in DIR/drift-bench-<rows> (DIR: the temp dir by
+ * default). Ours runs bundled by esbuild as the tasks are (so profiling uses its worker threads). Every program
  * runs under measure.py, which reports the kernel's wall time, CPU time (user + system, all threads) and peak RSS
  * for it: on a shared machine CPU time and RSS are the figures load distorts least, so the load average is
  * printed next to them. pandas needs about 4 bytes of memory per byte of CSV: when that is more than the machine
@@ -89,14 +89,14 @@ interface SizeRun {
   rows: number;
   megabytes: number;
   ours: Measured;
-  python: Measured | undefined;
+  python: Measured;
   wc: Measured;
   loadBefore: string;
   loadAfter: string;
 }
 
 function runSize(rows: number, bundle: string): SizeRun {
-  const dir = values.dir ?? join(tmpdir(), `drift-bench-${rows}`);
+  const dir = join(values.dir ?? tmpdir(), `drift-bench-${rows}`);
   mkdirSync(dir, { recursive: true });
   const baseline = join(dir, 'baseline.csv');
   const current = join(dir, 'current.csv');
@@ -113,7 +113,13 @@ function runSize(rows: number, bundle: string): SizeRun {
   const wc = measure('wc', ['-l', baseline, current]);
   const ours = measure(process.execPath, [bundle, baseline, current, values['max-sample-rows']!]);
   if (ours.failure) throw new Error(`ours failed: ${ours.failure}`);
-  let python: Measured | undefined;
+  let python: Measured = {
+    exitCode: -1,
+    wallSeconds: NaN,
+    cpuSeconds: NaN,
+    maxRssMb: NaN,
+    failure: 'not run (--skip-python)',
+  };
   if (!values['skip-python']) {
     const needMb = (bytes * PANDAS_BYTES_PER_CSV_BYTE) / 2 ** 20;
     const freeMb = availableMemoryMb();
