@@ -1,17 +1,21 @@
 /**
  * How fast and how small the drift check's data pass is, next to pandas read_csv + scipy doing the same
- * comparison, and `wc -l` reading the same files.
+ * comparison, and `wc -l` reading the same files, measured in the same run.
  *
- *   npx tsx tests/bench/drift/drift-bench.ts [--rows 5000000] [--dir DIR] [--max-sample-rows 1000000] [--skip-python]
+ *   npx tsx tests/bench/drift/drift-bench.ts [--rows 5000000,20000000] [--dir DIR] [--max-sample-rows 1000000]
+ *                                            [--skip-python]
  *
- * Data: generate.ts, cached in DIR (default: a folder per row count under the temp dir). Ours runs bundled by
- * esbuild as the tasks are (so profiling uses its two worker threads), in a child process that reports its
- * wall time and peak RSS; pandas_scipy.py reports its own. Needs python3-pandas and python3-scipy (Debian).
- * Prints figures; asserts nothing.
+ * `--rows 1000000` is the quick run. Data: generate.ts, cached in DIR/drift-bench-<rows> (DIR: the temp dir by
+ * default). Ours runs bundled by esbuild as the tasks are (so profiling uses its worker threads). Every program
+ * runs under measure.py, which reports the kernel's wall time, CPU time (user + system, all threads) and peak RSS
+ * for it: on a shared machine CPU time and RSS are the figures load distorts least, so the load average is
+ * printed next to them. pandas needs about 4 bytes of memory per byte of CSV: when that is more than the machine
+ * has free, it is not started and the output says so; when it fails, the output says how. Needs python3-pandas
+ * and python3-scipy (Debian). Prints figures; asserts nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { freemem, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
@@ -19,47 +23,55 @@ import { generateDriftData } from './generate';
 
 const { values } = parseArgs({
   options: {
-    rows: { type: 'string', default: '5000000' },
+    rows: { type: 'string', default: '5000000,20000000' },
     dir: { type: 'string' },
     'max-sample-rows': { type: 'string', default: '1000000' },
     'skip-python': { type: 'boolean', default: false },
   },
 });
-const rows = Number(values.rows);
-const dir = values.dir ?? join(tmpdir(), `drift-bench-${rows}`);
+const PYTHON = '/usr/bin/python3';
+/** Peak RSS of pandas read_csv + scipy per byte of CSV read, measured at 5M rows (1.9 GB for 0.77 GB). */
+const PANDAS_BYTES_PER_CSV_BYTE = 2.6;
 
-interface Run {
-  seconds: number;
+interface Measured {
+  exitCode: number;
+  wallSeconds: number;
+  cpuSeconds: number;
   maxRssMb: number;
-  [key: string]: unknown;
+  /** The program's own JSON line, when it printed one. */
+  report?: Record<string, unknown>;
+  /** Why it has no figures: not run, or failed. */
+  failure?: string;
 }
 
-function runJson(command: string, args: string[]): Run {
-  const started = performance.now();
-  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const wall = (performance.now() - started) / 1000;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
-  const run = JSON.parse(result.stdout.trim().split('\n').pop()!) as Run;
-  return { ...run, wallSeconds: wall };
+/** Runs a command under measure.py; the program's own last JSON line (if any) comes back as `report`. */
+function measure(command: string, args: string[]): Measured {
+  const result = spawnSync(PYTHON, [join(__dirname, 'measure.py'), command, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (result.status !== 0) throw new Error(`measure.py ${command} failed:\n${result.stderr}`);
+  const lines = result.stdout.trim().split('\n');
+  const measured = JSON.parse(lines.pop()!) as Measured;
+  const last = lines.pop();
+  if (last?.startsWith('{')) measured.report = JSON.parse(last) as Record<string, unknown>;
+  if (measured.exitCode !== 0)
+    measured.failure =
+      measured.exitCode < 0
+        ? `killed by signal ${-measured.exitCode}${measured.exitCode === -9 ? ' (out of memory?)' : ''} after ${measured.wallSeconds.toFixed(0)} s at ${measured.maxRssMb.toFixed(0)} MB`
+        : `exit code ${measured.exitCode}: ${result.stderr.trim().split('\n').slice(-1)[0] ?? ''}`;
+  return measured;
 }
 
-async function main(): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  const baseline = join(dir, 'baseline.csv');
-  const current = join(dir, 'current.csv');
-  if (!existsSync(baseline) || !existsSync(current)) {
-    console.log(`generating ${rows} rows x 12 columns per side in ${dir} ...`);
-    generateDriftData(dir, rows);
-  }
-  const mb = (path: string) => statSync(path).size / 2 ** 20;
-  console.log(`data: ${baseline} (${mb(baseline).toFixed(0)} MB), ${current} (${mb(current).toFixed(0)} MB)`);
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
 
-  // wc -l first: it also brings both files into the page cache, so every run below reads them from memory.
-  const wcStarted = performance.now();
-  spawnSync('wc', ['-l', baseline, current]);
-  const wcSeconds = (performance.now() - wcStarted) / 1000;
-
-  const bundle = join(dir, 'run-ours.js');
+async function bundleOurs(): Promise<string> {
+  // A folder of its own: two benchmarks running at once must not overwrite each other's bundle.
+  const bundle = join(mkdtempSync(join(tmpdir(), 'drift-bench-ours-')), 'run-ours.js');
   await build({
     entryPoints: [join(__dirname, 'run-ours.ts')],
     outfile: bundle,
@@ -70,40 +82,129 @@ async function main(): Promise<void> {
     mainFields: ['module', 'main'],
     logLevel: 'warning',
   });
-  const ours = runJson(process.execPath, [bundle, baseline, current, values['max-sample-rows']!]);
-  const python = values['skip-python']
-    ? undefined
-    : runJson('/usr/bin/python3', [join(__dirname, 'pandas_scipy.py'), baseline, current]);
+  return bundle;
+}
 
-  const line = (name: string, seconds: number, rss?: number) =>
-    console.log(
-      `${name.padEnd(22)} ${seconds.toFixed(2).padStart(8)} s${rss === undefined ? '' : `  ${rss.toFixed(0).padStart(6)} MB peak RSS`}`,
-    );
-  console.log(`\n${rows} rows x 12 columns per side`);
-  line('ours (wall)', ours.wallSeconds as number, ours.maxRssMb);
+interface SizeRun {
+  rows: number;
+  megabytes: number;
+  ours: Measured;
+  python: Measured;
+  wc: Measured;
+  loadBefore: string;
+  loadAfter: string;
+}
+
+function runSize(rows: number, bundle: string): SizeRun {
+  const dir = join(values.dir ?? tmpdir(), `drift-bench-${rows}`);
+  mkdirSync(dir, { recursive: true });
+  const baseline = join(dir, 'baseline.csv');
+  const current = join(dir, 'current.csv');
+  if (!existsSync(baseline) || !existsSync(current)) {
+    console.log(`generating ${rows} rows x 12 columns per side in ${dir} ...`);
+    generateDriftData(dir, rows);
+  }
+  const bytes = statSync(baseline).size + statSync(current).size;
+  const megabytes = bytes / 2 ** 20;
+  console.log(`\n${rows} rows: ${baseline}, ${current} (${megabytes.toFixed(0)} MB together)`);
+  const loadBefore = load();
+  // wc -l first: it also brings both files into the page cache, so every run below reads them from memory.
+  measure('wc', ['-l', baseline, current]);
+  const wc = measure('wc', ['-l', baseline, current]);
+  const ours = measure(process.execPath, [bundle, baseline, current, values['max-sample-rows']!]);
+  if (ours.failure) throw new Error(`ours failed: ${ours.failure}`);
+  let python: Measured = {
+    exitCode: -1,
+    wallSeconds: NaN,
+    cpuSeconds: NaN,
+    maxRssMb: NaN,
+    failure: 'not run (--skip-python)',
+  };
+  if (!values['skip-python']) {
+    const needMb = (bytes * PANDAS_BYTES_PER_CSV_BYTE) / 2 ** 20;
+    const freeMb = availableMemoryMb();
+    python =
+      needMb > freeMb
+        ? {
+            exitCode: -1,
+            wallSeconds: NaN,
+            cpuSeconds: NaN,
+            maxRssMb: NaN,
+            failure: `not run: it would need about ${needMb.toFixed(0)} MB and ${freeMb.toFixed(0)} MB are available`,
+          }
+        : measure(PYTHON, [join(__dirname, 'pandas_scipy.py'), baseline, current]);
+  }
+  return { rows, megabytes, ours, python, wc, loadBefore, loadAfter: load() };
+}
+
+/** MemAvailable from /proc/meminfo (what can be had without swapping), else free memory. */
+function availableMemoryMb(): number {
+  try {
+    const match = /MemAvailable:\s+(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'));
+    if (match) return Number(match[1]) / 1024;
+  } catch {
+    // Not Linux.
+  }
+  return freemem() / 2 ** 20;
+}
+
+const cell = (value: number, digits: number, width: number) =>
+  (Number.isFinite(value) ? value.toFixed(digits) : '-').padStart(width);
+
+function printTable(runs: readonly SizeRun[]): void {
   console.log(
-    `  profile ${(ours.profileSeconds as number).toFixed(2)} s, compare ${(ours.compareSeconds as number).toFixed(2)} s${ours.compareError ? ` (compare failed: ${String(ours.compareError)})` : ''}`,
+    `\n${'rows'.padStart(10)}  ${'program'.padEnd(16)} ${'wall s'.padStart(8)} ${'CPU s'.padStart(8)} ${'peak MB'.padStart(8)}   load average (1, 5, 15 min) before / after`,
   );
-  if (python) line('pandas + scipy (wall)', python.wallSeconds as number, python.maxRssMb);
-  line('wc -l', wcSeconds);
-  if (python) {
+  for (const run of runs) {
+    const row = (name: string, m: Measured) =>
+      console.log(
+        `${String(run.rows).padStart(10)}  ${name.padEnd(16)} ${cell(m.wallSeconds, 2, 8)} ${cell(m.cpuSeconds, 2, 8)} ${cell(m.maxRssMb, 0, 8)}`,
+      );
+    row('ours', run.ours);
+    if (run.python?.failure)
+      console.log(`${String(run.rows).padStart(10)}  pandas + scipy   ${run.python.failure}`);
+    else if (run.python) row('pandas + scipy', run.python);
+    row('wc -l', run.wc);
+    console.log(`${''.padStart(10)}  ${run.loadBefore} / ${run.loadAfter}`);
+  }
+  console.log(
+    `\n${'rows'.padStart(10)}  ${'pandas/ours wall'.padStart(16)} ${'CPU'.padStart(6)} ${'memory'.padStart(7)}   ${'ours/wc wall'.padStart(12)} ${'CPU'.padStart(6)}`,
+  );
+  for (const run of runs) {
+    const p = run.python && !run.python.failure ? run.python : undefined;
+    const ratio = (a: number | undefined, b: number) => cell(a === undefined ? NaN : a / b, 1, 6);
     console.log(
-      `\npandas+scipy / ours:  ${((python.wallSeconds as number) / (ours.wallSeconds as number)).toFixed(1)}x time, ${(python.maxRssMb / ours.maxRssMb).toFixed(1)}x memory`,
+      `${String(run.rows).padStart(10)}  ${`${ratio(p?.wallSeconds, run.ours.wallSeconds)}x`.padStart(16)} ${ratio(p?.cpuSeconds, run.ours.cpuSeconds)}x ${ratio(p?.maxRssMb, run.ours.maxRssMb)}x   ${`${ratio(run.ours.wallSeconds, run.wc.wallSeconds)}x`.padStart(12)} ${ratio(run.ours.cpuSeconds, run.wc.cpuSeconds)}x`,
     );
   }
-  console.log(`ours / wc -l:         ${((ours.wallSeconds as number) / wcSeconds).toFixed(1)}x time`);
-  if (python) {
-    const theirs = python.features as Record<string, Record<string, number>>;
-    const mine = ours.features as Record<string, Record<string, number>>;
-    console.log('\nfeature           ours (wasserstein_n | JS)   pandas+scipy');
-    for (const name of Object.keys(theirs)) {
-      const a = mine[name] ?? {};
-      const b = theirs[name]!;
-      const figure = (m: Record<string, number>) =>
-        (m.wasserstein_normalized ?? m.jensen_shannon)?.toFixed(4) ?? '-';
-      console.log(`${name.padEnd(17)} ${figure(a).padStart(10)}                 ${figure(b).padStart(10)}`);
-    }
+}
+
+function printFigures(run: SizeRun): void {
+  const mine = run.ours.report?.features as Record<string, Record<string, number>> | undefined;
+  const theirs = run.python?.report?.features as Record<string, Record<string, number>> | undefined;
+  if (!mine) return;
+  console.log(`\n${run.rows} rows: feature           ours (wasserstein_n | JS)   pandas+scipy`);
+  for (const name of Object.keys(mine)) {
+    const figure = (m: Record<string, number> | undefined) =>
+      (m?.wasserstein_normalized ?? m?.jensen_shannon)?.toFixed(4) ?? '-';
+    console.log(
+      `${name.padEnd(27)} ${figure(mine[name]).padStart(10)}                 ${figure(theirs?.[name]).padStart(10)}`,
+    );
   }
+}
+
+async function main(): Promise<void> {
+  const sizes = values.rows!.split(',').map(Number);
+  if (sizes.some((rows) => !Number.isInteger(rows) || rows < 1))
+    throw new Error(`--rows: a comma-separated list of row counts, not "${values.rows}"`);
+  const bundle = await bundleOurs();
+  const runs: SizeRun[] = [];
+  for (const rows of sizes) {
+    const run = runSize(rows, bundle);
+    runs.push(run);
+    printFigures(run);
+  }
+  printTable(runs);
 }
 
 main().catch((error: unknown) => {

@@ -25,6 +25,8 @@ export interface ProfileJob {
   readonly fileKeys?: readonly string[];
   /** A part of a dataset, to be merged (mergeProfiles): its sample is not cut to maxSampleRows. */
   readonly part?: boolean;
+  /** Whether to compute the files' contentHash (default true; a column group other than the first skips it). */
+  readonly hash?: boolean;
 }
 
 /** The files' paths relative to the folder they all are in, with / separators. */
@@ -55,6 +57,7 @@ export async function profileFiles(job: ProfileJob, signal?: AbortSignal): Promi
   };
   const { rows, contentHash, undecodable } = await readDataset(job.files, job.columns, sink, {
     inputName: job.inputName,
+    hash: job.hash !== false,
     ...(signal ? { signal } : {}),
   });
   return {

@@ -8,6 +8,7 @@ import { resolveDataSpec, type DataSource } from '../read/resolve';
 import type { DataFile } from '../read/sink';
 import { profileFiles } from './profile-files';
 import { loadProfile } from './saved';
+import { cutSide, joinGroups, plan, runQueue, type SideWork } from './schedule';
 import { canUseWorkers, profileInWorker } from './worker';
 
 export interface ProfileOptions {
@@ -141,43 +142,61 @@ export async function profileBoth(
     seed: options.seed,
     inputName,
   });
-  if (baselineSource.kind === 'profile' || currentSource.kind === 'profile') {
-    const side = async (saved: DatasetProfile | undefined, source: DataSource, inputName: string) =>
-      saved
-        ? selectFromProfile(saved, columns, inputName, source.kind === 'profile' ? source.display : '')
-        : profileFiles(job((source as DataSource & { kind: 'files' }).files, inputName), options.signal);
-    const baseline = await side(savedBaseline, baselineSource, names.baseline);
-    const current = await side(savedCurrent, currentSource, names.current);
-    return { baseline, current, columns };
-  }
-  const baselineJob = job(baselineSource.files, names.baseline);
-  const currentJob = job((currentSource as DataSource & { kind: 'files' }).files, names.current);
+  const savedSide = (saved: DatasetProfile, source: DataSource, inputName: string) =>
+    selectFromProfile(saved, columns, inputName, source.kind === 'profile' ? source.display : '');
+  const sides = [
+    { saved: savedBaseline, source: baselineSource, inputName: names.baseline },
+    { saved: savedCurrent, source: currentSource, inputName: names.current },
+  ];
+  const read = sides.flatMap((side) =>
+    side.saved
+      ? []
+      : [{ job: job((side.source as DataSource & { kind: 'files' }).files, side.inputName), side }],
+  );
+  const bytes = read.map((work) => bytesOf(work.job.files));
   const worthIt =
-    options.workers === 'always' ||
-    (availableParallelism() >= 2 &&
-      bytesOf(baselineJob.files) + bytesOf(currentJob.files) >= PARALLEL_MIN_BYTES);
-  if (options.workers !== 'never' && canUseWorkers() && worthIt) {
-    const controller = new AbortController();
-    const abort = () => controller.abort(options.signal?.reason);
-    options.signal?.addEventListener('abort', abort, { once: true });
-    try {
-      // One failing side stops the other rather than letting it read gigabytes for nothing.
-      const [baseline, current] = await Promise.all(
-        [baselineJob, currentJob].map((side) =>
-          profileInWorker(side, controller.signal).catch((error: unknown) => {
-            controller.abort(error);
-            throw error;
-          }),
-        ),
-      );
-      return { baseline: baseline!, current: current!, columns };
-    } finally {
-      options.signal?.removeEventListener('abort', abort);
-    }
+    read.length > 0 &&
+    (options.workers === 'always' ||
+      (availableParallelism() >= 2 && bytes.reduce((a, b) => a + b, 0) >= PARALLEL_MIN_BYTES));
+  let profiles: DatasetProfile[];
+  if (options.workers !== 'never' && canUseWorkers() && worthIt)
+    profiles = await profileInWorkers(
+      read.map((work, index) => ({ job: work.job, bytes: bytes[index]! })),
+      options.signal,
+    );
+  else {
+    profiles = [];
+    for (const work of read) profiles.push(await profileFiles(work.job, options.signal));
   }
-  const baseline = await profileFiles(baselineJob, options.signal);
-  const current = await profileFiles(currentJob, options.signal);
-  return { baseline, current, columns };
+  const [baseline, current] = sides.map((side) =>
+    side.saved ? savedSide(side.saved, side.source, side.inputName) : profiles.shift()!,
+  );
+  return { baseline: baseline!, current: current!, columns };
+}
+
+/** Worker threads profiling at once: the steps' machines have two cores. */
+const WORKERS = 2;
+
+/**
+ * Profiles the sides on worker threads, each side cut into column groups as `plan` says, the groups queued
+ * over WORKERS threads. One failing group stops the others rather than letting them read gigabytes for nothing.
+ */
+async function profileInWorkers(sides: readonly SideWork[], signal?: AbortSignal): Promise<DatasetProfile[]> {
+  const groups = plan(sides, WORKERS);
+  const pieces = sides.map((side, index) => cutSide(side.job, groups[index]!));
+  const controller = new AbortController();
+  const abort = () => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    const results = await runQueue(
+      pieces.flat().map((piece) => () => profileInWorker(piece, controller.signal)),
+      WORKERS,
+      controller,
+    );
+    return sides.map((side, index) => joinGroups(side.job, results.splice(0, pieces[index]!.length)));
+  } finally {
+    signal?.removeEventListener('abort', abort);
+  }
 }
 
 function bytesOf(files: readonly DataFile[]): number {

@@ -1,10 +1,9 @@
 /** Helpers on ascending Float64Arrays: the numeric statistics take sorted samples so each sorts once. */
+import { radixSort } from './radix-sort';
 
-/** A sorted copy (Float64Array sort is numeric); the input is left untouched. */
+/** A sorted copy, in Float64Array sort's numeric order; the input is left untouched. */
 export function sortedCopy(values: Float64Array | readonly number[]): Float64Array {
-  const copy = Float64Array.from(values);
-  copy.sort();
-  return copy;
+  return radixSort(values instanceof Float64Array ? values.slice() : Float64Array.from(values));
 }
 
 /** Number of values < x (numpy searchsorted side='left'). */

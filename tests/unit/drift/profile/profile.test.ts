@@ -167,4 +167,28 @@ if (isMainThread) void main();
       "true 50 DataError e.csv:3: expected 3 fields (delimiter ',', from the header) but found 1. The row holds ';': mixed delimiters?",
     );
   });
+
+  it('cuts the one side read beside a saved profile into column groups on worker threads, same profile as in-process', () => {
+    const script = join(dir, 'saved-side.ts');
+    writeFileSync(
+      script,
+      `import { isMainThread } from 'node:worker_threads';
+import { profileBoth, profileDataset, saveProfile } from ${JSON.stringify(join(repoRoot, 'shared/src/drift/profile'))};
+const options = { workspaceDir: ${JSON.stringify(dir)}, maxSampleRows: 50, seed: 3 };
+async function main() {
+  saveProfile(await profileDataset('a.csv', { ...options, inputName: 'baselineData' }), ${JSON.stringify(join(dir, 'a.profile.json'))});
+  const inWorkers = await profileBoth('a.profile.json', 'b.csv', { ...options, workers: 'always' });
+  const inProcess = await profileBoth('a.profile.json', 'b.csv', { ...options, workers: 'never' });
+  const plain = (pair: typeof inWorkers) => JSON.stringify(pair, (_k, v) => (v instanceof Map ? [...v] : ArrayBuffer.isView(v) ? [...(v as Float64Array)] : v));
+  process.stdout.write(String(plain(inWorkers) === plain(inProcess)) + ' ' + inWorkers.current.columns.map((c) => c.name).join(',') + ' ' + /^sha256:/.test(inWorkers.current.source.contentHash));
+}
+if (isMainThread) void main();
+`,
+    );
+    const output = execFileSync(process.execPath, ['--import', 'tsx', script], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    expect(output).toBe('true x,k,city true');
+  });
 });
