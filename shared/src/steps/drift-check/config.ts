@@ -6,7 +6,7 @@ import type { InputName } from '../../step/input-types';
 import type { StepInputs } from '../../step/inputs';
 import { existingFile, givenPath } from '../../step/input-paths';
 import type { driftCheckManifest } from './manifest';
-import { loadThresholdsFile, type ThresholdsFile } from './thresholds-file';
+import { loadThresholdsFile, type ThresholdsFile } from '../../drift/thresholds-file';
 
 type DriftCheckInputs = StepInputs<typeof driftCheckManifest>;
 

@@ -27,7 +27,7 @@ import { fileInArtifacts } from '../../evidence/artifact-file';
 import { DataError, InputError, InputErrors } from '../../step/errors';
 import { redactDeep } from '../../step/redactor';
 import type { DriftCheckConfig } from './config';
-import type { FeatureThreshold } from './thresholds-file';
+import type { FeatureThreshold } from '../../drift/thresholds-file';
 
 const ICONS = { pass: '✔', warn: '⚠', fail: '✘', skipped: '⏭', insufficient_data: '?' } as const;
 /** Features named in the step's result message before the rest are counted. */

@@ -5,7 +5,7 @@ import { describeError } from '../../../../shared/src/step/describe-error';
 import {
   loadThresholdsFile,
   parseThresholds,
-} from '../../../../shared/src/steps/drift-check/thresholds-file';
+} from '../../../../shared/src/drift/thresholds-file';
 import { parseYaml } from '../../../../shared/src/yaml/load-yaml';
 import { scratchFolder } from '../../../harness/scratch-folders';
 
