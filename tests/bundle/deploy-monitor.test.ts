@@ -9,6 +9,10 @@ import type { Host, HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
 import { scratchFolder } from '../harness/scratch-folders';
 
+/** A JSON object read back from the emulator, walked without types (the assertions say the shape). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON read in assertions only
+type Untyped = Record<string, any>;
+
 /**
  * The bundled deploy step's `monitor` input, as both hosts run it, on one emulator (each host its own endpoint):
  * `monitor: true` creates the deployment's model monitor schedule with the data drift signal and the thresholds
@@ -112,7 +116,7 @@ describe.each(hosts)('on %s', (host) => {
     expectSucceeded(first);
     const created = schedule(name)!;
     expect(created).toBeDefined();
-    const props = created.body['properties'] as Record<string, any>;
+    const props = created.body['properties'] as Untyped;
     expect(props['provisioningState']).toBe('Succeeded');
     expect(props['tags']['azureml-steps.monitor']).toBe(`${endpoint}/blue`);
     expect(props['trigger']).toMatchObject({ triggerType: 'Recurrence', frequency: 'Day', interval: 1 });
@@ -125,7 +129,7 @@ describe.each(hosts)('on %s', (host) => {
     expect(definition['alertNotificationSettings']).toEqual({
       emailNotificationSettings: { emails: ['ml-team@example.com', 'oncall@example.com'] },
     });
-    const signals = Object.values(definition['signals']) as Record<string, any>[];
+    const signals = Object.values(definition['signals']) as Untyped[];
     expect(signals.map((s) => [s['features']['features'], s['metricThresholds']])).toEqual(
       expect.arrayContaining([
         [
