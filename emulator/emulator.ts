@@ -18,6 +18,7 @@ import { KubernetesConfigurationEmulator } from './arm/kubernetes-configuration'
 import { MachineLearningEmulator } from './arm/machine-learning';
 import { MachineLearningAssetsEmulator } from './arm/ml-assets';
 import { MachineLearningDatastoresEmulator } from './arm/ml-datastores';
+import { MachineLearningSchedulesEmulator } from './arm/ml-schedules';
 import { MachineLearningJobsEmulator } from './arm/ml-jobs';
 import type { OperationManager } from './arm/operations';
 import type { ResourceStore } from './arm/store';
@@ -90,6 +91,8 @@ export interface Emulator {
    */
   datastores: MachineLearningDatastoresEmulator;
   jobs: MachineLearningJobsEmulator;
+  /** Schedules (model monitors): stored, listed and deleted as the schedules API does; nothing is triggered. */
+  schedules: MachineLearningSchedulesEmulator;
   /** Runs the jobs PUT through ARM, locally (`job-runner.ts`; README "Running jobs"). */
   jobRunner: JobRunner;
   /** Microsoft.ContainerService managed clusters. */
@@ -195,6 +198,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     assets.register();
     const jobs = new MachineLearningJobsEmulator(arm);
     jobs.register();
+    const schedules = new MachineLearningSchedulesEmulator(arm);
+    schedules.register();
     const aks = new ContainerServiceEmulator(arm);
     aks.register();
     const kubernetesConfiguration = new KubernetesConfigurationEmulator(arm);
@@ -252,6 +257,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       assets,
       datastores,
       jobs,
+      schedules,
       jobRunner,
       aks,
       kubernetesConfiguration,

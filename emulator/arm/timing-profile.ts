@@ -53,6 +53,10 @@ export const OPERATION_TIMINGS: Readonly<Record<string, OperationTiming>> = {
   'post computes': ml(60),
   'post jobs': ml(20),
   'delete jobs': ml(10),
+  // A schedule is stored, not provisioned: its writes take seconds (assumed; the docs give no figure).
+  'create schedules': ml(10),
+  'update schedules': ml(10),
+  'delete schedules': ml(10),
   'create extensions': arm(300),
   'update extensions': arm(120),
   'delete extensions': arm(120),

@@ -301,6 +301,333 @@ const DEPLOYMENTS_2025_12_01: ModelDelta = {
   ],
 };
 
+const MONITOR_MUTABLE = { nullable: true } as const;
+const DATA_TYPE: PropertySchema = {
+  type: 'string',
+  enum: ['Numerical', 'Categorical'],
+  enumName: 'MonitoringFeatureDataType',
+  extensible: true,
+  required: true,
+};
+const INPUT_DATA: PropertySchema = { type: 'object', model: 'MonitoringInputDataBase', required: true };
+const THRESHOLD: PropertySchema = { type: 'object', model: 'MonitoringThreshold', ...MONITOR_MUTABLE };
+const FEATURE_TYPES: PropertySchema = {
+  type: 'dictionary',
+  values: {
+    type: 'string',
+    enum: ['Numerical', 'Categorical'],
+    enumName: 'MonitoringFeatureDataType',
+    extensible: true,
+  },
+  nullable: true,
+};
+
+/**
+ * The model monitors of 2025-12-01 (schedules whose action is CreateMonitor): ScheduleActionType gains
+ * CreateMonitor, and the monitor's definitions, read in the specification. The schedule's own models are derived
+ * from the SDK (2022-10-01), which does not mark `properties`, `action` and `trigger` required: 2025-12-01's
+ * ScheduleResource and Schedule do. Checked in full: the DataDrift signal (the one the deploy step sends) and what it
+ * references. The other signal types (DataQuality, FeatureAttributionDrift, Custom, PredictionDrift) are known
+ * values whose own fields are not checked here; TopNByAttribution's fields were not read (not checked either).
+ */
+const MONITORS_2025_12_01: ModelDelta = {
+  apiVersion: '2025-12-01',
+  source:
+    `${MFE}/2025-12-01/mfe.json definitions ScheduleResource.required properties, Schedule.required action and ` +
+    'trigger, ScheduleActionType (CreateMonitor), CreateMonitorAction, MonitorDefinition, MonitoringTarget, ' +
+    'ModelTaskType, MonitorComputeConfigurationBase, MonitorComputeType, MonitorServerlessSparkCompute, ' +
+    'MonitorComputeIdentityBase, MonitorComputeIdentityType, ManagedComputeIdentity, MonitorNotificationSettings, ' +
+    'MonitorEmailNotificationSettings, MonitoringSignalBase, MonitoringSignalType, MonitoringNotificationType, ' +
+    'DataDriftMonitoringSignal, DataDriftMetricThresholdBase, MonitoringFeatureDataType, ' +
+    'NumericalDataDriftMetricThreshold, NumericalDataDriftMetric, CategoricalDataDriftMetricThreshold, ' +
+    'CategoricalDataDriftMetric, MonitoringThreshold, MonitoringInputDataBase, MonitoringInputDataType, ' +
+    'FixedInputData, RollingInputData, StaticInputData, MonitoringFeatureFilterBase, MonitoringFeatureFilterType, ' +
+    'FeatureSubset, FeatureImportanceSettings, FeatureImportanceMode',
+  models: [
+    {
+      name: 'CreateMonitorAction',
+      extends: 'ScheduleActionBase',
+      properties: { monitorDefinition: { type: 'object', model: 'MonitorDefinition', required: true } },
+    },
+    {
+      name: 'MonitorDefinition',
+      properties: {
+        alertNotificationSettings: { type: 'object', model: 'MonitorNotificationSettings', nullable: true },
+        computeConfiguration: { type: 'object', model: 'MonitorComputeConfigurationBase', required: true },
+        monitoringTarget: { type: 'object', model: 'MonitoringTarget', nullable: true },
+        signals: {
+          type: 'dictionary',
+          values: { type: 'object', model: 'MonitoringSignalBase' },
+          required: true,
+        },
+      },
+    },
+    {
+      name: 'MonitoringTarget',
+      properties: {
+        deploymentId: { type: 'string', nullable: true },
+        modelId: { type: 'string', nullable: true },
+        taskType: {
+          type: 'string',
+          enum: ['Classification', 'Regression'],
+          enumName: 'ModelTaskType',
+          extensible: true,
+          required: true,
+        },
+      },
+    },
+    {
+      name: 'MonitorComputeConfigurationBase',
+      properties: {
+        computeType: {
+          type: 'string',
+          enum: ['ServerlessSpark'],
+          enumName: 'MonitorComputeType',
+          extensible: true,
+          required: true,
+        },
+      },
+      discriminator: {
+        property: 'computeType',
+        values: { ServerlessSpark: 'MonitorServerlessSparkCompute' },
+      },
+    },
+    {
+      name: 'MonitorServerlessSparkCompute',
+      extends: 'MonitorComputeConfigurationBase',
+      properties: {
+        computeIdentity: { type: 'object', model: 'MonitorComputeIdentityBase', required: true },
+        instanceType: { ...NAME_LIKE, required: true },
+        runtimeVersion: { type: 'string', pattern: '^[0-9]+\\.[0-9]+$', minLength: 1, required: true },
+      },
+    },
+    {
+      name: 'MonitorComputeIdentityBase',
+      properties: {
+        computeIdentityType: {
+          type: 'string',
+          enum: ['AmlToken', 'ManagedIdentity'],
+          enumName: 'MonitorComputeIdentityType',
+          extensible: true,
+          required: true,
+        },
+      },
+      discriminator: {
+        property: 'computeIdentityType',
+        values: { AmlToken: 'AmlTokenComputeIdentity', ManagedIdentity: 'ManagedComputeIdentity' },
+      },
+    },
+    { name: 'AmlTokenComputeIdentity', extends: 'MonitorComputeIdentityBase', properties: {} },
+    {
+      name: 'ManagedComputeIdentity',
+      extends: 'MonitorComputeIdentityBase',
+      properties: { identity: { type: 'any', nullable: true } },
+    },
+    {
+      name: 'MonitorNotificationSettings',
+      properties: {
+        emailNotificationSettings: {
+          type: 'object',
+          model: 'MonitorEmailNotificationSettings',
+          nullable: true,
+        },
+      },
+    },
+    { name: 'MonitorEmailNotificationSettings', properties: { emails: STRINGS } },
+    {
+      name: 'MonitoringSignalBase',
+      properties: {
+        notificationTypes: {
+          type: 'array',
+          items: {
+            type: 'string',
+            enum: ['AmlNotification'],
+            enumName: 'MonitoringNotificationType',
+            extensible: true,
+          },
+          nullable: true,
+        },
+        properties: { type: 'dictionary', values: { type: 'string' }, nullable: true },
+        signalType: {
+          type: 'string',
+          enum: ['DataDrift', 'PredictionDrift', 'DataQuality', 'FeatureAttributionDrift', 'Custom'],
+          enumName: 'MonitoringSignalType',
+          extensible: true,
+          required: true,
+        },
+      },
+      discriminator: {
+        property: 'signalType',
+        values: {
+          DataDrift: 'DataDriftMonitoringSignal',
+          PredictionDrift: 'MonitoringSignalUnchecked',
+          DataQuality: 'MonitoringSignalUnchecked',
+          FeatureAttributionDrift: 'MonitoringSignalUnchecked',
+          Custom: 'MonitoringSignalUnchecked',
+        },
+      },
+    },
+    { name: 'MonitoringSignalUnchecked', extends: 'MonitoringSignalBase', properties: {} },
+    {
+      name: 'DataDriftMonitoringSignal',
+      extends: 'MonitoringSignalBase',
+      properties: {
+        featureDataTypeOverride: FEATURE_TYPES,
+        featureImportanceSettings: { type: 'object', model: 'FeatureImportanceSettings', nullable: true },
+        features: { type: 'object', model: 'MonitoringFeatureFilterBase', nullable: true },
+        metricThresholds: {
+          type: 'array',
+          items: { type: 'object', model: 'DataDriftMetricThresholdBase' },
+          required: true,
+        },
+        productionData: INPUT_DATA,
+        referenceData: INPUT_DATA,
+      },
+    },
+    {
+      name: 'DataDriftMetricThresholdBase',
+      properties: { dataType: DATA_TYPE, threshold: THRESHOLD },
+      discriminator: {
+        property: 'dataType',
+        values: {
+          Numerical: 'NumericalDataDriftMetricThreshold',
+          Categorical: 'CategoricalDataDriftMetricThreshold',
+        },
+      },
+    },
+    {
+      name: 'NumericalDataDriftMetricThreshold',
+      extends: 'DataDriftMetricThresholdBase',
+      properties: {
+        metric: {
+          type: 'string',
+          enum: [
+            'JensenShannonDistance',
+            'PopulationStabilityIndex',
+            'NormalizedWassersteinDistance',
+            'TwoSampleKolmogorovSmirnovTest',
+          ],
+          enumName: 'NumericalDataDriftMetric',
+          extensible: true,
+          required: true,
+        },
+      },
+    },
+    {
+      name: 'CategoricalDataDriftMetricThreshold',
+      extends: 'DataDriftMetricThresholdBase',
+      properties: {
+        metric: {
+          type: 'string',
+          enum: ['JensenShannonDistance', 'PopulationStabilityIndex', 'PearsonsChiSquaredTest'],
+          enumName: 'CategoricalDataDriftMetric',
+          extensible: true,
+          required: true,
+        },
+      },
+    },
+    { name: 'MonitoringThreshold', properties: { value: { type: 'number', nullable: true } } },
+    {
+      name: 'MonitoringInputDataBase',
+      properties: {
+        columns: { type: 'dictionary', values: { type: 'string' }, nullable: true },
+        dataContext: { type: 'string', nullable: true },
+        inputDataType: {
+          type: 'string',
+          enum: ['Static', 'Rolling', 'Fixed'],
+          enumName: 'MonitoringInputDataType',
+          extensible: true,
+          required: true,
+        },
+        jobInputType: {
+          type: 'string',
+          enum: [
+            'literal',
+            'uri_file',
+            'uri_folder',
+            'mltable',
+            'custom_model',
+            'mlflow_model',
+            'triton_model',
+          ],
+          enumName: 'JobInputType',
+          extensible: true,
+          required: true,
+        },
+        uri: { ...NAME_LIKE, required: true },
+      },
+      discriminator: {
+        property: 'inputDataType',
+        values: { Static: 'StaticInputData', Rolling: 'RollingInputData', Fixed: 'FixedInputData' },
+      },
+    },
+    { name: 'FixedInputData', extends: 'MonitoringInputDataBase', properties: {} },
+    {
+      name: 'RollingInputData',
+      extends: 'MonitoringInputDataBase',
+      properties: {
+        preprocessingComponentId: { type: 'string', nullable: true },
+        windowOffset: { type: 'duration', required: true },
+        windowSize: { type: 'duration', required: true },
+      },
+    },
+    {
+      name: 'StaticInputData',
+      extends: 'MonitoringInputDataBase',
+      properties: {
+        preprocessingComponentId: { type: 'string', nullable: true },
+        windowEnd: { type: 'date-time', required: true },
+        windowStart: { type: 'date-time', required: true },
+      },
+    },
+    {
+      name: 'MonitoringFeatureFilterBase',
+      properties: {
+        filterType: {
+          type: 'string',
+          enum: ['AllFeatures', 'TopNByAttribution', 'FeatureSubset'],
+          enumName: 'MonitoringFeatureFilterType',
+          extensible: true,
+          required: true,
+        },
+      },
+      discriminator: {
+        property: 'filterType',
+        values: {
+          AllFeatures: 'AllFeatures',
+          TopNByAttribution: 'TopNFeaturesByAttribution',
+          FeatureSubset: 'FeatureSubset',
+        },
+      },
+    },
+    { name: 'AllFeatures', extends: 'MonitoringFeatureFilterBase', properties: {} },
+    { name: 'TopNFeaturesByAttribution', extends: 'MonitoringFeatureFilterBase', properties: {} },
+    {
+      name: 'FeatureSubset',
+      extends: 'MonitoringFeatureFilterBase',
+      properties: { features: { type: 'array', items: { type: 'string' }, required: true } },
+    },
+    {
+      name: 'FeatureImportanceSettings',
+      properties: {
+        mode: {
+          type: 'string',
+          enum: ['Disabled', 'Enabled'],
+          enumName: 'FeatureImportanceMode',
+          extensible: true,
+        },
+        targetColumn: { type: 'string', nullable: true },
+      },
+    },
+  ],
+  subtypes: [{ base: 'ScheduleActionBase', value: 'CreateMonitor', model: 'CreateMonitorAction' }],
+  required: [
+    { model: 'Schedule', property: 'properties' },
+    { model: 'ScheduleProperties', property: 'action' },
+    { model: 'ScheduleProperties', property: 'trigger' },
+  ],
+};
+
 export const ML_DELTAS: readonly ModelDelta[] = [
   {
     apiVersion: '2023-04-01',
@@ -320,4 +647,5 @@ export const ML_DELTAS: readonly ModelDelta[] = [
   },
   JOBS_2025_12_01,
   DEPLOYMENTS_2025_12_01,
+  MONITORS_2025_12_01,
 ];

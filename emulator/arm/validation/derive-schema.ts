@@ -63,6 +63,7 @@ export const SDKS: readonly SdkSource[] = [
       'components/versions': { model: 'ComponentVersion', operations: 'componentVersions' },
       computes: { model: 'ComputeResource', operations: 'computeOperations' },
       datastores: { model: 'Datastore', operations: 'datastores' },
+      schedules: { model: 'Schedule', operations: 'schedules' },
     },
   },
   {

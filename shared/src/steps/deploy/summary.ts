@@ -4,6 +4,19 @@ import type { Traffic } from './traffic';
 import { describeTraffic } from './traffic';
 import { describeDeployRun } from './intent';
 
+/** The deployment's model monitor (`monitor` input): what it checks, when it runs, what the run did to it. */
+export interface MonitorReport {
+  schedule: string;
+  /** created, updated, unchanged, removed, would be created, ..., or why nothing was done. */
+  outcome: string;
+  /** When it runs and which window of inputs it reads. */
+  runs?: string;
+  /** One per signal: the features (or all), Azure's metrics, the threshold. */
+  checks?: { signal: string; features: string[] | 'all'; metrics: string[]; threshold: number }[];
+  /** Thresholds-file features on a metric Azure ML's monitors do not have: not monitored. */
+  notMonitorable?: { feature: string; metric: string }[];
+}
+
 /** What a deploy run did, for the job summary and the evidence JSON. */
 export interface DeployReport {
   /** The deploy action run (absent only in reports built by hand). */
@@ -37,6 +50,7 @@ export interface DeployReport {
     type: string;
     tags?: Record<string, string>;
   };
+  monitor?: MonitorReport;
   /** For the evidence only, after the rest: what was sent or used (deployment body, resolution, container group). */
   evidence?: Record<string, unknown>;
 }
@@ -79,6 +93,7 @@ function renderDeploySummary(report: DeployReport): string {
         ...report.checks.map((c) => `- ${c.ok ? '✅' : '❌'} ${cell(c.check)}: ${cell(c.detail)}`),
       ].join('\n'),
     );
+  if (report.monitor) parts.push(renderMonitor(report.monitor));
   if (report.requests?.length)
     parts.push(
       [
@@ -138,6 +153,23 @@ export const deployReporter: StepReporter<DeployConfig, DeployReport> = {
     };
   },
 };
+
+function renderMonitor(monitor: MonitorReport): string {
+  const lines = [`**Model monitor** \`${cell(monitor.schedule)}\`: ${cell(monitor.outcome)}.`];
+  if (monitor.runs)
+    lines.push(
+      `- Runs ${cell(monitor.runs)}, on the deployment's collected model inputs against the training data.`,
+    );
+  for (const check of monitor.checks ?? [])
+    lines.push(
+      `- ${check.features === 'all' ? 'Every feature' : check.features.map((f) => `\`${cell(f)}\``).join(', ')}: ${cell(check.metrics.join(', '))} at ${check.threshold}`,
+    );
+  if (monitor.notMonitorable?.length)
+    lines.push(
+      `- Not monitorable (Azure ML's monitors have no such metric): ${monitor.notMonitorable.map((n) => `\`${cell(n.feature)}\` (${cell(n.metric)})`).join(', ')}; drift-check still gates them.`,
+    );
+  return lines.join('\n');
+}
 
 function inlineLine(model: NonNullable<DeployReport['registeredModel']>): string {
   const done = {

@@ -7,7 +7,7 @@ import type { StepInputs } from '../../step/inputs';
 import { existingFile, givenPath } from '../../step/input-paths';
 import type { driftCheckManifest } from './manifest';
 import { readAzureMlRun, type AzureMlRun } from './azureml/config';
-import { loadThresholdsFile, type ThresholdsFile } from './thresholds-file';
+import { loadThresholdsFile, type ThresholdsFile } from '../../drift/thresholds-file';
 
 type DriftCheckInputs = StepInputs<typeof driftCheckManifest>;
 

@@ -18,7 +18,7 @@ import { buildReport, gateText } from '../../drift/report';
 import type { LoggerPort } from '../../platform/ports';
 import { DataError, InputError, InputErrors } from '../../step/errors';
 import type { DriftCheckConfig } from './config';
-import type { FeatureThreshold } from './thresholds-file';
+import type { FeatureThreshold } from '../../drift/thresholds-file';
 
 const ICONS = { pass: '✔', warn: '⚠', fail: '✘', skipped: '⏭', insufficient_data: '?' } as const;
 

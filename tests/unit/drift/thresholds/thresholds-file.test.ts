@@ -2,10 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from '../../../../shared/src/step/errors';
 import { describeError } from '../../../../shared/src/step/describe-error';
-import {
-  loadThresholdsFile,
-  parseThresholds,
-} from '../../../../shared/src/steps/drift-check/thresholds-file';
+import { loadThresholdsFile, parseThresholds } from '../../../../shared/src/drift/thresholds-file';
 import { parseYaml } from '../../../../shared/src/yaml/load-yaml';
 import { scratchFolder } from '../../../harness/scratch-folders';
 

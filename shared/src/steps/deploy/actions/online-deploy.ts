@@ -45,6 +45,7 @@ import { resolveDeployModel, type ResolvedModel } from './deploy-model';
 import { dryRunOutcome, type PlannedRequest } from './dry-run';
 import { outputsAfter, quote } from './endpoint-outputs';
 import { describeMinutes, inProgress, waitWhileInProgress } from './in-progress';
+import { applyMonitor, monitorReport, plannedMonitor, planMonitor, type MonitorStep } from './monitor';
 import { failedDeployment } from './online-failure';
 
 /** One deploy to an online endpoint: what every phase needs. */
@@ -135,7 +136,8 @@ export async function deployOnline(
   const plan = await inPhase(logger, `Planning the traffic of '${endpointName}'`, async () =>
     planTraffic(run, found),
   );
-  if (config.dryRun) return dryRunOnline(run, found, plan, cluster, { ids, records, planned });
+  const monitor = await planMonitorPhase(run, model.id, ids);
+  if (config.dryRun) return dryRunOnline(run, found, plan, cluster, { ids, records, planned, monitor });
   const endpoint = await inPhase(logger, `Online endpoint '${endpointName}'`, () =>
     ensureEndpoint(run, found.existing, computeId),
   );
@@ -162,6 +164,7 @@ export async function deployOnline(
     shiftTraffic(run, endpoint, plan),
   );
   const trafficAfter = await outputsAfter(config, context, endpoints, final, plan.names, report);
+  await applyMonitorPhase(run, monitor);
   const nothing = report.changes.length === 0;
   if (nothing) report.changes.push('nothing to change');
   report.evidence = { resolution: records, deploymentBody: body };
@@ -171,6 +174,36 @@ export async function deployOnline(
       ? `Nothing to change: deployment '${name}' of '${endpointName}' already runs ${model.text} (traffic ${describeTraffic(trafficAfter)}).`
       : `Deployment '${name}' of '${endpointName}' runs ${model.text}; traffic ${describeTraffic(trafficAfter)}.`,
   };
+}
+
+/** The model monitor's plan (reads only), before anything is written; undefined when `monitor` is not given. */
+async function planMonitorPhase(run: OnlineRun, modelId: string, ids: ResolvedIds) {
+  const { config, session, context, report, name } = run;
+  if (!config.monitor) return undefined;
+  const settings = config.monitor;
+  const monitor = await inPhase(context.logger, `Planning the model monitor of '${name}'`, () =>
+    planMonitor(settings, {
+      session,
+      context,
+      endpoint: config.endpointName,
+      deployment: name,
+      modelId,
+      collectionDataIds: ids.collectionDataIds ?? {},
+    }),
+  );
+  report.monitor = monitorReport(monitor, config.dryRun);
+  return monitor;
+}
+
+/** The model monitor, once the deployment serves (a failure names what was done before it). */
+async function applyMonitorPhase(
+  { session, context, report, name }: OnlineRun,
+  monitor: MonitorStep | undefined,
+) {
+  if (!monitor) return;
+  await inPhase(context.logger, `Model monitor of '${name}'`, () =>
+    applyMonitor(monitor, { session, context }, report),
+  );
 }
 
 /** The AKS pre-flight: the cluster can serve, attached when asked. Returns the compute's ARM id. */
@@ -283,7 +316,12 @@ function dryRunOnline(
   found: Found,
   plan: TrafficPlan,
   cluster: ClusterCheck | undefined,
-  resolved: { ids: ResolvedIds; records: ResolutionRecord[]; planned: PlannedRequest[] },
+  resolved: {
+    ids: ResolvedIds;
+    records: ResolutionRecord[];
+    planned: PlannedRequest[];
+    monitor: MonitorStep | undefined;
+  },
 ): StepOutcome {
   const { ids, records } = resolved;
   const computeId = cluster?.computeId;
@@ -331,6 +369,7 @@ function dryRunOnline(
         plan.mirror,
       ),
     });
+  if (resolved.monitor) requests.push(...plannedMonitor(resolved.monitor, session));
   context.setOutput('traffic', trafficJson(found.trafficBefore));
   report.evidence = { resolution: records, deploymentBody: body };
   return dryRunOutcome(

@@ -3,6 +3,7 @@ import type { EnvironmentReference, FixedId } from '../../../azureml/references'
 import { computeName, parseClusterId } from '../names';
 import type { EndpointFile } from '../spec/endpoint-file';
 import { finishDeploy, type DeploySources } from './deploy-sources';
+import { finishMonitor, parseMonitorInputs } from './monitor';
 import { checkDeploymentName, type DeployParse } from './parse';
 import type {
   CommonConfig,
@@ -48,6 +49,11 @@ export function parseOnlineDeploy(
       'endpointFile',
       `${endpointSpec.file}: 'compute' is for Kubernetes online endpoints; ${shown('target')} is ${common.target}.`,
     );
+  const monitor = parseMonitorInputs(
+    parse,
+    sources.deploymentSpec?.dataCollector,
+    sources.deploymentSpec?.file,
+  );
   finishDeploy(parse, sources);
   return {
     ...common,
@@ -63,6 +69,7 @@ export function parseOnlineDeploy(
     timeoutGraceMinutes: inputs.number('timeoutGraceMinutes'),
     warnings: sources.warnings,
     notes,
+    ...(monitor ? { monitor: finishMonitor(monitor) } : {}),
   };
 }
 

@@ -126,6 +126,19 @@ export function refuseOtherActionsInputs(parse: DeployParse): void {
   refuse('aksCluster', 'target', 'is for target kubernetes');
   refuse('attachCluster', 'target', 'is for target kubernetes');
   refuse('aciDnsLabel', 'target', 'is for target aci');
+  for (const input of [
+    'monitor',
+    'monitorReferenceData',
+    'monitorThresholdsFile',
+    'monitorEmails',
+  ] as const) {
+    refuse(input, 'action', 'is for action deploy to an online endpoint (its model monitor)');
+    refuse(
+      input,
+      'target',
+      'is for online endpoints (targets managed and kubernetes): ACI has no model monitor',
+    );
+  }
 }
 
 export function checkDeploymentName(parse: DeployParse, name: string): void {

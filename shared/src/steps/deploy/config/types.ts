@@ -1,4 +1,5 @@
 import type { WorkspaceRef } from '../../../azureml/workspace-session';
+import type { ThresholdsFile } from '../../../drift/thresholds-file';
 import type { InputName } from '../../../step/input-types';
 import type { deployManifest } from '../manifest';
 import type { DeployModel } from '../model-reference';
@@ -40,6 +41,25 @@ export interface KubernetesSettings {
   readonly attach: boolean;
 }
 
+/** `monitor: true`: the model monitor schedule the step creates or updates once the deployment succeeded. */
+export interface MonitorEnsure {
+  readonly mode: 'ensure';
+  /** The training data asset the collected inputs are compared with. */
+  readonly referenceData: { readonly name: string; readonly version: string };
+  /** The drift-check thresholds file; without one, every feature on drift-check's default metrics. */
+  readonly thresholds?: ThresholdsFile;
+  readonly emails: readonly string[];
+  readonly frequency: 'hourly' | 'daily' | 'weekly';
+  readonly taskType: 'Classification' | 'Regression';
+}
+
+/** `monitor: false` or `remove`: the schedule the step created for the deployment is deleted. */
+export interface MonitorRemove {
+  readonly mode: 'remove';
+}
+
+export type MonitorSettings = MonitorEnsure | MonitorRemove;
+
 /** What every action has: where, which endpoint, how long. */
 export interface CommonConfig {
   readonly workspace: WorkspaceRef;
@@ -69,6 +89,8 @@ export interface OnlineDeployConfig extends CommonConfig {
   readonly warnings: readonly string[];
   /** Info lines: values of the YAML files the inputs override. */
   readonly notes: readonly string[];
+  /** Absent when the `monitor` input is not given: an existing monitor is left alone. */
+  readonly monitor?: MonitorSettings;
 }
 
 export interface AciDeployConfig extends CommonConfig {

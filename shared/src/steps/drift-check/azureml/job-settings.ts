@@ -2,7 +2,7 @@ import type { GateMetric } from '../../../drift/metrics';
 import type { SourceLocation } from '../../../step/errors';
 import type { DriftCheckConfig } from '../config';
 import type { JudgeSettings } from '../judge';
-import type { FeatureThreshold } from '../thresholds-file';
+import type { FeatureThreshold } from '../../../drift/thresholds-file';
 
 /** What the job's engine needs of the step's config: how to profile each partition, and how to judge. */
 export interface JobSettings {

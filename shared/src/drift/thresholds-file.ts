@@ -1,5 +1,6 @@
 /**
- * The thresholds file: a gate metric and/or threshold per feature, overriding the method's defaults.
+ * The drift-check thresholds file (deploy's `monitor` reads it too): a gate metric and/or threshold per feature,
+ * overriding the method's defaults.
  *
  * ```yaml
  * features:
@@ -9,9 +10,9 @@
  * ```
  * Every problem is reported with its file:line:column.
  */
-import { GATE_METRIC_NAMES, isGateMetric, metricInfo, type GateMetric } from '../../drift/metrics';
-import { DataError, formatLocation, type SourceLocation } from '../../step/errors';
-import { readYamlFile, type DocumentPath, type LocatedDocument } from '../../yaml/load-yaml';
+import { GATE_METRIC_NAMES, isGateMetric, metricInfo, type GateMetric } from './metrics';
+import { DataError, formatLocation, type SourceLocation } from '../step/errors';
+import { readYamlFile, type DocumentPath, type LocatedDocument } from '../yaml/load-yaml';
 
 export interface FeatureThreshold {
   readonly feature: string;
