@@ -51,6 +51,11 @@ export interface ColumnProfile {
      * m2 are rounded from them once, and parts merge by adding them. Absent from profiles saved before.
      */
     readonly sums?: { readonly sum: string; readonly squares: string };
+    /**
+     * A part's values from rows in the sample rule's band, with their rows' hashes (see SampleRule): the merge
+     * takes as many as the whole's sample has room for. Absent from a whole dataset's profile.
+     */
+    readonly band?: { readonly values: Float64Array; readonly hashes: Uint32Array };
     /** Distinct values while there are at most 21 of them (enough to call an integer column categorical). */
     readonly distinct?: ReadonlyMap<number, number>;
   };
@@ -71,9 +76,10 @@ export interface DatasetProfile {
   readonly seed: number;
   /**
    * How the sample was drawn: the dataset's row count it was set from (an upper bound: newlines for text
-   * files) and the cutoff (2^32: every row). Parts merge only when they share it. Absent from older profiles.
+   * files) and the rule (see SampleRule; 2^32: every row). Parts merge only when they share it. Absent from
+   * older profiles.
    */
-  readonly sampling?: { readonly rows: number; readonly cutoff: number };
+  readonly sampling?: { readonly rows: number; readonly core: number; readonly cutoff: number };
   /** Whether this is a part of a dataset, its sample not cut to maxSampleRows yet (see profile/merge.ts). */
   readonly part?: boolean;
   /** Text files holding bytes that are not UTF-8 (not kept in a saved profile). */

@@ -10,8 +10,8 @@ import {
   SUM_CHUNKS,
   ADDS_BETWEEN_CARRIES,
 } from './exact-sum';
-import { columnSeed, KEEP_EVERY_ROW, rowHash } from './random';
-import { cutSample } from './sample';
+import { columnSeed, KEEP_EVERY_ROW, KEEP_EVERY_ROW_RULE, rowHash, type SampleRule } from './random';
+import { finalSample } from './sample';
 import * as textValues from './text-values';
 
 // Module-local bindings: an imported binding compiled to CommonJS is a property read (a getter under some
@@ -38,10 +38,10 @@ let scratch = Buffer.allocUnsafe(4096);
 
 /**
  * What one streaming pass keeps of one column (see ColumnProfile): exact counts, kinds and exact sums of the
- * values and their squares over every row, the numbers of the rows whose hash falls under the sample cutoff
- * (see sampleCutoff), and category counts up to CATEGORY_LIMIT distinct values. Every figure depends on the rows
+ * values and their squares over every row, the numbers of the rows the sample rule keeps (see SampleRule),
+ * and category counts up to CATEGORY_LIMIT distinct values. Every figure depends on the rows
  * alone, not on their order or on how the dataset was cut: profiles of pieces merge (./merge) into the
- * profile of the whole. Memory is bounded whatever the number of rows, given a cutoff from the row count.
+ * profile of the whole. Memory is bounded whatever the number of rows, given a sample rule from the row count.
  */
 export class ColumnAccumulator {
   private rows = 0;
@@ -60,6 +60,10 @@ export class ColumnAccumulator {
   private max = -Infinity;
   private sample: Float64Array;
   private sampleCount = 0;
+  /** The rule's band: values and their rows' hashes. */
+  private bandValues = new Float64Array(0);
+  private bandHashes = new Uint32Array(0);
+  private bandCount = 0;
   private readonly seed: number;
   /** The row hash's seed for the current file: the column's seed mixed with the file's key. */
   private rowBase: number;
@@ -82,14 +86,14 @@ export class ColumnAccumulator {
   private pendingCount = 0;
 
   /**
-   * `cutoff`: a row's number is kept when the row's hash is below it (see sampleCutoff); every row by default,
-   * the sample then cut to maxSampleRows when finished.
+   * `rule`: which rows' numbers the sample keeps (see SampleRule); every row by default, the sample then cut to
+   * maxSampleRows when finished.
    */
   constructor(
     readonly name: string,
     private readonly maxSampleRows: number,
     seed: number,
-    private readonly cutoff: number = KEEP_EVERY_ROW,
+    private readonly rule: SampleRule = KEEP_EVERY_ROW_RULE,
   ) {
     this.sample = new Float64Array(Math.min(maxSampleRows, FIRST_SAMPLE_CAPACITY));
     this.seed = columnSeed(seed, name);
@@ -280,18 +284,21 @@ export class ColumnAccumulator {
     this.integers += integers;
     this.numbers += n;
 
-    if (this.cutoff === KEEP_EVERY_ROW) {
+    if (this.rule.cutoff === KEEP_EVERY_ROW && this.rule.core === KEEP_EVERY_ROW) {
       while (this.sampleCount + n > this.sample.length) this.growSample();
       this.sample.set(values.subarray(0, n), this.sampleCount);
       this.sampleCount += n;
     } else {
       const rows = this.pendingRows;
       const base = this.rowBase;
-      const cutoff = this.cutoff;
+      const core = this.rule.core;
+      const cutoff = this.rule.cutoff;
       for (let i = 0; i < n; i++) {
-        if (rowHash(base, rows[i]!) >= cutoff) continue;
-        if (this.sampleCount === this.sample.length) this.growSample();
-        this.sample[this.sampleCount++] = values[i]!;
+        const hash = rowHash(base, rows[i]!);
+        if (hash < core) {
+          if (this.sampleCount === this.sample.length) this.growSample();
+          this.sample[this.sampleCount++] = values[i]!;
+        } else if (hash < cutoff) this.addToBand(values[i]!, hash);
       }
     }
 
@@ -307,15 +314,29 @@ export class ColumnAccumulator {
     }
   }
 
+  private addToBand(value: number, hash: number): void {
+    if (this.bandCount === this.bandValues.length) {
+      const length = Math.max(256, this.bandValues.length * 2);
+      const values = new Float64Array(length);
+      const hashes = new Uint32Array(length);
+      values.set(this.bandValues);
+      hashes.set(this.bandHashes);
+      this.bandValues = values;
+      this.bandHashes = hashes;
+    }
+    this.bandValues[this.bandCount] = value;
+    this.bandHashes[this.bandCount++] = hash;
+  }
+
   /**
-   * Grows fourfold up to maxSampleRows and a margin (what a cutoff keeps on average, and a little more), past it
-   * by an eighth: less garbage than doubling.
+   * Grows fourfold up to maxSampleRows (which the rule's core stays under but once in millions), past it by an
+   * eighth: less garbage than doubling.
    */
   private growSample(): void {
     const length = this.sample.length;
-    const margin = this.maxSampleRows + Math.ceil(6 * Math.sqrt(this.maxSampleRows));
+    const limit = this.maxSampleRows;
     const next = new Float64Array(
-      length * 4 <= margin ? length * 4 : length < margin ? margin : length + Math.max(length >>> 3, 64),
+      length * 4 <= limit ? length * 4 : length < limit ? limit : length + Math.max(length >>> 3, 64),
     );
     next.set(this.sample);
     this.sample = next;
@@ -344,9 +365,24 @@ export class ColumnAccumulator {
    */
   finish(whole = true): ColumnProfile {
     this.flushNumbers();
-    const kept =
-      this.sampleCount === this.sample.length ? this.sample : this.sample.slice(0, this.sampleCount);
-    const sample = whole ? cutSample(kept, this.maxSampleRows, this.seed) : kept;
+    const sample = whole
+      ? finalSample(
+          this.sample,
+          this.sampleCount,
+          this.bandValues,
+          this.bandHashes,
+          this.bandCount,
+          this.maxSampleRows,
+          this.seed,
+        )
+      : this.sample.slice(0, this.sampleCount);
+    const band = whole
+      ? undefined
+      : {
+          values: this.bandValues.slice(0, this.bandCount),
+          hashes: this.bandHashes.slice(0, this.bandCount),
+        };
+    this.sample = new Float64Array(0);
     const sum = exactValue(this.sums);
     const squares = exactValue(this.squares);
     const kinds = {
@@ -368,6 +404,7 @@ export class ColumnAccumulator {
             sample,
             sampled: sample.length < this.numbers,
             sums: { sum: sum.toString(), squares: squares.toString() },
+            ...(band ? { band } : {}),
             ...(this.distinct !== null && this.distinct.size <= NUMERIC_DISTINCT_LIMIT
               ? { distinct: this.distinct.toMap() }
               : {}),

@@ -7,8 +7,11 @@
 
 /** Chunk c holds multiples of 2^(32c - 1074); a finite double spans at most three chunks from chunk 63 down. */
 export const SUM_CHUNKS = 68;
-/** Additions a chunk takes between carries: each adds less than 2^32, and a double is exact below 2^53. */
-export const ADDS_BETWEEN_CARRIES = 1 << 20;
+/**
+ * Values added between carries: each addition adds less than 2^32 to a chunk and a double is exact below 2^53,
+ * so a chunk takes 2^21 - 1 of them; a square is added as two doubles.
+ */
+export const ADDS_BETWEEN_CARRIES = 1 << 19;
 
 const TWO32 = 4294967296;
 const bits = new Float64Array(1);

@@ -9,7 +9,7 @@ import type { ColumnProfile, DatasetProfile } from '../model';
 import { CATEGORY_LIMIT, momentM2, NUMERIC_DISTINCT_LIMIT } from './accumulator';
 import { exactMean } from './exact-sum';
 import { columnSeed } from './random';
-import { cutSample } from './sample';
+import { finalSample } from './sample';
 import { classifyText, TextKind } from './text-values';
 
 /** Parts that cannot be merged (different columns, sample rules, or profiles without exact sums). */
@@ -34,12 +34,17 @@ export function mergeProfiles(parts: readonly DatasetProfile[], options: MergeOp
       throw fail(`its columns (${theirs.join(', ')}) are not those of part 1 (${names.join(', ')})`);
     if (part.maxSampleRows !== first.maxSampleRows || part.seed !== first.seed)
       throw fail('it was profiled with another maxSampleRows or seed');
-    if (!part.sampling || !first.sampling || part.sampling.cutoff !== first.sampling.cutoff)
-      throw fail('it was sampled with another cutoff (profile every part with the dataset\u2019s row count)');
+    if (
+      !part.sampling ||
+      !first.sampling ||
+      part.sampling.cutoff !== first.sampling.cutoff ||
+      part.sampling.core !== first.sampling.core
+    )
+      throw fail('it was sampled by another rule (profile every part with the dataset\u2019s row count)');
     for (const column of part.columns) {
       if (column.numeric && !column.numeric.sums)
         throw fail(`column ${column.name} has no exact sums (a profile saved by an older version)`);
-      if (column.numeric?.sampled && !part.part)
+      if (column.numeric && !part.part && column.numeric.sample.length < column.numeric.count)
         throw fail(`column ${column.name}'s sample was cut already (profile parts with part: true)`);
     }
   });
@@ -113,6 +118,7 @@ function mergeNumeric(
   let total = 0n;
   let squares = 0n;
   let sampleLength = 0;
+  let bandLength = 0;
   for (const part of parts) {
     count += part.count;
     // The first of equal ones, as a single pass keeps (-0 and 0).
@@ -121,14 +127,26 @@ function mergeNumeric(
     total += BigInt(part.sums!.sum);
     squares += BigInt(part.sums!.squares);
     sampleLength += part.sample.length;
+    bandLength += part.band?.values.length ?? 0;
   }
-  const kept = new Float64Array(sampleLength);
+  const core = new Float64Array(sampleLength);
+  const bandValues = new Float64Array(bandLength);
+  const bandHashes = new Uint32Array(bandLength);
   let at = 0;
+  let bandAt = 0;
   for (const part of parts) {
-    kept.set(part.sample, at);
+    core.set(part.sample, at);
     at += part.sample.length;
+    if (part.band) {
+      bandValues.set(part.band.values, bandAt);
+      bandHashes.set(part.band.hashes, bandAt);
+      bandAt += part.band.values.length;
+    }
   }
-  const sample = Number.isFinite(sampleLimit) ? cutSample(kept, sampleLimit, seed) : kept;
+  const whole = Number.isFinite(sampleLimit);
+  const sample = whole
+    ? finalSample(core, sampleLength, bandValues, bandHashes, bandLength, sampleLimit, seed)
+    : core;
   const distinct = mergeDistinct(parts);
   return {
     count,
@@ -139,6 +157,7 @@ function mergeNumeric(
     sample,
     sampled: sample.length < count,
     sums: { sum: total.toString(), squares: squares.toString() },
+    ...(whole ? {} : { band: { values: bandValues, hashes: bandHashes } }),
     ...(distinct ? { distinct } : {}),
   };
 }

@@ -3,7 +3,7 @@ import type { DatasetProfile } from '../model';
 import { readDataset } from '../read/dataset';
 import type { ColumnSink, DataFile } from '../read/sink';
 import { ColumnAccumulator } from './accumulator';
-import { fileKeyHash, sampleCutoff } from './random';
+import { fileKeyHash, sampleRule } from './random';
 import { countRows } from './row-count';
 
 /** What one side's profiling needs; plain data, so it can be posted to a worker thread. */
@@ -23,6 +23,11 @@ export interface ProfileJob {
    * (default: the paths relative to the files' common folder). Parts profiled apart give the same keys.
    */
   readonly fileKeys?: readonly string[];
+  /**
+   * Per file, the ordinal of its first data row in the file it was cut from (a piece cut at a line start, its
+   * header repeated): rows keep their identity in the whole file. Default 0.
+   */
+  readonly firstRows?: readonly number[];
   /** A part of a dataset, to be merged (mergeProfiles): its sample is not cut to maxSampleRows. */
   readonly part?: boolean;
   /** Whether to compute the files' contentHash (default true; a column group other than the first skips it). */
@@ -42,17 +47,18 @@ export function defaultFileKeys(files: readonly DataFile[]): string[] {
 /** One streaming pass over the files: a ColumnAccumulator per kept column. */
 export async function profileFiles(job: ProfileJob, signal?: AbortSignal): Promise<DatasetProfile> {
   const totalRows = job.totalRows ?? (await countRows(job.files, job.maxSampleRows));
-  const cutoff = sampleCutoff(totalRows, job.maxSampleRows);
+  const rule = sampleRule(totalRows, job.maxSampleRows);
   const keys = (job.fileKeys ?? defaultFileKeys(job.files)).map(fileKeyHash);
   const accumulators = job.columns.map(
-    (name) => new ColumnAccumulator(name, job.maxSampleRows, job.seed, cutoff),
+    (name) => new ColumnAccumulator(name, job.maxSampleRows, job.seed, rule),
   );
   const sink: ColumnSink = {
     text: (column, bytes, starts, ends, numbers, count) =>
       accumulators[column]!.addText(bytes, starts, ends, numbers, count),
     values: (column, values, start, end) => accumulators[column]!.addValues(values, start, end),
     file: (index, firstRow) => {
-      for (const accumulator of accumulators) accumulator.startFile(keys[index]!, firstRow);
+      const first = (job.firstRows?.[index] ?? 0) + firstRow;
+      for (const accumulator of accumulators) accumulator.startFile(keys[index]!, first);
     },
   };
   const { rows, contentHash, undecodable } = await readDataset(job.files, job.columns, sink, {
@@ -66,7 +72,7 @@ export async function profileFiles(job: ProfileJob, signal?: AbortSignal): Promi
     columns: accumulators.map((accumulator) => accumulator.finish(job.part !== true)),
     maxSampleRows: job.maxSampleRows,
     seed: job.seed,
-    sampling: { rows: totalRows, cutoff },
+    sampling: { rows: totalRows, ...rule },
     ...(job.part ? { part: true } : {}),
     ...(undecodable.length > 0 ? { undecodable } : {}),
   };

@@ -31,16 +31,25 @@ export function columnSeed(seed: number, name: string): number {
 export const KEEP_EVERY_ROW = 4294967296;
 
 /**
- * The cutoff of the order-free sample: a row is in it when its hash (rowHash) is below the cutoff, so whether it
- * is depends on the row alone, never on the order rows are read in or the pieces a dataset is cut into. Chosen
- * from the dataset's row count (known before profiling) so that a little more than maxSampleRows rows are
- * expected under it (five standard deviations: one dataset in millions draws fewer), the sample then cut to
- * maxSampleRows (cutSample); every row when they fit.
+ * Which rows the numeric sample keeps, by their hash (rowHash), so that whether a row is in it depends on the row
+ * alone, never on the order rows are read in or the pieces a dataset is cut into: rows hashed below `core` are
+ * kept; rows hashed in [core, cutoff) are kept with their hashes, and as many of them as the sample has room for
+ * are taken, smallest hash first (see finalSample). Set from the dataset's row count, known before profiling:
+ * maxSampleRows minus and plus five standard deviations of rows expected below each (one dataset in millions
+ * draws more or fewer); every row while they fit.
  */
-export function sampleCutoff(totalRows: number, maxSampleRows: number): number {
-  const target = maxSampleRows + 5 * Math.sqrt(maxSampleRows);
-  if (totalRows <= target) return KEEP_EVERY_ROW;
-  return Math.floor((target / totalRows) * KEEP_EVERY_ROW);
+export interface SampleRule {
+  readonly core: number;
+  readonly cutoff: number;
+}
+
+export const KEEP_EVERY_ROW_RULE: SampleRule = { core: KEEP_EVERY_ROW, cutoff: KEEP_EVERY_ROW };
+
+export function sampleRule(totalRows: number, maxSampleRows: number): SampleRule {
+  if (totalRows <= maxSampleRows) return KEEP_EVERY_ROW_RULE;
+  const spread = 5 * Math.sqrt(maxSampleRows);
+  const share = (rows: number) => Math.min(KEEP_EVERY_ROW, Math.floor((rows / totalRows) * KEEP_EVERY_ROW));
+  return { core: share(Math.max(0, maxSampleRows - spread)), cutoff: share(maxSampleRows + spread) };
 }
 
 /** A file's share of a row's identity: its key (its path within the dataset) hashed (FNV-1a, then mixed). */

@@ -1,5 +1,7 @@
 /**
- * The numeric sample's last step: a column whose kept rows (see sampleCutoff) outnumber maxSampleRows is cut to
+ * The numeric sample's last step: the rows under the rule's core and as many of its band as there is room for,
+ * smallest hash first (see SampleRule). Should the core alone hold more than maxSampleRows values (one dataset in
+ * millions, or an accumulator told no row count), it is cut to
  * exactly maxSampleRows, by a rule that looks at the kept values as a multiset only, so the cut sample does not
  * depend on the order rows came in or on how the dataset was split. Sorted, the j-th copy of a value v gets the
  * key hash(v, j, seed); the values with the smallest keys stay. Copies of one value are alike, so which copy
@@ -50,4 +52,39 @@ export function cutSample(values: Float64Array, limit: number, seed: number): Fl
     if (key < cut || (key === cut && equalWanted-- > 0)) values[out++] = values[i]!;
   }
   return values.slice(0, limit);
+}
+
+/**
+ * The sample of a whole dataset from what its pass kept: `core` (rows hashed under the rule's core) and the band
+ * (values with their row hashes). Writes into core's buffer when it has room (core is core[0, coreCount)).
+ */
+export function finalSample(
+  core: Float64Array,
+  coreCount: number,
+  bandValues: Float64Array,
+  bandHashes: Uint32Array,
+  bandCount: number,
+  limit: number,
+  seed: number,
+): Float64Array {
+  if (coreCount > limit) return cutSample(core.subarray(0, coreCount), limit, seed);
+  const room = Math.min(limit - coreCount, bandCount);
+  const length = coreCount + room;
+  const out = core.length >= length ? core : copyInto(new Float64Array(length), core, coreCount);
+  if (room === bandCount) out.set(bandValues.subarray(0, bandCount), coreCount);
+  else if (room > 0) {
+    // The room smallest (hash, value) pairs, kept in the order they came.
+    const order = Array.from({ length: bandCount }, (_, i) => i);
+    order.sort((a, b) => bandHashes[a]! - bandHashes[b]! || bandValues[a]! - bandValues[b]!);
+    const chosen = new Uint8Array(bandCount);
+    for (let i = 0; i < room; i++) chosen[order[i]!] = 1;
+    let at = coreCount;
+    for (let i = 0; i < bandCount; i++) if (chosen[i]) out[at++] = bandValues[i]!;
+  }
+  return length * 2 >= out.length ? out.subarray(0, length) : out.slice(0, length);
+}
+
+function copyInto(target: Float64Array, source: Float64Array, count: number): Float64Array {
+  target.set(source.subarray(0, count));
+  return target;
 }

@@ -46,11 +46,33 @@ function decodeSums(value: unknown): { sum: string; squares: string } {
   return { sum: sums.sum, squares: sums.squares };
 }
 
-function decodeSampling(value: unknown): { rows: number; cutoff: number } {
-  const sampling = value as { rows?: unknown; cutoff?: unknown };
-  if (typeof sampling.rows !== 'number' || typeof sampling.cutoff !== 'number')
-    throw new Error('the sampling is not a row count and a cutoff');
-  return { rows: sampling.rows, cutoff: sampling.cutoff };
+function decodeSampling(value: unknown): { rows: number; core: number; cutoff: number } {
+  const sampling = value as { rows?: unknown; core?: unknown; cutoff?: unknown };
+  if (
+    typeof sampling.rows !== 'number' ||
+    typeof sampling.core !== 'number' ||
+    typeof sampling.cutoff !== 'number'
+  )
+    throw new Error('the sampling is not a row count, a core and a cutoff');
+  return { rows: sampling.rows, core: sampling.core, cutoff: sampling.cutoff };
+}
+
+function encodeHashes(hashes: Uint32Array): string {
+  const bytes = Buffer.from(hashes.buffer, hashes.byteOffset, hashes.byteLength);
+  return (littleEndian ? bytes : Buffer.from(bytes).swap32()).toString('base64');
+}
+
+function decodeBand(value: unknown): { values: Float64Array; hashes: Uint32Array } {
+  const band = value as { values?: unknown; hashes?: unknown };
+  if (typeof band.values !== 'string' || typeof band.hashes !== 'string')
+    throw new Error('the sample band is not base64 values and hashes');
+  const values = decodeSample(band.values);
+  const bytes = Buffer.from(band.hashes, 'base64');
+  if (bytes.length !== values.length * 4) throw new Error('the sample band has not one hash per value');
+  if (!littleEndian) bytes.swap32();
+  const hashes = new Uint32Array(values.length);
+  new Uint8Array(hashes.buffer).set(bytes);
+  return { values, hashes };
 }
 
 /** Writes a profile as JSON, one column at a time (a column's sample can be megabytes of base64). */
@@ -82,6 +104,14 @@ export function saveProfile(profile: DatasetProfile, path: string): void {
                 max: numeric.max,
                 sampled: numeric.sampled,
                 ...(numeric.sums ? { sums: numeric.sums } : {}),
+                ...(numeric.band
+                  ? {
+                      band: {
+                        values: encodeSample(numeric.band.values),
+                        hashes: encodeHashes(numeric.band.hashes),
+                      },
+                    }
+                  : {}),
                 ...(numeric.distinct ? { distinct: [...numeric.distinct] } : {}),
                 sample: encodeSample(numeric.sample),
               },
@@ -134,6 +164,7 @@ export function loadProfile(path: string, display = path): DatasetProfile {
                 sampled: numeric.sampled as boolean,
                 sample: decodeSample(numeric.sample),
                 ...(numeric.sums ? { sums: decodeSums(numeric.sums) } : {}),
+                ...(numeric.band ? { band: decodeBand(numeric.band) } : {}),
                 ...(numeric.distinct ? { distinct: new Map(numeric.distinct) } : {}),
               },
             }
