@@ -1,6 +1,6 @@
 /**
  * Azure ML schedules as raw JSON at api-version 2025-12-01 (the first stable version with model monitors, whose
- * `CreateMonitor` action @azure/arm-machinelearning 2.1.1's 2022-10-01 models lack: docs/decisions/0025), through
+ * `CreateMonitor` action @azure/arm-machinelearning 2.1.1's 2022-10-01 models lack: docs/decisions/0027), through
  * the SDK client's pipeline as deployments are sent. PUT and DELETE are long-running and followed to their end.
  */
 import { armJsonRequest } from '../../../azure/arm-raw';
