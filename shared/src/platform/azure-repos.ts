@@ -123,9 +123,10 @@ async function send(request: {
   signal?: AbortSignal;
 }): Promise<unknown> {
   const payload = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body), 'utf8');
-  const { request: startRequest } = request.url.startsWith('https:')
-    ? await import('node:https')
-    : await import('node:http');
+  // `default`, the module object: the bundle's import() of a built-in gives only that (scripts/build.ts).
+  const { request: startRequest } = (
+    request.url.startsWith('https:') ? await import('node:https') : await import('node:http')
+  ).default;
   return new Promise((resolve, reject) => {
     const req = startRequest(
       request.url,
