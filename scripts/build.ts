@@ -1,5 +1,6 @@
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import { stepManifests } from '../shared/src/steps/manifests';
 import { actionEntryPath, taskEntryPath } from './generate/entries';
@@ -12,22 +13,135 @@ import { bundleTarget } from './generate/task-json';
  * the inputs are valid (docs/decisions/0003). Runs under Node 20 and 24 with nothing but its own files beside it.
  */
 /**
+ * A plugin that rewrites exact lines of one package file as it is bundled. The build fails if a line is no longer
+ * there as written (an upgrade changed it): the assumption the rewrite rests on must be checked again.
+ */
+function rewriteSource(
+  name: string,
+  file: RegExp,
+  replacements: ReadonlyArray<readonly [string, string]>,
+): Plugin {
+  return {
+    name,
+    setup(esbuild) {
+      esbuild.onLoad({ filter: file }, (args) => {
+        let source = readFileSync(args.path, 'utf8');
+        for (const [from, to] of replacements) {
+          if (!source.includes(from)) throw new Error(`${name}: ${args.path} no longer has \`${from}\``);
+          source = source.replace(from, to);
+        }
+        return { contents: source, loader: 'js' };
+      });
+    },
+  };
+}
+
+/**
  * `@actions/core` imports its OIDC client, and through it @actions/http-client and undici (about 420 KB), only for
  * `getIDToken`: this makes that import lazy, so an action loads them only when it asks for an ID token (OIDC
- * sign-in). The build fails if the import is no longer there as written (an upgrade changed it).
+ * sign-in).
  */
-const lazyActionsOidc: Plugin = {
-  name: 'lazy-actions-oidc',
+const lazyActionsOidc = rewriteSource('lazy-actions-oidc', /[\\/]@actions[\\/]core[\\/]lib[\\/]core\.js$/, [
+  [
+    "import { OidcClient } from './oidc-utils.js';",
+    'const OidcClient = { getIDToken: async (audience) => ' +
+      "(await import('./oidc-utils.js')).OidcClient.getIDToken(audience) };",
+  ],
+]);
+
+/**
+ * The Azure SDKs' HTTP pipeline asks, for every request, whether the body is a native FormData with
+ * `typeof FormData !== "undefined" && body instanceof FormData`. Reading the global `FormData` makes Node load its
+ * built-in undici (fetch, about 35 ms of CPU), before the first token request. A FormData body only exists once
+ * undici is loaded, and it says so in its `Symbol.toStringTag`: checked first, the global is read only for a body
+ * that may be one, and the original test still decides.
+ */
+const formDataCheckWithoutUndici = rewriteSource(
+  'form-data-check-without-undici',
+  /[\\/]@typespec[\\/]ts-http-runtime[\\/]dist[\\/]esm[\\/]formData\.js$/,
+  [
+    [
+      'if (typeof FormData !== "undefined" && body instanceof FormData) {',
+      'if (body?.[Symbol.toStringTag] === "FormData" && typeof FormData !== "undefined" && body instanceof FormData) {',
+    ],
+  ],
+);
+
+/**
+ * The pipeline gives each request an id from the global `crypto.randomUUID()`: reading the global `crypto` makes
+ * Node load Web Crypto (about 30 ms of CPU before the first token request). `node:crypto`'s `randomUUID` is the
+ * function Web Crypto's calls (same RFC 4122 v4 ids from the same source), without loading Web Crypto.
+ */
+const requestIdWithoutWebCrypto = rewriteSource(
+  'request-id-without-web-crypto',
+  /[\\/]@typespec[\\/]ts-http-runtime[\\/]dist[\\/]esm[\\/]util[\\/]uuidUtils\.js$/,
+  [
+    [
+      'export function randomUUID() {',
+      'import { randomUUID as nodeRandomUUID } from "node:crypto";\nexport function randomUUID() {',
+    ],
+    ['return crypto.randomUUID();', 'return nodeRandomUUID();'],
+  ],
+);
+
+/**
+ * azure-pipelines-task-lib loads at start, with the tool runner (q, child_process, its output filter) and its
+ * message table, which the tasks never use: they read inputs, variables and endpoints and write commands. These load
+ * at their first use instead (a task that runs a tool or shows a library message still gets them, unchanged): each
+ * module object becomes a proxy that requires the module at the first member read, and the two exports read from
+ * them at the top level getters.
+ */
+const lazyRequire =
+  'function __lazyRequire(load) { return new Proxy({}, { get: (_, key) => load()[key] }); }';
+const lazyTaskLibParts = [
+  rewriteSource('lazy-task-lib-task', /[\\/]azure-pipelines-task-lib[\\/]task\.js$/, [
+    [
+      'var childProcess = require("child_process");',
+      `${lazyRequire}\nvar childProcess = __lazyRequire(() => require("child_process"));`,
+    ],
+    ['var trm = require("./toolrunner");', 'var trm = __lazyRequire(() => require("./toolrunner"));'],
+    ['var eom = require("./externaloutput");', 'var eom = __lazyRequire(() => require("./externaloutput"));'],
+    [
+      'exports.ToolRunner = trm.ToolRunner;',
+      'Object.defineProperty(exports, "ToolRunner", { enumerable: true, get: () => trm.ToolRunner });',
+    ],
+    [
+      'exports.defaultAllowedVsoCommands = eom.defaultAllowedVsoCommands;',
+      'Object.defineProperty(exports, "defaultAllowedVsoCommands", { enumerable: true, get: () => eom.defaultAllowedVsoCommands });',
+    ],
+  ]),
+  rewriteSource('lazy-task-lib-messages', /[\\/]azure-pipelines-task-lib[\\/]internal\.js$/, [
+    ["var libResource = require('./lib-resource');", ''],
+    [
+      '_loadEmbeddedLocStrings(libResource, _resourceCulture)',
+      "_loadEmbeddedLocStrings(require('./lib-resource'), _resourceCulture)",
+    ],
+  ]),
+];
+
+/**
+ * Node's built-in modules, imported (statically or with `import()`) by ES module code, load through `require` instead. An ES `import` of a
+ * built-in reads every one of its exports to build the module namespace, which runs the lazy getters Node keeps
+ * for what is rarely used: on Node 24, `node:http` then loads undici (for `http.WebSocket`), `node:fs` the fs
+ * watchers, readline and fs/promises, `node:util` and `node:process` the streams (about 70 internal modules, some
+ * 20-40 ms of a step's start-up). `require` returns the module object and leaves its getters alone. Each such import
+ * becomes a tiny CommonJS module that requires the built-in, which esbuild's usual CommonJS interop turns back into
+ * the default and named imports the code asked for.
+ */
+const builtinsThroughRequire: Plugin = {
+  name: 'builtins-through-require',
   setup(esbuild) {
-    esbuild.onLoad({ filter: /[\\/]@actions[\\/]core[\\/]lib[\\/]core\.js$/ }, (args) => {
-      const eager = "import { OidcClient } from './oidc-utils.js';";
-      const source = readFileSync(args.path, 'utf8');
-      if (!source.includes(eager)) throw new Error(`${args.path}: no \`${eager}\` to make lazy`);
-      const lazy =
-        'const OidcClient = { getIDToken: async (audience) => ' +
-        "(await import('./oidc-utils.js')).OidcClient.getIDToken(audience) };";
-      return { contents: source.replace(eager, lazy), loader: 'js' };
-    });
+    const names = builtinModules.filter((name) => !name.startsWith('_'));
+    const filter = new RegExp(`^(node:)?(${names.join('|')})$`);
+    esbuild.onResolve({ filter }, (args) =>
+      args.kind === 'import-statement' || args.kind === 'dynamic-import'
+        ? { path: args.path.replace(/^node:/, ''), namespace: 'builtin-require' }
+        : undefined,
+    );
+    esbuild.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -62,7 +176,13 @@ const common: BuildOptions = {
   sourcemap: 'linked',
   // Stack traces need the names and lines, not the sources: the maps stay a fraction of their size.
   sourcesContent: false,
-  plugins: [lazyActionsOidc],
+  plugins: [
+    lazyActionsOidc,
+    ...lazyTaskLibParts,
+    formDataCheckWithoutUndici,
+    requestIdWithoutWebCrypto,
+    builtinsThroughRequire,
+  ],
 };
 
 /** The entry chunk's name; the entry the hosts start (`dist/index.js`) only loads it. */

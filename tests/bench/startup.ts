@@ -8,11 +8,12 @@
  *
  * Each case runs once untimed first (the compile cache, on Node 22.8+, then holds the bundle as it does from a
  * pipeline's second step on). Node writes the cache when the process exits: the untimed run is cancelled (SIGINT)
- * at its first request rather than killed, so the chunks loaded after the inputs are in the cache too. Prints a
- * table; asserts nothing. Needs the bundles (`npm run build`).
+ * at its first request rather than killed, so the chunks loaded after the inputs are in the cache too. Next to
+ * each wall time, the process's CPU time (user + system) at that moment, noted by startup-cpu-probe.cjs, which a
+ * loaded machine distorts less. Prints a table; asserts nothing. Needs the bundles (`npm run build`).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { createServer, connect, type Socket } from 'node:net';
 import { basename, join } from 'node:path';
@@ -69,6 +70,32 @@ const median = (xs: number[]) => {
 };
 const since = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 
+/** What each timed process notes of its CPU time (startup-cpu-probe.cjs), through NODE_OPTIONS. */
+const cpuFile = join(mkdtempSync(join(tmpdir(), 'bench-cpu-')), 'cpu.txt');
+const cpuProbeEnv = {
+  NODE_OPTIONS: `--require ${JSON.stringify(join(__dirname, 'startup-cpu-probe.cjs'))}`,
+  BENCH_CPU_FILE: cpuFile,
+};
+
+/** The CPU ms the last timed process noted at `event` (its first such line), or NaN. */
+function takeCpu(event: 'error' | 'request' | 'exit'): number {
+  let text = '';
+  try {
+    text = readFileSync(cpuFile, 'utf8');
+  } catch {
+    return NaN;
+  }
+  rmSync(cpuFile, { force: true });
+  const line = text.split('\n').find((entry) => entry.split(' ')[1] === event);
+  return line ? Number(line.split(' ')[2]) : NaN;
+}
+
+/** A wall time and the process's CPU time at that moment. */
+interface Timing {
+  readonly ms: number;
+  readonly cpuMs: number;
+}
+
 /**
  * A bundle's size: the JavaScript loaded before the inputs are read (the entry chunk and the chunks it imports
  * statically) and all it ships (source maps and legal notices aside).
@@ -90,12 +117,15 @@ function bundleSize(folder: string): string {
   return `${kb([...eager].reduce((sum, name) => sum + size(name), 0))} / ${kb(files.reduce((sum, name) => sum + size(name), 0))}`;
 }
 
-function nodeE0(runtime: NodeRuntime): Promise<number> {
+function nodeE0(runtime: NodeRuntime): Promise<Timing> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(runtime.path, ['-e', '0'], { stdio: 'ignore' });
+    const child = spawn(runtime.path, ['-e', '0'], {
+      stdio: 'ignore',
+      env: { ...process.env, ...cpuProbeEnv },
+    });
     child.on('error', reject);
-    child.on('close', () => resolve(since(start)));
+    child.on('close', () => resolve({ ms: since(start), cpuMs: takeCpu('exit') }));
   });
 }
 
@@ -170,10 +200,10 @@ async function runCase(
 }
 
 /** Spawn to the first error line on stdout (##vso[task.logissue type=error] or ::error). */
-async function toInputError(c: Case): Promise<number> {
+async function toInputError(c: Case): Promise<Timing> {
   let start = 0n;
   let at: number | undefined;
-  await runCase(c, {}, {}, (child) => {
+  await runCase(c, {}, cpuProbeEnv, (child) => {
     start = process.hrtime.bigint();
     child.stdout!.on('data', (chunk: Buffer) => {
       if (at === undefined && /##vso\[task\.logissue type=error|^::error/m.test(chunk.toString()))
@@ -181,7 +211,7 @@ async function toInputError(c: Case): Promise<number> {
     });
   });
   if (at === undefined) throw new Error(`${c.step} (${c.host}, ${c.runtime.name}): no input error`);
-  return at;
+  return { ms: at, cpuMs: takeCpu('error') };
 }
 
 /**
@@ -193,7 +223,7 @@ async function toFirstRequest(
   proxy: Proxy,
   description: ReturnType<typeof describeEmulator>,
   warmUp: boolean,
-): Promise<number> {
+): Promise<Timing> {
   let start = 0n;
   const access = emulatorSignIn(c.host, description);
   const inputs = {
@@ -202,14 +232,14 @@ async function toFirstRequest(
     workspaceName: description.workspaceName,
     ...validInputs[c.step],
   };
-  const error = await runCase(c, inputs, access.env, (child) => {
+  const error = await runCase(c, inputs, { ...access.env, ...cpuProbeEnv }, (child) => {
     start = process.hrtime.bigint();
     proxy.watch(() => child.kill(warmUp ? 'SIGINT' : 'SIGKILL'));
   });
   const first = proxy.firstAt;
   if (first === undefined)
     throw new Error(`${c.step} (${c.host}, ${c.runtime.name}): no request reached the emulator: ${error}`);
-  return Number(first - start) / 1e6;
+  return { ms: Number(first - start) / 1e6, cpuMs: takeCpu('request') };
 }
 
 async function main(): Promise<void> {
@@ -234,16 +264,16 @@ async function main(): Promise<void> {
       ),
     );
 
-  const bare = new Map<string, number[]>(runtimes.map((r) => [r.name, []]));
-  const inputError = new Map<Case, number[]>(cases.map((c) => [c, []]));
-  const firstRequest = new Map<Case, number[]>(cases.map((c) => [c, []]));
+  const bare = new Map<string, Timing[]>(runtimes.map((r) => [r.name, []]));
+  const inputError = new Map<Case, Timing[]>(cases.map((c) => [c, []]));
+  const firstRequest = new Map<Case, Timing[]>(cases.map((c) => [c, []]));
   const failures = new Map<Case, string>();
   try {
     for (let round = 0; round <= runs; round++) {
       const timed = round > 0;
       for (const runtime of runtimes) {
-        const ms = await nodeE0(runtime);
-        if (timed) bare.get(runtime.name)!.push(ms);
+        const timing = await nodeE0(runtime);
+        if (timed) bare.get(runtime.name)!.push(timing);
       }
       for (const c of cases) {
         if (failures.has(c)) continue;
@@ -266,10 +296,15 @@ async function main(): Promise<void> {
     await emulator.close();
   }
 
+  const wall = (timings: Timing[]) => median(timings.map((t) => t.ms));
+  const cpu = (timings: Timing[]) => median(timings.map((t) => t.cpuMs));
   const rows = cases.map((c) => {
-    const base = median(bare.get(c.runtime.name)!);
-    const err = median(inputError.get(c)!);
-    const req = median(firstRequest.get(c)!);
+    const base = wall(bare.get(c.runtime.name)!);
+    const baseCpu = cpu(bare.get(c.runtime.name)!);
+    const err = wall(inputError.get(c)!);
+    const req = wall(firstRequest.get(c)!);
+    const errCpu = cpu(inputError.get(c)!);
+    const reqCpu = cpu(firstRequest.get(c)!);
     const judged = c.runtime.name === 'node24';
     const talksToAzure = c.step in validInputs;
     const pass =
@@ -279,9 +314,11 @@ async function main(): Promise<void> {
       c.host,
       c.runtime.name,
       bundleSize(c.folder),
-      base.toFixed(0),
-      `${err.toFixed(0)} (+${(err - base).toFixed(0)})`,
-      talksToAzure ? `${req.toFixed(0)} (+${(req - base).toFixed(0)})` : 'no Azure call',
+      `${base.toFixed(0)} / ${baseCpu.toFixed(0)}`,
+      `${err.toFixed(0)} (+${(err - base).toFixed(0)}) / ${errCpu.toFixed(0)} (+${(errCpu - baseCpu).toFixed(0)})`,
+      talksToAzure
+        ? `${req.toFixed(0)} (+${(req - base).toFixed(0)}) / ${reqCpu.toFixed(0)} (+${(reqCpu - baseCpu).toFixed(0)})`
+        : 'no Azure call',
       failures.has(c) ? 'error' : judged ? (pass ? 'pass' : 'FAIL') : '-',
     ];
   });
@@ -290,15 +327,15 @@ async function main(): Promise<void> {
     'host',
     'runtime',
     'bundle: loaded first / all',
-    'node -e 0 ms',
-    'input error ms',
-    'first request ms',
+    'node -e 0 ms: wall / CPU',
+    'input error ms: wall / CPU',
+    'first request ms: wall / CPU',
     `target (+${targets.inputErrorMs}/+${targets.firstRequestMs}, node24)`,
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(
-    `medians of ${runs} runs, ms from spawn; load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`,
+    `medians of ${runs} runs, ms from spawn (wall) and the process's user + system CPU ms then; load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`,
   );
   console.log(line(header));
   console.log(line(widths.map((w) => '-'.repeat(w))));

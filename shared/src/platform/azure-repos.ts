@@ -3,8 +3,6 @@
  * (Azure Repos only), its comments through the pull request threads REST API (api-version 7.1): list threads, create
  * a thread, patch a thread's first comment. Authenticated with the job's access token (`System.AccessToken`).
  */
-import http from 'node:http';
-import https from 'node:https';
 import {
   PullRequestApiError,
   type PullRequestComment,
@@ -112,8 +110,11 @@ function azureReposComments(
   };
 }
 
-/** One JSON request; a non-2xx answer becomes a PullRequestApiError with Azure DevOps' message. */
-function send(request: {
+/**
+ * One JSON request; a non-2xx answer becomes a PullRequestApiError with Azure DevOps' message. node:http and
+ * node:https (TLS) load at the first comment, not at every task's start.
+ */
+async function send(request: {
   method: string;
   url: string;
   token: string;
@@ -122,9 +123,12 @@ function send(request: {
   signal?: AbortSignal;
 }): Promise<unknown> {
   const payload = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body), 'utf8');
-  const client = request.url.startsWith('https:') ? https : http;
+  // `default`, the module object: the bundle's import() of a built-in gives only that (scripts/build.ts).
+  const { request: startRequest } = (
+    request.url.startsWith('https:') ? await import('node:https') : await import('node:http')
+  ).default;
   return new Promise((resolve, reject) => {
-    const req = client.request(
+    const req = startRequest(
       request.url,
       {
         method: request.method,
