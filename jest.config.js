@@ -15,6 +15,9 @@ module.exports = {
     '/node_modules/(?!(@actions|@octokit|universal-user-agent|before-after-hook|content-type|fast-content-type-parse|json-with-bigint|hyparquet|hyparquet-compressors|hyparquet-writer|hysnappy)/)',
   ],
   testTimeout: 60000,
+  // One worker per core: the suites mostly wait (on bundle processes, Python, Azurite, the emulator's pace), so two
+  // run side by side on 2 cores. jest's default (cores - 1) would run every suite in band, one after another, there.
+  maxWorkers: '100%',
   // A test run leaves nothing in the machine's temp folder (tests/harness/run-temp-folder.ts) nor its cache there.
   globalSetup: '<rootDir>/tests/global-setup.ts',
   globalTeardown: '<rootDir>/tests/global-teardown.ts',
