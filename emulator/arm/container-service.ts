@@ -20,6 +20,7 @@ import {
   startProvisioning,
   systemData,
   type Json,
+  startDeleting,
 } from './resource';
 import type { StoredResource } from './store';
 
@@ -103,25 +104,7 @@ export abstract class ResourceProvider {
   ): EmulatorResponse {
     const scope = this.arm.checkScope(req);
     if (scope) return scope;
-    const resource = this.arm.store.get(id);
-    if (!resource) return { status: 204 };
-    const running = this.arm.operations.runningOn(resource.id);
-    if (running) return this.arm.conflict(running);
-    properties(resource)['provisioningState'] = 'Deleting';
-    const op = this.arm.operations.start({
-      resourceId: resource.id,
-      resourceType: type,
-      method: 'DELETE',
-      onSucceeded: () => {
-        this.arm.store.delete(resource.id);
-        onDeleted(resource);
-        return { status: 204 };
-      },
-      onFailed: () => {
-        properties(resource)['provisioningState'] = 'Failed';
-      },
-    });
-    return this.arm.accepted(req, this.namespace, op);
+    return startDeleting(this.arm, req, this.namespace, { id, type }, { onDeleted });
   }
 
   /**

@@ -20,6 +20,7 @@ import {
   startProvisioning,
   systemData,
   type Json,
+  startDeleting,
 } from './resource';
 import type { StoredResource } from './store';
 
@@ -358,32 +359,21 @@ export class MachineLearningEmulator {
   private deleteResource(req: EmulatorRequest, id: string): EmulatorResponse {
     const scope = this.arm.checkScope(req) ?? missingAncestor(this.arm, id);
     if (scope) return scope;
-    const resource = this.arm.store.get(id);
-    // ARM answers 204 to a DELETE of a resource that does not exist (its parent does).
-    if (!resource) return { status: 204 };
-    const running = this.arm.operations.runningOn(resource.id);
-    if (running) return this.arm.conflict(running);
     const type = /\/deployments\/[^/]+$/i.test(id) ? 'deployments' : 'onlineEndpoints';
-    if (type === 'deployments') {
-      const live = liveShare(this.arm.store.get(id.replace(/\/deployments\/[^/]+$/i, '')), resource);
-      if (live > 0) return trafficStillAllocated(String(resource.body['name']), live);
-    }
-    properties(resource)['provisioningState'] = 'Deleting';
-    const op = this.arm.operations.start({
-      resourceId: resource.id,
-      resourceType: type,
-      method: 'DELETE',
-      onSucceeded: () => {
-        this.arm.store.delete(resource.id);
-        return { status: 204 };
+    return startDeleting(
+      this.arm,
+      req,
+      ML_NAMESPACE,
+      { id, type },
+      {
+        refuse: (resource) => {
+          if (type !== 'deployments') return undefined;
+          const live = liveShare(this.arm.store.get(id.replace(/\/deployments\/[^/]+$/i, '')), resource);
+          return live > 0 ? trafficStillAllocated(String(resource.body['name']), live) : undefined;
+        },
+        work: (resource) => this.hooks.deleting?.(resource.id),
       },
-      onFailed: () => {
-        properties(resource)['provisioningState'] = 'Failed';
-      },
-    });
-    const stopping = op.error ? undefined : this.hooks.deleting?.(resource.id);
-    if (stopping) this.arm.operations.waitFor(op, stopping);
-    return this.arm.accepted(req, ML_NAMESPACE, op);
+    );
   }
 
   private regenerateKeys(req: EmulatorRequest, ep: StoredResource): EmulatorResponse {

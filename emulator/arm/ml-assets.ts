@@ -19,6 +19,7 @@ import {
   startProvisioning,
   systemData,
   type Json,
+  startDeleting,
 } from './resource';
 import type { StoredResource } from './store';
 
@@ -854,23 +855,12 @@ export class MachineLearningAssetsEmulator {
     if (!['delete', 'detach'].includes(action.toLowerCase())) {
       return this.badRequest(req, "'underlyingResourceAction' is required: 'Delete' or 'Detach'.");
     }
-    const resource = this.arm.store.get(this.computeId(req));
-    if (!resource) return { status: 204 };
-    const running = this.arm.operations.runningOn(resource.id);
-    if (running) return this.arm.conflict(running);
-    properties(resource)['provisioningState'] = 'Deleting';
-    const op = this.arm.operations.start({
-      resourceId: resource.id,
-      resourceType: 'computes',
-      method: 'DELETE',
-      onSucceeded: () => {
-        this.arm.store.delete(resource.id);
-        return { status: 200 };
-      },
-      onFailed: () => {
-        properties(resource)['provisioningState'] = 'Failed';
-      },
-    });
-    return this.arm.accepted(req, ML_NAMESPACE, op);
+    return startDeleting(
+      this.arm,
+      req,
+      ML_NAMESPACE,
+      { id: this.computeId(req), type: 'computes' },
+      { finalStatus: 200 },
+    );
   }
 }

@@ -20,6 +20,7 @@ import {
   startProvisioning,
   systemData,
   type Json,
+  startDeleting,
 } from './resource';
 import type { StoredResource } from './store';
 
@@ -110,24 +111,6 @@ export class MachineLearningSchedulesEmulator {
   private delete(req: EmulatorRequest): EmulatorResponse {
     const scope = this.arm.checkScope(req) ?? missingAncestor(this.arm, this.scheduleId(req));
     if (scope) return scope;
-    const resource = this.arm.store.get(this.scheduleId(req));
-    // ARM answers 204 to a DELETE of a resource that does not exist (its parent does).
-    if (!resource) return { status: 204 };
-    const running = this.arm.operations.runningOn(resource.id);
-    if (running) return this.arm.conflict(running);
-    properties(resource)['provisioningState'] = 'Deleting';
-    const op = this.arm.operations.start({
-      resourceId: resource.id,
-      resourceType: 'schedules',
-      method: 'DELETE',
-      onSucceeded: () => {
-        this.arm.store.delete(resource.id);
-        return { status: 204 };
-      },
-      onFailed: () => {
-        properties(resource)['provisioningState'] = 'Failed';
-      },
-    });
-    return this.arm.accepted(req, ML_NAMESPACE, op);
+    return startDeleting(this.arm, req, ML_NAMESPACE, { id: this.scheduleId(req), type: 'schedules' });
   }
 }

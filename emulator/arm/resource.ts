@@ -182,3 +182,54 @@ export function startProvisioning(
     },
   });
 }
+
+/** How one resource provider's long-running DELETE differs from the others'. */
+export interface DeleteOptions {
+  /** The status the operation's Location answers once the resource is gone (computes: 200; most others: 204). */
+  readonly finalStatus?: 200 | 204;
+  /** A refusal checked once no other operation runs on the resource (e.g. a deployment still taking traffic). */
+  readonly refuse?: (resource: StoredResource) => EmulatorResponse | undefined;
+  /** Real work the operation waits for (e.g. a scoring server stopping). */
+  readonly work?: (resource: StoredResource) => Promise<undefined> | undefined;
+  /** Runs once the resource is removed from the store. */
+  readonly onDeleted?: (resource: StoredResource) => void;
+}
+
+/**
+ * A DELETE as ARM's long-running operation, once the caller has checked the scope: 204 when the resource does not
+ * exist, 409 while another operation runs on it, else 202 with `provisioningState` Deleting until it is removed
+ * (Failed when a planned failure ends the operation).
+ */
+export function startDeleting(
+  arm: ArmEmulator,
+  req: EmulatorRequest,
+  namespace: string,
+  target: { id: string; type: string },
+  options: DeleteOptions = {},
+): EmulatorResponse {
+  const resource = arm.store.get(target.id);
+  // ARM answers 204 to a DELETE of a resource that does not exist (its parent does).
+  if (!resource) return { status: 204 };
+  const running = arm.operations.runningOn(resource.id);
+  if (running) return arm.conflict(running);
+  const refused = options.refuse?.(resource);
+  if (refused) return refused;
+  properties(resource)['provisioningState'] = 'Deleting';
+  const op = arm.operations.start({
+    resourceId: resource.id,
+    resourceType: target.type,
+    method: 'DELETE',
+    onSucceeded: () => {
+      arm.store.delete(resource.id);
+      options.onDeleted?.(resource);
+      return { status: options.finalStatus ?? 204 };
+    },
+    onFailed: () => {
+      properties(resource)['provisioningState'] = 'Failed';
+    },
+  });
+  // A planned failure needs no real work behind it.
+  const pending = op.error ? undefined : options.work?.(resource);
+  if (pending) arm.operations.waitFor(op, pending);
+  return arm.accepted(req, namespace, op);
+}

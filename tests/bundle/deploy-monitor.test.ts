@@ -168,6 +168,11 @@ describe.each(hosts)('on %s', (host) => {
     expect(first.summary).toContain(`**Model monitor** \`${name}\`: created.`);
     expect(first.summary).toContain('Runs daily at 03:00 UTC');
     expect(first.summary).toMatch(/Not monitorable.*`Wind_speed_kmph` \(out_of_range_share\)/);
+    expect(first.summary).toContain(
+      `(\`azureml:${endpoint}-blue-model_inputs:1\`) against the training data (\`azureml:weather-train:1\`)`,
+    );
+    expect(first.summary).toContain('Features not in the thresholds file are not monitored');
+    expect(first.summary).toContain('e-mailed to `ml-team@example.com`, `oncall@example.com`');
 
     const modified = (created.body['systemData'] as Record<string, string>)['lastModifiedAt'];
     const again = await deploy(host, { deploymentFile: file, ...monitorInputs() });
@@ -180,6 +185,29 @@ describe.each(hosts)('on %s', (host) => {
     expect(schedule(name)).toBeUndefined();
     expect(removed.summary).toContain(`**Model monitor** \`${name}\`: removed.`);
   });
+});
+
+test('a dry run prints the schedule body it would PUT and creates nothing', async () => {
+  const endpoint = 'mon-dry';
+  const name = `${endpoint}-blue-drift`;
+  const run = await deploy('github', {
+    deploymentFile: deploymentFile(endpoint, true),
+    monitor: 'true',
+    monitorReferenceData: 'azureml:weather-train:1',
+    monitorFrequency: 'weekly',
+    dryRun: 'true',
+  });
+  expectSucceeded(run);
+  expect(run.everythingPrinted).toContain(
+    `Would create model monitor '${name}': PUT ${emulator.workspaceId}/schedules/${name}?api-version=2025-12-01`,
+  );
+  expect(run.everythingPrinted).toContain('"actionType": "CreateMonitor"');
+  expect(run.everythingPrinted).toContain('"filterType": "AllFeatures"');
+  expect(run.summary).toContain(`**Model monitor** \`${name}\`: would be created.`);
+  expect(run.summary).toContain('Runs weekly, Mondays at 03:00 UTC');
+  expect(run.summary).toContain('No alert e-mails');
+  expect(schedule(name)).toBeUndefined();
+  expect(emulator.store.get(`${emulator.workspaceId}/onlineEndpoints/${endpoint}`)).toBeUndefined();
 });
 
 test('monitor remove leaves a schedule of the same name it did not create', async () => {

@@ -11,6 +11,15 @@ export interface MonitorReport {
   outcome: string;
   /** When it runs and which window of inputs it reads. */
   runs?: string;
+  /** The data assets compared: the deployment's collected inputs, the model's training data. */
+  production?: string;
+  reference?: string;
+  /** Where the monitoring job runs. */
+  compute?: string;
+  /** Whom Azure ML e-mails when it finds drift (empty: no e-mail). */
+  emails?: string[];
+  /** With a thresholds file only its features are monitored (Azure's signal takes all features or a list). */
+  listedFeaturesOnly?: boolean;
   /** One per signal: the features (or all), Azure's metrics, the threshold. */
   checks?: { signal: string; features: string[] | 'all'; metrics: string[]; threshold: number }[];
   /** Thresholds-file features on a metric Azure ML's monitors do not have: not monitored. */
@@ -158,11 +167,21 @@ function renderMonitor(monitor: MonitorReport): string {
   const lines = [`**Model monitor** \`${cell(monitor.schedule)}\`: ${cell(monitor.outcome)}.`];
   if (monitor.runs)
     lines.push(
-      `- Runs ${cell(monitor.runs)}, on the deployment's collected model inputs against the training data.`,
+      `- Runs ${cell(monitor.runs)} on ${cell(monitor.compute ?? 'serverless Spark')}: the deployment's collected model inputs${monitor.production ? ` (\`${cell(monitor.production)}\`)` : ''} against the training data${monitor.reference ? ` (\`${cell(monitor.reference)}\`)` : ''}.`,
     );
   for (const check of monitor.checks ?? [])
     lines.push(
       `- ${check.features === 'all' ? 'Every feature' : check.features.map((f) => `\`${cell(f)}\``).join(', ')}: ${cell(check.metrics.join(', '))} at ${check.threshold}`,
+    );
+  if (monitor.listedFeaturesOnly)
+    lines.push(
+      "- Features not in the thresholds file are not monitored (Azure ML's signal takes all features or a list).",
+    );
+  if (monitor.emails)
+    lines.push(
+      monitor.emails.length
+        ? `- Drift alerts e-mailed to ${monitor.emails.map((e) => `\`${cell(e)}\``).join(', ')}.`
+        : '- No alert e-mails (`monitorEmails` not set): drift shows in the Azure ML studio only.',
     );
   if (monitor.notMonitorable?.length)
     lines.push(

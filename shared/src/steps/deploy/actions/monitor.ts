@@ -165,6 +165,11 @@ export function monitorReport(step: MonitorStep, dryRun: boolean): MonitorReport
             : 'created'
         : done.unchanged,
     runs: plan.when,
+    production: plan.production,
+    reference: plan.reference,
+    compute: plan.compute,
+    emails: [...plan.emails],
+    listedFeaturesOnly: plan.listedFeaturesOnly,
     checks: plan.checks.map((c) => ({
       ...c,
       features: c.features === 'all' ? 'all' : [...c.features],

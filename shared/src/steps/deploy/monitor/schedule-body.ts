@@ -66,6 +66,15 @@ export interface MonitorPlan {
   readonly name: string;
   readonly body: ScheduleBody;
   readonly when: string;
+  /** The data assets compared: the deployment's collected inputs and the model's training data. */
+  readonly production: string;
+  readonly reference: string;
+  /** Where the monitoring job runs (it is billed to the workspace). */
+  readonly compute: string;
+  /** Whom Azure ML e-mails on drift (none: alerts only in the studio). */
+  readonly emails: readonly string[];
+  /** True when a thresholds file names the features: the others are not monitored. */
+  readonly listedFeaturesOnly: boolean;
   readonly checks: readonly MonitoredCheck[];
   /** Features of the thresholds file whose metric Azure has not, with that metric. */
   readonly notMonitorable: readonly { feature: string; metric: GateMetric }[];
@@ -109,7 +118,7 @@ export function monitorPlan(settings: MonitorEnsure, target: MonitorTarget): Mon
   };
   const properties = {
     displayName: `Data drift of ${target.endpoint}/${target.deployment}`,
-    description: `Created by the Azure ML deploy step: the inputs deployment '${target.deployment}' of online endpoint '${target.endpoint}' collects, compared with azureml:${settings.referenceData.name}:${settings.referenceData.version}.`,
+    description: `Created by the Azure ML deploy step: the inputs deployment '${target.deployment}' of online endpoint '${target.endpoint}' collects, compared with ${referenceUri(settings)}.`,
     isEnabled: true,
     trigger: { triggerType: 'Recurrence', timeZone: 'UTC', ...trigger },
     action: { actionType: 'CreateMonitor' as const, monitorDefinition },
@@ -119,9 +128,18 @@ export function monitorPlan(settings: MonitorEnsure, target: MonitorTarget): Mon
     name: monitorName(target.endpoint, target.deployment),
     body: { properties: { ...properties, tags } },
     when,
+    production: target.productionData,
+    reference: referenceUri(settings),
+    compute: `serverless Spark ${MONITOR_INSTANCE_TYPE} (runtime ${MONITOR_SPARK_RUNTIME})`,
+    emails: settings.emails,
+    listedFeaturesOnly: settings.thresholds !== undefined,
     checks,
     notMonitorable,
   };
+}
+
+function referenceUri({ referenceData }: MonitorEnsure): string {
+  return `azureml:${referenceData.name}:${referenceData.version}`;
 }
 
 function driftSignals(settings: MonitorEnsure, target: MonitorTarget, window: string) {
@@ -138,7 +156,7 @@ function driftSignals(settings: MonitorEnsure, target: MonitorTarget, window: st
     referenceData: {
       inputDataType: 'Fixed',
       jobInputType: target.referenceType,
-      uri: `azureml:${settings.referenceData.name}:${settings.referenceData.version}`,
+      uri: referenceUri(settings),
       dataContext: 'training',
     },
     ...(settings.emails.length > 0 ? { notificationTypes: ['AmlNotification'] } : {}),
