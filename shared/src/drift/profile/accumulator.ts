@@ -299,13 +299,21 @@ export class ColumnAccumulator {
       const base = this.rowBase;
       const core = this.rule.core;
       const cutoff = this.rule.cutoff;
+      // Locals rather than fields in the loop: stores to `this` keep V8 from keeping them in registers.
+      let sample = this.sample;
+      let count = this.sampleCount;
       for (let i = 0; i < n; i++) {
         const hash = rowHash(base, rows[i]!);
         if (hash < core) {
-          if (this.sampleCount === this.sample.length) this.growSample();
-          this.sample[this.sampleCount++] = values[i]!;
+          if (count === sample.length) {
+            this.sampleCount = count;
+            this.growSample();
+            sample = this.sample;
+          }
+          sample[count++] = values[i]!;
         } else if (hash < cutoff) this.addToBand(values[i]!, hash);
       }
+      this.sampleCount = count;
     }
 
     const distinct = this.distinct;
