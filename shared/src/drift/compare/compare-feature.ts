@@ -27,7 +27,7 @@ import {
   psiLaplace,
   quantileEdges,
   quantileSorted,
-  sortedCopy,
+  SortBuffers,
   sturgesCombinedEdges,
   sturgesSmallerEdges,
   twoProportionZTest,
@@ -263,12 +263,15 @@ function percent(x: number): string {
 
 // ------------------------------------------------------------------------------------------------ numeric
 
+/** Nothing keeps the sorted samples past compareNumeric, so its buffers serve every feature in turn. */
+const sortBuffers = new SortBuffers();
+
 function compareNumeric(baseline: ColumnProfile, current: ColumnProfile, options: CompareOptions): Measured {
   const b = baseline.numeric!;
   const c = current.numeric!;
   // Sorted copies: the profile's arrays are left as they are.
-  const a = sortedCopy(b.sample);
-  const z = sortedCopy(c.sample);
+  const a = sortBuffers.sorted(b.sample, 0);
+  const z = sortBuffers.sorted(c.sample, 1);
   const measured = measureNumeric(baseline, current, options, { a, z });
   return { ...measured, quantiles: { baseline: percentiles(a), current: percentiles(z) } };
 }

@@ -1,8 +1,8 @@
 import type { ColumnProfile } from '../model';
 import { ByteCounter, NumberCounter } from './byte-counter';
 import {
-  addExact,
-  addSquareExact,
+  addBatchExact,
+  splitSquares,
   exactM2,
   exactMean,
   exactValue,
@@ -32,6 +32,11 @@ export const NUMERIC_DISTINCT_LIMIT = 21;
 
 const FIRST_SAMPLE_CAPACITY = 4096;
 const PENDING = 4096;
+
+/** Scratch for the exact sums of a batch (shared: accumulators fold their batches one at a time). */
+const batchScratch = new Float64Array(PENDING);
+const squareHighs = new Float64Array(PENDING);
+const squareLows = new Float64Array(PENDING);
 
 /** A scratch buffer for typed strings, so they go through the same byte-level rules as CSV text. */
 let scratch = Buffer.allocUnsafe(4096);
@@ -260,21 +265,22 @@ export class ColumnAccumulator {
     if (n === 0) return;
     this.pendingCount = 0;
     const values = this.pending;
-    if (this.addsSinceCarry + n > ADDS_BETWEEN_CARRIES) {
+    // A batch adds at most n + 2 times to a chunk of the sums, twice that to the squares' (see addBatchExact).
+    if (this.addsSinceCarry + n + 2 > ADDS_BETWEEN_CARRIES) {
       carry(this.sums);
       carry(this.squares);
       this.addsSinceCarry = 0;
     }
-    this.addsSinceCarry += n;
-    const sums = this.sums;
-    const squares = this.squares;
+    this.addsSinceCarry += n + 2;
+    addBatchExact(this.sums, values, n, batchScratch);
+    splitSquares(values, n, squareHighs, squareLows);
+    addBatchExact(this.squares, squareHighs, n, batchScratch);
+    addBatchExact(this.squares, squareLows, n, batchScratch);
     let min = this.min;
     let max = this.max;
     let integers = 0;
     for (let i = 0; i < n; i++) {
       const value = values[i]!;
-      addExact(sums, value);
-      addSquareExact(squares, value);
       if (value < min) min = value;
       if (value > max) max = value;
       if (Math.floor(value) === value) integers++;
@@ -293,13 +299,21 @@ export class ColumnAccumulator {
       const base = this.rowBase;
       const core = this.rule.core;
       const cutoff = this.rule.cutoff;
+      // Locals rather than fields in the loop: stores to `this` keep V8 from keeping them in registers.
+      let sample = this.sample;
+      let count = this.sampleCount;
       for (let i = 0; i < n; i++) {
         const hash = rowHash(base, rows[i]!);
         if (hash < core) {
-          if (this.sampleCount === this.sample.length) this.growSample();
-          this.sample[this.sampleCount++] = values[i]!;
+          if (count === sample.length) {
+            this.sampleCount = count;
+            this.growSample();
+            sample = this.sample;
+          }
+          sample[count++] = values[i]!;
         } else if (hash < cutoff) this.addToBand(values[i]!, hash);
       }
+      this.sampleCount = count;
     }
 
     const distinct = this.distinct;

@@ -3,20 +3,17 @@
  * give it; text files are counted by newlines (an upper bound when quoted values hold newlines, and the same
  * for every way the files are cut), and not read at all when their size alone shows they fit the sample.
  */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet';
+import { fileChunks } from '../read/dataset';
 import type { DataFile } from '../read/sink';
-
-const CHUNK_BYTES = 1 << 20;
 
 async function newlines(
   file: DataFile,
 ): Promise<{ newlines: number; endsWithNewline: boolean; bytes: number }> {
-  const raw = createReadStream(file.path, { highWaterMark: CHUNK_BYTES });
-  const chunks = file.gzip ? pipeline(raw, createGunzip({ chunkSize: CHUNK_BYTES }), () => {}) : raw;
+  // Reused buffers: a stream's fresh chunk per read is garbage the profiling pass that follows, which makes
+  // little, may keep alive to its end.
+  const chunks = fileChunks(file, undefined);
   let count = 0;
   let bytes = 0;
   let last = 10;

@@ -40,7 +40,7 @@ async function* plainChunks(path: string, hash: Hash | undefined): AsyncGenerato
 }
 
 /** Raw bytes go to the hash, then (when gzip) through gunzip; chunks come with backpressure. */
-function fileChunks(file: DataFile, hash: Hash | undefined): AsyncIterable<Buffer> {
+export function fileChunks(file: DataFile, hash: Hash | undefined): AsyncIterable<Buffer> {
   if (!file.gzip) return plainChunks(file.path, hash);
   const raw = createReadStream(file.path, { highWaterMark: CHUNK_BYTES });
   const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });

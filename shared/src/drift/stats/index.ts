@@ -11,7 +11,15 @@ export { jensenShannonDistance } from './jensen-shannon';
 export { kstwoSf, smirnovSf } from './kolmogorov';
 export { KS_MAX_AUTO_N, ks2samp, ksStatistic, type KsMode, type KsResult } from './ks';
 export { evidentlyFillZeroes, psiEpsilon, psiEvidently, psiFromProportions, psiLaplace } from './psi';
-export { countAtMost, countBelow, distinctCountSorted, moments, quantileSorted, sortedCopy } from './sorted';
+export {
+  countAtMost,
+  countBelow,
+  distinctCountSorted,
+  moments,
+  quantileSorted,
+  SortBuffers,
+  sortedCopy,
+} from './sorted';
 export { chi2Sf, erfc, gammaP, gammaQ, logFactorial, logGamma, normalSf } from './special';
 export { wasserstein1, wasserstein1Weighted } from './wasserstein';
 export { twoProportionZTest, type ZTestResult } from './z-test';

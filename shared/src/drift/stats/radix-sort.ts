@@ -20,8 +20,8 @@ const MASK = BUCKETS - 1;
 const highKey = (high: number): number => (high ^ ((high >> 31) | 0x80000000)) >>> 0;
 const lowKey = (high: number, low: number): number => (low ^ (high >> 31)) >>> 0;
 
-/** Sorts `values` in place (and returns it). */
-export function radixSort(values: Float64Array): Float64Array {
+/** Sorts `values` in place (and returns it); `scratch`, when given (at least as long), saves allocating one. */
+export function radixSort(values: Float64Array, scratch?: Float64Array): Float64Array {
   const n = values.length;
   if (n < RADIX_MIN_LENGTH) return values.sort();
   const counts = new Uint32Array(DIGITS * BUCKETS);
@@ -41,7 +41,7 @@ export function radixSort(values: Float64Array): Float64Array {
     counts[5 * BUCKETS + (hk >>> 22)]!++;
   }
   let source: Float64Array = values;
-  let target: Float64Array = new Float64Array(n);
+  let target: Float64Array = scratch && scratch.length >= n ? scratch.subarray(0, n) : new Float64Array(n);
   for (let digit = 0; digit < DIGITS; digit++) {
     const base = digit * BUCKETS;
     // A digit every value shares moves nothing: skip its pass (common for the high bits of similar values).

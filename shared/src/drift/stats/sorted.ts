@@ -6,6 +6,26 @@ export function sortedCopy(values: Float64Array | readonly number[]): Float64Arr
   return radixSort(values instanceof Float64Array ? values.slice() : Float64Array.from(values));
 }
 
+/**
+ * Sorted copies into buffers reused from call to call (grown as needed), for callers that sort large samples
+ * one after another and keep no copy past the next call: a 1M-value sample sorted into fresh arrays leaves 16 MB
+ * of garbage each time, which the collector lets pile up. A copy is valid until `sorted` is called again with
+ * the same slot.
+ */
+export class SortBuffers {
+  private readonly copies: Float64Array[] = [];
+  private scratch = new Float64Array(0);
+
+  sorted(values: Float64Array, slot: number): Float64Array {
+    const n = values.length;
+    if ((this.copies[slot]?.length ?? -1) < n) this.copies[slot] = new Float64Array(n);
+    if (this.scratch.length < n) this.scratch = new Float64Array(n);
+    const copy = this.copies[slot]!.subarray(0, n);
+    copy.set(values);
+    return radixSort(copy, this.scratch);
+  }
+}
+
 /** Number of values < x (numpy searchsorted side='left'). */
 export function countBelow(sorted: Float64Array, x: number): number {
   let lo = 0;

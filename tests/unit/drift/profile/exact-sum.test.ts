@@ -1,6 +1,7 @@
 import { ColumnAccumulator } from '../../../../shared/src/drift/profile/accumulator';
 import {
   ADDS_BETWEEN_CARRIES,
+  addBatchExact,
   addExact,
   addSquareExact,
   carry,
@@ -8,6 +9,7 @@ import {
   exactMean,
   exactValue,
   roundRatio,
+  splitSquares,
   SUM_CHUNKS,
 } from '../../../../shared/src/drift/profile/exact-sum';
 import { SeededDraw } from '../../../harness/seeded-draw';
@@ -129,5 +131,52 @@ describe('rounding once', () => {
     for (const value of shifted) addSquareExact(squares, value);
     expect(exactM2(sumOf(shifted), exactValue(squares), 3)).toBe(0.125);
     expect(exactMean(sumOf(shifted), 3)).toBe(1e9 + 0.5);
+  });
+
+  describe('in batches', () => {
+    const scratch = new Float64Array(8192);
+    function batchSum(values: readonly number[], size: number): bigint {
+      const chunks = new Float64Array(SUM_CHUNKS);
+      for (let at = 0; at < values.length; at += size) {
+        const batch = Float64Array.from(values.slice(at, at + size));
+        addBatchExact(chunks, batch, batch.length, scratch);
+      }
+      return exactValue(chunks);
+    }
+    const draw = new SeededDraw(11);
+    const decimals = Array.from({ length: 20000 }, () => Math.round(draw.uniform() * 1e7) / 100 - 3e4);
+    const near = Array.from(
+      { length: 5000 },
+      () => (draw.uniform() - 0.5) * 2 ** (Math.floor(draw.uniform() * 60) - 30),
+    );
+    const cases: [string, number[]][] = [
+      ['decimals', decimals],
+      ['values within 2^60 of each other', near],
+      ['values of every magnitude, zeros and subnormals', wildValues(5000, 5)],
+      ['huge values', [Number.MAX_VALUE, -Number.MAX_VALUE / 3, 2 ** 1000, 1, 2 ** -1074]],
+      ['one value', [0.1]],
+      ['zeros only', [0, -0, 0]],
+    ];
+    it.each(cases)('add %s as addExact does, whatever the batch size', (_name, values) => {
+      const expected = values.reduce((total, value) => total + units(value), 0n);
+      for (const size of [1, 3, 4096, 8192]) expect(batchSum(values, size)).toBe(expected);
+    });
+
+    it('add squares exactly, as addSquareExact does, and garbage alike for squares that overflow', () => {
+      for (const values of [decimals, near, [1e200, 3, -1e160, 2 ** 600]]) {
+        const one = new Float64Array(SUM_CHUNKS);
+        for (const value of values) addSquareExact(one, value);
+        const batched = new Float64Array(SUM_CHUNKS);
+        const high = new Float64Array(4096);
+        const low = new Float64Array(4096);
+        for (let at = 0; at < values.length; at += 4096) {
+          const batch = Float64Array.from(values.slice(at, at + 4096));
+          splitSquares(batch, batch.length, high, low);
+          addBatchExact(batched, high, batch.length, scratch);
+          addBatchExact(batched, low, batch.length, scratch);
+        }
+        expect(exactValue(batched)).toBe(exactValue(one));
+      }
+    });
   });
 });
