@@ -1,7 +1,7 @@
 /**
  * drift-check with `runOn: azureml` on both hosts: the bundle submits a pipeline job to the emulator, whose
  * parallel steps run the bundle's own engine (Node, from the Docker context it carries) over 8 Parquet files per
- * side, registered as data assets and cut at row groups into 24 partitions, with a sample smaller than the data;
+ * side, registered as data assets and cut at row groups into 16 partitions, with a sample smaller than the data;
  * the verdict and every feature's figures equal those of `runOn: agent` on the same files, and a second run (on a
  * compute cluster) uploads no code and registers no environment. One emulator for the file.
  */
@@ -21,7 +21,7 @@ import { SeededDraw } from '../harness/seeded-draw';
 const hosts: Host[] = ['azure-pipelines', 'github'];
 const ROWS = 200_000;
 const PARTITIONS = 8;
-const ROW_GROUP_ROWS = 10_000;
+const ROW_GROUP_ROWS = 12_500;
 /** Below a side's rows: the job's partitions keep part of the sample each, and the merge must cut it as one pass does. */
 const MAX_SAMPLE_ROWS = '150000';
 const CITIES = ['Paris', 'Oslo', 'Lima', 'Pune'];
