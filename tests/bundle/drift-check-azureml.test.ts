@@ -1,9 +1,9 @@
 /**
  * drift-check with `runOn: azureml` on both hosts: the bundle submits a pipeline job to the emulator, whose
- * parallel steps run the bundle's own engine (Node, from the Docker context it carries) over 8 Parquet partitions
- * per side, registered as data assets; the verdict and every feature's figures equal those of `runOn: agent` on the
- * same files, and a second run (on a compute cluster) uploads no code and registers no environment. One emulator
- * for the file.
+ * parallel steps run the bundle's own engine (Node, from the Docker context it carries) over 8 Parquet files per
+ * side, registered as data assets and cut at row groups into 16 partitions, with a sample smaller than the data;
+ * the verdict and every feature's figures equal those of `runOn: agent` on the same files, and a second run (on a
+ * compute cluster) uploads no code and registers no environment. One emulator for the file.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +21,9 @@ import { SeededDraw } from '../harness/seeded-draw';
 const hosts: Host[] = ['azure-pipelines', 'github'];
 const ROWS = 200_000;
 const PARTITIONS = 8;
+const ROW_GROUP_ROWS = 12_500;
+/** Below a side's rows: the job's partitions keep part of the sample each, and the merge must cut it as one pass does. */
+const MAX_SAMPLE_ROWS = '150000';
 const CITIES = ['Paris', 'Oslo', 'Lima', 'Pune'];
 
 let emulator: Emulator;
@@ -46,7 +49,7 @@ function writeSide(side: 'baseline' | 'current'): string[] {
         { name: 'humidity', data: Float64Array.from({ length: per }, () => draw.uniform()), type: 'DOUBLE' },
         { name: 'city', data: Array.from({ length: per }, () => draw.pick(CITIES, weights)), type: 'STRING' },
       ],
-      rowGroupSize: 10_000,
+      rowGroupSize: ROW_GROUP_ROWS,
     });
     const file = `${side}/part-${p}.parquet`;
     writeFileSync(join(data, file), new Uint8Array(buffer));
@@ -92,7 +95,7 @@ function reportOf(run: HostRun): DriftReport {
   return JSON.parse(readFileSync(run.outputs.reportJson!, 'utf8')) as DriftReport;
 }
 
-/** Requests of the emulator from `from` on that created or uploaded something the job reuses. */
+/** Requests of the emulator from `from` on that registered something the job reuses (code, environment, component). */
 function creations(from: number) {
   return emulator.requests
     .slice(from)
@@ -101,47 +104,92 @@ function creations(from: number) {
 }
 
 describe('drift-check runOn azureml', () => {
-  // One host after the other: the second run's requests are told apart by their place in the emulator's log.
-  it.each(hosts)(
-    'judges the job’s report as an agent run judges the same files, and reuses the code on a second run, as %s',
-    async (host) => {
-      const agent = await runStepAs(host, {
+  // Both hosts at once; the second runs start once both first runs have ended, so every request from then on is
+  // theirs, and must create nothing.
+  it('judges the job’s report as an agent run judges the same files, and reuses the code on a second run, on both hosts', async () => {
+    const agentRun = (host: Host) =>
+      runStepAs(host, {
         task: 'AzureMLDriftCheckV1',
         action: 'drift-check',
-        inputs: { baselineData: 'baseline', currentData: 'current', failOn: 'never' },
+        inputs: {
+          baselineData: 'baseline',
+          currentData: 'current',
+          failOn: 'never',
+          maxSampleRows: MAX_SAMPLE_ROWS,
+        },
         cwd: data,
         timeoutMs: 120_000,
       });
-      expect(agent.errors).toEqual([]);
-      const first = await onAzureMl(host);
-      expect(first.errors).toEqual([]);
-      expect(first.result).toBe(agent.result);
+    const [agents, firsts] = await Promise.all([
+      Promise.all(hosts.map(agentRun)),
+      Promise.all(hosts.map((host) => onAzureMl(host, { maxSampleRows: MAX_SAMPLE_ROWS }))),
+    ]);
+    const partitions = PARTITIONS * Math.ceil(ROWS / PARTITIONS / ROW_GROUP_ROWS);
+    hosts.forEach((host, index) => {
+      const [agent, first] = [agents[index]!, firsts[index]!];
+      expect([host, agent.errors, first.errors]).toEqual([host, [], []]);
+      expect([host, first.result]).toEqual([host, agent.result]);
       for (const output of ['driftStatus', 'driftShare', 'driftedFeatures'])
-        expect([output, first.outputs[output]]).toEqual([output, agent.outputs[output]]);
+        expect([host, output, first.outputs[output]]).toEqual([host, output, agent.outputs[output]]);
       expect(first.outputs.driftStatus).toBe('fail');
+      // Each file's row groups were profiled as partitions of their own.
+      expect(first.everythingPrinted).toContain(
+        `baseline: ${ROWS} rows in ${PARTITIONS} file(s), ${partitions} partition(s)`,
+      );
       const [local, job] = [reportOf(agent), reportOf(first)];
       expect(job.rows).toEqual({ baseline: ROWS, current: ROWS });
       expect(job.sources.baseline.files).toHaveLength(PARTITIONS);
+      // The sample was cut: the merge of the partitions' samples is what the single pass keeps.
+      const temperature = job.features.find((feature) => feature.name === 'temperature');
+      expect(temperature?.notes.join('\n')).toMatch(
+        /seeded samples \(baseline \d+ of 200000, current \d+ of 200000/,
+      );
       // Every figure of every feature, to the last bit.
       expect(JSON.stringify(job.features)).toBe(JSON.stringify(local.features));
       expect(first.summary).toBe(agent.summary.replace(agent.outputs.reportHtml!, first.outputs.reportHtml!));
       // The job ran the engine in the job's Node environment.
       expect(first.everythingPrinted).toMatch(/The environment asks for Node \(node:24-bookworm-slim\)/);
+    });
 
-      // Again, on a compute cluster of the workspace this time.
-      const before = emulator.requests.length;
-      const second = await onAzureMl(host, { compute: 'cpu-cluster' });
-      expect(second.errors).toEqual([]);
-      const put = emulator.requests.slice(before).find((r) => r.method === 'PUT' && /\/jobs\//.test(r.path));
-      expect(put?.body).toMatchObject({
+    // Again, on a compute cluster of the workspace this time.
+    const before = emulator.requests.length;
+    const seconds = await Promise.all(
+      hosts.map((host) => onAzureMl(host, { compute: 'cpu-cluster', maxSampleRows: MAX_SAMPLE_ROWS })),
+    );
+    const puts = emulator.requests.slice(before).filter((r) => r.method === 'PUT' && /\/jobs\//.test(r.path));
+    expect(puts).toHaveLength(hosts.length);
+    for (const put of puts)
+      expect(put.body).toMatchObject({
         properties: { settings: { default_compute: `${emulator.workspaceId}/computes/cpu-cluster` } },
       });
-      expect(JSON.stringify(reportOf(second).features)).toBe(JSON.stringify(job.features));
-      expect(creations(before)).toEqual([]);
+    expect(creations(before)).toEqual([]);
+    hosts.forEach((host, index) => {
+      const second = seconds[index]!;
+      expect([host, second.errors]).toEqual([host, []]);
+      expect(JSON.stringify(reportOf(second).features)).toBe(
+        JSON.stringify(reportOf(firsts[index]!).features),
+      );
       expect(second.everythingPrinted).toMatch(/code '[^']+': reused/);
       expect(second.everythingPrinted).toMatch(/inline environment: reused/);
+    });
+  }, 400_000);
+
+  it.concurrent.each(hosts)(
+    'cancels the job and fails when timeoutMinutes passes, as %s',
+    async (host) => {
+      const run = await onAzureMl(host, { timeoutMinutes: '0.001' });
+      expect(run.succeeded).toBe(false);
+      const name = /Submitted pipeline job '([^']+)'/.exec(run.everythingPrinted)?.[1];
+      expect(name).toBeDefined();
+      expect(run.errors.join('\n')).toContain(
+        `Azure ML job '${name}' did not finish within the 0.001 minute(s) of '${host === 'github' ? 'timeout-minutes' : 'timeoutMinutes'}'`,
+      );
+      expect(
+        emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/jobs/${name}/cancel`)),
+      ).toHaveLength(1);
+      expect(run.outputs.driftStatus).toBeUndefined();
     },
-    400_000,
+    120_000,
   );
 
   it.concurrent.each(hosts)(

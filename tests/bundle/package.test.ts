@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { load } from 'js-yaml';
 import { startEmulator, type Emulator } from '../../emulator/emulator';
@@ -79,6 +79,17 @@ describe('npm run package', () => {
       });
     },
   );
+
+  it('ships drift-check with the Azure ML job’s code and environment, the environment kept out of the code', () => {
+    const jobFiles = ['drift-engine.mjs', 'profile_partitions.py', 'environment/Dockerfile', '.amlignore'];
+    const action = join(repoRoot, 'out', 'actions', 'drift-check', 'dist');
+    for (const file of jobFiles) {
+      expect([file, vsix.has(`tasks/AzureMLDriftCheckV1/dist/${file}`)]).toEqual([file, true]);
+      expect([file, existsSync(join(action, file))]).toEqual([file, true]);
+    }
+    expect(vsix.get('tasks/AzureMLDriftCheckV1/dist/.amlignore')!.toString('utf8')).toBe('environment/\n');
+    expect(readFileSync(join(action, '.amlignore'), 'utf8')).toBe('environment/\n');
+  });
 
   it('stages ready-to-publish actions: action.yml beside its bundle', () => {
     const actions = join(repoRoot, 'out', 'actions');

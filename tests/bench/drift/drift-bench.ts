@@ -3,7 +3,7 @@
  * comparison, and `wc -l` reading the same files, measured in the same run.
  *
  *   npx tsx tests/bench/drift/drift-bench.ts [--rows 5000000,20000000] [--dir DIR] [--max-sample-rows 1000000]
- *                                            [--skip-python]
+ *                                            [--skip-python] [--job 2000000,20000000]
  *
  * `--rows 1000000` is the quick run. Data: generate.ts, cached in DIR/drift-bench-<rows> (DIR: the temp dir by
  * default). Ours runs bundled by esbuild as the tasks are (so profiling uses its worker threads). Every program
@@ -11,7 +11,8 @@
  * for it: on a shared machine CPU time and RSS are the figures load distorts least, so the load average is
  * printed next to them. pandas needs about 4 bytes of memory per byte of CSV: when that is more than the machine
  * has free, it is not started and the output says so; when it fails, the output says how. Needs python3-pandas
- * and python3-scipy (Debian). Prints figures; asserts nothing.
+ * and python3-scipy (Debian). `--job`: drift-check runOn azureml on the emulator at those row counts (job-bench.ts).
+ * Prints figures; asserts nothing.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { generateDriftData } from './generate';
+import { runJobBench } from './job-bench';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     dir: { type: 'string' },
     'max-sample-rows': { type: 'string', default: '1000000' },
     'skip-python': { type: 'boolean', default: false },
+    job: { type: 'string' },
   },
 });
 const PYTHON = '/usr/bin/python3';
@@ -205,6 +208,14 @@ async function main(): Promise<void> {
     printFigures(run);
   }
   printTable(runs);
+  if (values.job)
+    runJobBench(values.job.split(',').map(Number), {
+      dir: values.dir ?? tmpdir(),
+      maxSampleRows: values['max-sample-rows']!,
+      oursBundle: bundle,
+      measure,
+      load,
+    });
 }
 
 main().catch((error: unknown) => {

@@ -52,7 +52,10 @@ export function mergeProfiles(parts: readonly DatasetProfile[], options: MergeOp
   const undecodable = parts.flatMap((part) => part.undecodable ?? []);
   return {
     source: {
-      files: parts.flatMap((part) => part.source.files),
+      // Pieces of one file (row groups, line ranges) name it once, as a single pass over the file does.
+      files: parts
+        .flatMap((part) => part.source.files)
+        .filter((file, index, files) => index === 0 || files[index - 1] !== file),
       contentHash: parts.length === 1 ? first.source.contentHash : partsHash(parts),
     },
     rows: parts.reduce((total, part) => total + part.rows, 0),

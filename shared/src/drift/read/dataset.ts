@@ -53,8 +53,11 @@ export function fileChunks(file: DataFile, hash: Hash | undefined): AsyncIterabl
   );
 }
 
-async function hashFile(path: string, hash: Hash): Promise<void> {
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES }))
+/** Hashes a file's bytes, or those of [start, end) (a partition of a Parquet file). */
+async function hashFile(path: string, hash: Hash, range?: { start: number; end: number }): Promise<void> {
+  if (range && range.end <= range.start) return;
+  const bytes = range ? { start: range.start, end: range.end - 1 } : {};
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES, ...bytes }))
     hash.update(chunk as Buffer);
 }
 
@@ -159,7 +162,7 @@ export async function readDataset(
   const undecodable: UndecodableText[] = [];
   for (const [index, file] of files.entries()) {
     checkCancelled();
-    sink.file?.(index, 0);
+    if (file.format !== 'parquet') sink.file?.(index, 0);
     const onHeader = (names: readonly string[]): number[] => {
       const missing = columns.filter((name) => !names.includes(name));
       if (missing.length > 0)
@@ -172,8 +175,14 @@ export async function readDataset(
     };
     try {
       if (file.format === 'parquet') {
-        rows += await readParquet(file.path, sink, onHeader, checkCancelled);
-        if (hash) await hashFile(file.path, hash);
+        const read = await readParquet(
+          { path: file.path, index, rowGroups: file.rowGroups },
+          sink,
+          onHeader,
+          checkCancelled,
+        );
+        rows += read.rows;
+        if (hash) await hashFile(file.path, hash, read.bytes === 'whole' ? undefined : read.bytes);
         continue;
       }
       const reader =

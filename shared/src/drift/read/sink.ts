@@ -28,6 +28,12 @@ export interface ColumnSink {
 /** The formats a data file may have, decided by its extension (each optionally gzip-compressed). */
 export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'parquet';
 
+/** Row groups [from, to) of a Parquet file (0-based). */
+export interface RowGroupRange {
+  readonly from: number;
+  readonly to: number;
+}
+
 export interface DataFile {
   /** Absolute path. */
   readonly path: string;
@@ -35,4 +41,6 @@ export interface DataFile {
   readonly display: string;
   readonly format: DataFormat;
   readonly gzip: boolean;
+  /** Only these row groups of a Parquet file: a partition of a big file (its rows keep their ordinals). */
+  readonly rowGroups?: RowGroupRange;
 }

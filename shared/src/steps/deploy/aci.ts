@@ -14,6 +14,7 @@ import type { AciDeployConfig } from './config';
 import type { ModelRef } from './names';
 import { orMissing, readModelVersion } from './online';
 import type { DeployReport } from './summary';
+import { parseDatastoreUri } from '../../azureml/datastore-uri';
 
 /** Where a registered model's files are: a datastore and a path in its container. */
 export interface ModelLocation {
@@ -28,11 +29,8 @@ export interface ModelLocation {
  * container (`defaultContainerUrl`). Undefined for anything else (a registry, a job output not yet resolved).
  */
 export function modelLocation(modelUri: string, defaultContainerUrl?: string): ModelLocation | undefined {
-  const datastore =
-    /^azureml:\/\/(?:subscriptions\/[^/]+\/resource[gG]roups\/[^/]+\/(?:providers\/Microsoft\.MachineLearningServices\/)?workspaces\/[^/]+\/)?datastores\/([^/]+)\/paths\/(.+)$/i.exec(
-      modelUri,
-    );
-  if (datastore) return { datastore: datastore[1]!, path: decodeURIComponent(datastore[2]!) };
+  const onDatastore = parseDatastoreUri(modelUri);
+  if (onDatastore?.path) return { datastore: onDatastore.datastore, path: onDatastore.path };
   if (defaultContainerUrl && /^https:\/\//i.test(modelUri)) {
     const base = defaultContainerUrl.replace(/\/+$/, '');
     const url = modelUri.split('?')[0]!;

@@ -52,7 +52,14 @@ export interface DriftCheckConfig {
   /** Input names as the user wrote them on their host, for messages about them. */
   readonly inputNames: Readonly<
     Record<
-      FeatureListInput | 'baselineData' | 'currentData' | 'thresholdsFile' | 'failOn' | 'runOn' | 'compute',
+      | FeatureListInput
+      | 'baselineData'
+      | 'currentData'
+      | 'thresholdsFile'
+      | 'failOn'
+      | 'runOn'
+      | 'compute'
+      | 'timeoutMinutes',
       string
     >
   >;
@@ -188,6 +195,7 @@ function inputNames(inputs: DriftCheckInputs): DriftCheckConfig['inputNames'] {
     failOn: inputs.displayName('failOn'),
     runOn: inputs.displayName('runOn'),
     compute: inputs.displayName('compute'),
+    timeoutMinutes: inputs.displayName('timeoutMinutes'),
   };
 }
 

@@ -49,6 +49,16 @@ export const driftCheckManifest = {
       help: 'Compute the Azure ML job runs on: `serverless`, or the name of a compute cluster of the workspace.',
     },
     {
+      name: 'timeoutMinutes',
+      label: 'Timeout (minutes)',
+      type: 'number',
+      default: '0',
+      min: 0,
+      group: 'azure',
+      appliesWhen: onAzureMl,
+      help: 'Cancel the Azure ML job and fail when it has not finished after this many minutes (0 = no limit).',
+    },
+    {
       name: 'baselineData',
       label: 'Baseline data',
       type: 'string',

@@ -11,6 +11,7 @@ import type { ModelSource, RegisterModelConfig } from './config';
 import { MLMODEL_FILE, type ModelType } from '../../azureml/model-types';
 import { mlmodelFlavors, type ModelFlavors } from '../../azureml/mlmodel';
 import { readJob, type JobFacts } from './source-job';
+import { parseDatastoreUri } from '../../azureml/datastore-uri';
 
 /** The model's files found (or uploaded), with what they are and where they came from. */
 export interface ResolvedSource {
@@ -43,7 +44,6 @@ export interface SourceContext {
 
 /** The datastore holding a job's artifacts (`ExperimentRun/dcid.<job>/...`). */
 const ARTIFACT_DATASTORE = 'workspaceartifactstore';
-const DATASTORE_URI = /^azureml:\/\/(?:.*\/)?datastores\/([^/]+)\/paths\/?(.*)$/i;
 
 /** Finds the model's files (uploading a local path), reads its job, and settles its type. */
 export async function resolveSource(
@@ -164,7 +164,7 @@ async function jobSource(
   if (named) {
     const what = `output '${output}' of job '${jobName}'`;
     const key = `azureml://jobs/${jobName}/outputs/${output}`;
-    const onDatastore = DATASTORE_URI.exec(named.uri);
+    const onDatastore = parseDatastoreUri(named.uri);
     if (!onDatastore) {
       context.logger.info(`${what} is at ${named.uri}: not a datastore path, registered as it is.`);
       return {
@@ -175,8 +175,8 @@ async function jobSource(
         ...typeAndFlavors(givenType, { hasMlmodel: false, outputType: named.type, looked: false }, what),
       };
     }
-    const container = await context.datastore(decodeURIComponent(onDatastore[1] ?? ''));
-    const content = await inspect(container, onDatastore[2] ?? '', context.signal);
+    const container = await context.datastore(onDatastore.datastore);
+    const content = await inspect(container, onDatastore.path, context.signal);
     if (content.kind === 'missing')
       throw new DataError(
         `The ${what} is empty: nothing was found at ${named.uri}. Did the job write its model there?`,
@@ -257,11 +257,11 @@ async function uriSource(
   context: SourceContext,
 ): Promise<ResolvedSource> {
   const job = source.jobName ? await requireJob(source.jobName, false, context) : undefined;
-  const onDatastore = DATASTORE_URI.exec(source.uri);
+  const onDatastore = parseDatastoreUri(source.uri);
   let content: Content & { looked?: boolean } = { kind: 'folder', hasMlmodel: false, looked: false };
   if (onDatastore) {
-    const container = await context.datastore(decodeURIComponent(onDatastore[1] ?? ''));
-    content = await inspect(container, onDatastore[2] ?? '', context.signal);
+    const container = await context.datastore(onDatastore.datastore);
+    content = await inspect(container, onDatastore.path, context.signal);
     if (content.kind === 'missing') throw new DataError(`Nothing was found at ${source.uri}.`);
   } else {
     context.logger.info(

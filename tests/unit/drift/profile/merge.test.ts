@@ -15,6 +15,9 @@ import { ColumnAccumulator } from '../../../../shared/src/drift/profile/accumula
 import { fileKeyHash } from '../../../../shared/src/drift/profile/random';
 import { cutSample } from '../../../../shared/src/drift/profile/sample';
 import type { DataFile } from '../../../../shared/src/drift/read/sink';
+import { parquetRowGroupRows } from '../../../../shared/src/drift/read/parquet';
+import { rowGroupRuns } from '../../../../shared/src/steps/drift-check/engine/partitions';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { SeededDraw } from '../../../harness/seeded-draw';
 import { scratchFolder } from '../../../harness/scratch-folders';
 
@@ -122,6 +125,61 @@ describe('profiles of parts merged', () => {
     const other = await profileFiles({ ...job, files: [current] });
     expect(metrics(merged, other)).toBe(metrics(single, other));
     expect(metrics(other, merged)).toBe(metrics(other, single));
+  });
+
+  it('give the profile of a Parquet file read whole, from runs of its row groups', async () => {
+    const draw = new SeededDraw(3);
+    const path = join(dir, 'groups.parquet');
+    writeFileSync(
+      path,
+      new Uint8Array(
+        parquetWriteBuffer({
+          columnData: [
+            {
+              name: 'x',
+              data: Float64Array.from({ length: ROWS }, () => draw.normal(10, 3)),
+              type: 'DOUBLE',
+            },
+            {
+              name: 'k',
+              data: Int32Array.from({ length: ROWS }, () => Math.floor(draw.uniform() * 5)),
+              type: 'INT32',
+            },
+            {
+              name: 'city',
+              data: Array.from({ length: ROWS }, () => draw.pick(['Paris', 'Oslo', 'Lima'], [1, 2, 3])),
+              type: 'STRING',
+            },
+          ],
+          rowGroupSize: 700,
+        }),
+      ),
+    );
+    const file: DataFile = { path, display: 'groups.parquet', format: 'parquet', gzip: false };
+    const parquetJob = { ...job, columns: ['x', 'k', 'city'] };
+    const single = await profileFiles({ ...parquetJob, files: [file] });
+    expect(single.columns[0]!.numeric).toMatchObject({ count: ROWS, sampled: true });
+
+    const groups = await parquetRowGroupRows(path);
+    expect(groups).toHaveLength(Math.ceil(ROWS / 700));
+    const runs = rowGroupRuns(groups, 1500);
+    expect(runs.map((run) => run.to - run.from)).toEqual([3, 3, 3]);
+    const parts = await Promise.all(
+      runs.map((rowGroups) =>
+        profileFiles({
+          ...parquetJob,
+          files: [{ ...file, rowGroups }],
+          totalRows: ROWS,
+          fileKeys: ['groups.parquet'],
+          part: true,
+        }),
+      ),
+    );
+    expect(parts.map((part) => part.rows)).toEqual([2100, 2100, 1800]);
+    const merged = mergeProfiles(parts);
+    expect(merged.source.files).toEqual(['groups.parquet']);
+    expect(merged.source.contentHash).toMatch(/^sha256-of-parts:/);
+    expect(figures(merged)).toBe(figures(single));
   });
 
   it('give the profile of a dataset of partitions read in one pass, merged flat or as a tree', async () => {

@@ -170,6 +170,39 @@ describe('reading datasets', () => {
     expect(out[1]).toHaveLength(n);
     expect(out[1]![2499]).toBe(1249.5);
     expect(out[0]!.slice(0, 3)).toEqual([null, 'Rome', 'Paris']);
+
+    // Some row groups only (a partition of a big file): their rows, told apart by their ordinals in the file.
+    const starts: [number, number][] = [];
+    const batches: unknown[] = [];
+    const piece = { ...parquet[0]!, rowGroups: { from: 1, to: 3 } };
+    const read = await readDataset(
+      [piece],
+      ['x'],
+      {
+        text: () => {
+          throw new Error('Parquet values are typed, not text');
+        },
+        values: (_column, values, start, end) => batches.push(Array.prototype.slice.call(values, start, end)),
+        file: (index, firstRow) => starts.push([index, firstRow]),
+      },
+      { inputName: 'baselineData' },
+    );
+    expect(read.rows).toBe(n - 1000);
+    expect(starts).toEqual([[0, 1000]]);
+    expect(batches.flat()).toEqual(out[1]!.slice(1000));
+    const whole = await readDataset(
+      parquet,
+      ['x'],
+      { text: () => {}, values: () => {} },
+      {
+        inputName: 'baselineData',
+      },
+    );
+    expect(read.contentHash).toMatch(/^sha256:/);
+    expect(read.contentHash).not.toBe(whole.contentHash);
+    await expect(readAll([{ ...parquet[0]!, rowGroups: { from: 2, to: 4 } }], ['x'])).rejects.toThrow(
+      'data.parquet is not a readable Parquet file (row groups 2 to 4 are not in the file',
+    );
   });
 
   it('names the input, the file and the columns there are when a column is missing', async () => {

@@ -18,6 +18,8 @@ export interface AzureMlRun {
   readonly workspace: WorkspaceRef;
   /** `serverless` or a compute name of the workspace. */
   readonly compute: string;
+  /** Cancel the job after this long (0: no limit). */
+  readonly timeoutMinutes: number;
   readonly baseline: JobData;
   readonly current: JobData;
 }
@@ -71,6 +73,7 @@ export function readAzureMlRun(inputs: DriftCheckInputs, errors: InputError[]): 
   return {
     workspace: { resourceGroup, workspaceName, signIn: signInValues(inputs) },
     compute,
+    timeoutMinutes: inputs.number('timeoutMinutes'),
     baseline,
     current,
   };

@@ -1,8 +1,9 @@
 /**
  * The Azure ML pipeline job of `runOn: azureml`, in the REST shapes azure-ai-ml sends (api-version 2025-12-01,
- * JOB_API_VERSION): two parallel steps (one per side) of one anonymous parallel component, whose entry script
- * hands each mini-batch of files to the bundle's engine, and a command step that merges both sides' partition
- * profiles and writes the reports as the pipeline's `report` output.
+ * JOB_API_VERSION): a command step listing each side's partitions (files, runs of a big Parquet file's row groups)
+ * as small files; two parallel steps (one per side) of one anonymous parallel component, whose input_data is that
+ * list and whose entry script hands each mini-batch of partitions to the bundle's engine; and a command step that
+ * merges both sides' partition profiles and writes the reports as the pipeline's `report` output.
  */
 import { createHash } from 'node:crypto';
 import type { JobBase } from '@azure/arm-machinelearning';
@@ -10,8 +11,9 @@ import type { AnonymousComponent } from '../../../azureml/resolve-references';
 
 /** The name azure-ai-ml registers anonymous components under; the version is their content's hash. */
 const ANONYMOUS_COMPONENT_NAME = 'azureml_anonymous';
-/** Files per mini-batch: each file is a partition, each mini-batch one start of the engine. */
+/** Partitions per mini-batch: each mini-batch is one start of the engine. */
 export const MINI_BATCH_FILES = 4;
+export const LIST_STEP = 'list_partitions';
 export const PROFILE_STEPS = { baseline: 'profile_baseline', current: 'profile_current' } as const;
 export const MERGE_STEP = 'merge';
 
@@ -38,12 +40,13 @@ export function profileComponent(codeId: string, environmentId: string): Anonymo
     is_deterministic: true,
     type: 'parallel',
     inputs: {
+      partitions: { type: 'uri_folder' },
       data: { type: 'uri_folder' },
       side: { type: 'string' },
       settings: { type: 'string' },
     },
     outputs: { profiles: { type: 'uri_folder' } },
-    input_data: '${{inputs.data}}',
+    input_data: '${{inputs.partitions}}',
     mini_batch_size: String(MINI_BATCH_FILES),
     // A partition that cannot be read fails the step: a drift figure without it would be wrong.
     error_threshold: 0,
@@ -58,6 +61,26 @@ export function profileComponent(codeId: string, environmentId: string): Anonymo
       program_arguments:
         '--side ${{inputs.side}} --root ${{inputs.data}} --settings ${{inputs.settings}} --profiles ${{outputs.profiles}}',
     },
+    _source: 'YAML.COMPONENT',
+  });
+}
+
+/** The command component listing both sides' partitions. */
+export function listComponent(codeId: string, environmentId: string): AnonymousComponent {
+  return anonymous({
+    display_name: 'drift_list_partitions',
+    is_deterministic: true,
+    type: 'command',
+    inputs: {
+      baseline: { type: 'uri_folder' },
+      current: { type: 'uri_folder' },
+      settings: { type: 'string' },
+    },
+    outputs: { baseline_partitions: { type: 'uri_folder' }, current_partitions: { type: 'uri_folder' } },
+    command:
+      'node drift-engine.mjs list-partitions --settings ${{inputs.settings}} --baseline ${{inputs.baseline}} --current ${{inputs.current}} --baseline-out ${{outputs.baseline_partitions}} --current-out ${{outputs.current_partitions}}',
+    code: withPrefix(codeId),
+    environment: withPrefix(environmentId),
     _source: 'YAML.COMPONENT',
   });
 }
@@ -87,6 +110,7 @@ export interface PipelineParts {
   readonly baseline: string;
   readonly current: string;
   readonly settings: string;
+  readonly listComponentId: string;
   readonly profileComponentId: string;
   readonly mergeComponentId: string;
   /** `serverless` or a compute's ARM id. */
@@ -104,12 +128,13 @@ export function pipelineJob(parts: PipelineParts): JobBase {
     name: PROFILE_STEPS[side],
     componentId: parts.profileComponentId,
     inputs: {
+      partitions: literal(`\${{parent.jobs.${LIST_STEP}.outputs.${side}_partitions}}`),
       data: literal(`\${{parent.inputs.${side}}}`),
       side: literal(side),
       settings: literal('${{parent.inputs.settings}}'),
     },
     outputs: {},
-    input_data: '${{inputs.data}}',
+    input_data: '${{inputs.partitions}}',
     mini_batch_size: MINI_BATCH_FILES,
   });
   const data = (uri: string) => ({ jobInputType: 'uri_folder', uri, mode: 'ReadOnlyMount' });
@@ -126,6 +151,17 @@ export function pipelineJob(parts: PipelineParts): JobBase {
         settings: { jobInputType: 'literal', value: parts.settings },
       },
       jobs: {
+        [LIST_STEP]: {
+          type: 'command',
+          name: LIST_STEP,
+          componentId: parts.listComponentId,
+          inputs: {
+            baseline: literal('${{parent.inputs.baseline}}'),
+            current: literal('${{parent.inputs.current}}'),
+            settings: literal('${{parent.inputs.settings}}'),
+          },
+          outputs: {},
+        },
         [PROFILE_STEPS.baseline]: profileStep('baseline'),
         [PROFILE_STEPS.current]: profileStep('current'),
         [MERGE_STEP]: {

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { azureJobWatch } from '../../../azureml/azure-job-watch';
 import { datastoreOpener, type DatastoreContainer } from '../../../azureml/datastore-blobs';
+import { parseDatastoreUri } from '../../../azureml/datastore-uri';
 import { followJob } from '../../../azureml/follow-job';
 import { getJob, putJob, studioLink } from '../../../azureml/job-requests';
 import { workspaceMlflow } from '../../../azureml/job-metrics';
@@ -25,11 +26,10 @@ import { REPORT_FILES } from '../engine/partitions';
 import { htmlOptions, publishJudgement, type DriftCheckReport, type Judgement } from '../publish';
 import type { AzureMlRun, JobData } from './config';
 import { encodeJobSettings, jobSettings } from './job-settings';
-import { mergeComponent, pipelineJob, profileComponent } from './pipeline-job';
+import { listComponent, mergeComponent, pipelineJob, profileComponent } from './pipeline-job';
 import { randomBytes } from 'node:crypto';
 
 const EXPERIMENT = 'drift-check';
-const DATASTORE_URI = /^azureml:\/\/(?:.*\/)?datastores\/([^/]+)\/paths\/(.*)$/i;
 
 /**
  * The bundle this step runs from: its folder is the job's code (`drift-engine.mjs`, `profile_partitions.py`) and
@@ -77,6 +77,7 @@ export async function runInAzureMl(
     baseline: resolved.get('data:baseline')!,
     current: resolved.get('data:current')!,
     settings: encodeJobSettings(jobSettings(config, htmlOptions(context.environment))),
+    listComponentId: resolved.get('component:list')!,
     profileComponentId: resolved.get('component:profile')!,
     mergeComponentId: resolved.get('component:merge')!,
     // As train sends a pipeline's default compute: `serverless`, or the compute's ARM id.
@@ -95,7 +96,7 @@ export async function runInAzureMl(
     jobName: name,
     logger,
     signal,
-    timeoutMs: 0,
+    timeoutMs: run.timeoutMinutes * 60_000,
     cancelOnStop: true,
     streamLogs: true,
   });
@@ -103,6 +104,11 @@ export async function runInAzureMl(
     throw new CancelledError(
       `The run was cancelled while job '${name}' was ${followed.status}; the job was asked to cancel.`,
     );
+  if (followed.ending === 'timedOut')
+    return {
+      result: 'failed',
+      message: `Azure ML job '${name}' did not finish within the ${run.timeoutMinutes} minute(s) of '${config.inputNames.timeoutMinutes}' (last status ${followed.status}): it was asked to cancel, and no drift was judged.`,
+    };
   if (followed.status !== 'Completed') {
     const error = await jobError(artifacts, name, signal);
     const tail = followed.logTail.slice(-5).map((line) => context.redact(line));
@@ -129,7 +135,7 @@ async function resolveJob(
   context: Parameters<typeof resolveReferences>[1],
 ): Promise<{ resolved: ReadonlyMap<string, string>; records: ResolutionRecord[] }> {
   const at = (input: string) => ({ file: input });
-  type Part = 'profile' | 'merge';
+  type Part = 'list' | 'profile' | 'merge';
   const dataReference = (side: 'baseline' | 'current', data: JobData): Reference<Part>[] => {
     const input = side === 'baseline' ? 'baselineData' : 'currentData';
     if (data.kind === 'asset')
@@ -143,7 +149,7 @@ async function resolveJob(
           inputType: 'uri_folder',
         },
       ];
-    const datastore = DATASTORE_URI.exec(data.uri)?.[1];
+    const datastore = parseDatastoreUri(data.uri)?.datastore;
     return datastore
       ? [{ kind: 'datastore', key: `datastore:${side}`, location: at(input), name: datastore }]
       : [];
@@ -165,30 +171,23 @@ async function resolveJob(
       description: 'drift-check runOn azureml: Node 24 for the step’s drift engine (docs/drift-check.md)',
       tags: {},
     },
-    {
+    ...(['list', 'profile', 'merge'] as const).map((part): Reference<Part> => ({
       kind: 'component',
-      key: 'component:profile',
+      key: `component:${part}`,
       location: at('runOn'),
-      step: 'profile',
+      step: part,
       source: 'local',
-      spec: 'profile',
-    },
-    {
-      kind: 'component',
-      key: 'component:merge',
-      location: at('runOn'),
-      step: 'merge',
-      source: 'local',
-      spec: 'merge',
-    },
+      spec: part,
+    })),
   ];
   try {
     const resolution = await resolveReferences(references, context, (reference, ids) => {
       const code = ids.get('code')!;
       const environment = ids.get('environment')!;
-      return reference.spec === 'profile'
-        ? profileComponent(code, environment)
-        : mergeComponent(code, environment);
+      const component = { list: listComponent, profile: profileComponent, merge: mergeComponent }[
+        reference.spec
+      ];
+      return component(code, environment);
     });
     const resolved = new Map(resolution.resolved);
     for (const [side, data] of [
@@ -219,10 +218,10 @@ async function downloadJudgement(
   datastore: (name?: string) => Promise<DatastoreContainer>,
   signal: AbortSignal,
 ): Promise<{ judgement: Judgement; html: string }> {
-  const match = uri ? DATASTORE_URI.exec(uri) : null;
-  if (!match) throw new DataError(`The job's 'report' output is not on a datastore: ${uri ?? '(none)'}`);
-  const container = await datastore(match[1]!);
-  const folder = match[2]!.replace(/\/?$/, '/');
+  const where = uri ? parseDatastoreUri(uri) : undefined;
+  if (!where) throw new DataError(`The job's 'report' output is not on a datastore: ${uri ?? '(none)'}`);
+  const container = await datastore(where.datastore);
+  const folder = where.path.replace(/\/?$/, '/');
   const read = async (file: string) =>
     (
       await container.container

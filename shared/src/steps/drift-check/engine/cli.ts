@@ -1,11 +1,12 @@
 /**
  * The drift engine as the Azure ML job runs it (`runOn: azureml`): an entry of the step's own bundle
  * (`dist/drift-engine.mjs`, scripts/build.ts), started by the parallel step's thin Python entry
- * (profile_partitions.py) and by the merge step. Commands:
+ * (profile_partitions.py) and by the pipeline's command steps. Commands:
  *
- * - `count-rows --root <folder> --side <side> --settings <s>`: the side's row count (sets the sample cutoff every partition shares).
- * - `profile-partition --root <folder> --side <side> --settings <s> --total-rows <n> --out <folder> <file>...`: one partition
- *   profile per file, named by the file's place in the side's sorted files.
+ * - `list-partitions --settings <s> --baseline <folder> --current <folder> --baseline-out <folder> --current-out <folder>`:
+ *   each side's partitions (files, runs of a big Parquet file's row groups) as small files, the parallel steps' input.
+ * - `profile-partition --root <folder> --side <side> --settings <s> --out <folder> <partition file>...`: one
+ *   partition profile per partition file of a mini-batch.
  * - `merge --settings <s> --baseline <folder> --current <folder> --out <folder>`: merges each side's partitions,
  *   judges them as the step does on an agent, and writes drift-report.json, drift-report.html and judgement.json.
  *
@@ -13,7 +14,7 @@
  */
 import { parseArgs } from 'node:util';
 import { formatLocation, StepError } from '../../../step/errors';
-import { countSideRows, mergeAndJudge, profilePartitions } from './partitions';
+import { listPartitions, mergeAndJudge, profilePartitions } from './partitions';
 import { decodeJobSettings } from '../azureml/job-settings';
 import { consoleLogger } from './console-logger';
 
@@ -25,7 +26,8 @@ async function main(argv: readonly string[]): Promise<void> {
     options: {
       root: { type: 'string' },
       settings: { type: 'string' },
-      'total-rows': { type: 'string' },
+      'baseline-out': { type: 'string' },
+      'current-out': { type: 'string' },
       out: { type: 'string' },
       baseline: { type: 'string' },
       current: { type: 'string' },
@@ -38,19 +40,25 @@ async function main(argv: readonly string[]): Promise<void> {
     return value;
   };
   switch (command) {
-    case 'count-rows':
-      process.stdout.write(
-        `${await countSideRows(need('root'), need('side'), decodeJobSettings(need('settings')))}\n`,
-      );
+    case 'list-partitions': {
+      const settings = decodeJobSettings(need('settings'));
+      for (const side of ['baseline', 'current'] as const)
+        await listPartitions({
+          root: need(side),
+          side,
+          settings,
+          out: need(`${side}-out`),
+          logger: consoleLogger(),
+        });
       return;
+    }
     case 'profile-partition':
       await profilePartitions({
         root: need('root'),
         side: need('side'),
         settings: decodeJobSettings(need('settings')),
-        totalRows: Number(need('total-rows')),
         out: need('out'),
-        files: positionals,
+        partitions: positionals,
         logger: consoleLogger(),
       });
       return;
@@ -64,7 +72,7 @@ async function main(argv: readonly string[]): Promise<void> {
       });
       return;
     default:
-      throw new Error(`unknown command '${String(command)}': count-rows, profile-partition or merge`);
+      throw new Error(`unknown command '${String(command)}': list-partitions, profile-partition or merge`);
   }
 }
 
