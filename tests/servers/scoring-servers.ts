@@ -49,6 +49,8 @@ export interface ScoringServer {
   readonly deployments: readonly (string | undefined)[];
   /** Where a `ready-late` server is (any other behaviour is `serving` from the start). */
   readonly phase: ReadinessPhase;
+  /** `ready-late`: ends the refusing phase now (a test that waits on the client, not the clock). */
+  stopRefusing(): void;
   /** Resolves once the server has reached `phase` (at once when it is there or past it). */
   reached(phase: ReadinessPhase): Promise<void>;
   close(): Promise<void>;
@@ -185,7 +187,7 @@ export async function startScoringServer(
       });
     });
 
-  let port: number;
+  let port = 0;
   const timers = new Set<NodeJS.Timeout>();
   const after = (ms: number, then: () => void) => {
     const timer = setTimeout(() => {
@@ -194,17 +196,21 @@ export async function startScoringServer(
     }, ms);
     timers.add(timer);
   };
+  let refusing = behaviour === 'ready-late';
+  const stopRefusing = () => {
+    if (!refusing || state.dead) return;
+    refusing = false;
+    void listen(port).then(() => {
+      enter('unavailable');
+      after(options.unavailableMs ?? 1000, () => enter('serving'));
+    });
+  };
   if (behaviour === 'ready-late') {
     // Reserve a port so the URL is known up front, then leave it closed: connections are refused until we re-listen.
     port = await listen(options.port ?? 0);
     await new Promise<void>((resolve) => server.close(() => resolve()));
     // Each window starts when the previous phase really ended: a loaded machine delays phases, never skips one.
-    after(options.refuseMs ?? 1000, () => {
-      void listen(port).then(() => {
-        enter('unavailable');
-        after(options.unavailableMs ?? 1000, () => enter('serving'));
-      });
-    });
+    after(options.refuseMs ?? 1000, () => stopRefusing());
   } else {
     port = await listen(options.port ?? 0);
   }
@@ -217,6 +223,7 @@ export async function startScoringServer(
       return state.requests;
     },
     deployments: state.deployments,
+    stopRefusing,
     get phase() {
       return phase;
     },

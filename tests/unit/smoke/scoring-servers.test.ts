@@ -119,6 +119,14 @@ describe('test scoring servers', () => {
     expect(server.requests).toBe(2);
   });
 
+  it('stops refusing when told to, whatever its refusing time', async () => {
+    const server = await start('ready-late', { refuseMs: 60_000, unavailableMs: 60_000 });
+    server.stopRefusing();
+    await server.reached('unavailable');
+    expect((await post(server.scoringUri, body([[1, 99]]))).status).toBe(503);
+    expect(server.phase).toBe('unavailable');
+  });
+
   it('starts from the command line and prints its URL as one JSON line', async () => {
     const root = path.resolve(__dirname, '../../..');
     const child = spawn(
