@@ -18,6 +18,8 @@ module.exports = {
   // One worker per core: the suites mostly wait (on bundle processes, Python, Azurite, the emulator's pace), so two
   // run side by side on 2 cores. jest's default (cores - 1) would run every suite in band, one after another, there.
   maxWorkers: '100%',
+  // Longest suites first, by tests/suite-durations.json: a fresh clone has no timing cache to order them by.
+  testSequencer: '<rootDir>/tests/suite-sequencer.js',
   // A test run leaves nothing in the machine's temp folder (tests/harness/run-temp-folder.ts) nor its cache there.
   globalSetup: '<rootDir>/tests/global-setup.ts',
   globalTeardown: '<rootDir>/tests/global-teardown.ts',

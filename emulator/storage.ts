@@ -30,7 +30,7 @@ export interface BlobStorage extends BlobAccount {
 export interface BlobStorageOptions {
   certPath: string;
   keyPath: string;
-  /** How long to wait for Azurite to listen (default 20 s). */
+  /** How long to wait for Azurite to listen (default AZURITE_START_TIMEOUT_MS). */
   timeoutMs?: number;
 }
 
@@ -38,6 +38,12 @@ export interface BlobStorageOptions {
 export class BlobStorageStartError extends Error {
   override readonly name = 'BlobStorageStartError';
 }
+
+/**
+ * Azurite starts in about a second on an idle machine, but two jest workers beside other processes on 2 cores have
+ * taken over 20 s: the limit only catches an Azurite that will never listen.
+ */
+export const AZURITE_START_TIMEOUT_MS = 60_000;
 
 const READY = /successfully listens on (https:\/\/127\.0\.0\.1:(\d+))/;
 
@@ -99,7 +105,7 @@ export async function startBlobStorage(options: BlobStorageOptions): Promise<Blo
   };
 
   try {
-    const url = await waitUntilListening(child, exited, options.timeoutMs ?? 20_000);
+    const url = await waitUntilListening(child, exited, options.timeoutMs ?? AZURITE_START_TIMEOUT_MS);
     // From here on Azurite must not keep the parent alive: the exit handler and the watchdog stop it.
     child.unref();
     for (const stream of [child.stdin, child.stdout, child.stderr])

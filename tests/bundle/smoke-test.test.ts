@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAsAzurePipelinesAgent, type AgentRun } from '../harness/azure-pipelines-agent';
 import { runAsGitHubRunner, type RunnerRun } from '../harness/github-runner';
-import { runStepAs, type Host, type HostRun } from '../harness/host-run';
+import { runStepAs, type Host, type HostRun, type HostRunOptions } from '../harness/host-run';
 import { nodeRuntimes, repoRoot, type NodeRuntime } from '../harness/runtimes';
 import {
   startScoringServer,
@@ -27,9 +27,15 @@ type Inputs = {
   junitFile?: string;
 };
 
-function runOn(host: Host, runtime: NodeRuntime, inputs: Inputs, withKey = true): Promise<HostRun> {
+function runOn(
+  host: Host,
+  runtime: NodeRuntime,
+  inputs: Inputs,
+  withKey = true,
+  onStart?: HostRunOptions['onStart'],
+): Promise<HostRun> {
   const all: Record<string, string> = { ...inputs, ...(withKey ? { authKey: key } : {}) };
-  return runStepAs(host, { task: 'AzureMLSmokeTestV1', action: 'smoke-test', inputs: all, runtime });
+  return runStepAs(host, { task: 'AzureMLSmokeTestV1', action: 'smoke-test', inputs: all, runtime, onStart });
 }
 
 function expectNoLeak(run: HostRun): void {
@@ -146,13 +152,15 @@ describe.each(hosts)('bad servers, as %s', (host) => {
   });
 
   it('waits for an endpoint that becomes ready late, then passes', async () => {
-    const late = await server('ready-late', { refuseMs: 1200, unavailableMs: 800 });
-    const run = await runOn(host, runtime, {
-      scoringUri: late.scoringUri,
-      casesFile,
-      latencyRequests: '5',
-      readyTimeoutSeconds: '30',
-    });
+    // Refused until the step says it waits (however long it took to start), then 503 for a while, then ready.
+    const late = await server('ready-late', { refuseMs: 60_000, unavailableMs: 300 });
+    const run = await runOn(
+      host,
+      runtime,
+      { scoringUri: late.scoringUri, casesFile, latencyRequests: '5', readyTimeoutSeconds: '30' },
+      true,
+      (child) => whenWaiting(child, () => late.stopRefusing()),
+    );
     expect(run.errors).toEqual([]);
     expect(run.succeeded).toBe(true);
     const evidence = JSON.parse(readFileSync(run.outputs.evidencePath!, 'utf8'));
@@ -164,12 +172,12 @@ describe.each(hosts)('bad servers, as %s', (host) => {
     const run = await runOn(host, runtime, {
       scoringUri: late.scoringUri,
       casesFile,
-      readyTimeoutSeconds: '2',
+      readyTimeoutSeconds: '1',
     });
     expect(run.succeeded).toBe(false);
     expect(run.errors).toEqual([
       expect.stringMatching(
-        /^endpoint never became ready within 2 s \(\d+ attempts\); last answer: connection refused \(ECONNREFUSED\)$/,
+        /^endpoint never became ready within 1 s \(\d+ attempts\); last answer: connection refused \(ECONNREFUSED\)$/,
       ),
     ]);
   });
@@ -208,7 +216,7 @@ describe('cancellation', () => {
     const late = await server('ready-late', { refuseMs: 60_000 });
     const inputs = { scoringUri: late.scoringUri, casesFile, readyTimeoutSeconds: '120' };
     const onStart = (child: import('node:child_process').ChildProcess) =>
-      setTimeout(() => child.kill('SIGINT'), 1500);
+      whenWaiting(child, () => child.kill('SIGINT'));
     if (host === 'azure-pipelines') {
       const run = await runAsAzurePipelinesAgent({ task: 'AzureMLSmokeTestV1', inputs, onStart });
       expect(run.result).toBe('Cancelled');
@@ -224,3 +232,15 @@ describe('cancellation', () => {
     }
   });
 });
+
+/** Calls `then` once the step says it waits for the endpoint (it has retried a refused connection). */
+function whenWaiting(child: import('node:child_process').ChildProcess, then: () => void): void {
+  let printed = '';
+  const watch = (chunk: Buffer) => {
+    printed += chunk.toString('utf8');
+    if (!printed.includes('endpoint not ready (connection refused')) return;
+    child.stdout?.off('data', watch);
+    then();
+  };
+  child.stdout?.on('data', watch);
+}

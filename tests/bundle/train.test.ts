@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmulator, type Emulator } from '../../emulator/emulator';
+import type { Emulator } from '../../emulator/emulator';
 import { describeEmulator } from '../../emulator/start';
 import { runAsGitHubRunner } from '../harness/github-runner';
 import { runOnEmulator } from '../harness/emulator-run';
@@ -8,6 +8,7 @@ import type { Host, HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
 import { describeOnTargets, emulatorOnly, emulatorTarget } from '../harness/target';
 import { addDocsAssets } from '../harness/docs-assets';
+import { startBriskEmulator } from '../harness/brisk-emulator';
 
 /** The bundled train step, as both hosts run it, against the emulator that runs Azure ML jobs for real. */
 const hosts: Host[] = ['azure-pipelines', 'github'];
@@ -18,7 +19,8 @@ let emulator: Emulator;
 let description: ReturnType<typeof describeEmulator>;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  // Every job state still happens and the scripts run for real, without Azure's minutes between states.
+  emulator = await startBriskEmulator();
   description = describeEmulator(emulator);
   const ws = emulator.workspaceId;
   addDocsAssets(emulator);
@@ -189,7 +191,8 @@ describeOnTargets(
       async () => {
         const run = await trainOn('azure-pipelines', {
           jobFile: join(fixtures, 'sleepy-job.yml'),
-          timeoutMinutes: '0.1',
+          // 1.2 s: the step has submitted the job and polled it at least once before the timeout passes.
+          timeoutMinutes: '0.02',
         });
         expect(run.result).toBe('Failed');
         expect(run.errors.join('\n')).toContain('did not finish within the timeout');
@@ -198,9 +201,10 @@ describeOnTargets(
         if (onEmulator())
           expect(emulator.received('POST', new RegExp(`/jobs/${jobName}/cancel$`))).toHaveLength(1);
         const status = async () => (await getJob(jobName)).properties.status;
-        await expect(untilAsync(async () => (await status()) === 'Canceled', timeoutMs / 2)).resolves.toBe(
-          true,
-        );
+        const pollMs = onEmulator() ? 100 : 1000;
+        await expect(
+          untilAsync(async () => (await status()) === 'Canceled', timeoutMs / 2, pollMs),
+        ).resolves.toBe(true);
       },
       timeoutMs,
     );
@@ -243,7 +247,7 @@ describeOnTargets(
 
 emulatorOnly(
   'train: when the pipeline run is cancelled',
-  'it sends SIGINT once the emulator request log shows the job PUT',
+  'it sends SIGINT once the emulator request log shows the step following the job it submitted',
   () => {
     it('a cancelled pipeline run cancels the job', async () => {
       const before = jobPuts().length;
@@ -258,11 +262,11 @@ emulatorOnly(
         extraEnv: description.env,
         onStart: (child) => {
           const timer = setInterval(() => {
-            if (jobPuts().length > before) {
+            if (followedJob(before)) {
               clearInterval(timer);
-              setTimeout(() => child.kill('SIGINT'), 1500);
+              child.kill('SIGINT');
             }
-          }, 100);
+          }, 50);
         },
       });
       expect(run.exitCode).toBe(1);
@@ -333,16 +337,28 @@ emulatorOnly(
   },
 );
 
+/** Whether the step has submitted a job (the PUT after the first `puts`) and has read its status since. */
+function followedJob(puts: number): boolean {
+  const put = jobPuts()[puts];
+  if (!put) return false;
+  const after = emulator.requests.slice(emulator.requests.indexOf(put) + 1);
+  return after.some((r) => r.method === 'GET' && r.path === put.path);
+}
+
 function jobStatus(jobName: string): unknown {
   const job = emulator.store.get(`${emulator.workspaceId}/jobs/${jobName}`);
   return (job?.body['properties'] as { status?: string } | undefined)?.status;
 }
 
-async function untilAsync(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+async function untilAsync(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  pollMs: number,
+): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   return check();
 }

@@ -33,6 +33,8 @@ export interface HostRunOptions {
   readonly cwd?: string;
   readonly timeoutMs?: number;
   readonly extraEnv?: NodeJS.ProcessEnv;
+  /** Called with the step's process once it has been spawned. */
+  readonly onStart?: (child: import('node:child_process').ChildProcess) => void;
 }
 
 /** The run's artifacts page each host harness's run variables give (summaries link files the step wrote there). */
@@ -64,6 +66,7 @@ export async function runStepAs(host: Host, options: HostRunOptions): Promise<Ho
     cwd: options.cwd,
     timeoutMs: options.timeoutMs,
     extraEnv: options.extraEnv,
+    onStart: options.onStart,
   };
   if (host === 'azure-pipelines') {
     const run = await runAsAzurePipelinesAgent({ ...common, task: options.task, inputs: options.inputs });

@@ -26,7 +26,7 @@ export interface ScoringServerOptions {
   readonly delayMs?: number;
   /** `ready-late`: how long connections are refused (nothing listens). */
   readonly refuseMs?: number;
-  /** `ready-late`: how long it then answers 503 before serving. */
+  /** `ready-late`: how long it answers 503 once it listens, before serving. */
   readonly unavailableMs?: number;
   /** How answers are shaped: a bare array (default), `{"predictions": [...]}`, or a JSON string holding JSON. */
   readonly answerShape?: 'array' | 'predictions' | 'json-string';
@@ -47,8 +47,18 @@ export interface ScoringServer {
   readonly requests: number;
   /** The `azureml-model-deployment` header of each scoring request (undefined when absent). */
   readonly deployments: readonly (string | undefined)[];
+  /** Where a `ready-late` server is (any other behaviour is `serving` from the start). */
+  readonly phase: ReadinessPhase;
+  /** `ready-late`: ends the refusing phase now (a test that waits on the client, not the clock). */
+  stopRefusing(): void;
+  /** Resolves once the server has reached `phase` (at once when it is there or past it). */
+  reached(phase: ReadinessPhase): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A `ready-late` server refuses connections, then answers 503, then serves. */
+export type ReadinessPhase = 'refusing' | 'unavailable' | 'serving';
+const PHASES: readonly ReadinessPhase[] = ['refusing', 'unavailable', 'serving'];
 
 /** Weather conditions in which it precipitates now (examples/weather/data/generate.py). */
 const PRECIPITATION = new Set(['drizzle', 'rain', 'thunderstorm', 'snow']);
@@ -102,7 +112,16 @@ export async function startScoringServer(
     server.close();
     for (const socket of sockets) socket.destroy();
   };
-  let servingFrom = 0;
+  let phase: ReadinessPhase = behaviour === 'ready-late' ? 'refusing' : 'serving';
+  const waiting: { phase: ReadinessPhase; resolve: () => void }[] = [];
+  const isPast = (wanted: ReadinessPhase) => PHASES.indexOf(phase) >= PHASES.indexOf(wanted);
+  const enter = (next: ReadinessPhase) => {
+    phase = next;
+    for (const waiter of waiting.filter((w) => isPast(w.phase))) {
+      waiting.splice(waiting.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  };
 
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -126,8 +145,7 @@ export async function startScoringServer(
     if (options.key !== undefined && request.headers.authorization !== `Bearer ${options.key}`) {
       return send(response, 401, { error: 'invalid or missing key', ...echo });
     }
-    if (behaviour === 'ready-late' && performance.now() < servingFrom)
-      return send(response, 503, { error: 'model is loading' });
+    if (phase === 'unavailable') return send(response, 503, { error: 'model is loading' });
     if (behaviour === 'errors')
       return send(response, 500, { error: 'model failed: ValueError in run()', ...echo });
     if (behaviour === 'slow') await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 200));
@@ -169,18 +187,30 @@ export async function startScoringServer(
       });
     });
 
-  let port: number;
-  let pending: NodeJS.Timeout | undefined;
+  let port = 0;
+  const timers = new Set<NodeJS.Timeout>();
+  const after = (ms: number, then: () => void) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!state.dead) then();
+    }, ms);
+    timers.add(timer);
+  };
+  let refusing = behaviour === 'ready-late';
+  const stopRefusing = () => {
+    if (!refusing || state.dead) return;
+    refusing = false;
+    void listen(port).then(() => {
+      enter('unavailable');
+      after(options.unavailableMs ?? 1000, () => enter('serving'));
+    });
+  };
   if (behaviour === 'ready-late') {
     // Reserve a port so the URL is known up front, then leave it closed: connections are refused until we re-listen.
     port = await listen(options.port ?? 0);
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    const refuseMs = options.refuseMs ?? 1000;
-    servingFrom = performance.now() + refuseMs + (options.unavailableMs ?? 1000);
-    pending = setTimeout(() => {
-      pending = undefined;
-      if (!state.dead) void listen(port);
-    }, refuseMs);
+    // Each window starts when the previous phase really ended: a loaded machine delays phases, never skips one.
+    after(options.refuseMs ?? 1000, () => stopRefusing());
   } else {
     port = await listen(options.port ?? 0);
   }
@@ -193,9 +223,17 @@ export async function startScoringServer(
       return state.requests;
     },
     deployments: state.deployments,
+    stopRefusing,
+    get phase() {
+      return phase;
+    },
+    reached: (wanted) =>
+      isPast(wanted)
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiting.push({ phase: wanted, resolve })),
     close: () =>
       new Promise<void>((resolve) => {
-        if (pending) clearTimeout(pending);
+        for (const timer of timers) clearTimeout(timer);
         state.dead = true;
         for (const socket of sockets) socket.destroy();
         if (!server.listening) return resolve();

@@ -61,6 +61,8 @@ export function pollInterval(elapsedMs: number): number {
   return 10_000;
 }
 
+const STOPPED = Symbol('stopped');
+
 /**
  * Follows a submitted job until it ends: logs each status change with its time, streams every log as it grows
  * (one group per child job), and on timeout or cancellation of the run cancels the job when asked to.
@@ -74,17 +76,33 @@ export async function followJob(watch: JobWatch, options: FollowOptions): Promis
   const history: { status: string; at: string }[] = [];
   let status = '';
   let ending: FollowResult['ending'] = 'ended';
+  // The run's cancellation aborts a poll in flight: the job must still be cancelled, as between two polls.
+  const unlessStopped = async <T>(poll: () => Promise<T>): Promise<T | typeof STOPPED> => {
+    try {
+      return await poll();
+    } catch (error) {
+      if (options.signal.aborted) return STOPPED;
+      throw error;
+    }
+  };
   for (;;) {
-    const seen = await watch.status();
+    const seen = await unlessStopped(() => watch.status());
+    if (seen === STOPPED) {
+      ending = 'stopped';
+      break;
+    }
     if (seen !== status) {
       status = seen;
       const at = new Date(now()).toISOString();
       history.push({ status, at });
       options.logger.info(`[${at}] Job '${options.jobName}' is ${status}.`);
     }
-    if (options.streamLogs || terminalStatuses.has(status)) await logs.pump(!options.streamLogs);
+    const pumped =
+      options.streamLogs || terminalStatuses.has(status)
+        ? await unlessStopped(() => logs.pump(!options.streamLogs))
+        : undefined;
     if (terminalStatuses.has(status)) break;
-    if (options.signal.aborted) {
+    if (pumped === STOPPED || options.signal.aborted) {
       ending = 'stopped';
       break;
     }

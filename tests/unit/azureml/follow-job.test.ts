@@ -151,6 +151,38 @@ describe('followJob', () => {
     expect(cancelled).toHaveLength(1);
   });
 
+  test.each(['status', 'readLog'] as const)(
+    'cancels the job when the run is cancelled during a poll (%s) that the cancellation aborts',
+    async (aborted) => {
+      const { watch, cancelled } = scriptedJob(['Running']);
+      const controller = new AbortController();
+      const abortingPoll = async () => {
+        controller.abort();
+        throw Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' });
+      };
+      const stopped = await followJob(
+        { ...watch, [aborted]: abortingPoll },
+        { ...base, logger: memoryLogger(), signal: controller.signal, ...clock() },
+      );
+      expect(stopped).toMatchObject({ ending: 'stopped', cancelRequested: true });
+      expect(cancelled).toHaveLength(1);
+    },
+  );
+
+  test('a failing poll of a run that is not cancelled fails', async () => {
+    const { watch, cancelled } = scriptedJob(['Running']);
+    const failing = { ...watch, status: () => Promise.reject(new Error('ARM said 500')) };
+    await expect(
+      followJob(failing, {
+        ...base,
+        logger: memoryLogger(),
+        signal: new AbortController().signal,
+        ...clock(),
+      }),
+    ).rejects.toThrow('ARM said 500');
+    expect(cancelled).toEqual([]);
+  });
+
   test('with streamLogs off prints no log but still keeps the tail for a failure', async () => {
     const { watch } = scriptedJob(['Running', 'Failed'], { 'job-1': ['a\n', 'b\nboom'] });
     const logger = memoryLogger();

@@ -103,17 +103,28 @@ describe('test scoring servers', () => {
   });
 
   it('refuses connections, then answers 503, then serves, on a URL known up front', async () => {
-    const server = await start('ready-late', { refuseMs: 150, unavailableMs: 150 });
+    // Long windows, and each phase awaited rather than slept through: a loaded machine cannot skip a phase.
+    const server = await start('ready-late', { refuseMs: 300, unavailableMs: 600 });
     const request = () =>
       post(server.scoringUri, body([[1, 99]])).then(
         (r) => r.status,
         () => 'refused',
       );
+    expect(server.phase).toBe('refusing');
     expect(await request()).toBe('refused');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await server.reached('unavailable');
     expect(await request()).toBe(503);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await server.reached('serving');
     expect(await request()).toBe(200);
+    expect(server.requests).toBe(2);
+  });
+
+  it('stops refusing when told to, whatever its refusing time', async () => {
+    const server = await start('ready-late', { refuseMs: 60_000, unavailableMs: 60_000 });
+    server.stopRefusing();
+    await server.reached('unavailable');
+    expect((await post(server.scoringUri, body([[1, 99]]))).status).toBe(503);
+    expect(server.phase).toBe('unavailable');
   });
 
   it('starts from the command line and prints its URL as one JSON line', async () => {
