@@ -3,11 +3,12 @@
  * Loaded into each process bench:startup times (NODE_OPTIONS=--require): appends to the file named by
  * BENCH_CPU_FILE the process's CPU time (user + system, ms) at its first error line on stdout (`error`), at its
  * first outgoing TCP connection (`request`) and at its exit (`exit`). CPU time is what a loaded machine distorts
- * least. It loads nothing the step would not: it subscribes to `net.client.socket` and wraps stdout once the step
- * itself asks for it.
+ * least. It loads nothing the step would not: once the step has loaded `net` (noted after each `require`), it wraps
+ * `net.Socket.prototype.connect`, which every outgoing TCP connection, TLS ones included, goes through (Node 20
+ * does not publish the `net.client.socket` diagnostics channel); and it wraps stdout once the step asks for it.
  */
 const { appendFileSync } = require('node:fs');
-const { subscribe } = require('node:diagnostics_channel');
+const Module = require('node:module');
 
 const file = process.env.BENCH_CPU_FILE;
 const noted = new Set();
@@ -18,7 +19,21 @@ function note(event) {
   appendFileSync(file, `${process.pid} ${event} ${((user + system) / 1000).toFixed(1)}\n`);
 }
 
-subscribe('net.client.socket', () => note('request'));
+const load = Module._load;
+let connectWrapped = false;
+Module._load = function (...args) {
+  const loaded = load.apply(this, args);
+  if (!connectWrapped && process.moduleLoadList.includes('NativeModule net')) {
+    connectWrapped = true;
+    const { Socket } = load.call(this, 'node:net', null, false);
+    const connect = Socket.prototype.connect;
+    Socket.prototype.connect = function (...connectArgs) {
+      note('request');
+      return connect.apply(this, connectArgs);
+    };
+  }
+  return loaded;
+};
 process.on('exit', () => note('exit'));
 
 const stdout = Object.getOwnPropertyDescriptor(process, 'stdout');

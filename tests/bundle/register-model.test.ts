@@ -9,7 +9,7 @@ import { startEmulator, type Emulator } from '../../emulator/emulator';
 import { describeEmulator } from '../../emulator/start';
 import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME } from '../../emulator/storage';
 import { seedCompletedJob } from '../harness/emulator-jobs';
-import { runOnEmulator } from '../harness/emulator-run';
+import { callsBesideSignIn, runOnEmulator } from '../harness/emulator-run';
 import type { Host, HostRun } from '../harness/host-run';
 import { repoRoot } from '../harness/runtimes';
 import { describeOnTargets, emulatorOnly, emulatorTarget, type Target } from '../harness/target';
@@ -584,9 +584,9 @@ emulatorOnly(
     }, 60_000);
 
     it.each<Host>(['azure-pipelines', 'github'])(
-      'as %s rejects two sources and a model YAML typo at its line, calling no Azure',
+      'as %s rejects two sources and a model YAML typo at its line, calling no Azure but the sign-in',
       async (host) => {
-        const before = emulator.requests.length;
+        const before = callsBesideSignIn(emulator);
         const two = await register(host, {
           modelName: 'm',
           jobName: 'j',
@@ -604,7 +604,7 @@ emulatorOnly(
         expect(typo.result).toBe('Failed');
         expect(typo.errors.join('\n')).toContain("Unknown key 'tpye' in a model YAML (did you mean 'type'?)");
         expect(typo.locatedErrors[0]).toMatchObject({ file, line: '3' });
-        expect(emulator.requests.length).toBe(before);
+        expect(callsBesideSignIn(emulator)).toBe(before);
       },
       60_000,
     );
@@ -676,21 +676,21 @@ describe('register-model: MLflow model folders and model YAML keys', () => {
   }, 60_000);
 
   it.each<Host>(['azure-pipelines', 'github'])(
-    'as %s refuses type mlflow_model on a folder without MLmodel at its line, calling no Azure',
+    'as %s refuses type mlflow_model on a folder without MLmodel at its line, calling no Azure but the sign-in',
     async (host) => {
       const folder = join(scratch, `plain-${host}`);
       mkdirSync(folder, { recursive: true });
       writeFileSync(join(folder, 'model.pkl'), 'w');
       const file = join(scratch, `plain-${host}.yml`);
       writeFileSync(file, `name: plain\npath: ./plain-${host}\ntype: mlflow_model\n`);
-      const before = emulator.requests.length;
+      const before = callsBesideSignIn(emulator);
       const run = await register(host, { modelName: 'plain', modelFile: file });
       expect(run.result).toBe('Failed');
       expect(run.errors.join('\n')).toContain(
         `'type' is mlflow_model but the folder ${folder} has no MLmodel file`,
       );
       expect(run.locatedErrors[0]).toMatchObject({ file, line: '3' });
-      expect(emulator.requests.length).toBe(before);
+      expect(callsBesideSignIn(emulator)).toBe(before);
     },
     60_000,
   );

@@ -43,3 +43,14 @@ export function runOnEmulator(
     timeoutMs: step.timeoutMs ?? 120_000,
   });
 }
+
+/**
+ * How many requests the emulator received besides the sign-in (its `/{tenant}/...` routes): a step may ask for its
+ * ARM token while it still reads its files (docs/decisions/0003), which creates nothing.
+ */
+export function callsBesideSignIn(emulator: {
+  readonly tenantId: string;
+  readonly requests: ReadonlyArray<{ readonly path: string }>;
+}): number {
+  return emulator.requests.filter((r) => !r.path.startsWith(`/${emulator.tenantId}/`)).length;
+}

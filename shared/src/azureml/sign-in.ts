@@ -1,5 +1,5 @@
 import type { StepContext } from '../step/define';
-import { resolveAzureAccess, type AzureAccess } from '../azure/auth-config';
+import { resolveAzureAccess, type AzureAccess, type AzureSignInValues } from '../azure/auth-config';
 import { createCredential, type StepCredential } from '../azure/credentials';
 import type { AzureTransportOptions } from '../azure/pipeline-options';
 import { RetryBudget, retrySettingsFrom } from '../azure/retry-policy';
@@ -26,25 +26,39 @@ const early = new WeakMap<StepContext, { ref: WorkspaceRef; signIn: SignIn }>();
 /**
  * Signs in and starts the ARM token request now, while the chunk with the Azure SDKs is still loading
  * (docs/decisions/0003, "Start-up"); the step's first session on `ref` takes this sign-in. A sign-in that cannot be
- * resolved is left for that session, which reports it where it did before.
+ * resolved is left for that session, which reports it where it did before. `signal` (the run's by default) ends
+ * the request.
  */
-export function signInEarly(ref: WorkspaceRef, context: StepContext): void {
+export function signInEarly(
+  ref: WorkspaceRef,
+  context: StepContext,
+  signal: AbortSignal = context.signal,
+): void {
   let started: SignIn;
   try {
     started = signIn(ref, context);
   } catch {
     return;
   }
-  started.credential.prefetch(started.access.cloud.armScope, context.signal);
+  started.credential.prefetch(started.access.cloud.armScope, signal);
   early.set(context, { ref, signIn: started });
 }
 
-/** The sign-in `signInEarly` started for `ref`, once; a new one otherwise. */
+/** The sign-in `signInEarly` started for the same workspace and sign-in inputs, once; a new one otherwise. */
 export function takeSignIn(ref: WorkspaceRef, context: StepContext): SignIn {
   const started = early.get(context);
-  if (started?.ref !== ref) return signIn(ref, context);
+  if (!started || !sameWorkspace(started.ref, ref)) return signIn(ref, context);
   early.delete(context);
   return started.signIn;
+}
+
+function sameWorkspace(a: WorkspaceRef, b: WorkspaceRef): boolean {
+  const names = new Set([...Object.keys(a.signIn), ...Object.keys(b.signIn)]) as Set<keyof AzureSignInValues>;
+  return (
+    a.resourceGroup === b.resourceGroup &&
+    a.workspaceName === b.workspaceName &&
+    [...names].every((name) => a.signIn[name] === b.signIn[name])
+  );
 }
 
 const transports = new WeakMap<StepContext, AzureTransportOptions>();

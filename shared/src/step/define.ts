@@ -67,9 +67,15 @@ export interface StepDefinition<Config, Report = undefined, M extends StepManife
   readonly manifest: M;
   /**
    * Turns the inputs, typed by this step's manifest, into a validated config. Pure: no network, no writes.
-   * Throws InputError(s).
+   * Throws InputError(s). May load what it needs first (a lazy `import()` of its parsers: docs/decisions/0003).
    */
-  parse(inputs: StepInputs<M>, context: ParseContext): Config;
+  parse(inputs: StepInputs<M>, context: ParseContext): Config | Promise<Config>;
+  /**
+   * Work that may start once the inputs are read (every required one given), before `parse`: only what creates
+   * nothing anywhere, the ARM token request (docs/decisions/0003, "Start-up"). `signal` fires when the run is
+   * cancelled or `parse` refused the inputs. It reports nothing: whatever it meets, the run meets again.
+   */
+  readonly startEarly?: (inputs: StepInputs<M>, context: StepContext, signal: AbortSignal) => Promise<void>;
   /** The step's report; a step without one writes the result only. */
   readonly report?: StepReporter<Config, Report>;
   /** Does the work, filling `report` as it goes. Throws typed errors (StepError subclasses) for expected failures. */

@@ -46,9 +46,9 @@ export async function runStep<Config, Report>(
     for (const secret of inputs.secrets()) secrets.add(secret);
     if (read.errors.length > 0) throw new InputErrors(read.errors);
     const inRoots = inAllowedRoots(environment, inputs);
-    const config = inRoots(() => step.parse(inputs!, { workspaceDir: environment.workspaceDir }));
-    started = { report: step.report?.start(config) as Report };
     const context = stepContext(manifest, platform, secrets, signal);
+    const config = await inRoots(() => startAndParse(step, inputs!, context, environment.workspaceDir));
+    started = { report: step.report?.start(config) as Report };
     if (signal.aborted)
       throw signal.reason instanceof Error ? signal.reason : new CancelledError('The run was cancelled.');
     const outcome = await inRoots(() => step.run(config, context, started!.report));
@@ -109,6 +109,28 @@ export async function runStep<Config, Report>(
   // The message was already logged above (with its file location when it has one).
   platform.result.complete(result, safeMessage);
   return result;
+}
+
+/**
+ * The step's early work (`startEarly`, what creates nothing: the ARM token request), then its parse, the early work
+ * in flight; a parse that refuses the inputs ends the early work.
+ */
+async function startAndParse<Config, Report>(
+  step: StepDefinition<Config, Report>,
+  inputs: StepInputs,
+  context: StepContext,
+  workspaceDir: string,
+): Promise<Config> {
+  const refused = new AbortController();
+  await step
+    .startEarly?.(inputs, context, AbortSignal.any([context.signal, refused.signal]))
+    .catch(() => undefined);
+  try {
+    return await step.parse(inputs, { workspaceDir });
+  } catch (error) {
+    refused.abort();
+    throw error;
+  }
 }
 
 /** What run() may touch: the host's logger, environment and identity, our outputs and secrets, the signal. */

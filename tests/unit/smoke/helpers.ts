@@ -5,7 +5,7 @@ import type { StepContext, StepEnding, StepOutcome } from '../../../shared/src/s
 import { readInputs, type StepInputs } from '../../../shared/src/step/inputs';
 import { smokeTestManifest } from '../../../shared/src/steps/smoke-test/manifest';
 import { smokeTestStep } from '../../../shared/src/steps/smoke-test/step';
-import type { SmokeTestConfig } from '../../../shared/src/steps/smoke-test/config';
+import { parseSmokeTestConfig, type SmokeTestConfig } from '../../../shared/src/steps/smoke-test/config';
 import { scratchFolder } from '../../harness/scratch-folders';
 
 export const FIXTURES = path.resolve(__dirname, '../../fixtures/smoke');
@@ -23,7 +23,7 @@ export function parseConfig(
   values: Record<string, string | undefined>,
   workspaceDir = WEATHER,
 ): SmokeTestConfig {
-  const request = smokeTestStep.parse(smokeInputs(values), { workspaceDir });
+  const request = parseSmokeTestConfig(smokeInputs(values), { workspaceDir });
   if (request.scoringUri === undefined) throw new Error('these tests give a scoring URI');
   return { ...request, scoringUri: request.scoringUri };
 }

@@ -1,18 +1,17 @@
-import { signInEarly } from '../sign-in-early';
+import { signInToWorkspaceEarly } from '../sign-in-early';
 import { defineStep } from '../../step/define';
-import { parseDeployConfig } from './config';
 import { deployManifest } from './manifest';
 import { deployReporter } from './summary';
 
 /** The deploy step: managed and Kubernetes online endpoints (blue/green traffic, rollback) and ACI for test stages. */
 export const deployStep = defineStep({
   manifest: deployManifest,
-  parse: parseDeployConfig,
+  // The inputs' own checks and the YAML parsers load once the ARM token request is out (docs/decisions/0003).
+  startEarly: signInToWorkspaceEarly,
+  parse: async (inputs, context) => (await import('./config')).parseDeployConfig(inputs, context),
   report: deployReporter,
-  // The Azure SDKs load once the inputs are valid, the ARM token request going out while they load
-  // (docs/decisions/0003): a bad input fails fast.
+  // The Azure SDKs load once the inputs are valid, the ARM token request in flight (docs/decisions/0003).
   run: async (config, context, report) => {
-    await signInEarly(config.workspace, context);
     return (await import('./run')).runDeploy(config, context, report);
   },
 });
