@@ -6,7 +6,8 @@ import { readColumnNames } from '../read/dataset';
 import { shownNames } from '../read/names';
 import { resolveDataSpec, type DataSource } from '../read/resolve';
 import type { DataFile } from '../read/sink';
-import { profileFiles } from './profile-files';
+import { profileFiles, type ProfileJob } from './profile-files';
+import { countRows } from './row-count';
 import { loadProfile } from './saved';
 import { cutSide, joinGroups, plan, runQueue, type SideWork } from './schedule';
 import { canUseWorkers, profileInWorker } from './worker';
@@ -183,7 +184,9 @@ const WORKERS = 2;
  */
 async function profileInWorkers(sides: readonly SideWork[], signal?: AbortSignal): Promise<DatasetProfile[]> {
   const groups = plan(sides, WORKERS);
-  const pieces = sides.map((side, index) => cutSide(side.job, groups[index]!));
+  const pieces = await Promise.all(
+    sides.map(async (side, index) => cutSide(await withRowCount(side.job, groups[index]!), groups[index]!)),
+  );
   const controller = new AbortController();
   const abort = () => controller.abort(signal?.reason);
   signal?.addEventListener('abort', abort, { once: true });
@@ -197,6 +200,12 @@ async function profileInWorkers(sides: readonly SideWork[], signal?: AbortSignal
   } finally {
     signal?.removeEventListener('abort', abort);
   }
+}
+
+/** A job cut into groups counts its rows once here, not once per group (each would read the files for it). */
+async function withRowCount(job: ProfileJob, groups: number): Promise<ProfileJob> {
+  if (groups < 2 || job.totalRows !== undefined) return job;
+  return { ...job, totalRows: await countRows(job.files, job.maxSampleRows) };
 }
 
 function bytesOf(files: readonly DataFile[]): number {
